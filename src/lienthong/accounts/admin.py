@@ -1,0 +1,183 @@
+"""The Django admin (in Vietnamese) for the organisation model.
+
+Every save goes through the services, so the admin validates and audits like the rest of the
+platform; an agency administrator sees and edits only their own agency."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.core.audit import record_event
+
+from . import services
+from .models import Agency, Delegation, Position, RoleGrant, Unit, User
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records admin edits that have no dedicated service in the audit log."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_event(
+            action=f"{obj._meta.model_name}.{'updated' if change else 'created'}",
+            actor=request.user,
+            obj=obj,
+            data={"via": "admin", "fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_event(
+            action=f"{obj._meta.model_name}.deleted",
+            actor=request.user,
+            obj=obj,
+            data={"via": "admin"},
+        )
+        super().delete_model(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        visible_to = getattr(qs, "visible_to", None)
+        return visible_to(request.user) if visible_to else qs
+
+
+class AgencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "code_is_official",
+            "name",
+            "short_name",
+            "abbreviation",
+            "kind",
+            "parent",
+            "governing_body_name",
+            "place_name",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "is_active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            services.check_agency_tree(self.instance)
+        return cleaned
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "abbreviation",
+        "kind",
+        "parent",
+        "code_is_official",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "code_is_official"]
+    search_fields = ["code", "name", "abbreviation"]
+    autocomplete_fields = ["parent"]
+
+    form = AgencyAdminForm
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        if change:
+            changes = {f: form.cleaned_data[f] for f in form.changed_data}
+            services.update_agency(actor=request.user, agency=obj, **changes)  # type: ignore[arg-type]
+        else:
+            created = services.create_agency(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            obj.pk = created.pk
+            obj._state.adding = False
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+    fields = ["name", "abbreviation", "parent", "is_active"]
+    show_change_link = True
+
+
+AgencyAdmin.inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ["name", "abbreviation", "agency", "is_active"]
+    list_filter = ["is_active", "agency__kind"]
+    search_fields = ["name", "abbreviation", "agency__name"]
+    autocomplete_fields = ["agency", "parent"]
+
+
+@admin.register(Position)
+class PositionAdmin(AuditedAdmin):
+    list_display = ["name", "rank", "is_leadership"]
+    search_fields = ["name"]
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    fields = ["role", "granted_at"]
+    readonly_fields = ["granted_at"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "agency", "unit", "position", "is_active"]
+    list_filter = ["is_active", "is_staff", "role_grants__role"]
+    search_fields = ["username", "full_name", "email", "agency__name"]
+    autocomplete_fields = ["agency", "unit"]
+    inlines = [RoleGrantInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Official"), {"fields": ("full_name", "email", "phone", "agency", "unit", "position")}),
+        (
+            _("Status"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")},
+        ),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "full_name", "agency", "unit", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return User.objects.visible_to(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_event(
+            action=f"user.{'updated' if change else 'created'}",
+            actor=request.user,
+            obj=obj,
+            data={"via": "admin", "fields": sorted(form.changed_data)},
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is RoleGrant and formset.has_changed():
+            record_event(
+                action="security.roles_changed",
+                actor=request.user,
+                obj=form.instance,
+                data={
+                    "via": "admin",
+                    "roles": sorted(form.instance.role_grants.values_list("role", flat=True)),
+                },
+            )
+
+
+@admin.register(Delegation)
+class DelegationAdmin(AuditedAdmin):
+    list_display = ["delegator", "delegate", "starts_at", "ends_at", "revoked_at"]
+    autocomplete_fields = ["delegator", "delegate"]
+    search_fields = ["delegator__full_name", "delegate__full_name"]

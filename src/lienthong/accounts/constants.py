@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    """What an agency is. The tree (parent links) says where it sits, so a three-tier
+    (province, district, commune) and the 2025 two-tier (province, commune) structure both fit."""
+
+    PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
+    PROVINCIAL_COUNCIL = "provincial_council", _("Provincial People's Council")
+    COMMITTEE_OFFICE = "committee_office", _("Office of a People's Committee")
+    DEPARTMENT = "department", _("Department, board or sector agency")
+    DISTRICT_COMMITTEE = "district_committee", _("District or city People's Committee")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune, ward or town People's Committee")
+    SERVICE_CENTER = "service_center", _("Public administrative service centre")
+    OTHER = "other", _("Other agency")
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk (văn thư)")
+    SPECIALIST = "specialist", _("Specialist (chuyên viên)")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    AGENCY_LEADER = "agency_leader", _("Agency leader")
+    ONESTOP_OFFICER = "onestop_officer", _("One-stop officer")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# Electronic identifier code of an agency (mã định danh điện tử, QCVN 102:2016):
+# V1V2V3.Z1Z2.Y1Y2.MX1X2
+AGENCY_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"

@@ -1,0 +1,354 @@
+"""The demo province: Cà Mau as the 2012 article describes it (three tiers: the provincial
+People's Committee and its office, the departments, Cà Mau city and eight districts, a few
+communes each), with demo officials for every role in several agencies.
+
+Identifier codes follow the QCVN 102 structure but, except where noted in
+docs/demo-province.md, are placeholders: every agency is loaded with `code_is_official=False`
+and the UI marks its code as a demo code. Loading is idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import services
+from .constants import AgencyKind, Role
+from .models import Agency, Position, Unit, User
+
+DEMO_PASSWORD = "camau-demo-2012"  # noqa: S105  (printed on purpose: demo accounts only)
+PROVINCE = "000.00.00.H12"
+
+POSITIONS = [
+    ("Chủ tịch", 10, True),
+    ("Phó Chủ tịch", 20, True),
+    ("Giám đốc", 10, True),
+    ("Phó Giám đốc", 20, True),
+    ("Chánh Văn phòng", 30, True),
+    ("Chánh Thanh tra", 10, True),
+    ("Trưởng ban", 10, True),
+    ("Trưởng phòng", 40, True),
+    ("Phó Trưởng phòng", 50, True),
+    ("Chuyên viên", 80, False),
+    ("Văn thư", 90, False),
+    ("Công chức Một cửa", 85, False),
+    ("Quản trị hệ thống", 95, False),
+]
+
+# (code suffix cấp 2, name, abbreviation, units)
+DEPARTMENT_UNITS = [
+    ("Văn phòng Sở", "VP"),
+    ("Phòng Kế hoạch - Tài chính", "KHTC"),
+    ("Bộ phận Một cửa", "MC"),
+]
+DEPARTMENTS = [
+    (
+        "01",
+        "Văn phòng Ủy ban nhân dân tỉnh Cà Mau",
+        "VP",
+        AgencyKind.COMMITTEE_OFFICE,
+        [
+            ("Phòng Hành chính - Tổ chức", "HCTC"),
+            ("Phòng Kinh tế", "KT"),
+            ("Phòng Văn hóa - Xã hội", "VX"),
+            ("Phòng Nội chính", "NC"),
+            ("Trung tâm Công báo - Tin học", "CBTH"),
+        ],
+    ),
+    ("02", "Sở Nội vụ", "SNV", AgencyKind.DEPARTMENT, None),
+    ("03", "Sở Tài chính", "STC", AgencyKind.DEPARTMENT, None),
+    ("04", "Sở Kế hoạch và Đầu tư", "SKHĐT", AgencyKind.DEPARTMENT, None),
+    (
+        "05",
+        "Sở Tư pháp",
+        "STP",
+        AgencyKind.DEPARTMENT,
+        [
+            ("Văn phòng Sở", "VP"),
+            ("Phòng Hành chính tư pháp", "HCTP"),
+            ("Phòng Bổ trợ tư pháp", "BTTP"),
+            ("Bộ phận Một cửa", "MC"),
+        ],
+    ),
+    ("06", "Sở Công Thương", "SCT", AgencyKind.DEPARTMENT, None),
+    ("07", "Sở Nông nghiệp và Phát triển nông thôn", "SNN", AgencyKind.DEPARTMENT, None),
+    ("08", "Sở Giao thông vận tải", "SGTVT", AgencyKind.DEPARTMENT, None),
+    ("09", "Sở Xây dựng", "SXD", AgencyKind.DEPARTMENT, None),
+    ("10", "Sở Tài nguyên và Môi trường", "STNMT", AgencyKind.DEPARTMENT, None),
+    (
+        "11",
+        "Sở Thông tin và Truyền thông",
+        "STTTT",
+        AgencyKind.DEPARTMENT,
+        [
+            ("Văn phòng Sở", "VP"),
+            ("Phòng Công nghệ thông tin", "CNTT"),
+            ("Phòng Bưu chính - Viễn thông", "BCVT"),
+            ("Phòng Thông tin - Báo chí - Xuất bản", "TTBCXB"),
+            ("Bộ phận Một cửa", "MC"),
+        ],
+    ),
+    ("12", "Sở Lao động - Thương binh và Xã hội", "SLĐTBXH", AgencyKind.DEPARTMENT, None),
+    ("13", "Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL", AgencyKind.DEPARTMENT, None),
+    ("14", "Sở Khoa học và Công nghệ", "SKHCN", AgencyKind.DEPARTMENT, None),
+    ("15", "Sở Giáo dục và Đào tạo", "SGDĐT", AgencyKind.DEPARTMENT, None),
+    ("16", "Sở Y tế", "SYT", AgencyKind.DEPARTMENT, None),
+    ("17", "Thanh tra tỉnh Cà Mau", "TTr", AgencyKind.DEPARTMENT, None),
+    ("18", "Ban Dân tộc tỉnh Cà Mau", "BDT", AgencyKind.DEPARTMENT, None),
+    ("19", "Ban Quản lý Khu kinh tế tỉnh Cà Mau", "BQLKKT", AgencyKind.DEPARTMENT, None),
+]
+DISTRICT_UNITS = [
+    ("Văn phòng HĐND và UBND", "VP"),
+    ("Phòng Nội vụ", "NV"),
+    ("Phòng Tư pháp", "TP"),
+    ("Phòng Tài chính - Kế hoạch", "TCKH"),
+    ("Bộ phận Một cửa", "MC"),
+]
+COMMUNE_UNITS = [
+    ("Văn phòng - Thống kê", "VP"),
+    ("Tư pháp - Hộ tịch", "TPHT"),
+    ("Bộ phận Một cửa", "MC"),
+]
+# (code suffix cấp 2, kind word, name, place name, communes)
+DISTRICTS = [
+    (
+        "30",
+        "thành phố",
+        "Cà Mau",
+        "Thành phố Cà Mau",
+        ["Phường 1", "Phường 5", "Xã An Xuyên", "Xã Tắc Vân"],
+    ),
+    (
+        "31",
+        "huyện",
+        "Trần Văn Thời",
+        "Trần Văn Thời",
+        ["Thị trấn Trần Văn Thời", "Thị trấn Sông Đốc", "Xã Khánh Bình", "Xã Trần Hợi"],
+    ),
+    ("32", "huyện", "Thới Bình", "Thới Bình", ["Thị trấn Thới Bình", "Xã Biển Bạch", "Xã Tân Lộc"]),
+    ("33", "huyện", "U Minh", "U Minh", ["Thị trấn U Minh", "Xã Khánh An", "Xã Nguyễn Phích"]),
+    (
+        "34",
+        "huyện",
+        "Cái Nước",
+        "Cái Nước",
+        ["Thị trấn Cái Nước", "Xã Hưng Mỹ", "Xã Lương Thế Trân"],
+    ),
+    ("35", "huyện", "Đầm Dơi", "Đầm Dơi", ["Thị trấn Đầm Dơi", "Xã Tạ An Khương", "Xã Trần Phán"]),
+    ("36", "huyện", "Năm Căn", "Năm Căn", ["Thị trấn Năm Căn", "Xã Hàm Rồng", "Xã Tam Giang"]),
+    ("37", "huyện", "Phú Tân", "Phú Tân", ["Thị trấn Cái Đôi Vàm", "Xã Phú Mỹ", "Xã Tân Hưng Tây"]),
+    ("38", "huyện", "Ngọc Hiển", "Ngọc Hiển", ["Xã Đất Mũi", "Xã Tân Ân", "Xã Viên An"]),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    agency: str
+    role: str
+
+
+# Demo officials: (agency code, username tag, [(role, full name, position, unit abbr)])
+_STAFF = [
+    (
+        PROVINCE,
+        "ubndtinh",
+        [
+            (Role.AGENCY_LEADER, "Nguyễn Văn Hùng", "Chủ tịch", None),
+            (Role.UNIT_LEADER, "Trần Thị Thu Hà", "Trưởng phòng", "VX"),
+            (Role.SPECIALIST, "Lê Minh Tâm", "Chuyên viên", "VX"),
+            (Role.CLERK, "Phạm Thị Lan", "Văn thư", "TH"),
+            (Role.AGENCY_ADMIN, "Võ Thanh Sơn", "Quản trị hệ thống", "TH"),
+        ],
+    ),
+    (
+        "000.00.11.H12",
+        "stttt",
+        [
+            (Role.AGENCY_LEADER, "Võ Quốc Việt", "Giám đốc", None),
+            (Role.UNIT_LEADER, "Huỳnh Ngọc Anh", "Trưởng phòng", "CNTT"),
+            (Role.SPECIALIST, "Đặng Thị Kim Oanh", "Chuyên viên", "CNTT"),
+            (Role.CLERK, "Ngô Thị Mỹ Linh", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "Châu Văn Phúc", "Công chức Một cửa", "MC"),
+            (Role.AGENCY_ADMIN, "Lâm Quốc Bảo", "Quản trị hệ thống", "CNTT"),
+        ],
+    ),
+    (
+        "000.00.05.H12",
+        "stp",
+        [
+            (Role.AGENCY_LEADER, "Dương Văn Thắng", "Giám đốc", None),
+            (Role.UNIT_LEADER, "Tô Thị Hồng", "Trưởng phòng", "HCTP"),
+            (Role.SPECIALIST, "Quách Minh Đức", "Chuyên viên", "HCTP"),
+            (Role.CLERK, "Lý Thị Ngọc Trâm", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "Tạ Văn Lợi", "Công chức Một cửa", "MC"),
+        ],
+    ),
+    (
+        "000.00.30.H12",
+        "tpcamau",
+        [
+            (Role.AGENCY_LEADER, "Phan Thanh Tùng", "Chủ tịch", None),
+            (Role.UNIT_LEADER, "Mai Thị Xuân", "Trưởng phòng", "NV"),
+            (Role.SPECIALIST, "Trương Công Định", "Chuyên viên", "NV"),
+            (Role.CLERK, "Hồ Thị Bích Ngọc", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "Kiều Văn Nam", "Công chức Một cửa", "MC"),
+            (Role.AGENCY_ADMIN, "Đoàn Minh Khoa", "Quản trị hệ thống", "VP"),
+        ],
+    ),
+    (
+        "000.00.31.H12",
+        "tranvanthoi",
+        [
+            (Role.AGENCY_LEADER, "Lưu Văn Bình", "Chủ tịch", None),
+            (Role.SPECIALIST, "Cao Thị Diễm", "Chuyên viên", "TP"),
+            (Role.CLERK, "Thái Thị Nhung", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "La Văn Đông", "Công chức Một cửa", "MC"),
+        ],
+    ),
+    (
+        "000.03.31.H12",
+        "khanhbinh",
+        [
+            (Role.AGENCY_LEADER, "Nguyễn Văn Út", "Chủ tịch", None),
+            (Role.CLERK, "Trần Thị Mai", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "Lê Văn Tư", "Công chức Một cửa", "MC"),
+        ],
+    ),
+]
+_ROLE_PREFIX = {
+    Role.AGENCY_LEADER: "lanhdao",
+    Role.UNIT_LEADER: "truongphong",
+    Role.SPECIALIST: "chuyenvien",
+    Role.CLERK: "vanthu",
+    Role.ONESTOP_OFFICER: "motcua",
+    Role.AGENCY_ADMIN: "quantri",
+}
+
+
+def _lower_kind(name: str) -> str:
+    """“Xã Khánh Bình” → “xã Khánh Bình”; numbered wards keep their full name (“Phường 5”)."""
+    for kind in ("Thị trấn", "Xã", "Phường"):
+        rest = name.removeprefix(kind + " ")
+        if rest != name and not rest.isdigit():
+            return f"{kind.lower()} {rest}"
+    return name
+
+
+def _agency(code: str, **fields: object) -> Agency:
+    existing = Agency.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    return services.create_agency(actor=None, code=code, code_is_official=False, **fields)  # type: ignore[arg-type]
+
+
+def _units(agency: Agency, units: list[tuple[str, str]]) -> None:
+    for name, abbreviation in units:
+        if not Unit.objects.filter(agency=agency, abbreviation=abbreviation).exists():
+            services.create_unit(actor=None, agency=agency, name=name, abbreviation=abbreviation)
+
+
+@transaction.atomic
+def load_demo_province() -> list[DemoLogin]:
+    """Create (or complete) the demo province; return the demo logins."""
+    for name, rank, leadership in POSITIONS:
+        Position.objects.get_or_create(
+            name=name, defaults={"rank": rank, "is_leadership": leadership}
+        )
+
+    province = _agency(
+        PROVINCE,
+        name="Ủy ban nhân dân tỉnh Cà Mau",
+        short_name="UBND tỉnh Cà Mau",
+        abbreviation="UBND",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        place_name="Cà Mau",
+        address="Số 02 Hùng Vương, Phường 5, thành phố Cà Mau",
+        phone="0290 3831 200",
+        email="ubnd@demo-camau.invalid",
+    )
+    _units(
+        province,
+        [
+            ("Lãnh đạo UBND tỉnh", "LĐ"),
+            ("Phòng Kinh tế", "KT"),
+            ("Phòng Văn hóa - Xã hội", "VX"),
+            ("Phòng Nội chính", "NC"),
+            ("Phòng Tổng hợp", "TH"),
+        ],
+    )
+    for suffix, name, abbreviation, kind, units in DEPARTMENTS:
+        agency = _agency(
+            f"000.00.{suffix}.H12",
+            name=name,
+            abbreviation=abbreviation,
+            kind=kind,
+            parent=province,
+            governing_body_name="UBND TỈNH CÀ MAU",
+            place_name="Cà Mau",
+        )
+        _units(agency, units or DEPARTMENT_UNITS)
+    for suffix, kind_word, name, place, communes in DISTRICTS:
+        district = _agency(
+            f"000.00.{suffix}.H12",
+            name=f"Ủy ban nhân dân {kind_word} {name}",
+            short_name=f"UBND {kind_word} {name}",
+            abbreviation="UBND",
+            kind=AgencyKind.DISTRICT_COMMITTEE,
+            parent=province,
+            place_name=place,
+        )
+        _units(district, DISTRICT_UNITS)
+        for index, commune in enumerate(communes, start=1):
+            agency = _agency(
+                f"000.{index:02d}.{suffix}.H12",
+                name=f"Ủy ban nhân dân {_lower_kind(commune)}",
+                short_name=f"UBND {commune}",
+                abbreviation="UBND",
+                kind=AgencyKind.COMMUNE_COMMITTEE,
+                parent=district,
+                place_name=commune,
+                governing_body_name=f"UBND {kind_word.upper()} {name.upper()}",
+            )
+            _units(agency, COMMUNE_UNITS)
+
+    logins: list[DemoLogin] = []
+    positions = {p.name: p for p in Position.objects.all()}
+    for code, tag, staff in _STAFF:
+        agency = Agency.objects.get(code=code)
+        for role, full_name, position, unit_abbr in staff:
+            username = f"{_ROLE_PREFIX[role]}.{tag}"
+            unit = (
+                Unit.objects.filter(agency=agency, abbreviation=unit_abbr).first()
+                if unit_abbr
+                else None
+            )
+            roles = [role, Role.SPECIALIST] if role == Role.UNIT_LEADER else [role]
+            if not User.objects.filter(username=username).exists():
+                services.create_user(
+                    actor=None,
+                    username=username,
+                    full_name=full_name,
+                    password=DEMO_PASSWORD,
+                    agency=agency,
+                    unit=unit,
+                    position=positions[position],
+                    roles=roles,
+                    email=f"{username}@demo-camau.invalid",
+                )
+            logins.append(DemoLogin(username, full_name, agency.name, str(Role(role).label)))
+    if not User.objects.filter(username="quantri.hethong").exists():
+        services.create_user(
+            actor=None,
+            username="quantri.hethong",
+            full_name="Quản trị hệ thống tỉnh",
+            password=DEMO_PASSWORD,
+            agency=None,
+            roles=[Role.SYSTEM_ADMIN],
+            email="quantri.hethong@demo-camau.invalid",
+        )
+    logins.append(
+        DemoLogin("quantri.hethong", "Quản trị hệ thống tỉnh", "—", str(Role.SYSTEM_ADMIN.label))
+    )
+    return logins

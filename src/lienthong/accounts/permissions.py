@@ -1,0 +1,60 @@
+"""The single access chokepoint for organisation objects.
+
+A missing object and a forbidden one give the same 404, so identifiers leak nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .constants import Role
+from .models import Agency, Delegation, Unit, User
+
+
+def _get_or_404(queryset: Any, pk: Any) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def access_agency(user: Any, pk: Any) -> Agency:
+    return _get_or_404(Agency.objects.visible_to(user), pk)
+
+
+def access_unit(user: Any, pk: Any) -> Unit:
+    return _get_or_404(Unit.objects.visible_to(user).select_related("agency"), pk)
+
+
+def access_user(user: Any, pk: Any) -> User:
+    return _get_or_404(
+        User.objects.visible_to(user).select_related("agency", "unit", "position"), pk
+    )
+
+
+def access_delegation(user: Any, pk: Any) -> Delegation:
+    return _get_or_404(Delegation.objects.visible_to(user), pk)
+
+
+def can_manage_agency(actor: User | None, agency: Agency | None) -> bool:
+    """System administrators manage every agency; an agency administrator manages their own."""
+    if actor is None:  # management commands and data migrations act as the system
+        return True
+    if not (actor.is_authenticated and actor.is_active):
+        return False
+    if actor.is_system_admin:
+        return True
+    return agency is not None and actor.agency_id == agency.pk and actor.has_role(Role.AGENCY_ADMIN)
+
+
+def require_manage_agency(actor: User | None, agency: Agency | None) -> None:
+    if not can_manage_agency(actor, agency):
+        raise PermissionDenied(_("You may not manage this agency."))
+
+
+def require_system_admin(actor: User | None) -> None:
+    if actor is not None and not (actor.is_active and actor.is_system_admin):
+        raise PermissionDenied(_("Only a system administrator may do this."))

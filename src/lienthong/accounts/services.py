@@ -1,0 +1,357 @@
+"""State-changing use cases of the organisation model. Views, the API, the admin and
+management commands all call these; each validates, changes and audits in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.core.audit import record_event
+
+from .constants import AgencyKind, Role
+from .models import Agency, Delegation, Position, RoleGrant, Unit, User
+from .permissions import require_manage_agency, require_system_admin
+from .validators import validate_child_agency_code
+
+AGENCY_FIELDS = {
+    "code",
+    "code_is_official",
+    "name",
+    "short_name",
+    "abbreviation",
+    "kind",
+    "parent",
+    "governing_body_name",
+    "place_name",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "is_active",
+}
+
+
+def check_agency_tree(agency: Agency) -> None:
+    if agency.parent is None:
+        return
+    node: Agency | None = agency.parent
+    while node is not None:
+        if agency.pk is not None and node.pk == agency.pk:
+            raise ValidationError({"parent": _("An agency cannot be placed under itself.")})
+        node = node.parent
+    try:
+        validate_child_agency_code(agency.code, agency.parent.code)
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from exc
+
+
+@transaction.atomic
+def create_agency(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    abbreviation: str,
+    kind: AgencyKind | str,
+    place_name: str,
+    parent: Agency | None = None,
+    **fields: Any,
+) -> Agency:
+    require_system_admin(actor)
+    unknown = set(fields) - AGENCY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    agency = Agency(
+        code=code.strip(),
+        name=name.strip(),
+        abbreviation=abbreviation.strip(),
+        kind=kind,
+        place_name=place_name.strip(),
+        parent=parent,
+        **fields,
+    )
+    agency.full_clean()
+    check_agency_tree(agency)
+    agency.save()
+    record_event(action="agency.created", actor=actor, obj=agency, data={"code": agency.code})
+    return agency
+
+
+@transaction.atomic
+def update_agency(*, actor: User | None, agency: Agency, **changes: Any) -> Agency:
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    require_manage_agency(actor, agency)
+    unknown = set(changes) - AGENCY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    if {"code", "parent", "kind", "code_is_official"} & set(changes):
+        require_system_admin(actor)
+    before = {field: str(getattr(agency, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(agency, field, value)
+    agency.full_clean()
+    check_agency_tree(agency)
+    agency.save()
+    record_event(
+        action="agency.updated",
+        actor=actor,
+        obj=agency,
+        data={"before": before, "after": {f: str(getattr(agency, f)) for f in changes}},
+    )
+    return agency
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor: User | None,
+    agency: Agency,
+    name: str,
+    abbreviation: str,
+    parent: Unit | None = None,
+) -> Unit:
+    require_manage_agency(actor, agency)
+    if parent is not None and parent.agency_id != agency.pk:
+        raise ValidationError({"parent": _("The parent unit belongs to another agency.")})
+    unit = Unit(agency=agency, name=name.strip(), abbreviation=abbreviation.strip(), parent=parent)
+    unit.full_clean()
+    unit.save()
+    record_event(action="unit.created", actor=actor, obj=unit, data={"agency": agency.code})
+    return unit
+
+
+def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "username": _("The username “%(username)s” is already taken.")
+                % {"username": username}
+            }
+        )
+
+
+def _check_roles(roles: Iterable[Role | str], agency: Agency | None) -> list[str]:
+    clean: list[str] = []
+    for role in roles:
+        value = str(role)
+        if value not in Role.values:
+            raise ValidationError({"roles": _("Unknown role “%(role)s”.") % {"role": value}})
+        if value != Role.SYSTEM_ADMIN and agency is None:
+            raise ValidationError({"roles": _("Only a system administrator may have no agency.")})
+        if value not in clean:
+            clean.append(value)
+    return clean
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    password: str | None,
+    agency: Agency | None,
+    unit: Unit | None = None,
+    position: Position | None = None,
+    roles: Iterable[Role | str] = (),
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """Create an official's account. `password=None` creates an account that cannot sign in
+    until a password is set (e.g. by the reset flow)."""
+    role_values = _check_roles(roles, agency)
+    if Role.SYSTEM_ADMIN in role_values:
+        require_system_admin(actor)
+    require_manage_agency(actor, agency)
+    if unit is not None and (agency is None or unit.agency_id != agency.pk):
+        raise ValidationError({"unit": _("The unit belongs to another agency.")})
+    username = username.strip()
+    _check_username_free(username)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        agency=agency,
+        unit=unit,
+        position=position,
+        is_staff=Role.SYSTEM_ADMIN in role_values or Role.AGENCY_ADMIN in role_values,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in role_values])
+    record_event(
+        action="user.created",
+        actor=actor,
+        obj=user,
+        data={"agency": agency.code if agency else None, "roles": role_values},
+    )
+    return user
+
+
+@transaction.atomic
+def set_roles(*, actor: User | None, user: User, roles: Iterable[Role | str]) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    role_values = _check_roles(roles, user.agency)
+    before = sorted(user.role_grants.values_list("role", flat=True))
+    if Role.SYSTEM_ADMIN in role_values or Role.SYSTEM_ADMIN in before:
+        require_system_admin(actor)
+    require_manage_agency(actor, user.agency)
+    user.role_grants.exclude(role__in=role_values).delete()
+    existing = set(user.role_grants.values_list("role", flat=True))
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=role) for role in role_values if role not in existing]
+    )
+    user.is_staff = Role.SYSTEM_ADMIN in role_values or Role.AGENCY_ADMIN in role_values
+    user.save(update_fields=["is_staff"])
+    record_event(
+        action="security.roles_changed",
+        actor=actor,
+        obj=user,
+        data={"before": before, "after": sorted(role_values)},
+    )
+    return user
+
+
+@transaction.atomic
+def move_user(*, actor: User | None, user: User, unit: Unit, position: Position | None) -> User:
+    """Move an official to another unit. Moving to another agency drops every agency-scoped
+    role and ends the delegations they gave or received: access follows the agency at once."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, unit.agency)
+    if user.agency is not None and user.agency_id != unit.agency_id:
+        require_manage_agency(actor, user.agency)
+    old_agency_id = user.agency_id
+    changed_agency = old_agency_id != unit.agency_id
+    user.unit = unit
+    user.agency = unit.agency
+    user.position = position
+    dropped: list[str] = []
+    if changed_agency:
+        dropped = sorted(
+            user.role_grants.exclude(role=Role.SYSTEM_ADMIN).values_list("role", flat=True)
+        )
+        user.role_grants.exclude(role=Role.SYSTEM_ADMIN).delete()
+        user.is_staff = user.role_grants.filter(role=Role.SYSTEM_ADMIN).exists()
+        now = timezone.now()
+        Delegation.objects.active_at(now).filter(delegator=user).update(revoked_at=now)
+        Delegation.objects.active_at(now).filter(delegate=user).update(revoked_at=now)
+    user.save(update_fields=["unit", "agency", "position", "is_staff"])
+    record_event(
+        action="security.user_moved",
+        actor=actor,
+        obj=user,
+        data={"from_agency": old_agency_id, "to_agency": unit.agency_id, "roles_dropped": dropped},
+    )
+    return user
+
+
+@transaction.atomic
+def deactivate_user(*, actor: User | None, user: User) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, user.agency)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record_event(action="security.user_deactivated", actor=actor, obj=user)
+    return user
+
+
+@transaction.atomic
+def create_delegation(
+    *,
+    actor: User | None,
+    delegator: User,
+    delegate: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    scope: str,
+    legal_basis: str = "",
+) -> Delegation:
+    """Ủy quyền for a period. The delegator (or an administrator of their agency) grants it;
+    the delegate must be an active official of the same agency, and cannot pass it on."""
+    if actor is not None and actor.pk != delegator.pk:
+        require_manage_agency(actor, delegator.agency)
+    if delegator.pk == delegate.pk:
+        raise ValidationError({"delegate": _("A user cannot delegate to themselves.")})
+    if delegator.agency_id is None or delegator.agency_id != delegate.agency_id:
+        raise ValidationError({"delegate": _("The delegate must belong to the same agency.")})
+    if not delegate.is_active:
+        raise ValidationError({"delegate": _("The delegate's account is not active.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if Delegation.objects.filter(
+        delegate=delegator, revoked_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
+        raise ValidationError(
+            {"delegator": _("Authority received by delegation cannot be delegated again.")}
+        )
+    delegation = Delegation(
+        delegator=delegator,
+        delegate=delegate,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        scope=scope.strip(),
+        legal_basis=legal_basis.strip(),
+    )
+    delegation.full_clean()
+    delegation.save()
+    record_event(
+        action="security.delegation_created",
+        actor=actor,
+        obj=delegation,
+        data={
+            "delegator": delegator.pk,
+            "delegate": delegate.pk,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+        },
+    )
+    return delegation
+
+
+@transaction.atomic
+def revoke_delegation(*, actor: User | None, delegation: Delegation) -> Delegation:
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if actor is None or actor.pk != delegation.delegator_id:
+        require_manage_agency(actor, delegation.delegator.agency)
+    if delegation.revoked_at is None:
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at"])
+        record_event(action="security.delegation_revoked", actor=actor, obj=delegation)
+    return delegation
+
+
+@transaction.atomic
+def create_agency_admin(
+    *,
+    actor: User | None,
+    agency: Agency,
+    username: str,
+    full_name: str,
+    password: str,
+    email: str = "",
+) -> User:
+    return create_user(
+        actor=actor,
+        username=username,
+        full_name=full_name,
+        password=password,
+        agency=agency,
+        roles=[Role.AGENCY_ADMIN],
+        email=email,
+    )

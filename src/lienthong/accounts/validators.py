@@ -1,0 +1,74 @@
+"""Validation of Vietnamese organisation identifiers."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .constants import AGENCY_CODE_PATTERN
+
+_AGENCY_CODE = re.compile(AGENCY_CODE_PATTERN)
+_ABBREVIATION = re.compile(r"^[A-ZĐ][A-Za-zĐđ0-9&]{0,19}$")
+
+
+def validate_agency_code(value: str) -> None:
+    """An electronic identifier code: `000.00.00.H12` (cấp 4 . cấp 3 . cấp 2 . cấp 1)."""
+    if not _AGENCY_CODE.match(value or ""):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not an agency identifier code. The format is "
+                "000.00.00.H12: three digits, two digits, two digits and a letter with two "
+                "digits, separated by dots."
+            ),
+            code="invalid_agency_code",
+            params={"value": value},
+        )
+    parts = value.split(".")
+    levels = [parts[3], parts[2], parts[1], parts[0]]  # cấp 1, 2, 3, 4
+    # A lower level cannot be set while a higher one is zero (000.05.00.H12 has no parent unit).
+    seen_zero = False
+    for level in levels[1:]:
+        zero = set(level) == {"0"}
+        if not zero and seen_zero:
+            raise ValidationError(
+                _("“%(value)s” sets a lower level while a higher level is zero."),
+                code="invalid_agency_code",
+                params={"value": value},
+            )
+        seen_zero = seen_zero or zero
+
+
+def agency_code_depth(value: str) -> int:
+    """1 for 000.00.00.H12, 2 for 000.00.05.H12, 3 for 000.07.31.H12, 4 for 001.07.31.H12."""
+    parts = value.split(".")
+    return 1 + sum(1 for level in (parts[2], parts[1], parts[0]) if set(level) != {"0"})
+
+
+def validate_child_agency_code(code: str, parent_code: str) -> None:
+    """A child's code extends its parent's by exactly one level (QCVN 102 hierarchy)."""
+    depth = agency_code_depth(parent_code)
+    child_depth = agency_code_depth(code)
+    parent_parts, child_parts = parent_code.split("."), code.split(".")
+    # Compare the levels the parent fixes (from the right: cấp 1, cấp 2, ...).
+    fixed = [3, 2, 1, 0][:depth]
+    if child_depth != depth + 1 or any(parent_parts[i] != child_parts[i] for i in fixed):
+        raise ValidationError(
+            _("Code “%(code)s” does not extend its parent's code “%(parent)s” by one level."),
+            code="agency_code_not_child",
+            params={"code": code, "parent": parent_code},
+        )
+
+
+def validate_abbreviation(value: str) -> None:
+    """Abbreviations used in document symbols: upper case, no spaces (UBND, STP, SNV, STTTT)."""
+    if not _ABBREVIATION.match(value or ""):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a valid abbreviation: use letters and digits starting "
+                "with a capital, without spaces or dashes, for example UBND or STP."
+            ),
+            code="invalid_abbreviation",
+            params={"value": value},
+        )

@@ -1,0 +1,9 @@
+"""The REST API root: /api/v1/ gathers each app's api module."""
+
+from django.urls import include, path
+
+app_name = "v1"
+
+urlpatterns = [
+    path("", include("lienthong.accounts.api.urls")),
+]

@@ -1,0 +1,19 @@
+"""Settings for development on one's own machine: DEBUG on, a published key, plain HTTP."""
+
+import os
+
+os.environ["LIENTHONG_SETTINGS_PROFILE"] = "dev"
+os.environ.setdefault("LIENTHONG_SECRET_KEY", "dev-only-" + "d" * 50)
+os.environ.setdefault("LIENTHONG_HTTPS", "0")
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+DEBUG = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from the apps and node_modules, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

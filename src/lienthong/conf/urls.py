@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lienthong.core import views as core_views
+
+admin.site.site_header = _("lienthong administration")
+admin.site.site_title = _("lienthong")
+admin.site.index_title = _("Organisation and platform administration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("bang-dieu-khien/", core_views.dashboard, name="dashboard"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lienthong.accounts.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", include("lienthong.api.urls", namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

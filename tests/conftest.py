@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.db.models.signals import post_migrate
+
+from lienthong.accounts import services
+from lienthong.accounts.constants import AgencyKind, Role
+from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
+from lienthong.accounts.models import Agency, Unit, User
+from lienthong.core.db_guards import install_audit_guards, remove_audit_guards
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def province(db: Any) -> Agency:
+    return services.create_agency(
+        actor=None,
+        code="000.00.00.H12",
+        name="Ủy ban nhân dân tỉnh Cà Mau",
+        abbreviation="UBND",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        place_name="Cà Mau",
+    )
+
+
+@pytest.fixture
+def agency_factory(province: Agency) -> Callable[..., Agency]:
+    counter = iter(range(1, 99))
+
+    def make(name: str = "Sở Tư pháp", abbreviation: str = "STP", **fields: Any) -> Agency:
+        code = fields.pop("code", f"000.00.{next(counter):02d}.H12")
+        return services.create_agency(
+            actor=None,
+            code=code,
+            name=name,
+            abbreviation=abbreviation,
+            kind=AgencyKind.DEPARTMENT,
+            place_name="Cà Mau",
+            parent=province,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def user_factory(db: Any) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        agency: Agency | None,
+        roles: list[Role] | None = None,
+        unit: Unit | None = None,
+        username: str | None = None,
+        password: str = PASSWORD,
+    ) -> User:
+        n = next(counter)
+        return services.create_user(
+            actor=None,
+            username=username or f"user{n}",
+            full_name=f"Nguyễn Văn {n}",
+            password=password,
+            agency=agency,
+            unit=unit,
+            roles=roles or [Role.SPECIALIST],
+        )
+
+    return make
+
+
+@pytest.fixture
+def two_agencies(agency_factory: Callable[..., Agency]) -> tuple[Agency, Agency]:
+    return agency_factory("Sở Tư pháp", "STP"), agency_factory("Sở Nội vụ", "SNV")
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    load_demo_province()
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return DEMO_PASSWORD
+
+
+def table_counts() -> dict[str, int]:
+    """Row counts of every table: the “database unchanged” check after a refused request."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith(("django_session", "axes_")):
+                continue  # sign-in bookkeeping, not domain data
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture
+def db_snapshot() -> Callable[[], dict[str, int]]:
+    return table_counts
+
+
+# Transactional tests (browser tests with a live server) end with a flush of every table, which
+# the append-only audit log refuses. Lift its guards just before that flush; Django's flush
+# emits post_migrate, which puts them back for the next test.
+def _restore_audit_guards(using: str = "default", **kwargs: Any) -> None:
+    install_audit_guards(connections[using])
+
+
+post_migrate.connect(_restore_audit_guards, dispatch_uid="tests_restore_audit_guards")
+
+
+@pytest.fixture(autouse=True)
+def _lift_audit_guards_before_flush(request: pytest.FixtureRequest, _django_db_helper: Any) -> Any:
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if transactional:
+        remove_audit_guards(connection)
