@@ -3,16 +3,28 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+PROBE = """
+import django
+django.setup()
+from django.conf import settings
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal = cursor.fetchone()[0]
+    cursor.execute("PRAGMA foreign_keys")
+    foreign_keys = cursor.fetchone()[0]
+print(settings.DEBUG, journal, foreign_keys)
+"""
 
 
-def run_production_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def run_production_settings(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")}
     clean.update(
-        {"DJANGO_SETTINGS_MODULE": "lienthong.conf.base", "LIENTHONG_DATA_DIR": "/tmp/lt-settings"}
+        {"DJANGO_SETTINGS_MODULE": "lienthong.conf.base", "LIENTHONG_DATA_DIR": str(data_dir)}
     )
     clean.pop("DATABASE_URL", None)
     clean.update(env)
@@ -26,8 +38,8 @@ def run_production_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_missing_secret_key_is_refused() -> None:
-    result = run_production_settings()
+def test_missing_secret_key_is_refused(tmp_path: Path) -> None:
+    result = run_production_settings(tmp_path)
     assert result.returncode != 0 and "LIENTHONG_SECRET_KEY is not set" in result.stderr
 
 
@@ -35,29 +47,35 @@ def test_missing_secret_key_is_refused() -> None:
     "key",
     ["test-only-" + "t" * 50, "dev-only-" + "d" * 50, "short-key", "django-insecure-" + "x" * 40],
 )
-def test_published_or_short_keys_are_refused(key: str) -> None:
-    result = run_production_settings(LIENTHONG_SECRET_KEY=key)
+def test_published_or_short_keys_are_refused(tmp_path: Path, key: str) -> None:
+    result = run_production_settings(tmp_path, LIENTHONG_SECRET_KEY=key)
     assert result.returncode != 0 and "refusing to start" in result.stderr
 
 
-def test_debug_is_refused_in_production() -> None:
-    result = run_production_settings(LIENTHONG_SECRET_KEY="k" * 50, LIENTHONG_DEBUG="1")
+def test_debug_is_refused_in_production(tmp_path: Path) -> None:
+    result = run_production_settings(tmp_path, LIENTHONG_SECRET_KEY="k" * 50, LIENTHONG_DEBUG="1")
     assert result.returncode != 0 and "refuse to run with DEBUG" in result.stderr
 
 
-def test_a_proper_key_starts() -> None:
-    result = run_production_settings(LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30)
+def test_a_proper_key_starts(tmp_path: Path) -> None:
+    result = run_production_settings(
+        tmp_path, LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    # The embedded default: a SQLite file in WAL mode with foreign keys enforced.
+    assert result.stdout.split() == ["False", "wal", "1"]
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(db) -> None:
+def test_database_connection_is_configured_for_the_platform(db) -> None:
+    """SQLite: foreign keys on (WAL: test_a_proper_key_starts). PostgreSQL: 15+, UTF-8."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite-only check; this run is on PostgreSQL")
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys")
-        assert cursor.fetchone()[0] == 1
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] in {"wal", "memory"}  # the test database lives in memory
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+        else:
+            assert connection.vendor == "postgresql"
+            assert connection.pg_version >= 150000
+            cursor.execute("SHOW server_encoding")
+            assert cursor.fetchone()[0] == "UTF8"

@@ -7,7 +7,11 @@ os.environ.setdefault("LIENTHONG_SECRET_KEY", "test-only-" + "t" * 50)
 os.environ.setdefault("LIENTHONG_HTTPS", "0")
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import DATABASES, STORAGES
+
+# Live-server threads must not keep connections open past a test (PostgreSQL drops the test
+# database at the end and refuses while a session is connected).
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 STORAGES = {
     **STORAGES,
