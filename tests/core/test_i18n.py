@@ -15,6 +15,11 @@ def test_vietnamese_is_the_default(db) -> None:
     assert '<html lang="vi">' in page and "Đăng nhập" in page
 
 
+def test_vietnamese_even_when_the_browser_prefers_english(db) -> None:
+    page = Client(headers={"accept-language": "en-US,en;q=0.9"}).get(reverse("login")).content
+    assert '<html lang="vi">' in page.decode()
+
+
 def test_english_is_available(db) -> None:
     client = Client()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -75,3 +75,12 @@ def test_dashboard_fits_a_phone(live_server, demo, browser) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page is {width}px wide on a 375px phone"
     context.close()
+
+
+def test_api_docs_page_renders_offline_under_the_csp(live_server, page: Page) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.get_by_text("/api/v1/agencies/", exact=True).first).to_be_visible()
+    assert all(url.startswith(live_server.url) for url in requested), requested
+    assert page.console_errors == []  # type: ignore[attr-defined]

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .audit import RequestInfo, request_info
 
@@ -25,3 +28,16 @@ class RequestContextMiddleware:
         )
         with request_info(info):
             return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switcher (language cookie).
+
+    The browser's Accept-Language is deliberately ignored: an official whose browser happens
+    to be set to English still works in Vietnamese, the administration's language."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
