@@ -15,10 +15,25 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.core.audit import record_event
 
 from . import services
+from .constants import Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def _is_system_admin(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_system_admin", False))
+
+
+class ScopedChoicesMixin:
+    """Foreign-key choices are limited to what the editing user may see."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        visible_to = getattr(db_field.related_model.objects, "visible_to", None)
+        if visible_to is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class AuditedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Records admin edits that have no dedicated service in the audit log."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -89,6 +104,14 @@ class AgencyAdmin(AuditedAdmin):
 
     form = AgencyAdminForm
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if _is_system_admin(request):
+            return ()
+        return ("code", "code_is_official", "kind", "parent", "is_active")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_system_admin(request)
+
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         if change:
             changes = {f: form.cleaned_data[f] for f in form.changed_data}
@@ -129,9 +152,14 @@ class RoleGrantInline(admin.TabularInline):
     fields = ["role", "granted_at"]
     readonly_fields = ["granted_at"]
 
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not _is_system_admin(request):
+            kwargs["choices"] = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "agency", "unit", "position", "is_active"]
     list_filter = ["is_active", "is_staff", "role_grants__role"]
     search_fields = ["username", "full_name", "email", "agency__name"]
@@ -148,7 +176,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"fields": ("username", "full_name", "agency", "unit", "password1", "password2")}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fixed = ("last_login", "date_joined")
+        return fixed if _is_system_admin(request) else (*fixed, "is_staff", "is_superuser")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return User.objects.visible_to(request.user)

@@ -1,4 +1,5 @@
 import getpass
+import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if agency is None:
             raise CommandError(f"No agency has the code {options['agency_code']!r}.")
         if options["password_stdin"]:
-            password = self.stdin.readline().rstrip("\n") if hasattr(self, "stdin") else input()
+            password = sys.stdin.readline().rstrip("\n")
         else:
             password = getpass.getpass("Password: ")
         try:
