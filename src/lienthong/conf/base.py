@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "csp",
     "lienthong.core",
     "lienthong.accounts",
+    "lienthong.documents",
     "lienthong.api",
 ]
 
@@ -239,10 +241,30 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [("vendor", PROJECT_DIR / "node_modules" / "htmx.org" / "dist")]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if os.environ.get("LIENTHONG_S3_BUCKET"):
+    # S3-compatible object storage (MinIO, Ceph, Viettel/VNPT clouds...) through django-storages.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["LIENTHONG_S3_BUCKET"],
+            "endpoint_url": os.environ.get("LIENTHONG_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("LIENTHONG_S3_ACCESS_KEY"),
+            "secret_key": os.environ.get("LIENTHONG_S3_SECRET_KEY"),
+            "region_name": os.environ.get("LIENTHONG_S3_REGION") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+# Attachments: size limit per file, and how many pages of a PDF are read for search.
+LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
+LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 
 # --- Background jobs (durable: a row written in the same transaction as the change) ------------
 TASKS = {

@@ -21,3 +21,8 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files straight from the apps and node_modules, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: concurrent registrations from several threads are part of the tests.
+    from .base import DATA_DIR
+
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}

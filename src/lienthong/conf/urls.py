@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lienthong.accounts.urls")),
+    path("", include("lienthong.documents.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("lienthong.api.urls", namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

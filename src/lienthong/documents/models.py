@@ -1,0 +1,323 @@
+"""Official documents (văn bản đến / đi), their types, registers, numbers and attachments.
+
+Field names follow the data standard of Decree 30/2020 Phụ lục VI (edXML names in comments)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.accounts.models import Agency, Unit
+from lienthong.core.models import TimeStampedModel
+
+from .constants import (
+    Confidentiality,
+    Direction,
+    DocumentStatus,
+    NumberStatus,
+    ProcessingStatus,
+    RegisterKind,
+    Urgency,
+)
+from .querysets import DocumentQuerySet, RegisterQuerySet
+
+
+class DocumentType(models.Model):
+    """Loại văn bản hành chính (Decree 30/2020, Phụ lục III): data an administrator edits."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    abbreviation = models.CharField(
+        _("abbreviation"),
+        max_length=10,
+        blank=True,
+        help_text=_("Empty for types without one (công văn, thư công)."),
+    )
+    ordinal = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_copy_kind = models.BooleanField(_("copy kind (SY, SL, TrS)"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+        ordering = ["ordinal", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Register(TimeStampedModel):
+    """Sổ văn bản of one agency for one calendar year (Vietnam time).
+
+    An outgoing register with no document type is the agency's shared sequence for every
+    administrative type; one with a type numbers that type alone."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="registers"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=32, choices=RegisterKind.choices)
+    document_type = models.ForeignKey(
+        DocumentType,
+        verbose_name=_("document type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty: one shared sequence for every type."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+    is_closed = models.BooleanField(_("closed"), default=False)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+        ordering = ["agency", "-year", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "kind", "document_type"],
+                name="register_unique_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "year", "kind"],
+                condition=Q(document_type__isnull=True),
+                name="register_unique_shared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class Document(TimeStampedModel):
+    """One official document as registered by one agency (incoming or outgoing)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="documents"
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    status = models.CharField(_("status"), max_length=16, choices=DocumentStatus.choices)
+    register = models.ForeignKey(
+        Register, verbose_name=_("register"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    document_type = models.ForeignKey(
+        DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT
+    )
+    # Số và ký hiệu: CodeNumber (String 11) and CodeNotation (String 30).
+    code_number = models.CharField(_("number"), max_length=11, blank=True)
+    code_notation = models.CharField(_("symbol"), max_length=30, blank=True)
+    register_number = models.PositiveIntegerField(
+        _("number in our register"), null=True, blank=True
+    )
+    issued_date = models.DateField(_("document date"), null=True, blank=True)  # IssuedDate
+    issuer_name = models.CharField(_("issuing agency"), max_length=200)  # OrganName
+    issuer_code = models.CharField(_("issuing agency code"), max_length=20, blank=True)  # OrganId
+    issuer_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("issuing agency on the platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject (trích yếu)"), max_length=500)  # Subject
+    signer_name = models.CharField(_("signer"), max_length=50, blank=True)  # SignerInfo/FullName
+    signer_position = models.CharField(_("signer's position"), max_length=100, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    confidentiality = models.PositiveSmallIntegerField(
+        _("confidentiality"), choices=Confidentiality.choices, default=Confidentiality.NONE
+    )
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)  # PageAmount
+    due_date = models.DateField(_("due date"), null=True, blank=True)  # DueDate
+    description = models.CharField(_("notes"), max_length=500, blank=True)  # Description
+    # Incoming only: ArrivalNumber, ArrivalDate, ToPlaces.
+    arrival_number = models.PositiveIntegerField(_("arrival number"), null=True, blank=True)
+    arrival_date = models.DateTimeField(_("arrival date"), null=True, blank=True)
+    to_places = models.CharField(_("units or people receiving it"), max_length=1000, blank=True)
+    # Outgoing only: recipients, IssuedAmount, drafting unit.
+    recipient_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("recipient agencies"), blank=True, related_name="+"
+    )
+    external_recipients = models.CharField(_("other recipients"), max_length=1000, blank=True)
+    copies = models.PositiveSmallIntegerField(_("number of copies"), null=True, blank=True)
+    drafting_unit = models.ForeignKey(
+        Unit, verbose_name=_("drafting unit"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["agency", "direction", "-id"], name="doc_agency_dir_idx"),
+            models.Index(fields=["agency", "code_number", "code_notation"], name="doc_number_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "arrival_number"],
+                condition=Q(arrival_number__isnull=False),
+                name="doc_arrival_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["register", "register_number"],
+                condition=Q(register_number__isnull=False),
+                name="doc_register_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_and_symbol or '—'} {self.subject[:60]}"
+
+    @property
+    def number_and_symbol(self) -> str:
+        if self.code_number and self.code_notation:
+            return f"{self.code_number}/{self.code_notation}"
+        return self.code_number or self.code_notation
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality > Confidentiality.NONE
+
+
+class NumberAllocation(models.Model):
+    """Every number a register has handed out: reserved, used by a document, or released."""
+
+    register = models.ForeignKey(
+        Register, verbose_name=_("register"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(_("status"), max_length=10, choices=NumberStatus.choices)
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField(_("at"))
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("number allocation")
+        verbose_name_plural = _("number allocations")
+        ordering = ["register", "number", "allocated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"],
+                condition=~Q(status=NumberStatus.RELEASED),
+                name="allocation_one_active_per_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register}: {self.number} ({self.get_status_display()})"
+
+
+class Blob(models.Model):
+    """A stored file, addressed by the SHA-256 of its content (stored once however often used)."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    storage_name = models.CharField(_("storage name"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class Attachment(TimeStampedModel):
+    """A file of a document; replacing it adds a version, the old ones are kept."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current(self) -> AttachmentVersion | None:
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.version) if versions else None
+
+
+class AttachmentVersion(models.Model):
+    attachment = models.ForeignKey(
+        Attachment, verbose_name=_("attachment"), on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    blob = models.ForeignKey(Blob, verbose_name=_("file"), on_delete=models.PROTECT)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    text_status = models.CharField(
+        _("text extraction"),
+        max_length=12,
+        choices=ProcessingStatus.choices,
+        default=ProcessingStatus.PENDING,
+    )
+    ocr_used = models.BooleanField(_("text recognised by OCR"), default=False)
+    text_error = models.CharField(_("text extraction error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment version")
+        verbose_name_plural = _("attachment versions")
+        ordering = ["attachment", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attachment", "version"], name="attachment_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} v{self.version}"
+
+
+class SearchEntry(models.Model):
+    """The search index row of a document: its searchable text, folded (no tone marks, đ→d)
+    for matching and lower-cased with tone marks for ranking exact matches first. Written by a
+    background job, so registration never waits for indexing."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    folded = models.TextField()
+    plain = models.TextField()
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+
+    def __str__(self) -> str:
+        return str(self.document_id)

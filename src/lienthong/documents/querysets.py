@@ -1,0 +1,66 @@
+"""Reads of documents and registers. `visible_to` is the only place agency scoping and
+confidentiality (độ mật) are decided."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from lienthong.accounts.constants import Role
+
+from .constants import Confidentiality, Direction
+
+# Inside its agency, a confidential document is seen by the clerks who register it, the
+# agency's leaders, and whoever registered or drafted it (handlers are added by the workflow).
+CONFIDENTIAL_READERS = (Role.CLERK, Role.AGENCY_LEADER)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DocumentQuerySet:
+        if not (user.is_authenticated and user.is_active) or user.agency_id is None:
+            return self.none()
+        own = self.filter(agency_id=user.agency_id)
+        if any(user.has_role(role) for role in CONFIDENTIAL_READERS):
+            return own
+        return own.filter(Q(confidentiality=Confidentiality.NONE) | Q(created_by=user))
+
+    def incoming(self) -> DocumentQuerySet:
+        return self.filter(direction=Direction.INCOMING)
+
+    def outgoing(self) -> DocumentQuerySet:
+        return self.filter(direction=Direction.OUTGOING)
+
+    def duplicates_of(
+        self, *, agency_id: int, code_number: str, code_notation: str, issuer_name: str
+    ) -> DocumentQuerySet:
+        """The triple (number, symbol, issuing agency) the registry is warned about."""
+        return self.filter(
+            agency_id=agency_id,
+            direction=Direction.INCOMING,
+            code_number__iexact=code_number.strip(),
+            code_notation__iexact=code_notation.strip(),
+            issuer_name__iexact=issuer_name.strip(),
+        )
+
+    def in_period(self, start: date, end: date) -> DocumentQuerySet:
+        return self.filter(
+            Q(
+                direction=Direction.INCOMING,
+                arrival_date__date__gte=start,
+                arrival_date__date__lte=end,
+            )
+            | Q(direction=Direction.OUTGOING, issued_date__gte=start, issued_date__lte=end)
+        )
+
+    def for_list(self) -> DocumentQuerySet:
+        return self.select_related("document_type", "register")
+
+
+class RegisterQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> RegisterQuerySet:
+        if not (user.is_authenticated and user.is_active) or user.agency_id is None:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)

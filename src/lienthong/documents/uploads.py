@@ -1,0 +1,163 @@
+"""Checking and storing uploaded files: type by content, size limit, parseable PDFs and
+OOXML, content-addressed storage through Django's storage API (local disk or S3)."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+import magic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from .constants import ALLOWED_TYPES
+from .models import Blob
+
+_OOXML_MAIN = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/workbook.xml",
+}
+# OOXML inside a zip: expanded size allowed relative to the packed size (zip bombs).
+_MAX_EXPANSION = 100
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    sha256: str
+    size: int
+    content_type: str
+
+
+def _sniff(upload: IO[bytes]) -> str:
+    upload.seek(0)
+    head = upload.read(65536)
+    upload.seek(0)
+    return magic.from_buffer(head, mime=True)
+
+
+def check_upload(upload: IO[bytes], name: str) -> CheckedFile:
+    """Validate an uploaded file or raise ValidationError with a message for the user."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    limit = settings.LIENTHONG_MAX_UPLOAD_BYTES
+    if size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="empty")
+    if size > limit:
+        raise ValidationError(
+            _("The file “%(name)s” is %(size)s; the limit is %(limit)s.")
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    content_type = _sniff(upload)
+    if content_type in {"application/zip", "application/octet-stream"}:
+        content_type = _ooxml_type(upload) or content_type
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a PDF, Word (DOCX), Excel (XLSX) or image file (its content "
+                "is %(type)s), whatever its name says."
+            )
+            % {"name": name, "type": content_type},
+            code="bad_type",
+        )
+    if content_type == "application/pdf":
+        _check_pdf(upload, name)
+    elif content_type in _OOXML_MAIN:
+        _check_ooxml(upload, name, content_type, size)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(sha256=digest.hexdigest(), size=size, content_type=content_type)
+
+
+def _ooxml_type(upload: IO[bytes]) -> str | None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    for content_type, main in _OOXML_MAIN.items():
+        if main in names:
+            return content_type
+    return None
+
+
+def _check_pdf(upload: IO[bytes], name: str) -> None:
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("“%(name)s” is a password-protected PDF; upload it without a password.")
+                % {"name": name},
+                code="encrypted_pdf",
+            )
+        if len(reader.pages) == 0:
+            raise PyPdfError("no pages")
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many types on malformed input
+        raise ValidationError(
+            _("“%(name)s” is not a readable PDF (%(error)s).")
+            % {"name": name, "error": str(exc)[:200]},
+            code="bad_pdf",
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+def _check_ooxml(upload: IO[bytes], name: str, content_type: str, size: int) -> None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValidationError(_("“%(name)s” is damaged.") % {"name": name}, code="bad_zip") from exc
+    finally:
+        upload.seek(0)
+    if expanded > max(size * _MAX_EXPANSION, 50 * 1024 * 1024):
+        raise ValidationError(
+            _(
+                "“%(name)s” expands to far more than its size; it is refused as a possible "
+                "decompression bomb."
+            )
+            % {"name": name},
+            code="zip_bomb",
+        )
+
+
+def storage_name(sha256: str) -> str:
+    return f"blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def store_blob(upload: IO[bytes], checked: CheckedFile) -> tuple[Blob, bool]:
+    """Store the content once under its hash; returns (blob, whether the file was new)."""
+    existing = Blob.objects.filter(sha256=checked.sha256).first()
+    if existing is not None and default_storage.exists(existing.storage_name):
+        return existing, False
+    name = storage_name(checked.sha256)
+    created_file = False
+    if not default_storage.exists(name):
+        upload.seek(0)
+        saved = default_storage.save(name, File(upload))
+        if saved != name:  # the storage renamed it: a concurrent upload of the same content
+            default_storage.delete(saved)
+        created_file = True
+    blob, _ = Blob.objects.get_or_create(
+        sha256=checked.sha256,
+        defaults={"size": checked.size, "content_type": checked.content_type, "storage_name": name},
+    )
+    return blob, created_file
