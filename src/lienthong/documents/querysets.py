@@ -4,7 +4,7 @@ confidentiality (độ mật) are decided."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -13,12 +13,15 @@ from lienthong.accounts.constants import Role
 
 from .constants import Confidentiality, Direction
 
+if TYPE_CHECKING:
+    from .models import Document
+
 # Inside its agency, a confidential document is seen by the clerks who register it, the
 # agency's leaders, and whoever registered or drafted it (handlers are added by the workflow).
 CONFIDENTIAL_READERS = (Role.CLERK, Role.AGENCY_LEADER)
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
@@ -35,15 +38,22 @@ class DocumentQuerySet(models.QuerySet):
 
     def duplicates_of(
         self, *, agency_id: int, code_number: str, code_notation: str, issuer_name: str
-    ) -> DocumentQuerySet:
-        """The triple (number, symbol, issuing agency) the registry is warned about."""
-        return self.filter(
-            agency_id=agency_id,
-            direction=Direction.INCOMING,
-            code_number__iexact=code_number.strip(),
-            code_notation__iexact=code_notation.strip(),
-            issuer_name__iexact=issuer_name.strip(),
+    ) -> list[Document]:
+        """Incoming documents with the same (number, symbol, issuing agency), the triple the
+        registry is warned about. Symbol and agency are compared case- and accent-folded in
+        Python, since SQLite's case-insensitive lookups fold ASCII letters only."""
+        from .search import fold
+
+        candidates = self.filter(
+            agency_id=agency_id, direction=Direction.INCOMING, code_number=code_number.strip()
         )
+        notation, issuer = fold(code_notation.strip()), fold(" ".join(issuer_name.split()))
+        found: list[Document] = []
+        for document in candidates.iterator():
+            same_notation = fold(document.code_notation) == notation
+            if same_notation and fold(" ".join(document.issuer_name.split())) == issuer:
+                found.append(document)
+        return found
 
     def in_period(self, start: date, end: date) -> DocumentQuerySet:
         return self.filter(

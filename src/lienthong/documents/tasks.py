@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django_tasks import task
 
 from . import textextract
-from .constants import ProcessingStatus
+from .constants import ALLOWED_TYPES, ProcessingStatus
 from .models import AttachmentVersion, Document, SearchEntry
 from .search import fold, plain
 
@@ -74,7 +74,8 @@ def extract_text(version_id: int) -> None:
     AttachmentVersion.objects.filter(pk=version.pk).update(text_status=ProcessingStatus.RUNNING)
     try:
         with tempfile.TemporaryDirectory(prefix="lienthong-text-") as tmp:
-            path = Path(tmp) / "input"
+            # Keep the usual extension: some readers (openpyxl) look at it.
+            path = Path(tmp) / ("input" + ALLOWED_TYPES.get(version.blob.content_type, ""))
             with (
                 default_storage.open(version.blob.storage_name, "rb") as src,
                 open(path, "wb") as dst,
