@@ -144,3 +144,20 @@ def test_lists_search_and_registers_render(
 def test_anonymous_is_sent_to_sign_in(db) -> None:
     response = Client().get(reverse("documents:incoming"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_dashboard_counts_the_clerks_queues(clerk, register_incoming, unit, two_agencies) -> None:
+    from lienthong.documents import services
+
+    register_incoming()
+    register_incoming()
+    services.record_outgoing(
+        actor=clerk,
+        document_type=doc_type("Thông báo"),
+        subject="Thông báo",
+        drafting_unit=unit,
+        recipient_agencies=[two_agencies[1]],
+    )
+    page = client_for(clerk).get(reverse("dashboard")).content.decode()
+    counts = [int(x) for x in __import__("re").findall(r'class="queue-count">(\d+)<', page)]
+    assert counts == [2, 1, 0]
