@@ -278,8 +278,10 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
         filename=version.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Inline PDFs need the browser's own viewer (a plugin, hence object-src); everything else
+    # is a download that must never run as a page.
     response["Content-Security-Policy"] = (
-        "default-src 'none'; object-src 'self'; plugin-types application/pdf; sandbox"
+        "default-src 'none'; object-src 'self'" if inline else "default-src 'none'; sandbox"
     )
     return response
 
