@@ -81,3 +81,20 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_sequence}:{self.last_hash[:12]}"
+
+
+class CalendarOverride(models.Model):
+    """A day the government declared differently from the statutory calendar: an extra day off
+    or a make-up working Saturday (announced yearly, e.g. for Tết). Overrides `holidays`."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}: {self.reason}"
