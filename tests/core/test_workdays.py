@@ -29,7 +29,7 @@ def test_statutory_calendar(day: date, working: bool) -> None:
 
 def test_ten_working_days_across_tet() -> None:
     assert add_working_days(date(2026, 2, 12), 10) == date(2026, 3, 5)
-    # 11, 12, 13 and 23–27 February: the start day itself is not counted.
+    # 11, 12, 13 and 23-27 February: the start day itself is not counted.
     assert working_days_between(date(2026, 2, 10), date(2026, 2, 28)) == 8
 
 
