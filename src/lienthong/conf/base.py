@@ -274,6 +274,9 @@ TASKS = {
     }
 }
 
+# A job RUNNING longer than this is taken to have lost its worker and is queued again.
+LIENTHONG_JOB_TIMEOUT_MINUTES = env_int("LIENTHONG_JOB_TIMEOUT_MINUTES", 60)
+
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

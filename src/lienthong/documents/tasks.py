@@ -12,6 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django_tasks import task
 
+from lienthong.core.jobs import retrying
+
 from . import textextract
 from .constants import ALLOWED_TYPES, ProcessingStatus
 from .models import AttachmentVersion, Document, SearchEntry
@@ -40,7 +42,8 @@ def _document_text(document: Document) -> str:
     return "\n".join(p for p in parts if p)
 
 
-@task(queue_name="default")
+@task(queue_name="default", takes_context=True)
+@retrying(max_attempts=5)
 def index_document(document_id: int) -> None:
     """(Re)write the search entry of a document."""
     document = Document.objects.select_related("document_type").filter(pk=document_id).first()

@@ -1,4 +1,5 @@
-"""Serve the web UI (gunicorn) and the background worker together; Ctrl-C stops both."""
+"""Serve the web UI (gunicorn), the background worker and the scheduler together; Ctrl-C
+stops them all."""
 
 import os
 import signal
@@ -37,7 +38,10 @@ class Command(BaseCommand):
         worker = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
         )
-        children = [web, worker]
+        scheduler = subprocess.Popen(  # noqa: S603
+            [python, "-m", "lienthong", "scheduler", "--interval", "60"]
+        )
+        children = [web, worker, scheduler]
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
