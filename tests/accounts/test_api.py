@@ -115,3 +115,14 @@ def test_openapi_schema_and_docs_page_are_local(db, client) -> None:
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_openapi_description_validates_without_warnings(db, tmp_path) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--api-version", "v1", "--file", str(out)
+    )
+    text = out.read_text()
+    assert "/api/v1/documents/" in text and "/api/v1/agencies/" in text

@@ -172,3 +172,58 @@ def test_confidential_documents_are_limited_inside_the_agency(
     assert set(Document.objects.visible_to(specialist)) == {normal}
     assert set(Document.objects.visible_to(leader)) == {secret, normal}
     assert set(Document.objects.visible_to(clerk)) == {secret, normal}
+
+
+def test_overlong_fields_get_a_clear_error(clerk, db_snapshot) -> None:
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as exc:
+        register(clerk, issuer_name="Sở " * 150, code_number="1" * 40)
+    assert {"issuer_name", "code_number"} <= set(exc.value.message_dict)
+    assert db_snapshot() == before
+
+
+def test_leading_zero_numbers_are_duplicates(clerk) -> None:
+    register(clerk, code_number="05")
+    assert register(clerk, code_number="5").document is None
+
+
+def test_issue_date_must_be_today_or_earlier_this_year(clerk, unit, two_agencies) -> None:
+    doc = services.record_outgoing(
+        actor=clerk,
+        document_type=doc_type("Thông báo"),
+        subject="Thông báo",
+        drafting_unit=unit,
+        recipient_agencies=[two_agencies[1]],
+    )
+    for bad in [timezone.localdate() + timedelta(days=1), date(2020, 1, 1)]:
+        with pytest.raises(ValidationError):
+            services.issue_outgoing(actor=clerk, document=doc, issued_date=bad)
+    doc.refresh_from_db()
+    assert doc.status == "draft" and doc.register_id is None
+
+
+def test_only_clerks_attach_and_only_to_their_document(
+    clerk, specialist, register_incoming
+) -> None:
+    import io
+
+    from tests.documents import files
+
+    doc = register_incoming()
+    other = register_incoming()
+    first = services.add_attachment(
+        actor=clerk, document=doc, upload=io.BytesIO(files.text_pdf("a")), name="a.pdf"
+    )
+    with pytest.raises(PermissionDenied):
+        services.add_attachment(
+            actor=specialist, document=doc, upload=io.BytesIO(files.text_pdf("b")), name="b.pdf"
+        )
+    with pytest.raises(ValidationError):
+        services.add_attachment(
+            actor=clerk,
+            document=other,
+            upload=io.BytesIO(files.text_pdf("c")),
+            name="c.pdf",
+            replaces=first.attachment,
+        )
+    assert doc.attachments.get().versions.count() == 1 and not other.attachments.exists()

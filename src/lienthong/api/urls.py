@@ -6,4 +6,5 @@ app_name = "v1"
 
 urlpatterns = [
     path("", include("lienthong.accounts.api.urls")),
+    path("", include("lienthong.documents.api.urls")),
 ]

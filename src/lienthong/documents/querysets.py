@@ -44,8 +44,13 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         Python, since SQLite's case-insensitive lookups fold ASCII letters only."""
         from .search import fold
 
+        number = code_number.strip()
+        # “5” and “05” are the same number (numbers under 10 are written with a leading zero).
+        variants = {number}
+        if number.isdigit():
+            variants |= {str(int(number)), f"{int(number):02d}"}
         candidates = self.filter(
-            agency_id=agency_id, direction=Direction.INCOMING, code_number=code_number.strip()
+            agency_id=agency_id, direction=Direction.INCOMING, code_number__in=variants
         )
         notation, issuer = fold(code_notation.strip()), fold(" ".join(issuer_name.split()))
         found: list[Document] = []

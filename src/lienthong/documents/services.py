@@ -185,6 +185,16 @@ def _known_abbreviations() -> set[str]:
     return set(DocumentType.objects.exclude(abbreviation="").values_list("abbreviation", flat=True))
 
 
+def _check_lengths(**values: str) -> dict[str, list[str]]:
+    """Text longer than its column: a clear message instead of a database error."""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        limit = getattr(Document._meta.get_field(name), "max_length", None)
+        if limit and len(value.strip()) > limit:
+            errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
+    return errors
+
+
 def _validate_common(
     *,
     document_type: DocumentType,
@@ -253,6 +263,18 @@ def register_incoming(
         urgency=urgency,
         confidentiality=confidentiality,
         page_count=page_count,
+    )
+    errors.update(
+        _check_lengths(
+            issuer_name=issuer_name,
+            code_number=code_number,
+            code_notation=code_notation,
+            signer_name=signer_name,
+            signer_position=signer_position,
+            to_places=to_places,
+            description=description,
+            issuer_code=issuer_code,
+        )
     )
     if not issuer_name.strip():
         errors["issuer_name"] = [_("The issuing agency is required.")]
@@ -353,6 +375,14 @@ def record_outgoing(
         confidentiality=confidentiality,
         page_count=page_count,
     )
+    errors.update(
+        _check_lengths(
+            signer_name=signer_name,
+            signer_position=signer_position,
+            external_recipients=external_recipients,
+            description=description,
+        )
+    )
     if drafting_unit is not None and drafting_unit.agency_id != agency.pk:
         errors["drafting_unit"] = [_("The drafting unit belongs to another agency.")]
     if not document_type.abbreviation and drafting_unit is None:
@@ -410,11 +440,24 @@ def issue_outgoing(
     if document.status != DocumentStatus.DRAFT:
         raise ValidationError(_("This document has already been issued."))
     agency = document.agency
-    issued_date = issued_date or timezone.localdate()
+    today = timezone.localdate()
+    issued_date = issued_date or today
+    if issued_date > today:
+        raise ValidationError({"issued_date": _("A document cannot be issued with a future date.")})
+    if issued_date.year != numbering.vietnam_year():
+        raise ValidationError(
+            {
+                "issued_date": _(
+                    "Numbers are given in this year's register only: use a date of this year."
+                )
+            }
+        )
     year = issued_date.year
     if reservation is not None:
         allocation = NumberAllocation.objects.select_for_update().get(pk=reservation.pk)
         register = allocation.register
+        if register.is_closed:
+            raise ValidationError({"reservation": _("That register is closed.")})
         if allocation.status != NumberStatus.RESERVED or register.agency_id != agency.pk:
             raise ValidationError(
                 {"reservation": _("That number is not reserved in your registers.")}
@@ -497,6 +540,7 @@ def _record_attachment(
     title: str,
     replaces: Attachment | None,
 ) -> AttachmentVersion:
+    require_clerk(actor)
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.agency_id != actor.agency_id:
         raise ValidationError(_("You cannot attach files to another agency's document."))
@@ -505,7 +549,12 @@ def _record_attachment(
         attachment = Attachment.objects.create(document=document, title=(title or safe_name)[:255])
         version_number = 1
     else:
-        attachment = Attachment.objects.select_for_update().get(pk=replaces.pk, document=document)
+        found = (
+            Attachment.objects.select_for_update().filter(pk=replaces.pk, document=document).first()
+        )
+        if found is None:
+            raise ValidationError({"replaces": _("That attachment belongs to another document.")})
+        attachment = found
         version_number = (
             attachment.versions.order_by("-version").values_list("version", flat=True).first() or 0
         ) + 1
