@@ -116,11 +116,18 @@ post_migrate.connect(_restore_audit_guards, dispatch_uid="tests_restore_audit_gu
 
 
 @pytest.fixture(autouse=True)
-def _lift_audit_guards_before_flush(request: pytest.FixtureRequest, _django_db_helper: Any) -> Any:
-    yield
+def _transactional_test_data(request: pytest.FixtureRequest, _django_db_helper: Any) -> Any:
+    """Transactional tests start from tables another one may have flushed: put back the data
+    migrations' reference data, and lift the audit log's guards before the closing flush."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     )
+    if transactional:
+        from lienthong.documents.doctypes import ensure_document_types
+        from lienthong.documents.models import DocumentType
+
+        ensure_document_types(DocumentType)
+    yield
     if transactional:
         remove_audit_guards(connection)

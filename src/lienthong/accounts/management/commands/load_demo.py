@@ -3,6 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
+from lienthong.documents.doctypes import ensure_document_types
+from lienthong.documents.models import DocumentType
 
 
 class Command(BaseCommand):
@@ -12,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        ensure_document_types(DocumentType)
         logins = load_demo_province()
         self.stdout.write(self.style.SUCCESS("Demo province loaded: tỉnh Cà Mau (2012)."))
         if options["quiet_logins"]:
