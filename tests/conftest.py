@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, connections
 from django.db.models.signals import post_migrate
 
@@ -105,6 +107,13 @@ def db_snapshot() -> Callable[[], dict[str, int]]:
     return table_counts
 
 
+# Data migrations that load reference data (idempotent `load(apps, schema_editor)` functions).
+REFERENCE_DATA_MIGRATIONS = [
+    "lienthong.documents.migrations.0002_load_document_types",
+    "lienthong.records.migrations.0002_load_retention_table",
+]
+
+
 # Transactional tests (browser tests with a live server) end with a flush of every table, which
 # the append-only audit log refuses. Lift its guards just before that flush; Django's flush
 # emits post_migrate, which puts them back for the next test.
@@ -124,10 +133,35 @@ def _transactional_test_data(request: pytest.FixtureRequest, _django_db_helper: 
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     )
     if transactional:
-        from lienthong.documents.doctypes import ensure_document_types
-        from lienthong.documents.models import DocumentType
-
-        ensure_document_types(DocumentType)
+        for module in REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module(module).load(django_apps, None)
     yield
     if transactional:
         remove_audit_guards(connection)
+
+
+def run_queued_jobs() -> None:
+    """Run every queued background job with django-tasks-db's own worker loop, in the calling
+    thread's connection, until the queue is empty (what `lienthong serve`'s worker does)."""
+    from django_tasks_db.management.commands import db_worker
+
+    db_worker.Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.fixture
+def run_tasks(db: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Run the queued jobs inside this test's transaction (the worker's connection recycling
+    would otherwise close it)."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return run_queued_jobs

@@ -11,6 +11,7 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentType
+from tests.conftest import run_tasks  # noqa: F401  (re-exported for explicit imports)
 
 
 @pytest.fixture
@@ -59,29 +60,6 @@ def register_incoming(clerk) -> Callable[..., Document]:
         return result.document
 
     return make
-
-
-@pytest.fixture
-def run_tasks(db, monkeypatch) -> Callable[[], None]:
-    """Run every queued background job with django-tasks-db's own worker loop, in this test's
-    connection (the worker's connection recycling would close the test transaction)."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        db_worker.Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-
-    return run
 
 
 @pytest.fixture

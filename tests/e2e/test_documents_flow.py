@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lienthong.documents.models import Document
+from tests.conftest import run_queued_jobs
 from tests.documents import files
 from tests.e2e.test_sign_in_flow import sign_in
 
@@ -11,19 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker() -> None:
-    """What the background worker does between the clerk's steps: read and OCR the files."""
-    from django_tasks_db.management.commands import db_worker
-
-    db_worker.Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="e2e-worker",
-        excluded_queue_names=[],
-    ).run()
+    """What the background worker does between the users' steps."""
+    run_queued_jobs()
 
 
 def test_clerk_registers_a_scan_finds_it_without_tone_marks_and_sees_it_in_the_register(

@@ -7,4 +7,9 @@ app_name = "v1"
 urlpatterns = [
     path("", include("lienthong.accounts.api.urls")),
     path("", include("lienthong.documents.api.urls")),
+    path("", include("lienthong.workflows.api.urls")),
+    path("", include("lienthong.drafting.api.urls")),
+    path("", include("lienthong.records.api.urls")),
+    path("", include("lienthong.exchange.api.urls")),
+    path("", include("lienthong.notifications.api.urls")),
 ]

@@ -100,6 +100,11 @@ INSTALLED_APPS = [
     "lienthong.core",
     "lienthong.accounts",
     "lienthong.documents",
+    "lienthong.workflows",
+    "lienthong.drafting",
+    "lienthong.records",
+    "lienthong.exchange",
+    "lienthong.notifications",
     "lienthong.api",
 ]
 
@@ -276,6 +281,23 @@ TASKS = {
 
 # A job RUNNING longer than this is taken to have lost its worker and is queued again.
 LIENTHONG_JOB_TIMEOUT_MINUTES = env_int("LIENTHONG_JOB_TIMEOUT_MINUTES", 60)
+
+# --- E-mail (notifications) -------------------------------------------------------------------
+LIENTHONG_EMAIL_ENABLED = env_bool(
+    "LIENTHONG_EMAIL_ENABLED", bool(os.environ.get("LIENTHONG_EMAIL_HOST"))
+)
+LIENTHONG_SITE_URL = os.environ.get("LIENTHONG_SITE_URL", "http://127.0.0.1:8000")  # links in mail
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("LIENTHONG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIENTHONG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("LIENTHONG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LIENTHONG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIENTHONG_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("LIENTHONG_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("LIENTHONG_EMAIL_TIMEOUT", 30)
+EMAIL_USE_LOCALTIME = True
+DEFAULT_FROM_EMAIL = os.environ.get("LIENTHONG_EMAIL_FROM", "lienthong <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

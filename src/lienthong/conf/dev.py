@@ -3,7 +3,9 @@
 import os
 
 os.environ["LIENTHONG_SETTINGS_PROFILE"] = "dev"
-os.environ.setdefault("LIENTHONG_SECRET_KEY", "dev-only-" + "d" * 50)
+os.environ["LIENTHONG_SECRET_KEY"] = (
+    os.environ.get("LIENTHONG_SECRET_KEY") or "dev-only-" + "d" * 50
+)
 os.environ.setdefault("LIENTHONG_HTTPS", "0")
 
 from .base import *  # noqa: F403

@@ -3,7 +3,9 @@
 import os
 
 os.environ["LIENTHONG_SETTINGS_PROFILE"] = "test"
-os.environ.setdefault("LIENTHONG_SECRET_KEY", "test-only-" + "t" * 50)
+os.environ["LIENTHONG_SECRET_KEY"] = (
+    os.environ.get("LIENTHONG_SECRET_KEY") or "test-only-" + "t" * 50
+)
 os.environ.setdefault("LIENTHONG_HTTPS", "0")
 
 from .base import *  # noqa: F403

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,9 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.models import Document
+from lienthong.drafting.models import Draft
+from lienthong.workflows.models import Assignment
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,25 +27,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     today = timezone.localdate()
     visible = Document.objects.visible_to(user)
+    work = Assignment.objects.handled_by(user).queue_counts()
+    queue = reverse("workflows:queue")
     queues = [
+        (_("My work to do"), f"{queue}?tab=todo", work["todo"]),
+        (_("Overdue"), f"{queue}?tab=overdue", work["overdue"]),
+        (_("Due soon"), f"{queue}?tab=due_soon", work["due_soon"]),
         (
-            _("Incoming documents registered today"),
-            reverse("documents:incoming"),
-            visible.incoming().filter(arrival_date__date=today).count(),
-        ),
-        (
-            _("Outgoing documents awaiting issue"),
-            reverse("documents:outgoing"),
-            visible.outgoing().filter(status=DocumentStatus.DRAFT).count(),
-        ),
-        (
-            _("Incoming documents due within 3 days"),
-            reverse("documents:incoming"),
-            visible.incoming()
-            .filter(due_date__gte=today, due_date__lte=today + timedelta(days=3))
-            .count(),
+            _("Drafts awaiting my action"),
+            reverse("drafting:awaiting"),
+            Draft.objects.awaiting_action_of(user).count(),
         ),
     ]
+    if user.has_role(Role.CLERK):
+        queues += [
+            (
+                _("Received documents awaiting registration"),
+                reverse("documents:incoming"),
+                visible.incoming().filter(status=DocumentStatus.RECEIVED).count(),
+            ),
+            (
+                _("Incoming documents registered today"),
+                reverse("documents:incoming"),
+                visible.incoming().filter(arrival_date__date=today).count(),
+            ),
+            (
+                _("Outgoing documents awaiting issue"),
+                reverse("documents:outgoing"),
+                visible.outgoing().filter(status=DocumentStatus.DRAFT).count(),
+            ),
+        ]
     return render(
         request,
         "core/dashboard.html",

@@ -41,8 +41,11 @@ class RegisterKind(models.TextChoices):
 
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
+    RECEIVED = "received", _("Received, awaiting registration")
     REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Returned to the sender")
     ISSUED = "issued", _("Issued")
+    RECALLED = "recalled", _("Recalled")
 
 
 class NumberStatus(models.TextChoices):

@@ -151,8 +151,19 @@ class Document(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        help_text=_("Empty for a document delivered by the platform and not yet registered."),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
     )
 
     objects = DocumentQuerySet.as_manager()
@@ -163,7 +174,10 @@ class Document(TimeStampedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["agency", "direction", "-id"], name="doc_agency_dir_idx"),
-            models.Index(fields=["agency", "code_number", "code_notation"], name="doc_number_idx"),
+            models.Index(
+                fields=["agency", "direction", "code_number", "code_notation"],
+                name="doc_number_dir_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -219,6 +233,15 @@ class NumberAllocation(models.Model):
                 fields=["register", "number"],
                 condition=~Q(status=NumberStatus.RELEASED),
                 name="allocation_one_active_per_number",
+            ),
+        ]
+        indexes = [
+            # Released numbers are few; finding the lowest one to hand out again must not read
+            # every allocation of a big register.
+            models.Index(
+                fields=["register", "number"],
+                condition=Q(status=NumberStatus.RELEASED),
+                name="allocation_released_idx",
             ),
         ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -28,7 +29,12 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         own = self.filter(agency_id=user.agency_id)
         if any(user.has_role(role) for role in CONFIDENTIAL_READERS):
             return own
-        return own.filter(Q(confidentiality=Confidentiality.NONE) | Q(created_by=user))
+        # Handlers a confidential document was assigned to see it too (the workflows app).
+        assignment = apps.get_model("workflows", "Assignment")
+        handled = assignment.objects.handled_by(user).values("document_id")
+        return own.filter(
+            Q(confidentiality=Confidentiality.NONE) | Q(created_by=user) | Q(pk__in=handled)
+        )
 
     def incoming(self) -> DocumentQuerySet:
         return self.filter(direction=Direction.INCOMING)

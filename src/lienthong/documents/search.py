@@ -62,6 +62,14 @@ def apply_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
         return queryset.annotate(exact=Value(0, output_field=IntegerField())).order_by("-id")
     sql, params = matched
     wanted = plain(query.strip())
+    if fold(wanted) == wanted:
+        # Typed without tone marks: nothing can match more exactly than the folded search
+        # itself, so skip the ranking and let the database walk the newest rows first.
+        return (
+            queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611  (parameterised)
+            .annotate(exact=Value(0, output_field=IntegerField()))
+            .order_by("-id")
+        )
     return (
         queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611  (parameterised)
         .annotate(

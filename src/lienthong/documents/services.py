@@ -105,14 +105,22 @@ def _next_number(
     locked = Register.objects.select_for_update().get(pk=register.pk)
     if locked.is_closed:
         raise ValidationError(_("The register “%(name)s” is closed.") % {"name": locked.name})
-    active = NumberAllocation.objects.filter(register=locked).exclude(status=NumberStatus.RELEASED)
-    free = (
+    free = None
+    released = (
         NumberAllocation.objects.filter(register=locked, status=NumberStatus.RELEASED)
-        .exclude(number__in=active.values("number"))
         .order_by("number")
         .values_list("number", flat=True)
-        .first()
+        .distinct()
     )
+    for number in released.iterator():
+        reused = (
+            NumberAllocation.objects.filter(register=locked, number=number)
+            .exclude(status=NumberStatus.RELEASED)
+            .exists()
+        )
+        if not reused:
+            free = number
+            break
     if free is None:
         locked.last_number += 1
         locked.save(update_fields=["last_number", "updated_at"])
@@ -342,6 +350,45 @@ def register_incoming(
     return Registration(document=document, duplicates=duplicates)
 
 
+@transaction.atomic
+def register_received(*, actor: User, document: Document) -> Document:
+    """Vào sổ a document another agency of the platform delivered: it gets this year's next
+    arrival number (số đến) and the time of registration."""
+    require_clerk(actor)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.agency_id != actor.agency_id or document.status != DocumentStatus.RECEIVED:
+        raise ValidationError(_("Only a received document of your agency can be registered."))
+    now = timezone.now()
+    register = ensure_register(
+        agency=document.agency, year=numbering.vietnam_year(now), kind=RegisterKind.INCOMING
+    )
+    allocation = _next_number(register, actor=actor, status=NumberStatus.USED)
+    document.register = register
+    document.arrival_number = allocation.number
+    document.arrival_date = now
+    document.status = DocumentStatus.REGISTERED
+    document.created_by = actor
+    document.save(
+        update_fields=[
+            "register",
+            "arrival_number",
+            "arrival_date",
+            "status",
+            "created_by",
+            "updated_at",
+        ]
+    )
+    allocation.document = document
+    allocation.save(update_fields=["document"])
+    record_event(
+        action="document.registered_received",
+        actor=actor,
+        obj=document,
+        data={"arrival_number": allocation.number},
+    )
+    return document
+
+
 # --- Outgoing documents ------------------------------------------------------------------------
 
 
@@ -362,8 +409,11 @@ def record_outgoing(
     recipient_agencies: Iterable[Agency] = (),
     external_recipients: str = "",
     description: str = "",
+    replaces: Document | None = None,
 ) -> Document:
-    """Record an outgoing document before it is issued (it gets its number at issue)."""
+    """Record an outgoing document before it is issued (it gets its number at issue). With
+    `replaces`, it is the replacement of an issued document, which is recalled when this one
+    is issued."""
     require_clerk(actor)
     agency = actor.agency
     assert agency is not None
@@ -394,9 +444,16 @@ def record_outgoing(
         errors["recipient_agencies"] = [_("Choose at least one recipient.")]
     if copies is not None and not 0 < copies < 1000:
         errors["copies"] = [_("The number of copies must be between 1 and 999.")]
+    if replaces is not None and (
+        replaces.agency_id != agency.pk
+        or replaces.direction != Direction.OUTGOING
+        or replaces.status != DocumentStatus.ISSUED
+    ):
+        errors["replaces"] = [_("Only an issued document of your agency can be replaced.")]
     if errors:
         raise ValidationError(errors)
     document = Document.objects.create(
+        replaces=replaces,
         agency=agency,
         direction=Direction.OUTGOING,
         status=DocumentStatus.DRAFT,
@@ -489,6 +546,15 @@ def issue_outgoing(
     document.save()
     allocation.document = document
     allocation.save(update_fields=["status", "document"])
+    from lienthong.exchange.services import recall, schedule_deliveries
+
+    if document.replaces is not None and document.replaces.status == DocumentStatus.ISSUED:
+        recall(
+            actor=actor,
+            outgoing=document.replaces,
+            reason=_("Replaced by %(number)s.") % {"number": document.number_and_symbol},
+        )
+    schedule_deliveries(document=document)
     record_event(
         action="document.issued",
         actor=actor,

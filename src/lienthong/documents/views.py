@@ -155,9 +155,12 @@ def record_outgoing(request: HttpRequest) -> HttpResponse:
     agency = clerk.agency
     assert agency is not None
     form = OutgoingForm(request.POST or None, request.FILES or None, agency=agency)
+    replaces_pk = request.GET.get("replaces") or request.POST.get("replaces")
+    replaces = access_document(clerk, replaces_pk) if replaces_pk else None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
+        data["replaces"] = replaces
         try:
             with transaction.atomic():
                 document = services.record_outgoing(actor=clerk, **data)
@@ -171,7 +174,7 @@ def record_outgoing(request: HttpRequest) -> HttpResponse:
             return redirect("documents:detail", pk=document.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "documents/outgoing_form.html", {"form": form})
+    return render(request, "documents/outgoing_form.html", {"form": form, "replaces": replaces})
 
 
 @login_required
@@ -192,6 +195,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can_register(request.user)
     ):
         issue_form = IssueForm(reservations=_reservations(document))
+    from lienthong.exchange.models import Delivery
+
+    deliveries = list(Delivery.objects.filter(outgoing=document).select_related("recipient"))
+    delivery = Delivery.objects.filter(incoming=document).first()
     return render(
         request,
         "documents/detail.html",
@@ -201,6 +208,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issue_form": issue_form,
             "attachment_form": AttachmentForm() if can_register(request.user) else None,
             "recipients": document.recipient_agencies.all(),
+            "deliveries": deliveries,
+            "delivery": delivery,
+            "can_act": can_register(request.user),
         },
     )
 

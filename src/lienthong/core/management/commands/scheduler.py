@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from lienthong.core import periodic
 from lienthong.core.jobs import requeue_stuck_jobs
 
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
             requeued = requeue_stuck_jobs()
             if requeued:
                 self.stdout.write(f"Requeued {requeued} stuck job(s).")
+            for name, function in periodic.registered().items():
+                try:
+                    function()
+                except Exception as exc:  # one failing job must not stop the others
+                    self.stderr.write(f"{name} failed: {exc}")
             if options["once"]:
                 return
             time.sleep(options["interval"])

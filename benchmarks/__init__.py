@@ -1,0 +1,1 @@
+"""Speed measurements of lienthong (scripts, not tests): see benchmarks/README.md."""

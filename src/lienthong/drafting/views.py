@@ -1,0 +1,398 @@
+"""Pages of drafts. Thin: parse input, find the draft through the access chokepoint (404 for
+missing and forbidden alike), call one service, show the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.forms import Form
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lienthong.accounts.models import User
+
+from . import services
+from .constants import DraftAction, DraftState
+from .forms import (
+    CommentRequestForm,
+    DecisionForm,
+    DraftForm,
+    IssueForm,
+    NewDraftForm,
+    NoteForm,
+    RequiredNoteForm,
+    SignOffForm,
+    VersionForm,
+)
+from .models import Draft, DraftEvent, DraftVersion, ReviewStep
+from .permissions import access_draft, access_draft_version, allowed_actions
+
+PAGE_SIZE = 50
+
+
+def _official(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.agency is None:
+        raise PermissionDenied(_("Only an official of an agency may work with drafts."))
+    return user
+
+
+def _form_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _flash_errors(request: HttpRequest, form: Form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+BOXES = {
+    "mine": gettext_lazy("My drafts"),
+    "awaiting": gettext_lazy("Awaiting my action"),
+    "all": gettext_lazy("All drafts I can see"),
+}
+
+
+@login_required
+def draft_list(request: HttpRequest, box: str) -> HttpResponse:
+    user = _official(request)
+    drafts = Draft.objects.visible_to(user).for_list()
+    if box == "mine":
+        drafts = drafts.created_by_user(user)
+    elif box == "awaiting":
+        drafts = drafts.awaiting_action_of(user)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        drafts = drafts.filter(pk__lt=int(before))
+    rows = list(drafts.order_by("-pk")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return render(
+        request,
+        "drafting/list.html",
+        {
+            "box": box,
+            "boxes": BOXES,
+            "title": BOXES[box],
+            "drafts": rows,
+            "next_before": rows[-1].pk if more else None,
+        },
+    )
+
+
+# --- Creating and editing ------------------------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    user = _official(request)
+    assert user.agency is not None
+    form = NewDraftForm(request.POST or None, request.FILES or None, agency=user.agency)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            draft = services.create_draft(
+                actor=user,
+                upload=upload,
+                file_name=upload.name if upload is not None else "",
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(draft)
+    return render(request, "drafting/form.html", {"form": form, "draft": None})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = access_draft(request.user, pk)
+    user = _official(request)
+    if DraftAction.EDIT not in allowed_actions(user, draft):
+        raise PermissionDenied(_("Only the drafter may change this draft, before review."))
+    initial = {
+        "document_type": draft.document_type,
+        "subject": draft.subject,
+        "urgency": draft.urgency,
+        "confidentiality": draft.confidentiality,
+        "recipient_agencies": list(draft.recipient_agencies.all()),
+        "external_recipients": draft.external_recipients,
+        "signer": draft.signer,
+        "signing_authority": draft.signing_authority,
+        "on_behalf_of": draft.on_behalf_of,
+    }
+    form = DraftForm(request.POST or None, initial=initial, agency=draft.agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(actor=user, draft=draft, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(draft)
+    return render(request, "drafting/form.html", {"form": form, "draft": draft})
+
+
+# --- The draft page ------------------------------------------------------------------------------
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = access_draft(request.user, pk)
+    allowed = set(allowed_actions(request.user, draft))
+    versions = DraftVersion.objects.filter(draft=draft).select_related("blob", "uploaded_by")
+    steps = ReviewStep.objects.filter(draft=draft).select_related(
+        "unit", "assignee", "decided_by", "decided_on_behalf_of"
+    )
+    rounds = [(number, list(group)) for number, group in groupby(steps, key=lambda s: s.round)]
+    events = DraftEvent.objects.filter(draft=draft).select_related(
+        "actor", "on_behalf_of", "version"
+    )
+    forms: dict[str, Form] = {}
+    if DraftAction.UPLOAD in allowed:
+        forms["upload"] = VersionForm()
+    if DraftAction.SUBMIT in allowed:
+        forms["submit"] = NoteForm()
+    if DraftAction.REVIEW in allowed:
+        forms["review"] = DecisionForm()
+    if DraftAction.REQUEST_COMMENTS in allowed:
+        forms["request_comments"] = CommentRequestForm(
+            agency=draft.agency, exclude_unit_id=draft.drafting_unit_id
+        )
+    if DraftAction.COMMENT in allowed:
+        forms["comment"] = RequiredNoteForm()
+    if DraftAction.SEND_TO_SIGNER in allowed:
+        forms["send_to_signer"] = NoteForm()
+    if DraftAction.SIGN in allowed:
+        forms["sign"] = SignOffForm()
+    if DraftAction.WITHDRAW in allowed:
+        forms["withdraw"] = RequiredNoteForm()
+    if DraftAction.ISSUE in allowed:
+        forms["issue"] = IssueForm()
+    return render(
+        request,
+        "drafting/detail.html",
+        {
+            "draft": draft,
+            "versions": versions,
+            "rounds": rounds,
+            "events": events,
+            "recipients": draft.recipient_agencies.all(),
+            "allowed": allowed,
+            "forms": forms,
+            "signature_line": services.signature_line(draft),
+            "is_issued": draft.state == DraftState.ISSUED,
+        },
+    )
+
+
+@login_required
+def version_file(request: HttpRequest, pk: int) -> FileResponse:
+    version = access_draft_version(request.user, pk)
+    response = FileResponse(
+        default_storage.open(version.blob.storage_name, "rb"),
+        content_type=version.blob.content_type,
+        as_attachment=True,
+        filename=version.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Actions -------------------------------------------------------------------------------------
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    form_class: Callable[..., Form],
+    call: Callable[[User, Draft, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """Find the draft (404), parse the form, call the service; a refusal by the service is a
+    403, its validation errors are shown on the draft page."""
+    draft = access_draft(request.user, pk)
+    user = _official(request)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            call(user, draft, form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+    else:
+        _flash_errors(request, form)
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        VersionForm,
+        lambda user, draft, data: services.upload_version(
+            actor=user, draft=draft, upload=data["file"], name=data["file"].name, note=data["note"]
+        ),
+        _("The new version is uploaded."),
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        NoteForm,
+        lambda user, draft, data: services.submit_for_review(
+            actor=user, draft=draft, comment=data["comment"]
+        ),
+        _("The draft is submitted to the unit leader."),
+    )
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        DecisionForm,
+        lambda user, draft, data: services.review(
+            actor=user, draft=draft, decision=data["decision"], comment=data["comment"]
+        ),
+        _("Your decision is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def request_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = access_draft(request.user, pk)
+
+    def form_class(*args: Any) -> Form:
+        return CommentRequestForm(
+            *args, agency=draft.agency, exclude_unit_id=draft.drafting_unit_id
+        )
+
+    return _act(
+        request,
+        pk,
+        form_class,
+        lambda user, draft, data: services.request_comments(
+            actor=user,
+            draft=draft,
+            units=list(data["units"]),
+            mode=data["mode"],
+            note=data["comment"],
+        ),
+        _("Comments are requested."),
+    )
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        RequiredNoteForm,
+        lambda user, draft, data: services.give_comment(
+            actor=user, draft=draft, comment=data["comment"]
+        ),
+        _("Your comment is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def send_to_signer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        NoteForm,
+        lambda user, draft, data: services.send_to_signer(
+            actor=user, draft=draft, comment=data["comment"]
+        ),
+        _("The draft is sent to the signer."),
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        SignOffForm,
+        lambda user, draft, data: services.sign_off(
+            actor=user,
+            draft=draft,
+            decision=data["decision"],
+            comment=data["comment"],
+            upload=data["file"],
+            file_name=data["file"].name if data["file"] is not None else "",
+        ),
+        _("Your decision is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        RequiredNoteForm,
+        lambda user, draft, data: services.withdraw(
+            actor=user, draft=draft, reason=data["comment"]
+        ),
+        _("The draft is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = access_draft(request.user, pk)
+    user = _official(request)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        _flash_errors(request, form)
+        return redirect(draft)
+    try:
+        draft = services.issue_draft(
+            actor=user, draft=draft, issued_date=form.cleaned_data["issued_date"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(draft)
+    assert draft.document is not None
+    messages.success(
+        request, _("Issued as %(number)s.") % {"number": draft.document.number_and_symbol}
+    )
+    return redirect("documents:detail", pk=draft.document.pk)

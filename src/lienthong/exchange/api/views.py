@@ -1,0 +1,113 @@
+"""REST API of inter-agency delivery: the sender follows each recipient's status; the
+recipient's clerk registers or returns a delivered document and answers recalls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lienthong.accounts.api.views import as_drf_error
+from lienthong.accounts.models import User
+from lienthong.documents.permissions import access_document
+
+from .. import services
+from ..models import Delivery
+from .serializers import DeliverySerializer, ReasonSerializer, RecallAnswerSerializer
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid"),
+    403: OpenApiResponse(description="Not allowed"),
+    404: OpenApiResponse(description="Not found"),
+}
+
+
+def _run(request: Request, action: Callable[[], object]) -> None:
+    try:
+        action()
+    except ValidationError as exc:
+        raise as_drf_error(exc) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied()
+    return user
+
+
+@extend_schema(responses={200: DeliverySerializer(many=True), 404: ERRORS[404]}, tags=["exchange"])
+@api_view(["GET"])
+def deliveries(request: Request, pk: int) -> Response:
+    """Each recipient's status of an issued document (sender's view)."""
+    document = access_document(request.user, pk)
+    rows = (
+        Delivery.objects.filter(outgoing=document)
+        .select_related("recipient")
+        .prefetch_related("events")
+    )
+    return Response(DeliverySerializer(rows, many=True).data)
+
+
+@extend_schema(request=None, responses={204: None, **ERRORS}, tags=["exchange"])
+@api_view(["POST"])
+def accept(request: Request, pk: int) -> Response:
+    document = access_document(request.user, pk)
+    _run(request, lambda: services.accept_delivered(actor=_user(request), document=document))
+    return Response(status=204)
+
+
+@extend_schema(request=ReasonSerializer, responses={204: None, **ERRORS}, tags=["exchange"])
+@api_view(["POST"])
+def reject(request: Request, pk: int) -> Response:
+    document = access_document(request.user, pk)
+    data = ReasonSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    _run(
+        request,
+        lambda: services.reject_delivered(
+            actor=_user(request), document=document, reason=data.validated_data["reason"]
+        ),
+    )
+    return Response(status=204)
+
+
+@extend_schema(request=ReasonSerializer, responses={204: None, **ERRORS}, tags=["exchange"])
+@api_view(["POST"])
+def recall(request: Request, pk: int) -> Response:
+    document = access_document(request.user, pk)
+    data = ReasonSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    _run(
+        request,
+        lambda: services.recall(
+            actor=_user(request), outgoing=document, reason=data.validated_data["reason"]
+        ),
+    )
+    return Response(status=204)
+
+
+@extend_schema(request=RecallAnswerSerializer, responses={204: None, **ERRORS}, tags=["exchange"])
+@api_view(["POST"])
+def answer_recall(request: Request, pk: int) -> Response:
+    document = access_document(request.user, pk)
+    data = RecallAnswerSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    _run(
+        request,
+        lambda: services.answer_recall(
+            actor=_user(request),
+            document=document,
+            agree=data.validated_data["agree"],
+            reason=data.validated_data["reason"],
+        ),
+    )
+    return Response(status=204)

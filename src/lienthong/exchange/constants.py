@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a delivered document stands at its recipient: the edXML status codes (QCVN 102),
+    with "00" for a delivery not yet made by the background job."""
+
+    SENDING = "00", _("Sending")
+    RECEIVED = "01", _("Received (đã đến)")
+    REJECTED = "02", _("Rejected (từ chối tiếp nhận)")
+    ACCEPTED = "03", _("Registered (đã tiếp nhận)")
+    ASSIGNED = "04", _("Assigned (phân công)")
+    PROCESSING = "05", _("Being processed (đang xử lý)")
+    COMPLETED = "06", _("Completed (hoàn thành)")
+
+
+class RecallStatus(models.TextChoices):
+    NONE = "", _("No recall")
+    REQUESTED = "13", _("Recall requested (thu hồi)")
+    AGREED = "15", _("Recall agreed")
+    REFUSED = "16", _("Recall refused")
+
+
+# The processing states a recipient reports, in the only order they may move.
+PROGRESS_ORDER: list[str] = [
+    DeliveryStatus.ACCEPTED,
+    DeliveryStatus.ASSIGNED,
+    DeliveryStatus.PROCESSING,
+    DeliveryStatus.COMPLETED,
+]

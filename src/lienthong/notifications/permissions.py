@@ -1,0 +1,17 @@
+"""The access chokepoint of notifications: a user reaches only their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from .models import Notification
+
+
+def access_notification(user: Any, pk: Any) -> Notification:
+    """The user's notification `pk`; 404 when it is missing or someone else's alike."""
+    try:
+        return Notification.objects.for_user(user).get(pk=int(pk))
+    except (Notification.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
+        raise Http404 from exc
