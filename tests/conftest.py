@@ -165,3 +165,11 @@ def run_tasks(db: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     return run_queued_jobs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_teardown(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """PostgreSQL refuses to drop the test database while a session is still connected."""
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()
