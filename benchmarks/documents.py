@@ -1208,7 +1208,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Benchmark registration, search and lists of official documents.",
     )
-    parser.add_argument("--n", type=int, default=2000, help="documents in total (default 2000)")
+    parser.add_argument(
+        "--n", type=int, default=100_000, help="documents in total (default 100000)"
+    )
     parser.add_argument(
         "--backend", choices=("sqlite", "postgresql", "both"), default="both", help="default both"
     )
