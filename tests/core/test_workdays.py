@@ -49,3 +49,12 @@ def test_zero_and_negative() -> None:
     assert add_working_days(date(2026, 11, 27), 0) == date(2026, 11, 27)
     with pytest.raises(ValueError):
         add_working_days(date(2026, 11, 27), -1)
+
+
+def test_deadlines_across_tet_2027_and_national_day_2026() -> None:
+    # Tết Đinh Mùi: 04/02-10/02/2027 off; the next working day after 03/02 is 11/02.
+    assert add_working_days(date(2027, 2, 3), 1) == date(2027, 2, 11)
+    # National Day 2026: 31/08 (swapped for Saturday 22/08), 01/09 and 02/09 off.
+    assert add_working_days(date(2026, 8, 28), 1) == date(2026, 9, 3)
+    # 30/4 and 1/5/2026 (Thursday, Friday): a 2-day deadline from 29/04 ends on Tuesday 05/05.
+    assert add_working_days(date(2026, 4, 29), 2) == date(2026, 5, 5)
