@@ -162,3 +162,15 @@ def test_dashboard_counts_the_clerks_queues(clerk, register_incoming, unit, two_
     counts = [int(x) for x in __import__("re").findall(r'class="queue-count">(\d+)<', page)]
     # my work: to do, overdue, due soon, drafts; clerk: received, registered today, to issue
     assert counts == [0, 0, 0, 0, 0, 2, 1]
+
+
+def test_leaders_dashboard_shows_documents_awaiting_instruction(
+    register_incoming, two_agencies, user_factory
+) -> None:
+    from lienthong.accounts.constants import Role
+
+    leader = user_factory(two_agencies[0], [Role.AGENCY_LEADER])
+    register_incoming()
+    page = client_for(leader).get(reverse("dashboard")).content.decode()
+    counts = [int(x) for x in __import__("re").findall(r'class="queue-count">(\d+)<', page)]
+    assert counts[0] == 1 and "?tab=awaiting" in page

@@ -13,6 +13,7 @@ from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.models import Document
 from lienthong.drafting.models import Draft
 from lienthong.workflows.models import Assignment
+from lienthong.workflows.querysets import awaiting_instruction
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,6 +40,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Draft.objects.awaiting_action_of(user).count(),
         ),
     ]
+    if user.has_role(Role.AGENCY_LEADER):
+        queues.insert(
+            0,
+            (
+                _("Documents awaiting my instruction"),
+                f"{queue}?tab=awaiting",
+                awaiting_instruction(visible, user).count(),
+            ),
+        )
     if user.has_role(Role.CLERK):
         queues += [
             (

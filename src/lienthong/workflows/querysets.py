@@ -16,7 +16,7 @@ from django.utils import timezone
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation
 from lienthong.core.workdays import add_working_days
-from lienthong.documents.constants import Direction
+from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import Document
 
 from .constants import (
@@ -239,7 +239,7 @@ def awaiting_instruction(documents: models.QuerySet[Document], user: Any) -> Any
         document=OuterRef("pk"), kind=EntryKind.PRESENTED, recipient_id=user.pk
     )
     return (
-        documents.filter(direction=Direction.INCOMING)
+        documents.filter(direction=Direction.INCOMING, status=DocumentStatus.REGISTERED)
         .filter(~Exists(standing_lead))
         .annotate(presented_to_me=Exists(presented))
         .select_related("document_type")
