@@ -59,6 +59,8 @@ class IncomingForm(forms.Form):
     accept_duplicate = forms.BooleanField(
         label=_("Register it anyway: this is not a duplicate"), required=False
     )
+    stored_file = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=64)
+    stored_name = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=255)
 
 
 class OutgoingForm(forms.Form):

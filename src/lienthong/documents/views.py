@@ -31,9 +31,11 @@ from .forms import (
     ReserveForm,
     SearchForm,
 )
-from .models import Attachment, AttachmentVersion, Document, NumberAllocation, Register
+from .models import Attachment, AttachmentVersion, Blob, Document, NumberAllocation, Register
 from .permissions import access_attachment_version, access_document, access_register, can_register
+from .prefill import suggest_fields, text_of
 from .search import apply_search, page_after
+from .uploads import check_upload, store_blob
 
 PAGE_SIZE = 25
 
@@ -111,22 +113,21 @@ def _search(form: SearchForm, queryset: Any) -> tuple[list[Document], str]:
 @login_required
 def register_incoming(request: HttpRequest) -> HttpResponse:
     clerk = _require_clerk(request)
+    if request.method == "POST" and "prefill" in request.POST:
+        return _prefill_incoming(request)
     form = IncomingForm(request.POST or None, request.FILES or None)
     duplicates: list[Document] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
+        stored = _stored_upload(data.pop("stored_file"), data.pop("stored_name"))
         try:
-            with (
-                transaction.atomic()
-            ):  # the document and its file are stored together or not at all
+            with transaction.atomic():  # the document and its file: together or not at all
                 result = services.register_incoming(actor=clerk, **data)
-                if result.document is not None and upload is not None:
+                if result.document is not None and (upload is not None or stored is not None):
+                    file, name = (upload, upload.name) if upload is not None else stored  # type: ignore[misc]
                     services.add_attachment(
-                        actor=clerk,
-                        document=result.document,
-                        upload=upload,
-                        name=upload.name,
+                        actor=clerk, document=result.document, upload=file, name=name
                     )
             if result.document is None:
                 duplicates = result.duplicates
@@ -147,6 +148,53 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
     return render(request, "documents/incoming_form.html", {"form": form, "duplicates": duplicates})
+
+
+def _stored_upload(sha256: str, name: str) -> tuple[Any, str] | None:
+    """The file read by “fill in from the file”, kept by its content hash until registration."""
+    blob = Blob.objects.filter(sha256=sha256).first() if sha256 else None
+    if blob is None:
+        return None
+    return default_storage.open(blob.storage_name, "rb"), name or "tep-dinh-kem"
+
+
+def _prefill_incoming(request: HttpRequest) -> HttpResponse:
+    """Đọc thông tin từ tệp: check and keep the uploaded file, suggest the fields found in its
+    text; the clerk checks them and registers."""
+    upload = request.FILES.get("file")
+    data = request.POST.copy()
+    message = ""
+    if upload is None:
+        message = _("Choose the document's file first.")
+    else:
+        try:
+            name = upload.name or "tep-dinh-kem"
+            checked = check_upload(upload, name)
+            blob, _created = store_blob(upload, checked)
+            suggestions = suggest_fields(text_of(blob.storage_name, blob.content_type))
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+        else:
+            data["stored_file"], data["stored_name"] = blob.sha256, name
+            for name, value in suggestions.items():
+                if not data.get(name):
+                    data[name] = value.pk if hasattr(value, "pk") else str(value)
+            message = (
+                _("Filled in from the file: check every field before registering.")
+                if suggestions
+                else _("Nothing could be read from this file; fill in the fields by hand.")
+            )
+    form = IncomingForm(initial=data.dict())
+    return render(
+        request,
+        "documents/incoming_form.html",
+        {
+            "form": form,
+            "duplicates": [],
+            "prefill_message": message,
+            "stored_name": data.get("stored_name", ""),
+        },
+    )
 
 
 @login_required
