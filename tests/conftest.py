@@ -169,7 +169,15 @@ def run_tasks(db: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _close_connections_before_teardown(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """PostgreSQL refuses to drop the test database while a session is still connected."""
+    """PostgreSQL refuses to drop the test database while a session is still connected: the
+    live server's request threads may still hold keep-alive connections when the browser
+    closes. End those sessions, then close ours."""
     yield
     with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
         connections.close_all()
