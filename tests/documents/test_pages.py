@@ -174,3 +174,11 @@ def test_leaders_dashboard_shows_documents_awaiting_instruction(
     page = client_for(leader).get(reverse("dashboard")).content.decode()
     counts = [int(x) for x in __import__("re").findall(r'class="queue-count">(\d+)<', page)]
     assert counts[0] == 1 and "?tab=awaiting" in page
+
+
+def test_script_and_html_in_text_fields_are_shown_escaped(clerk, register_incoming) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    doc = register_incoming(subject=f"Về việc {hostile}", issuer_name=f"Sở {hostile}")
+    page = client_for(clerk).get(reverse("documents:detail", args=[doc.pk])).content.decode()
+    assert hostile not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page

@@ -1,0 +1,62 @@
+"""Every URL the project defines, swept as an anonymous visitor: nothing but the public pages
+answers, nothing crashes, and nothing changes in the database. A new endpoint is covered the
+moment it is added (the list comes from the URL resolver)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Pages anyone may open (sign-in, health, the API's description, language switch).
+PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+    found = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith("quan-tri/"):
+                continue  # the Django admin has its own sign-in, tested in accounts/test_admin
+            found.extend(_patterns(entry, route))
+        elif isinstance(entry, URLPattern):
+            found.append((route, entry.name or ""))
+    return found
+
+
+def _concrete(route: str) -> str:
+    """A URL for a pattern: 1 for every identifier, json for a format suffix."""
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+    route = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", ".json", route)
+    route = re.sub(r"\(\?P<format>[^)]*\)", "json", route)
+    route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
+    route = re.sub(r"<int:[^>]+>", "1", route)
+    route = re.sub(r"<[^>]+>", "x", route)
+    route = route.replace("\\.", ".").replace("/?", "/")
+    return "/" + route
+
+
+URLS = sorted({(_concrete(route), name) for route, name in _patterns(get_resolver())})
+
+
+@pytest.mark.parametrize("url,name", URLS, ids=[u for u, _ in URLS])
+def test_anonymous_visitor_gets_nothing(db, db_snapshot, url: str, name: str) -> None:
+    client = Client()
+    before = db_snapshot()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        assert response.status_code < 500, f"{method.upper()} {url}: {response.status_code}"
+        if name in PUBLIC or url.startswith("/static/"):
+            continue
+        if response.status_code == 286:  # htmx “stop polling”: the bell after sign-out
+            assert not response.content.strip(), url
+        elif response.status_code == 302:
+            assert "/dang-nhap/" in response["Location"] or "login" in response["Location"], url
+        else:
+            assert response.status_code in {401, 403, 404, 405}, (
+                f"{method.upper()} {url} answered {response.status_code} to an anonymous visitor"
+            )
+    after = db_snapshot()
+    after.pop("core_auditevent", None), before.pop("core_auditevent", None)  # failed sign-ins
+    assert after == before
