@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,13 @@ def demo(db: Any) -> None:
 @pytest.fixture
 def demo_password() -> str:
     return DEMO_PASSWORD
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on (just now), for servers the tests start."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def table_counts() -> dict[str, int]:

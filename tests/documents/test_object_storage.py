@@ -16,14 +16,13 @@ from django.test import override_settings
 
 from lienthong.documents import services
 from lienthong.documents.uploads import storage_name
+from tests.conftest import free_port
 from tests.documents import files
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -12,7 +12,6 @@ backend, over a socket. Use it as
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -24,13 +23,7 @@ from aiosmtpd.controller import Controller
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (just now)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.conftest import free_port
 
 
 @dataclass

@@ -1,25 +1,17 @@
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from lienthong.api.errors import service_errors
 
 from .. import services
 from ..models import Agency, Unit, User
 from .serializers import AgencyCreateSerializer, AgencySerializer, UnitSerializer, UserSerializer
-
-
-def as_drf_error(exc: ValidationError) -> DRFValidationError:
-    if hasattr(exc, "error_dict"):
-        return DRFValidationError(exc.message_dict)
-    return DRFValidationError({"non_field_errors": exc.messages})
 
 
 class AgencyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Agency]):
@@ -36,12 +28,8 @@ class AgencyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Agenc
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = AgencyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             agency = services.create_agency(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
         return Response(AgencySerializer(agency).data, status=status.HTTP_201_CREATED)
 
 

@@ -3,12 +3,8 @@ chokepoint (404 for missing and forbidden alike), parse input, call one service.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse
@@ -18,16 +14,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.api.views import as_drf_error
 from lienthong.accounts.models import User
+from lienthong.api.errors import DownloadNegotiation, service_errors
 
 from .. import services
 from ..constants import NumberStatus
@@ -76,34 +69,6 @@ def _clerk(request: Request) -> User:
     if not isinstance(user, User) or not can_register(user):
         raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
     return user
-
-
-@contextmanager
-def service_errors(general_field: str | None = None) -> Iterator[None]:
-    """A service's ValidationError → 400 with its messages (those not about one field under
-    `general_field` when given), PermissionDenied → 403."""
-    try:
-        yield
-    except ValidationError as exc:
-        if general_field and not hasattr(exc, "error_dict"):
-            raise DRFValidationError({general_field: exc.messages}) from exc
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-
-
-class IgnoreClientContentNegotiation(BaseContentNegotiation):
-    """For file downloads: whatever the client accepts, errors are answered in JSON and the
-    file in its own type (no 406 for `Accept: application/pdf`)."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 # --- Documents -----------------------------------------------------------------------------------
@@ -291,7 +256,7 @@ class AttachmentVersionViewSet(
             404: NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreClientContentNegotiation)
+    @action(detail=True, methods=["get"], content_negotiation_class=DownloadNegotiation)
     def file(self, request: Request, pk: str) -> FileResponse:
         version = access_attachment_version(request.user, pk)
         response = FileResponse(

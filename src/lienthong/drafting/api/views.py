@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse
@@ -18,16 +15,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.api.views import as_drf_error
 from lienthong.accounts.models import User
+from lienthong.api.errors import DownloadNegotiation, service_errors
 from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
-from lienthong.documents.api.views import IgnoreClientContentNegotiation
 
 from .. import services
 from ..constants import DraftState
@@ -81,22 +76,6 @@ UPLOAD_ERROR_CODES = {
     "bad_zip",
     "zip_bomb",
 }
-
-
-@contextmanager
-def service_errors(file_field: str | None = None) -> Iterator[None]:
-    """A service's ValidationError → 400 (a check of the uploaded file under `file_field`
-    when given); Django's PermissionDenied becomes 403 through DRF's own handler."""
-    try:
-        yield
-    except ValidationError as exc:
-        if (
-            file_field
-            and not hasattr(exc, "error_dict")
-            and {error.code for error in exc.error_list} & UPLOAD_ERROR_CODES
-        ):
-            raise DRFValidationError({file_field: exc.messages}) from exc
-        raise as_drf_error(exc) from exc
 
 
 class DraftFilter(django_filters.FilterSet):
@@ -174,7 +153,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         upload = values.pop("file", None)
-        with service_errors(file_field="file"):
+        with service_errors("file", UPLOAD_ERROR_CODES):
             draft = services.create_draft(
                 actor=user,
                 upload=upload,
@@ -216,7 +195,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data = DraftVersionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        with service_errors(file_field="file"):
+        with service_errors("file", UPLOAD_ERROR_CODES):
             version = services.upload_version(
                 actor=user,
                 draft=draft,
@@ -336,7 +315,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data = DraftSignOffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
-        with service_errors(file_field="file"):
+        with service_errors("file", UPLOAD_ERROR_CODES):
             draft = services.sign_off(
                 actor=_official(request),
                 draft=draft,
@@ -412,7 +391,7 @@ class DraftVersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Dra
             404: NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["get"], content_negotiation_class=IgnoreClientContentNegotiation)
+    @action(detail=True, methods=["get"], content_negotiation_class=DownloadNegotiation)
     def file(self, request: Request, pk: str) -> FileResponse:
         version = access_draft_version(request.user, pk)
         response = FileResponse(

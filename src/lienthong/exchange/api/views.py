@@ -3,18 +3,14 @@ recipient's clerk registers or returns a delivered document and answers recalls.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienthong.accounts.api.views import as_drf_error
 from lienthong.accounts.models import User
+from lienthong.api.errors import service_errors
 from lienthong.documents.permissions import access_document
 
 from .. import services
@@ -26,15 +22,6 @@ ERRORS = {
     403: OpenApiResponse(description="Not allowed"),
     404: OpenApiResponse(description="Not found"),
 }
-
-
-def _run(request: Request, action: Callable[[], object]) -> None:
-    try:
-        action()
-    except ValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 def _user(request: Request) -> User:
@@ -61,7 +48,8 @@ def deliveries(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 def accept(request: Request, pk: int) -> Response:
     document = access_document(request.user, pk)
-    _run(request, lambda: services.accept_delivered(actor=_user(request), document=document))
+    with service_errors():
+        services.accept_delivered(actor=_user(request), document=document)
     return Response(status=204)
 
 
@@ -71,12 +59,10 @@ def reject(request: Request, pk: int) -> Response:
     document = access_document(request.user, pk)
     data = ReasonSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    _run(
-        request,
-        lambda: services.reject_delivered(
+    with service_errors():
+        services.reject_delivered(
             actor=_user(request), document=document, reason=data.validated_data["reason"]
-        ),
-    )
+        )
     return Response(status=204)
 
 
@@ -86,12 +72,10 @@ def recall(request: Request, pk: int) -> Response:
     document = access_document(request.user, pk)
     data = ReasonSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    _run(
-        request,
-        lambda: services.recall(
+    with service_errors():
+        services.recall(
             actor=_user(request), outgoing=document, reason=data.validated_data["reason"]
-        ),
-    )
+        )
     return Response(status=204)
 
 
@@ -101,13 +85,11 @@ def answer_recall(request: Request, pk: int) -> Response:
     document = access_document(request.user, pk)
     data = RecallAnswerSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    _run(
-        request,
-        lambda: services.answer_recall(
+    with service_errors():
+        services.answer_recall(
             actor=_user(request),
             document=document,
             agree=data.validated_data["agree"],
             reason=data.validated_data["reason"],
-        ),
-    )
+        )
     return Response(status=204)

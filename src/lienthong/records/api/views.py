@@ -3,13 +3,10 @@ the access chokepoint (404 for missing and forbidden alike), parse input, call o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -18,15 +15,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.api.views import as_drf_error
 from lienthong.accounts.models import User
+from lienthong.api.errors import DownloadNegotiation, service_errors
 from lienthong.documents.api.serializers import ErrorSerializer
 
 from .. import exports, services
@@ -76,30 +70,6 @@ def _official(request: Request) -> User:
     if not isinstance(user, User) or user.agency_id is None:
         raise PermissionDenied(_("Only officials of an agency keep work files."))
     return user
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ValidationError → 400 with its messages, PermissionDenied → 403."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-
-
-class DownloadNegotiation(BaseContentNegotiation):
-    """For the export: whatever the client accepts, errors are JSON and the file a ZIP."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 # --- Retention periods ---------------------------------------------------------------------------

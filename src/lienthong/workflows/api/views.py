@@ -4,14 +4,11 @@ service."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from lienthong.accounts.api.views import as_drf_error
 from lienthong.accounts.models import User
+from lienthong.api.errors import service_errors
 from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
 
 from .. import services
@@ -64,17 +61,6 @@ def _caller(request: Request) -> User:
     if not isinstance(user, User):
         raise PermissionDenied()
     return user
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's ValidationError → 400 with its messages, PermissionDenied → 403."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 # --- Filters and pages ---------------------------------------------------------------------------
