@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "lienthong.documents",
     "lienthong.workflows",
     "lienthong.drafting",
+    "lienthong.signatures",
     "lienthong.records",
     "lienthong.exchange",
     "lienthong.notifications",
@@ -270,6 +271,24 @@ LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 102
 LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
+
+# --- Digital signatures (signatures app) -------------------------------------------------------
+# When on, approving a draft and issuing it require the signer's and the agency's digital
+# signatures; when off (the default), they are applied whenever a certificate is on file and the
+# passphrase or PIN is given.
+LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = env_bool("LIENTHONG_REQUIRE_DIGITAL_SIGNATURE", False)
+LIENTHONG_TSA_URL = os.environ.get("LIENTHONG_TSA_URL", "")  # RFC 3161; empty: PAdES B-B
+LIENTHONG_TSA_TIMEOUT_SECONDS = env_int("LIENTHONG_TSA_TIMEOUT_SECONDS", 10)
+LIENTHONG_REVOCATION_TIMEOUT_SECONDS = env_int("LIENTHONG_REVOCATION_TIMEOUT_SECONDS", 5)
+LIENTHONG_CERTIFICATE_WARNING_DAYS = env_int("LIENTHONG_CERTIFICATE_WARNING_DAYS", 30)
+LIENTHONG_SIGNATURE_FONT = os.environ.get(
+    "LIENTHONG_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
+)
+LIENTHONG_SIGNATURE_FONT_ITALIC = os.environ.get(
+    "LIENTHONG_SIGNATURE_FONT_ITALIC", "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf"
+)
+# Remote signing services: name -> dotted path of a factory (signatures.keys.RemoteSigningService).
+LIENTHONG_REMOTE_SIGNING_SERVICES: dict[str, str] = {}
 
 # --- Background jobs (durable: a row written in the same transaction as the change) ------------
 TASKS = {
