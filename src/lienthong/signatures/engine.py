@@ -24,7 +24,13 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.layout import BoxConstraints
+from pyhanko.pdf_utils.layout import (
+    AxisAlignment,
+    BoxConstraints,
+    InnerScaling,
+    Margins,
+    SimpleBoxLayoutRule,
+)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import signers
@@ -230,9 +236,11 @@ def _image(png: bytes):  # type: ignore[no-untyped-def]
     return image
 
 
-def text_style(text: str, *, size: float = 10, white: bool = False, italic: bool = False) -> TextStampStyle:
-    """Text only, black, Noto Serif (unitsPerEm 1000: pyHanko spaces it right); optionally on
-    white to cover blanks of the template."""
+def text_style(
+    text: str, *, size: float = 10, white: bool = False, italic: bool = False
+) -> TextStampStyle:
+    """Text only, black, Noto Serif (unitsPerEm 1000: pyHanko spaces it right), left-aligned
+    and never scaled; optionally on white to cover the template's blanks."""
     background = None
     if white:
         from PIL import Image
@@ -243,10 +251,37 @@ def text_style(text: str, *, size: float = 10, white: bool = False, italic: bool
         text_box_style=TextBoxStyle(
             font=_font(italic), font_size=round(size), leading=round(size * 1.25)
         ),
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=2, right=0, top=0, bottom=0),
+            inner_content_scaling=InnerScaling.NO_SCALING,
+        ),
         background=background,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MIN,
+            margins=Margins(0, 0, 0, 0),
+            inner_content_scaling=InnerScaling.STRETCH_FILL,
+        ),
         background_opacity=1.0,
         border_width=0,
     )
+
+
+def _rest_of_line(words: Sequence[Word], label: Box, *, max_gap: float = 40) -> float:
+    """Right edge of the words following `label` on its line, up to a wide gap (the next
+    column of the header)."""
+    line = sorted(
+        (w for w in words if abs(w.box[1] - label[1]) < 3 and w.box[0] >= label[2] - 1),
+        key=lambda w: w.box[0],
+    )
+    right = label[2]
+    for w in line:
+        if w.box[0] - right > max_gap:
+            break
+        right = max(right, w.box[2])
+    return right
 
 
 def stamp_number_and_date(
@@ -262,14 +297,12 @@ def stamp_number_and_date(
     number_label = find_phrase(words, "Số:")
     date_label = find_phrase(words, date_words)
     if number_label is not None:
-        line = [w for w in words if abs(w.box[1] - number_label[1]) < 3 and w.box[0] >= number_label[0]]
-        right = max(w.box[2] for w in line)
-        box = (number_label[0] - 1, number_label[1] - 2, max(right, number_label[2] + 110) + 2, number_label[3] + 2)
+        right = _rest_of_line(words, number_label)
+        box = (number_label[0] - 1, number_label[1] - 2, max(right, number_label[2] + 110) + 2, number_label[3] + 0.5)
         placements.append((f"{NUMBER_FIELD}-So", f"Số: {number_and_symbol}", box, False))
     if date_label is not None:
-        line = [w for w in words if abs(w.box[1] - date_label[1]) < 3 and w.box[0] >= date_label[0]]
-        right = max(w.box[2] for w in line)
-        box = (date_label[0] - 1, date_label[1] - 2, max(right, date_label[2] + 150) + 2, date_label[3] + 2)
+        right = _rest_of_line(words, date_label)
+        box = (date_label[0] - 1, date_label[1] - 2, max(right, date_label[2] + 150) + 2, date_label[3] + 0.5)
         placements.append((f"{NUMBER_FIELD}-Ngay", date_line, box, True))
     if not placements:
         first = writer.root["/Pages"]["/Kids"][0].get_object()
@@ -280,7 +313,7 @@ def stamp_number_and_date(
         box = tuple(float(round(v)) for v in exact)
         append_signature_field(writer, SigFieldSpec(sig_field_name=name, box=box, on_page=0))
         fld = _field(writer, name)
-        size = min(13.0, (box[3] - box[1]) * 0.7) if "\n" not in text else 10.0
+        size = min(13.0, (box[3] - box[1]) * 0.55) if "\n" not in text else 10.0
         stamp = TextStamp(
             writer,
             text_style(text, size=size, white=True, italic=italic),
