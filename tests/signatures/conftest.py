@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -13,6 +12,7 @@ from lienthong.signatures import services
 from lienthong.signatures.constants import CredentialKind, KeySource
 from lienthong.signatures.models import SigningCredential
 from tests.conftest import free_port
+from tests.documents.conftest import run_tasks  # noqa: F401
 
 # The Sở Tư pháp people and drafts of the drafting tests.
 from tests.drafting.conftest import (  # noqa: F401
@@ -22,7 +22,6 @@ from tests.drafting.conftest import (  # noqa: F401
     notices,
     org,
 )
-from tests.documents.conftest import run_tasks  # noqa: F401
 
 from . import pki as pki_module
 
@@ -52,7 +51,9 @@ class Creds:
     agency: SigningCredential
 
 
-def put_on_file(pki, *, label: str, kind: str, agency, user=None, image: bytes = b"") -> SigningCredential:
+def put_on_file(
+    pki, *, label: str, kind: str, agency, user=None, image: bytes = b""
+) -> SigningCredential:
     return services.register_credential(
         actor=None,
         kind=kind,
@@ -66,7 +67,7 @@ def put_on_file(pki, *, label: str, kind: str, agency, user=None, image: bytes =
 
 
 @pytest.fixture
-def creds(pki, org, trusted) -> Creds:
+def creds(pki, org, trusted) -> Creds:  # noqa: F811
     return Creds(
         director=put_on_file(
             pki,
@@ -77,8 +78,10 @@ def creds(pki, org, trusted) -> Creds:
             image=pki_module.signature_png(),
         ),
         agency=put_on_file(
-            pki, label="agency", kind=CredentialKind.AGENCY, agency=org.stp, image=pki_module.seal_png()
+            pki,
+            label="agency",
+            kind=CredentialKind.AGENCY,
+            agency=org.stp,
+            image=pki_module.seal_png(),
         ),
     )
-
-

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """A small PKI built on the fly with certomancer: a root and an intermediate CA, a TSA and an
 OCSP responder, the director's and the agency's certificates, an expired one, a revoked one,
 one without the signing key usage, and a second root nobody trusts with its own signer. The
@@ -44,28 +45,48 @@ def _ku(*usages: str) -> dict[str, Any]:
 
 
 REVOCATION_INFO = [
-    {"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["interm"]}}},
-    {"id": "authority_information_access", "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}}},
+    {
+        "id": "crl_distribution_points",
+        "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["interm"]}},
+    },
+    {
+        "id": "authority_information_access",
+        "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}},
+    },
 ]
 
 
 def _config(keydir: Path, url: str) -> dict[str, Any]:
-    ca_ext = [{"id": "basic_constraints", "critical": True, "value": {"ca": True}}, _ku("digital_signature", "key_cert_sign", "crl_sign")]
+    ca_ext = [
+        {"id": "basic_constraints", "critical": True, "value": {"ca": True}},
+        _ku("digital_signature", "key_cert_sign", "crl_sign"),
+    ]
     signer_ext = [_ku("digital_signature", "non_repudiation"), *REVOCATION_INFO]
     return {
         "external-url-prefix": url,
-        "keysets": {"lt": {"path-prefix": str(keydir), "keys": {k: {"path": f"{k}.key.pem"} for k in KEYS}}},
+        "keysets": {
+            "lt": {"path-prefix": str(keydir), "keys": {k: {"path": f"{k}.key.pem"} for k in KEYS}}
+        },
         "pki-architectures": {
             "testing-ca": {
                 "keyset": "lt",
-                "entity-defaults": {"country-name": "VN", "organization-name": "Ban Cơ yếu Chính phủ (thử nghiệm)"},
+                "entity-defaults": {
+                    "country-name": "VN",
+                    "organization-name": "Ban Cơ yếu Chính phủ (thử nghiệm)",
+                },
                 "entities": {
                     "root": {"common-name": "Root CA Thử Nghiệm"},
                     "interm": {"common-name": "CA Chuyên dùng Thử Nghiệm"},
                     "interm-ocsp": {"common-name": "OCSP Thử Nghiệm"},
                     "tsa": {"common-name": "TSA Thử Nghiệm"},
-                    "director": {"organization-name": "Sở Tư pháp tỉnh Cà Mau", "common-name": "Nguyễn Văn Giám"},
-                    "agency": {"organization-name": "Sở Tư pháp tỉnh Cà Mau", "common-name": "Sở Tư pháp tỉnh Cà Mau"},
+                    "director": {
+                        "organization-name": "Sở Tư pháp tỉnh Cà Mau",
+                        "common-name": "Nguyễn Văn Giám",
+                    },
+                    "agency": {
+                        "organization-name": "Sở Tư pháp tỉnh Cà Mau",
+                        "common-name": "Sở Tư pháp tỉnh Cà Mau",
+                    },
                     "expired": {"common-name": "Trần Văn Hết Hạn"},
                     "revoked": {"common-name": "Lê Văn Thu Hồi"},
                     "nosign": {"common-name": "Phạm Văn Mã Hóa"},
@@ -73,23 +94,106 @@ def _config(keydir: Path, url: str) -> dict[str, Any]:
                     "stranger": {"organization-name": "CA Lạ", "common-name": "Người Lạ"},
                 },
                 "certs": {
-                    "root": {"subject": "root", "issuer": "root", "validity": LONG, "extensions": ca_ext},
-                    "interm": {"issuer": "root", "validity": LONG, "extensions": ca_ext + [{"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
-                    "interm-ocsp": {"issuer": "interm", "validity": LONG, "extensions": [_ku("digital_signature"), {"id": "extended_key_usage", "critical": True, "value": ["ocsp_signing"]}, {"id": "ocsp_no_check"}]},
-                    "tsa": {"issuer": "root", "validity": LONG, "extensions": [_ku("digital_signature"), {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]}]},
+                    "root": {
+                        "subject": "root",
+                        "issuer": "root",
+                        "validity": LONG,
+                        "extensions": ca_ext,
+                    },
+                    "interm": {
+                        "issuer": "root",
+                        "validity": LONG,
+                        "extensions": [
+                            *ca_ext,
+                            {
+                                "id": "crl_distribution_points",
+                                "smart-value": {
+                                    "schema": "crl-dist-url",
+                                    "params": {"crl-repo-names": ["root"]},
+                                },
+                            },
+                        ],
+                    },
+                    "interm-ocsp": {
+                        "issuer": "interm",
+                        "validity": LONG,
+                        "extensions": [
+                            _ku("digital_signature"),
+                            {
+                                "id": "extended_key_usage",
+                                "critical": True,
+                                "value": ["ocsp_signing"],
+                            },
+                            {"id": "ocsp_no_check"},
+                        ],
+                    },
+                    "tsa": {
+                        "issuer": "root",
+                        "validity": LONG,
+                        "extensions": [
+                            _ku("digital_signature"),
+                            {
+                                "id": "extended_key_usage",
+                                "critical": True,
+                                "value": ["time_stamping"],
+                            },
+                        ],
+                    },
                     "director": {"issuer": "interm", "validity": LONG, "extensions": signer_ext},
                     "agency": {"issuer": "interm", "validity": LONG, "extensions": signer_ext},
-                    "expired": {"issuer": "interm", "validity": {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2025-01-01T00:00:00+0000"}, "extensions": signer_ext},
-                    "revoked": {"issuer": "interm", "validity": LONG, "extensions": signer_ext, "revocation": {"revoked-since": "2026-01-01T00:00:00+0000", "reason": "key_compromise"}},
-                    "nosign": {"issuer": "interm", "validity": LONG, "extensions": [_ku("key_encipherment"), *REVOCATION_INFO]},
-                    "other-root": {"subject": "other-root", "issuer": "other-root", "validity": LONG, "extensions": ca_ext},
-                    "stranger": {"issuer": "other-root", "validity": LONG, "extensions": [_ku("digital_signature", "non_repudiation")]},
+                    "expired": {
+                        "issuer": "interm",
+                        "validity": {
+                            "valid-from": "2020-01-01T00:00:00+0000",
+                            "valid-to": "2025-01-01T00:00:00+0000",
+                        },
+                        "extensions": signer_ext,
+                    },
+                    "revoked": {
+                        "issuer": "interm",
+                        "validity": LONG,
+                        "extensions": signer_ext,
+                        "revocation": {
+                            "revoked-since": "2026-01-01T00:00:00+0000",
+                            "reason": "key_compromise",
+                        },
+                    },
+                    "nosign": {
+                        "issuer": "interm",
+                        "validity": LONG,
+                        "extensions": [_ku("key_encipherment"), *REVOCATION_INFO],
+                    },
+                    "other-root": {
+                        "subject": "other-root",
+                        "issuer": "other-root",
+                        "validity": LONG,
+                        "extensions": ca_ext,
+                    },
+                    "stranger": {
+                        "issuer": "other-root",
+                        "validity": LONG,
+                        "extensions": [_ku("digital_signature", "non_repudiation")],
+                    },
                 },
                 "services": {
-                    "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "interm-ocsp", "signing-key": "interm-ocsp"}},
+                    "ocsp": {
+                        "interm": {
+                            "for-issuer": "interm",
+                            "responder-cert": "interm-ocsp",
+                            "signing-key": "interm-ocsp",
+                        }
+                    },
                     "crl-repo": {
-                        "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
-                        "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P30D"},
+                        "root": {
+                            "for-issuer": "root",
+                            "signing-key": "root",
+                            "simulated-update-schedule": "P90D",
+                        },
+                        "interm": {
+                            "for-issuer": "interm",
+                            "signing-key": "interm",
+                            "simulated-update-schedule": "P30D",
+                        },
                     },
                     "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
                 },

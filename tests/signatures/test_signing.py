@@ -29,7 +29,11 @@ def independent(data: bytes, pki) -> list:
 def test_director_then_agency_signatures_are_valid_timestamped_and_in_order(pki, org, creds):
     pdf = pki_module.decision_pdf()
     personal = services.sign_personal(
-        actor=org.director, data=pdf, secret=PASS, signer_name="Nguyễn Văn Giám", position="Giám đốc"
+        actor=org.director,
+        data=pdf,
+        secret=PASS,
+        signer_name="Nguyễn Văn Giám",
+        position="Giám đốc",
     )
     issued = services.apply_agency_signature(
         agency=org.stp, actor=org.clerk, data=personal, secret=PASS, number_and_symbol="12/QĐ-STP"
@@ -57,7 +61,9 @@ def test_without_tsa_the_signature_is_baseline_b(settings, pki, org, creds):
 
 
 def test_a_flipped_byte_after_signing_is_reported_as_modified(pki, org, creds):
-    signed = bytearray(services.sign_personal(actor=org.director, data=pki_module.decision_pdf(), secret=PASS))
+    signed = bytearray(
+        services.sign_personal(actor=org.director, data=pki_module.decision_pdf(), secret=PASS)
+    )
     covered_until = int(re.search(rb"/ByteRange \[\s*0 (\d+)", bytes(signed)).group(1))
     position = covered_until // 2
     signed[position] = (signed[position] + 1) % 256
@@ -83,8 +89,12 @@ def test_the_agency_cannot_sign_before_the_person(pki, org, creds):
 
 def test_the_person_cannot_sign_after_the_agency(pki, org, creds):
     annex = services.apply_agency_signature(
-        agency=org.stp, actor=org.clerk, data=pki_module.decision_pdf(), secret=PASS,
-        number_and_symbol="12/QĐ-STP", appendix=True,
+        agency=org.stp,
+        actor=org.clerk,
+        data=pki_module.decision_pdf(),
+        secret=PASS,
+        number_and_symbol="12/QĐ-STP",
+        appendix=True,
     )
     with pytest.raises(ValidationError) as caught:
         services.sign_personal(actor=org.director, data=annex, secret=PASS)
@@ -113,8 +123,13 @@ def test_not_a_pdf_is_refused(pki, org, creds):
 def test_a_certificate_without_signing_key_usage_is_refused(pki, org, trusted):
     with pytest.raises(ValidationError) as caught:
         services.register_credential(
-            actor=None, kind="personal", agency=org.stp, user=org.deputy, source="pkcs12",
-            pkcs12=pki.pkcs12("nosign", PASS), passphrase=PASS,
+            actor=None,
+            kind="personal",
+            agency=org.stp,
+            user=org.deputy,
+            source="pkcs12",
+            pkcs12=pki.pkcs12("nosign", PASS),
+            passphrase=PASS,
         )
     assert "key usage" in str(caught.value)
     assert not services.has_personal_credential(org.deputy)
@@ -129,7 +144,9 @@ def test_only_the_clerk_applies_the_agency_signature(pki, org, creds):
 
 def test_revoked_signing_rights_cannot_sign(pki, org, creds, user_factory):
     user_factory(org.stp, [Role.AGENCY_ADMIN])
-    assert services.revoke_signing_rights(actor=_admin(org), user=org.director, reason="Nghỉ hưu") == 1
+    assert (
+        services.revoke_signing_rights(actor=_admin(org), user=org.director, reason="Nghỉ hưu") == 1
+    )
     with pytest.raises(ValidationError) as caught:
         services.sign_personal(actor=org.director, data=pki_module.decision_pdf(), secret=PASS)
     assert caught.value.code == "no_credential"

@@ -3,13 +3,11 @@ images land on the rendered page (Decree 30/2020, Phụ lục I)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 from pathlib import Path
 
 from PIL import Image
-from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -30,7 +28,11 @@ def _signed_raw(pki, label: str, issuer: str = "interm") -> bytes:
     )
     placement = engine.Placement("Sig", 0, (300, 100, 500, 160), engine.text_style("Ký bởi"))
     return engine.sign(
-        pki_module.decision_pdf(), signer=signer, placement=placement, reason="", location="",
+        pki_module.decision_pdf(),
+        signer=signer,
+        placement=placement,
+        reason="",
+        location="",
         timestamper=None,
     )
 
@@ -68,7 +70,10 @@ def test_an_unsigned_pdf_and_rubbish_are_told_apart(pki, trusted):
 def _render(data: bytes, tmp_path: Path, dpi: int = 72) -> Image.Image:
     pdf = tmp_path / "signed.pdf"
     pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
     return Image.open(tmp_path / "page.png").convert("RGB")
 
 
@@ -84,7 +89,11 @@ def _bbox(page: Image.Image, test) -> tuple[int, int, int, int]:  # type: ignore
 def test_images_are_where_the_decree_puts_them(pki, org, creds, tmp_path):
     pdf = pki_module.decision_pdf()
     personal = services.sign_personal(
-        actor=org.director, data=pdf, secret=PASS, signer_name="Nguyễn Văn Giám", position="Giám đốc"
+        actor=org.director,
+        data=pdf,
+        secret=PASS,
+        signer_name="Nguyễn Văn Giám",
+        position="Giám đốc",
     )
     issued = services.apply_agency_signature(
         agency=org.stp, actor=org.clerk, data=personal, secret=PASS, number_and_symbol="12/QĐ-STP"
@@ -126,8 +135,12 @@ def test_images_are_where_the_decree_puts_them(pki, org, creds, tmp_path):
 
 def test_annex_signature_is_text_at_the_top_right_of_page_one(pki, org, creds, tmp_path):
     annex = services.apply_agency_signature(
-        agency=org.stp, actor=org.clerk, data=pki_module.decision_pdf(), secret=PASS,
-        number_and_symbol="12/QĐ-STP", appendix=True,
+        agency=org.stp,
+        actor=org.clerk,
+        data=pki_module.decision_pdf(),
+        secret=PASS,
+        number_and_symbol="12/QĐ-STP",
+        appendix=True,
     )
     words = engine.page_words(annex, 0)
     number = engine.find_phrase(words[2], "12/QĐ-STP")

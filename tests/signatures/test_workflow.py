@@ -45,7 +45,10 @@ def test_signed_on_approval_and_sealed_on_issue_then_verified_on_arrival(
     draft = Draft.objects.get(pk=draft.pk)
     assert draft.state == DraftState.APPROVED
     assert draft.signed_version.number == 2  # the signed PDF is a new version
-    names = [s.field_name for s in PdfFileReader(io.BytesIO(_read(draft.signed_version.blob))).embedded_signatures]
+    names = [
+        s.field_name
+        for s in PdfFileReader(io.BytesIO(_read(draft.signed_version.blob))).embedded_signatures
+    ]
     assert names == [PERSONAL_FIELD]
 
     drafting.issue_draft(actor=org.clerk, draft=draft, signing_secret=PASS)
@@ -67,7 +70,9 @@ def test_signed_on_approval_and_sealed_on_issue_then_verified_on_arrival(
     ]
 
 
-def test_without_a_passphrase_nothing_changes_unless_required(settings, pki, org, creds, make_draft):
+def test_without_a_passphrase_nothing_changes_unless_required(
+    settings, pki, org, creds, make_draft
+):
     draft = _to_signer(org, make_draft)
     drafting.sign_off(actor=org.director, draft=draft, decision="approve")
     assert Draft.objects.get(pk=draft.pk).signed_version.number == 1  # as before this app

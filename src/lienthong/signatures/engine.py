@@ -83,8 +83,8 @@ def page_words(data: bytes, page: int) -> tuple[float, float, list[Word]]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
         tmp.write(data)
         tmp.flush()
-        result = subprocess.run(
-            ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", tmp.name, "-"],
+        result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
+            ["pdftotext", "-f", str(page + 1), "-l", str(page + 1), "-bbox", tmp.name, "-"],  # noqa: S607
             capture_output=True,
             timeout=60,
             check=False,
@@ -97,7 +97,12 @@ def page_words(data: bytes, page: int) -> tuple[float, float, list[Word]]:
     words = [
         Word(
             unescape(m.group(5)),
-            (float(m.group(1)), height - float(m.group(4)), float(m.group(3)), height - float(m.group(2))),
+            (
+                float(m.group(1)),
+                height - float(m.group(4)),
+                float(m.group(3)),
+                height - float(m.group(2)),
+            ),
         )
         for m in re.finditer(
             r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
@@ -186,7 +191,9 @@ def personal_box(
         h = min(height_pt, max(top - bottom - 4, 12))
         w = width_pt * h / height_pt
         return page, (centre - w / 2, middle - h / 2, centre + w / 2, middle + h / 2)
-    page_width = float(reader.root["/Pages"]["/Kids"][-1].get_object().get("/MediaBox", [0, 0, 595, 842])[2])
+    page_width = float(
+        reader.root["/Pages"]["/Kids"][-1].get_object().get("/MediaBox", [0, 0, 595, 842])[2]
+    )
     centre = page_width * 0.72
     return pages - 1, (centre - width_pt / 2, 120, centre + width_pt / 2, 120 + height_pt)
 
@@ -228,7 +235,7 @@ def image_style(png: bytes) -> TextStampStyle:
     )
 
 
-def _image(png: bytes):  # type: ignore[no-untyped-def]
+def _image(png: bytes):
     from PIL import Image
 
     image = Image.open(io.BytesIO(png))
@@ -298,11 +305,21 @@ def stamp_number_and_date(
     date_label = find_phrase(words, date_words)
     if number_label is not None:
         right = _rest_of_line(words, number_label)
-        box = (number_label[0] - 1, number_label[1] - 2, max(right, number_label[2] + 110) + 2, number_label[3] + 0.5)
+        box = (
+            number_label[0] - 1,
+            number_label[1] - 2,
+            max(right, number_label[2] + 110) + 2,
+            number_label[3] + 0.5,
+        )
         placements.append((f"{NUMBER_FIELD}-So", f"Số: {number_and_symbol}", box, False))
     if date_label is not None:
         right = _rest_of_line(words, date_label)
-        box = (date_label[0] - 1, date_label[1] - 2, max(right, date_label[2] + 150) + 2, date_label[3] + 0.5)
+        box = (
+            date_label[0] - 1,
+            date_label[1] - 2,
+            max(right, date_label[2] + 150) + 2,
+            date_label[3] + 0.5,
+        )
         placements.append((f"{NUMBER_FIELD}-Ngay", date_line, box, True))
     if not placements:
         first = writer.root["/Pages"]["/Kids"][0].get_object()
@@ -310,8 +327,8 @@ def stamp_number_and_date(
         box = (20 * MM, height - 45 * MM, 20 * MM + 260, height - 45 * MM + 28)
         placements.append((NUMBER_FIELD, f"Số: {number_and_symbol}\n{date_line}", box, False))
     for name, text, exact, italic in placements:
-        box = tuple(float(round(v)) for v in exact)
-        append_signature_field(writer, SigFieldSpec(sig_field_name=name, box=box, on_page=0))
+        box = _ints(exact)
+        append_signature_field(writer, SigFieldSpec(sig_field_name=name, box=_ints(box), on_page=0))
         fld = _field(writer, name)
         size = min(13.0, (box[3] - box[1]) * 0.55) if "\n" not in text else 10.0
         stamp = TextStamp(
@@ -328,6 +345,10 @@ def stamp_number_and_date(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _ints(box: Box) -> tuple[int, int, int, int]:
+    return (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
 
 
 def _field(writer: IncrementalPdfFileWriter, name: str) -> generic.DictionaryObject:
@@ -363,7 +384,9 @@ def sign(
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     append_signature_field(
         writer,
-        SigFieldSpec(sig_field_name=placement.field_name, box=placement.box, on_page=placement.page),
+        SigFieldSpec(
+            sig_field_name=placement.field_name, box=_ints(placement.box), on_page=placement.page
+        ),
     )
     meta = signers.PdfSignatureMetadata(
         field_name=placement.field_name,
@@ -376,7 +399,7 @@ def sign(
         meta, signer=signer, timestamper=timestamper, stamp_style=placement.style
     )
     out = pdf_signer.sign_pdf(writer, in_place=False)
-    return out.getvalue()  # type: ignore[no-any-return, union-attr]
+    return out.getvalue()
 
 
 # --- Verification ---------------------------------------------------------------------------------
@@ -427,9 +450,7 @@ class VerificationReport:
         return {
             "status": self.status,
             "error": self.error,
-            "signatures": [
-                {k: plain(v) for k, v in asdict(s).items()} for s in self.signatures
-            ],
+            "signatures": [{k: plain(v) for k, v in asdict(s).items()} for s in self.signatures],
         }
 
 
@@ -495,7 +516,7 @@ def verify(
     return VerificationReport(status=status, signatures=reports)
 
 
-def _verify_one(sig, roots, others) -> SignatureReport:  # type: ignore[no-untyped-def]
+def _verify_one(sig, roots, others) -> SignatureReport:
     st = validate_pdf_signature(
         sig,
         signer_validation_context=validation_context(roots, others),
@@ -508,7 +529,7 @@ def _verify_one(sig, roots, others) -> SignatureReport:  # type: ignore[no-untyp
     not_before = cert["tbs_certificate"]["validity"]["not_before"].native
     not_after = cert["tbs_certificate"]["validity"]["not_after"].native
     expired = when is not None and not (not_before <= when <= not_after)
-    indic = st.trust_problem_indic.name if st.trust_problem_indic is not None else ""
+    indic = str(getattr(st.trust_problem_indic, "name", ""))
     problems: list[str] = []
     modified = not st.intact or st.docmdp_ok is False
     if modified:

@@ -122,7 +122,8 @@ def withdraw_trust(*, actor: User, certificate: TrustedCertificate) -> TrustedCe
 
 
 def _trust_store() -> tuple[list[Any], list[Any]]:
-    roots, others = [], []
+    roots: list[Any] = []
+    others: list[Any] = []
     for row in TrustedCertificate.objects.active():
         cert = keys.load_certificates(bytes(row.certificate))[0]
         (roots if row.role == CertificateRole.ROOT else others).append(cert)
@@ -197,7 +198,10 @@ def register_credential(
         raise ValidationError({field: [str(_problem(exc).message)]}) from exc
     if source == KeySource.PKCS11 and not (pkcs11_module and pkcs11_token and pkcs11_key):
         raise ValidationError({"pkcs11_module": [_("Give the module, token label and key label.")]})
-    if source == KeySource.REMOTE and remote_provider not in settings.LIENTHONG_REMOTE_SIGNING_SERVICES:
+    if (
+        source == KeySource.REMOTE
+        and remote_provider not in settings.LIENTHONG_REMOTE_SIGNING_SERVICES
+    ):
         raise ValidationError({"remote_provider": [_("Unknown remote signing service.")]})
     if not keys.can_sign(cert):
         raise ValidationError(
@@ -321,7 +325,9 @@ def _do_sign(
 ) -> bytes:
     try:
         with keys.open_signer(credential, secret) as signer:
-            return engine.sign(data, signer=signer, placement=placement, timestamper=_timestamper(), **kw)
+            return engine.sign(
+                data, signer=signer, placement=placement, timestamper=_timestamper(), **kw
+            )
     except keys.KeyProblem as exc:
         raise _problem(exc) from exc
     except engine.PdfProblem as exc:
@@ -361,7 +367,9 @@ def sign_personal(
         )
         style = engine.image_style(bytes(credential.image))
     else:
-        page, box = engine.personal_box(data, name=name, position=position, width_pt=150, height_pt=40)
+        page, box = engine.personal_box(
+            data, name=name, position=position, width_pt=150, height_pt=40
+        )
         style = engine.text_style(f"Ký bởi: {name}\n%(ts)s")
     signed = _do_sign(
         credential,
@@ -375,7 +383,11 @@ def sign_personal(
         action="signature.personal",
         actor=actor,
         obj=credential,
-        data={"sha256": engine.certificate_fingerprint(keys.load_certificates(bytes(credential.certificate))[0])},
+        data={
+            "sha256": engine.certificate_fingerprint(
+                keys.load_certificates(bytes(credential.certificate))[0]
+            )
+        },
     )
     return signed
 

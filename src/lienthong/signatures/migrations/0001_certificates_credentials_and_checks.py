@@ -6,88 +6,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_organisation_model'),
-        ('documents', '0005_faster_numbering_and_duplicate_lookups'),
+        ("accounts", "0001_organisation_model"),
+        ("documents", "0005_faster_numbering_and_duplicate_lookups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PdfVerification',
+            name="PdfVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Being checked'), ('valid', 'Valid signature'), ('invalid', 'Invalid signature'), ('unsigned', 'Not signed'), ('unreadable', 'Could not be checked')], default='pending', max_length=12, verbose_name='result')),
-                ('signature_count', models.PositiveSmallIntegerField(default=0, verbose_name='signatures')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='checked at')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('blob', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='verification', to='documents.blob', verbose_name='file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being checked"),
+                            ("valid", "Valid signature"),
+                            ("invalid", "Invalid signature"),
+                            ("unsigned", "Not signed"),
+                            ("unreadable", "Could not be checked"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "signature_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="signatures"),
+                ),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked at"),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="requested at"),
+                ),
+                (
+                    "blob",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verification",
+                        to="documents.blob",
+                        verbose_name="file",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PDF signature check',
-                'verbose_name_plural': 'PDF signature checks',
+                "verbose_name": "PDF signature check",
+                "verbose_name_plural": "PDF signature checks",
             },
         ),
         migrations.CreateModel(
-            name='TrustedCertificate',
+            name="TrustedCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('root', 'Trust root'), ('intermediate', 'Intermediate CA')], max_length=16, verbose_name='role')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('certificate', models.BinaryField(verbose_name='certificate (DER)')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 fingerprint')),
-                ('subject', models.CharField(max_length=500, verbose_name='subject')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('is_active', models.BooleanField(default=True, verbose_name='trusted')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("root", "Trust root"), ("intermediate", "Intermediate CA")],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("certificate", models.BinaryField(verbose_name="certificate (DER)")),
+                (
+                    "fingerprint",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="SHA-256 fingerprint"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="subject")),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                ("is_active", models.BooleanField(default=True, verbose_name="trusted")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trusted certificate',
-                'verbose_name_plural': 'trusted certificates',
-                'ordering': ['role', 'name', 'id'],
+                "verbose_name": "trusted certificate",
+                "verbose_name_plural": "trusted certificates",
+                "ordering": ["role", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SigningCredential',
+            name="SigningCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('personal', 'Personal signature (competent person)'), ('agency', 'Agency signature (seal)')], max_length=12, verbose_name='kind')),
-                ('source', models.CharField(choices=[('pkcs12', 'PKCS#12 file'), ('pkcs11', 'Hardware token (PKCS#11)'), ('remote', 'Remote signing service')], max_length=12, verbose_name='key held in')),
-                ('certificate', models.BinaryField(verbose_name='certificate (DER)')),
-                ('chain', models.BinaryField(default=b'', verbose_name='CA certificates (DER, concatenated PEM)')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='SHA-256 fingerprint')),
-                ('subject', models.CharField(max_length=500, verbose_name='subject')),
-                ('issuer', models.CharField(max_length=500, verbose_name='issuer')),
-                ('serial', models.CharField(max_length=80, verbose_name='serial number')),
-                ('not_before', models.DateTimeField(verbose_name='valid from')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('sealed_pkcs12', models.BinaryField(default=b'', verbose_name='sealed PKCS#12 file')),
-                ('pkcs11_module', models.CharField(blank=True, max_length=300, verbose_name='PKCS#11 module')),
-                ('pkcs11_token', models.CharField(blank=True, max_length=100, verbose_name='token label')),
-                ('pkcs11_key', models.CharField(blank=True, max_length=100, verbose_name='key label')),
-                ('remote_provider', models.CharField(blank=True, max_length=100, verbose_name='remote signing service')),
-                ('remote_key_id', models.CharField(blank=True, max_length=200, verbose_name='key at the service')),
-                ('image', models.BinaryField(default=b'', help_text='Blue handwritten signature or red seal, transparent PNG.', verbose_name='signature image (PNG)')),
-                ('image_width_mm', models.PositiveSmallIntegerField(default=36, verbose_name='image width (mm)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='signing right revoked at')),
-                ('revoke_reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='agency')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signing_credentials', to=settings.AUTH_USER_MODEL, verbose_name='official')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("personal", "Personal signature (competent person)"),
+                            ("agency", "Agency signature (seal)"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("pkcs12", "PKCS#12 file"),
+                            ("pkcs11", "Hardware token (PKCS#11)"),
+                            ("remote", "Remote signing service"),
+                        ],
+                        max_length=12,
+                        verbose_name="key held in",
+                    ),
+                ),
+                ("certificate", models.BinaryField(verbose_name="certificate (DER)")),
+                (
+                    "chain",
+                    models.BinaryField(
+                        default=b"", verbose_name="CA certificates (DER, concatenated PEM)"
+                    ),
+                ),
+                (
+                    "fingerprint",
+                    models.CharField(max_length=64, verbose_name="SHA-256 fingerprint"),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="subject")),
+                ("issuer", models.CharField(max_length=500, verbose_name="issuer")),
+                ("serial", models.CharField(max_length=80, verbose_name="serial number")),
+                ("not_before", models.DateTimeField(verbose_name="valid from")),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                (
+                    "sealed_pkcs12",
+                    models.BinaryField(default=b"", verbose_name="sealed PKCS#12 file"),
+                ),
+                (
+                    "pkcs11_module",
+                    models.CharField(blank=True, max_length=300, verbose_name="PKCS#11 module"),
+                ),
+                (
+                    "pkcs11_token",
+                    models.CharField(blank=True, max_length=100, verbose_name="token label"),
+                ),
+                (
+                    "pkcs11_key",
+                    models.CharField(blank=True, max_length=100, verbose_name="key label"),
+                ),
+                (
+                    "remote_provider",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="remote signing service"
+                    ),
+                ),
+                (
+                    "remote_key_id",
+                    models.CharField(blank=True, max_length=200, verbose_name="key at the service"),
+                ),
+                (
+                    "image",
+                    models.BinaryField(
+                        default=b"",
+                        help_text="Blue handwritten signature or red seal, transparent PNG.",
+                        verbose_name="signature image (PNG)",
+                    ),
+                ),
+                (
+                    "image_width_mm",
+                    models.PositiveSmallIntegerField(default=36, verbose_name="image width (mm)"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="signing right revoked at"
+                    ),
+                ),
+                (
+                    "revoke_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revoked by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_credentials",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing credential',
-                'verbose_name_plural': 'signing credentials',
-                'ordering': ['agency', 'kind', '-not_after', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'personal'), ('user__isnull', False)), models.Q(('kind', 'agency'), ('user__isnull', True)), _connector='OR'), name='credential_owner_matches_kind'), models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), ('is_active', False), _connector='OR'), name='credential_revoked_is_inactive')],
+                "verbose_name": "signing credential",
+                "verbose_name_plural": "signing credentials",
+                "ordering": ["agency", "kind", "-not_after", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "personal"), ("user__isnull", False)),
+                            models.Q(("kind", "agency"), ("user__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="credential_owner_matches_kind",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("revoked_at__isnull", True), ("is_active", False), _connector="OR"
+                        ),
+                        name="credential_revoked_is_inactive",
+                    ),
+                ],
             },
         ),
     ]
