@@ -207,6 +207,7 @@ class Pki:
     url: str
     arch: Any
     server: Any
+    keydir: Path
 
     @property
     def tsa_url(self) -> str:
@@ -249,7 +250,9 @@ def start(tmp: Path, port: int) -> Pki:
     app = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False)
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return Pki(url=url, arch=config.get_pki_arch(ArchLabel("testing-ca")), server=server)
+    return Pki(
+        url=url, arch=config.get_pki_arch(ArchLabel("testing-ca")), server=server, keydir=keydir
+    )
 
 
 def signature_png(color: tuple[int, int, int] = (20, 40, 200)) -> bytes:
