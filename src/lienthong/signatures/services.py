@@ -277,7 +277,7 @@ def revoke_signing_rights(*, actor: User, user: User, reason: str) -> int:
     return len(rows)
 
 
-def has_personal_credential(user: User) -> bool:
+def has_personal_credential(user: User | Any) -> bool:
     return SigningCredential.objects.personal_of(user).usable().exists()
 
 
