@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("lienthong.documents.api.urls")),
     path("", include("lienthong.workflows.api.urls")),
     path("", include("lienthong.drafting.api.urls")),
+    path("", include("lienthong.signatures.api.urls")),
     path("", include("lienthong.records.api.urls")),
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),

@@ -342,6 +342,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "lienthong.accounts.constants.AgencyKind",
+        "CredentialKindEnum": "lienthong.signatures.constants.CredentialKind",
+    },
 }
 
 # --- The province this installation serves -------------------------------------------------------

@@ -32,7 +32,7 @@ class CredentialQuerySet(models.QuerySet["SigningCredential"]):
     def of_agency(self, agency: Agency | Any) -> CredentialQuerySet:
         return self.filter(kind=CredentialKind.AGENCY, agency=agency)
 
-    def visible_to(self, user: User) -> CredentialQuerySet:
+    def visible_to(self, user: User | Any) -> CredentialQuerySet:
         """Administrators see their agency's; an official sees their own."""
         from .permissions import can_administer
 
