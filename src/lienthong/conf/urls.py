@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("lienthong.documents.urls")),
     path("xu-ly/", include("lienthong.workflows.urls")),
     path("du-thao/", include("lienthong.drafting.urls")),
+    path("chu-ky-so/", include("lienthong.signatures.urls")),
     path("ho-so/", include("lienthong.records.urls")),
     path("lien-thong/", include("lienthong.exchange.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),

@@ -164,3 +164,15 @@ class PdfVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blob_id}: {self.status}"
+
+    def signature_lines(self) -> list[dict[str, object]]:
+        """The recorded signatures with their problems in words, for the badge's details."""
+        from .constants import SignatureProblem
+
+        labels = dict(SignatureProblem.choices)
+        lines = []
+        for entry in self.report.get("signatures", []):
+            line = dict(entry)
+            line["problem_labels"] = [str(labels.get(p, p)) for p in entry.get("problems", [])]
+            lines.append(line)
+        return lines
