@@ -18,7 +18,7 @@ class TrustForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=CertificateRole.choices)
 
 
-class OfficialChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OfficialChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.username})"
 
