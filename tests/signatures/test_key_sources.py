@@ -1,5 +1,5 @@
-"""Signing with a key on a hardware token through PKCS#11: SoftHSM2 (Debian's softhsm2)
-stands in for the official's USB token."""
+"""Where keys live: a hardware token through PKCS#11 (SoftHSM2, Debian's softhsm2, stands in
+for the official's USB token) and a remote signing service plugged in by setting."""
 
 from __future__ import annotations
 
@@ -89,3 +89,28 @@ def test_a_wrong_pin_signs_nothing(pki, org, on_token):
     with pytest.raises(ValidationError) as caught:
         services.sign_personal(actor=org.director, data=pki_module.decision_pdf(), secret="000000")
     assert caught.value.code == "wrong_passphrase"
+
+
+def test_a_remote_signing_service_plugs_in_by_setting(settings, pki, org, trusted):
+    from . import remote_service
+
+    settings.LIENTHONG_REMOTE_SIGNING_SERVICES = {
+        "thu-nghiem": "tests.signatures.remote_service.factory"
+    }
+    remote_service.HELD_KEYS["giamdoc-1"] = (Path(pki.keydir) / "director.key.pem").read_bytes()
+    services.register_credential(
+        actor=None,
+        kind=CredentialKind.PERSONAL,
+        agency=org.stp,
+        user=org.director,
+        source=KeySource.REMOTE,
+        certificate=pki.pem("director") + pki.pem("interm"),
+        remote_provider="thu-nghiem",
+        remote_key_id="giamdoc-1",
+    )
+    with pytest.raises(ValidationError):
+        services.sign_personal(actor=org.director, data=pki_module.decision_pdf(), secret="000000")
+    signed = services.sign_personal(
+        actor=org.director, data=pki_module.decision_pdf(), secret=remote_service.OTP
+    )
+    assert services.verify_pdf(signed).status == "valid"
