@@ -7,16 +7,19 @@ Nothing here touches the database: services.py decides who signs what with which
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from html import unescape
-from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509
 from django.conf import settings
@@ -41,8 +44,9 @@ from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
-from .constants import AGENCY_FIELD, MM, NUMBER_FIELD, PERSONAL_FIELD, SignatureProblem
+from .constants import MM, NUMBER_FIELD, SignatureProblem
 
+T = TypeVar("T")
 Box = tuple[float, float, float, float]  # llx, lly, urx, ury in PDF points
 
 
@@ -370,6 +374,17 @@ class Placement:
     style: TextStampStyle
 
 
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko runs its async core with asyncio.run(), which refuses to start inside a running
+    event loop (an async view, a test driving a browser): run it in a thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign(
     data: bytes,
     *,
@@ -398,7 +413,7 @@ def sign(
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, timestamper=timestamper, stamp_style=placement.style
     )
-    out = pdf_signer.sign_pdf(writer, in_place=False)
+    out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, in_place=False))
     return out.getvalue()
 
 
@@ -488,7 +503,7 @@ def verify(
     reports = []
     for sig in embedded:
         try:
-            reports.append(_verify_one(sig, roots, others))
+            reports.append(_outside_event_loop(partial(_verify_one, sig, roots, others)))
         except Exception as exc:
             reports.append(
                 SignatureReport(
@@ -549,7 +564,11 @@ def _verify_one(sig, roots, others) -> SignatureReport:
         signer=_attr(cert.subject, "common_name"),
         organisation=_attr(cert.subject, "organization_name"),
         subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
+        issuer=", ".join(
+            v
+            for v in (_attr(cert.issuer, "common_name"), _attr(cert.issuer, "organization_name"))
+            if v
+        ),
         serial=format(cert.serial_number, "X"),
         certificate_valid_from=not_before,
         certificate_valid_until=not_after,
@@ -580,10 +599,3 @@ def signer_fingerprints(data: bytes) -> dict[str, str]:
         str(s.field_name): certificate_fingerprint(s.signer_cert)
         for s in open_pdf(data).embedded_signatures
     }
-
-
-def uses_fields() -> tuple[str, str]:
-    return PERSONAL_FIELD, AGENCY_FIELD
-
-
-FONT_DIR = Path("/usr/share/fonts/truetype/noto")

@@ -3,7 +3,7 @@ the recorded verification of every checked PDF."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -173,6 +173,9 @@ class PdfVerification(models.Model):
         lines = []
         for entry in self.report.get("signatures", []):
             line = dict(entry)
+            for key in ("signing_time", "timestamp_time"):
+                if line.get(key):
+                    line[key] = datetime.fromisoformat(str(line[key]))
             line["problem_labels"] = [str(labels.get(p, p)) for p in entry.get("problems", [])]
             lines.append(line)
         return lines
