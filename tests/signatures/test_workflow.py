@@ -93,3 +93,27 @@ def test_wrong_passphrase_on_approval_leaves_the_draft_awaiting_signature(
         drafting.sign_off(actor=org.director, draft=draft, decision="approve", signing_secret="sai")
     assert db_snapshot() == before
     assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
+
+
+def test_a_wrong_agency_passphrase_issues_nothing_and_uses_no_number(
+    pki, org, creds, make_draft, db_snapshot
+):
+    draft = _to_signer(org, make_draft)
+    drafting.sign_off(actor=org.director, draft=draft, decision="approve", signing_secret=PASS)
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as caught:
+        drafting.issue_draft(actor=org.clerk, draft=draft, signing_secret="sai")
+    assert caught.value.code == "wrong_passphrase"
+    assert db_snapshot() == before  # no document, no number, no attachment
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.APPROVED
+
+
+def test_a_word_file_cannot_be_signed_digitally(pki, org, creds, make_draft):
+    draft = make_draft()  # a DOCX
+    drafting.submit_for_review(actor=org.specialist, draft=draft, comment="Kính trình")
+    drafting.review(actor=org.unit_leader, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=org.unit_leader, draft=draft)
+    with pytest.raises(ValidationError) as caught:
+        drafting.sign_off(actor=org.director, draft=draft, decision="approve", signing_secret=PASS)
+    assert caught.value.code == "not_pdf"
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
