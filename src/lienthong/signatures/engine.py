@@ -260,7 +260,14 @@ def text_style(
     return TextStampStyle(
         stamp_text=text,
         text_box_style=TextBoxStyle(
-            font=_font(italic), font_size=round(size), leading=round(size * 1.25)
+            font=_font(italic),
+            font_size=round(size),
+            leading=round(size * 1.25),
+            box_layout_rule=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MIN,
+                y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins(0, 0, 0, 0),
+            ),
         ),
         inner_content_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MIN,
@@ -334,7 +341,7 @@ def stamp_number_and_date(
         box = _ints(exact)
         append_signature_field(writer, SigFieldSpec(sig_field_name=name, box=_ints(box), on_page=0))
         fld = _field(writer, name)
-        size = min(13.0, (box[3] - box[1]) * 0.55) if "\n" not in text else 10.0
+        size = min(13.0, (box[3] - box[1]) * 0.65) if "\n" not in text else 10.0
         stamp = TextStamp(
             writer,
             text_style(text, size=size, white=True, italic=italic),
