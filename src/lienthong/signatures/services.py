@@ -15,9 +15,11 @@ transaction (the caller stores the bytes)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
+from asn1crypto import pem
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -139,7 +141,7 @@ def _check_image(image: bytes) -> None:
     from PIL import Image
 
     try:
-        with Image.open(__import__("io").BytesIO(image)) as img:
+        with Image.open(io.BytesIO(image)) as img:
             fmt, mode = img.format, img.mode
     except Exception as exc:
         raise ValidationError({"image": [_("The image is not a PNG file.")]}) from exc
@@ -212,10 +214,7 @@ def register_credential(
     if not_after <= timezone.now():
         raise ValidationError({"certificate": [_("This certificate has expired.")]})
     _check_image(image)
-    pem_chain = b"".join(
-        __import__("asn1crypto.pem", fromlist=["armor"]).armor("CERTIFICATE", c.dump())
-        for c in chain
-    )
+    pem_chain = b"".join(pem.armor("CERTIFICATE", c.dump()) for c in chain)
     credential = SigningCredential.objects.create(
         kind=kind,
         user=user,
