@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "lienthong.records",
     "lienthong.exchange",
     "lienthong.notifications",
+    "lienthong.catalogue",
     "lienthong.api",
 ]
 
