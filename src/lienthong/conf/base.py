@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lienthong.exchange",
     "lienthong.notifications",
     "lienthong.catalogue",
+    "lienthong.onestop",
     "lienthong.api",
 ]
 
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lienthong.onestop.middleware.ApplicantAreaMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -269,6 +271,11 @@ if os.environ.get("LIENTHONG_S3_BUCKET"):
 # Attachments: size limit per file, and how many pages of a PDF are read for search.
 LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
+# Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
+# per code in the window, counted in Django's cache (set CACHES to a shared cache with several
+# web processes).
+LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
+LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 

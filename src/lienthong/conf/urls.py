@@ -21,6 +21,8 @@ urlpatterns = [
     path("ho-so/", include("lienthong.records.urls")),
     path("lien-thong/", include("lienthong.exchange.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),
+    path("mot-cua/", include("lienthong.onestop.urls")),
+    path("cong-dan/", include("lienthong.onestop.citizen_urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("lienthong.api.urls", namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
