@@ -44,7 +44,7 @@ class DossierQuerySet(models.QuerySet):
         if any(user.has_role(role) for role in AGENCY_WIDE_ROLES):
             through = DossierStep.objects.filter(agency_id=user.agency_id).values("dossier_id")
             return submitted.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
-        at_unit = Q(handler=user) | Q(agency_id=user.agency_id, unit__isnull=True)
+        at_unit = Q(handler=user)
         if user.unit_id is not None:
             at_unit |= Q(unit_id=user.unit_id)
         steps = DossierStep.objects.filter(at_unit).values("dossier_id")

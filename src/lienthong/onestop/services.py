@@ -131,7 +131,7 @@ def _dossier_url(dossier: Dossier) -> str:
 
 
 def _my_url(dossier: Dossier) -> str:
-    return reverse("onestop:my-dossier", args=[dossier.pk])
+    return reverse("citizen:my-dossier", args=[dossier.pk])
 
 
 def _officers(agency_id: int, role: Role) -> list[User]:
