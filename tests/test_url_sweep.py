@@ -10,6 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open (sign-in, health, the API's description, language switch).
 PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
+# The procedure catalogue: browse, read a procedure, download its forms, read the API
+# ("home" covers catalogue:home too).
+PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}
+PUBLIC |= {"catalogue-procedure-list", "catalogue-procedure-detail"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:

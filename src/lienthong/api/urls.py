@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("lienthong.records.api.urls")),
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),
+    path("", include("lienthong.catalogue.api.urls")),
 ]

@@ -151,6 +151,11 @@ class Procedure(TimeStampedModel):
         self.name_plain = plain(self.name)[:500]
 
     @property
+    def fee_grouped(self) -> str:
+        """The fee with the Vietnamese thousands separator: 200.000."""
+        return f"{self.fee_vnd:,}".replace(",", ".")
+
+    @property
     def is_free(self) -> bool:
         return self.fee_vnd == 0
 
