@@ -12,7 +12,7 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from lienthong.accounts.models import Agency
@@ -137,6 +137,13 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
     ]
     supplement = dossier.supplements.order_by("-requested_at").first()
     apology = getattr(dossier, "apology", None)
+    dated = {
+        "01": dossier.received_at,
+        "02": supplement.requested_at if supplement else None,
+        "03": dossier.closed_at,
+        "04": apology.created_at if apology else None,
+        "05": dossier.received_at,
+    }[form]
     return {
         "form": form,
         "title": TITLES[form],
@@ -149,7 +156,7 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
         "due": vn_time(dossier.due_at),
         "first_due": vn_time(dossier.first_due_at),
         "processing_days": dossier.procedure.processing_days,
-        "place_date": place_date(dossier.agency),
+        "place_date": place_date(dossier.agency, dated),
         "supplement": supplement,
         "apology": apology,
         "apology_new": vn_time(apology.new_due_at) if apology else "",
@@ -170,11 +177,17 @@ def _pdf(html: str) -> bytes:
 
 
 def render(dossier: Dossier, form: str) -> bytes:
-    return _pdf(render_to_string("onestop/print/form.html", context(dossier, form)))
+    with translation.override("vi"):  # legal forms are printed in Vietnamese
+        return _pdf(render_to_string("onestop/print/form.html", context(dossier, form)))
 
 
 def render_book(agency: Agency, year: int, month: int) -> bytes:
     """Mẫu 06 for the dossiers the agency received in the month (A4 landscape)."""
+    with translation.override("vi"):
+        return _render_book(agency, year, month)
+
+
+def _render_book(agency: Agency, year: int, month: int) -> bytes:
     dossiers = (
         Dossier.objects.filter(agency=agency, received_at__year=year, received_at__month=month)
         .select_related("procedure")
