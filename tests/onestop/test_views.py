@@ -16,8 +16,8 @@ from lienthong.onestop import services
 from lienthong.onestop.constants import DossierStatus
 from lienthong.onestop.models import ApplicantProfile, Dossier, DossierComponent
 from tests.conftest import PASSWORD
-from tests.onestop.conftest import CITIZEN, filed_online, make_citizen
 from tests.documents.files import text_pdf
+from tests.onestop.conftest import CITIZEN, filed_online, make_citizen
 from tests.test_url_sweep import PUBLIC, URLS
 
 pytestmark = pytest.mark.django_db

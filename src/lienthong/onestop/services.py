@@ -122,7 +122,9 @@ def _record(
 
 def _locked(dossier: Dossier) -> Dossier:
     return (
-        Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure", "agency")
+        .get(pk=dossier.pk)
     )
 
 
@@ -820,7 +822,11 @@ def withdraw_dossier(*, actor: User, dossier: Dossier, reason: str = "") -> Doss
 
 def _locked_step(step: DossierStep) -> tuple[DossierStep, Dossier]:
     dossier = _locked(step.dossier)
-    step = DossierStep.objects.select_for_update().select_related("agency", "unit").get(pk=step.pk)
+    step = (
+        DossierStep.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit")
+        .get(pk=step.pk)
+    )
     step.dossier = dossier
     if dossier.status not in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
         raise ValidationError(_("This dossier is not being processed now."))
@@ -910,7 +916,9 @@ def consult_unit(
 @transaction.atomic
 def answer_consultation(*, actor: User, consultation: Consultation, answer: str) -> Consultation:
     consultation = (
-        Consultation.objects.select_for_update().select_related("step").get(pk=consultation.pk)
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("step")
+        .get(pk=consultation.pk)
     )
     if actor.unit_id != consultation.unit_id:
         raise PermissionDenied(_("Only the unit asked can answer."))
