@@ -41,7 +41,7 @@ def test_agency_admin_creates_a_procedure_with_steps_and_it_is_audited(
     event = AuditEvent.objects.for_object(procedure).get()
     assert event.action == "catalogue.procedure_created"
     assert event.actor == justice_admin
-    assert procedure.search_text == "cap phieu ly lich tu phap t-cmu-000001-tt bao chi so tu phap"
+    assert procedure.search_text == " cap phieu ly lich tu phap t cmu 000001 tt bao chi so tu phap"
 
 
 def test_steps_must_add_up_to_the_processing_time(
@@ -232,8 +232,10 @@ def test_search_finds_with_and_without_tone_marks(
     assert set(Procedure.objects.published().search("giay phep")) == {wanted}
     assert hidden in Procedure.objects.search("giay phep")
     assert not Procedure.objects.search("đăng ký kết hôn").exists()
-    # The agency's name is searched too.
+    # The agency's name is searched too; words match from their start only.
     assert wanted in Procedure.objects.search("so tu phap")
+    assert not Procedure.objects.search("iay phep").exists()
+    assert list(Procedure.objects.search("T-CMU-" + wanted.national_code[6:12])) == [wanted]
 
 
 def test_search_ranks_the_exact_spelling_first(

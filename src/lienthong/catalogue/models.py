@@ -7,6 +7,7 @@ Circular 02/2017/TT-VPCP) and Decrees 43/2011, 61/2018, 42/2022; see docs/glossa
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +23,8 @@ from lienthong.documents.search import fold, plain
 
 from .constants import CopyKind, GovernmentLevel, Level2022, RulesVersion, StepRole
 from .querysets import ProcedureQuerySet, SectorQuerySet
+
+_WORD = re.compile(r"[0-9a-z]+")
 
 
 class Sector(models.Model):
@@ -147,7 +150,9 @@ class Procedure(TimeStampedModel):
             parts.append(self.sector.name)
         if self.agency_id:
             parts.append(self.agency.name)
-        self.search_text = fold(" ".join(parts))
+        # Words separated by single spaces, with a leading one: a query word matches the start
+        # of a word (" in" finds “in ấn”, not “tin”).
+        self.search_text = " " + " ".join(_WORD.findall(fold(" ".join(parts))))
         self.name_plain = plain(self.name)[:500]
 
     @property

@@ -50,7 +50,8 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(Q(is_published=True) | Q(agency_id__in=agencies))
 
     def search(self, text: str) -> ProcedureQuerySet:
-        """Every word of the query in the name, code, sector or agency, tone marks optional;
+        """Every word of the query starts a word of the name, code, sector or agency, tone marks
+        optional;
         annotates `exact` (1 when the query as typed, tone marks and all, is in the name) and
         orders exact matches first."""
         words = tokens(text)
@@ -58,7 +59,7 @@ class ProcedureQuerySet(models.QuerySet):
             return self.annotate(exact=Value(0, output_field=IntegerField()))
         condition = Q()
         for word in words:
-            condition &= Q(search_text__contains=word)
+            condition &= Q(search_text__contains=f" {word}")
         wanted = plain(text.strip())
         if fold(wanted) == wanted:
             exact: Any = Value(0, output_field=IntegerField())
