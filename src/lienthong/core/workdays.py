@@ -103,7 +103,7 @@ def _local(moment: datetime) -> datetime:
 def _at(day: date, clock: time, like: datetime) -> datetime:
     naive = datetime.combine(day, clock)
     if timezone.is_aware(like):
-        return timezone.make_aware(naive, like.tzinfo)  # type: ignore[arg-type]
+        return timezone.make_aware(naive, like.tzinfo)
     return naive
 
 

@@ -38,7 +38,7 @@ class SignUpForm(ApplicantForm):
     organisation_name = forms.CharField(label=_("Business name"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
@@ -79,7 +79,8 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component"].choices = [("", _("Other paper"))] + [
+        component: Any = self.fields["component"]
+        component.choices = [("", _("Other paper"))] + [
             (c.pk, f"{c.order}. {c.name}") for c in procedure.components.all()
         ]
 
@@ -111,7 +112,8 @@ class AssignForm(forms.Form):
         people = User.objects.filter(agency_id=step.agency_id, is_active=True)
         if step.unit_id:
             people = people.filter(unit_id=step.unit_id)
-        self.fields["handler"].queryset = people.order_by("full_name")
+        handler: Any = self.fields["handler"]
+        handler.queryset = people.order_by("full_name")
 
 
 class ConsultForm(forms.Form):
@@ -125,9 +127,8 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args: Any, step: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency_id=step.agency_id).exclude(
-            pk=step.unit_id
-        )
+        unit: Any = self.fields["unit"]
+        unit.queryset = Unit.objects.filter(agency_id=step.agency_id).exclude(pk=step.unit_id)
 
 
 class TextForm(forms.Form):

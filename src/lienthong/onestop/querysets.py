@@ -48,6 +48,8 @@ class DossierQuerySet(models.QuerySet):
         if user.unit_id is not None:
             at_unit |= Q(unit_id=user.unit_id)
         steps = DossierStep.objects.filter(at_unit).values("dossier_id")
+        if user.unit_id is None:
+            return submitted.filter(pk__in=steps)
         consulted = Consultation.objects.filter(unit_id=user.unit_id).values("step__dossier_id")
         return submitted.filter(Q(pk__in=steps) | Q(pk__in=consulted))
 

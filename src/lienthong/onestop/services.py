@@ -1010,8 +1010,9 @@ def apologise(*, actor: User, dossier: Dossier, reason: str, new_due_at: datetim
     dossier = _locked(dossier)
     if dossier.status not in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
         raise ValidationError(_("This dossier is not being processed now."))
-    on_route = dossier.steps.filter(agency_id=actor.agency_id).exists()
-    if not (actor.has_role(Role.AGENCY_LEADER) and on_route):
+    agency_id = actor.agency_id
+    on_route = agency_id is not None and dossier.steps.filter(agency_id=agency_id).exists()
+    if agency_id is None or not (actor.has_role(Role.AGENCY_LEADER) and on_route):
         raise PermissionDenied(_("Only a leader of an agency processing this dossier can do this."))
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError(_("The appointment has already been moved once."))
@@ -1025,7 +1026,7 @@ def apologise(*, actor: User, dossier: Dossier, reason: str, new_due_at: datetim
         reason=reason,
         old_due_at=dossier.due_at,
         new_due_at=new_due_at,
-        agency_id=actor.agency_id,
+        agency_id=agency_id,
         signed_by=actor,
         created_at=now,
     )
@@ -1090,7 +1091,7 @@ def issue_result(
         subject=(subject.strip() or f"{dossier.procedure.result_name} — {dossier.applicant_name}")[
             :500
         ],
-        drafting_unit=Unit.objects.filter(pk=last_unit).first(),
+        drafting_unit=Unit.objects.filter(pk=last_unit).first() if last_unit else None,
         external_recipients=dossier.applicant_name,
         description=f"Kết quả giải quyết hồ sơ {dossier.code}",
     )
@@ -1148,7 +1149,7 @@ def return_result(*, actor: User, dossier: Dossier, channel: Channel | str) -> D
     dossier.outcome = outcome_of(dossier.finished_at, dossier.due_at)
     dossier.closed_at, dossier.closed_by = now, actor
     dossier.save()
-    _record(dossier, HandOverAction.RETURNED, actor=actor, note=channel.label, at=now)
+    _record(dossier, HandOverAction.RETURNED, actor=actor, note=str(channel.label), at=now)
     _tell_applicant(dossier, _("Dossier %(code)s: result returned") % {"code": dossier.code}, actor)
     return dossier
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+payment_succeeded: Any
 try:
     from lienthong.payments.signals import payment_succeeded
 except ImportError:  # the payments app is not installed

@@ -227,6 +227,7 @@ def _officer_actions(user: User, dossier: Dossier) -> dict[str, Any]:
     actions["apologise"] = (
         status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
         and user.has_role(Role.AGENCY_LEADER)
+        and user.agency_id is not None
         and dossier.steps.filter(agency_id=user.agency_id).exists()
         and not hasattr(dossier, "apology")
     )
