@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages anyone may open (sign-in, health, the API's description, language switch).
 PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
 # The one-stop shop: citizens create their account and follow a dossier without signing in.
-PUBLIC |= {"sign-up", "track"}
+PUBLIC |= {"sign-up", "track", "tracking"}
 # The procedure catalogue: browse, read a procedure, download its forms, read the API
 # ("home" covers catalogue:home too).
 PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),
     path("", include("lienthong.catalogue.api.urls")),
+    path("", include("lienthong.onestop.api.urls")),
 ]

@@ -17,7 +17,7 @@ APPLICANT_NAMESPACES = {"citizen", "catalogue", "payments", "notifications"}
 APPLICANT_URL_NAMES = {"login", "logout", "set_language", "health"}
 # The officers' start pages lead an applicant to their own.
 APPLICANT_START = {"home", "dashboard"}
-APPLICANT_API_PREFIXES = ("v1:citizen-", "v1:tracking", "v1:catalogue", "v1:notification")
+APPLICANT_API_PREFIXES = ("v1:dossier-", "v1:tracking", "v1:catalogue", "v1:notification")
 
 
 class ApplicantAreaMiddleware:
