@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lienthong.exchange",
     "lienthong.notifications",
     "lienthong.catalogue",
+    "lienthong.payments",
     "lienthong.onestop",
     "lienthong.api",
 ]
@@ -306,6 +307,17 @@ EMAIL_TIMEOUT = env_int("LIENTHONG_EMAIL_TIMEOUT", 30)
 EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = os.environ.get("LIENTHONG_EMAIL_FROM", "lienthong <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- On-line payment of fees (payments) ---------------------------------------------------------
+# The provider is chosen by name (see lienthong.payments.providers.PROVIDERS and docs/payments.md).
+LIENTHONG_PAYMENT_PROVIDER = os.environ.get("LIENTHONG_PAYMENT_PROVIDER", "vnpay")
+# The gateway's pay page; the default is the local simulator (`lienthong payment_simulator`).
+LIENTHONG_PAYMENT_GATEWAY_URL = os.environ.get(
+    "LIENTHONG_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8765/paymentv2/vpcpay.html"
+)
+LIENTHONG_PAYMENT_MERCHANT_CODE = os.environ.get("LIENTHONG_PAYMENT_MERCHANT_CODE", "")
+LIENTHONG_PAYMENT_SECRET = os.environ.get("LIENTHONG_PAYMENT_SECRET", "")
+LIENTHONG_PAYMENT_EXPIRE_MINUTES = env_int("LIENTHONG_PAYMENT_EXPIRE_MINUTES", 15)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
