@@ -36,7 +36,10 @@ def _file(name: str, content: bytes):
 
 def _filed(world) -> dict:
     client = api(world.citizen)
-    body = {"procedure": world.procedure.pk, "idempotency_key": "0b4e7f1a-5b7e-4f8e-9c1d-2a3b4c5d6e7f"}
+    body = {
+        "procedure": world.procedure.pk,
+        "idempotency_key": "0b4e7f1a-5b7e-4f8e-9c1d-2a3b4c5d6e7f",
+    }
     created = client.post("/api/v1/dossiers/", body, format="json")
     assert created.status_code == 201, created.content
     again = client.post("/api/v1/dossiers/", body, format="json")
@@ -57,8 +60,12 @@ def _filed(world) -> dict:
 def test_applicant_files_through_the_api_and_sees_only_their_own(world) -> None:
     data = _filed(world)
     assert Dossier.objects.count() == 1 and data["code"].startswith(world.dept.code)
-    assert [d["id"] for d in api(world.citizen).get("/api/v1/dossiers/").data["results"]] == [data["id"]]
-    other = make_citizen("binh", CITIZEN.__class__(**{**CITIZEN.__dict__, "id_number": "096188000999"}))
+    assert [d["id"] for d in api(world.citizen).get("/api/v1/dossiers/").data["results"]] == [
+        data["id"]
+    ]
+    other = make_citizen(
+        "binh", CITIZEN.__class__(**{**CITIZEN.__dict__, "id_number": "096188000999"})
+    )
     assert api(other).get(f"/api/v1/dossiers/{data['id']}/").status_code == 404
     assert api(other).get("/api/v1/dossiers/").data["results"] == []
     assert api().get("/api/v1/dossiers/").status_code == 401
@@ -68,7 +75,10 @@ def test_bad_paper_is_a_clear_400(world, db_snapshot) -> None:
     client = api(world.citizen)
     created = client.post(
         "/api/v1/dossiers/",
-        {"procedure": world.procedure.pk, "idempotency_key": "1b4e7f1a-5b7e-4f8e-9c1d-2a3b4c5d6e7f"},
+        {
+            "procedure": world.procedure.pk,
+            "idempotency_key": "1b4e7f1a-5b7e-4f8e-9c1d-2a3b4c5d6e7f",
+        },
         format="json",
     )
     before = db_snapshot()
@@ -111,5 +121,7 @@ def test_tracking_api(world, settings) -> None:
     malformed = client.post("/api/v1/tracking/", {"code": "abc", "factor": "1"}, format="json")
     assert malformed.status_code == 400 and "code" in malformed.data
     client.post("/api/v1/tracking/", {"code": code, "factor": "0900000001"}, format="json")
-    limited = client.post("/api/v1/tracking/", {"code": code, "factor": CITIZEN.phone}, format="json")
+    limited = client.post(
+        "/api/v1/tracking/", {"code": code, "factor": CITIZEN.phone}, format="json"
+    )
     assert limited.status_code == 429
