@@ -16,6 +16,9 @@ PUBLIC |= {"sign-up", "track", "tracking"}
 # ("home" covers catalogue:home too).
 PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}
 PUBLIC |= {"catalogue-procedure-list", "catalogue-procedure-detail"}
+# Payments: the gateway's server-to-server notification and the payer's browser sent back by the
+# gateway (both authenticated by the gateway's signature; unsigned requests change nothing).
+PUBLIC |= {"gateway-ipn", "gateway-return"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:

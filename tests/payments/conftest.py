@@ -87,7 +87,7 @@ def gateway(settings: Any) -> Iterator[GatewaySimulator]:
 def held_gateway(gateway: GatewaySimulator, live_server: Any, settings: Any) -> GatewaySimulator:
     """The simulator holding its notifications back, the platform served over HTTP."""
     settings.LIENTHONG_SITE_URL = live_server.url
-    gateway.ipn_url = live_server.url + reverse("payments:ipn")
+    gateway.ipn_url = live_server.url + reverse("payments:gateway-ipn")
     return gateway
 
 
@@ -97,7 +97,7 @@ def live_gateway(settings: Any, live_server: Any) -> Iterator[GatewaySimulator]:
     simulator = GatewaySimulator(
         merchant_code=django_settings.LIENTHONG_PAYMENT_MERCHANT_CODE,
         secret=django_settings.LIENTHONG_PAYMENT_SECRET,
-        ipn_url=live_server.url + reverse("payments:ipn"),
+        ipn_url=live_server.url + reverse("payments:gateway-ipn"),
     )
     with RunningSimulator(simulator, free_port()) as running:
         settings.LIENTHONG_PAYMENT_GATEWAY_URL = running.url

@@ -43,7 +43,7 @@ def test_payer_pays_gateway_notifies_and_browser_shows_the_result(
     assert payment.status == PaymentStatus.SUCCEEDED
     assert paid_signals == [payment.pk]
     # The browser comes back with the same signed result: shown, not recorded again.
-    assert back.location.startswith(live_server.url + reverse("payments:return"))
+    assert back.location.startswith(live_server.url + reverse("payments:gateway-return"))
     returned = browser.get(back.location)
     assert returned.status == 302 and returned.location == payment.get_absolute_url()
     result = browser.get(live_server.url + returned.location)
@@ -87,10 +87,10 @@ def test_ipn_with_a_bad_signature_is_answered_97_and_changes_nothing(
     before = db_snapshot()
     from urllib.parse import urlencode
 
-    reply = browser.get(live_server.url + reverse("payments:ipn") + "?" + urlencode(forged))
+    reply = browser.get(live_server.url + reverse("payments:gateway-ipn") + "?" + urlencode(forged))
     assert reply.status == 200
     assert json.loads(reply.text) == {"RspCode": "97", "Message": "Invalid signature"}
-    posted = browser.post(live_server.url + reverse("payments:ipn"), forged)
+    posted = browser.post(live_server.url + reverse("payments:gateway-ipn"), forged)
     assert json.loads(posted.text)["RspCode"] == "97"
     assert db_snapshot() == before
     payment.refresh_from_db()

@@ -151,7 +151,7 @@ def start_payment(
             txn_ref=txn_ref,
             amount_vnd=amount_vnd,
             description=description,
-            return_url=settings.LIENTHONG_SITE_URL.rstrip("/") + reverse("payments:return"),
+            return_url=settings.LIENTHONG_SITE_URL.rstrip("/") + reverse("payments:gateway-return"),
             client_ip=_client_ip(),
             created_at=now,
             expires_at=expires_at,

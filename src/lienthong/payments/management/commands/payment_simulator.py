@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 "Set LIENTHONG_PAYMENT_MERCHANT_CODE and LIENTHONG_PAYMENT_SECRET first."
             )
         ipn_url = options["ipn_url"] or (
-            settings.LIENTHONG_SITE_URL.rstrip("/") + reverse("payments:ipn")
+            settings.LIENTHONG_SITE_URL.rstrip("/") + reverse("payments:gateway-ipn")
         )
         simulator = GatewaySimulator(merchant_code=merchant, secret=secret, ipn_url=ipn_url)
         running = RunningSimulator(simulator, options["port"], host=options["host"])
