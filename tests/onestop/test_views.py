@@ -98,6 +98,8 @@ def test_an_applicant_opens_no_officer_page_or_api(world, db_snapshot) -> None:
         "/thu-tuc/",
         "/api/v1/catalogue/",
         "/api/v1/notification",
+        "/api/v1/dossiers/",  # their own dossiers (tests/onestop/test_api.py)
+        "/api/v1/tracking/",
         "/thanh-toan/",
     )
     for url, name in URLS:

@@ -6,6 +6,7 @@ from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
 from lienthong.catalogue.demo import load_demo_catalogue
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
+from lienthong.onestop.demo import load_demo_applicants
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo procedure catalogue: {added} procedures added.")
         )
+        applicants = load_demo_applicants()
+        if applicants:
+            self.stdout.write(self.style.SUCCESS(f"Demo applicants: {', '.join(applicants)}."))
         if options["quiet_logins"]:
             return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
