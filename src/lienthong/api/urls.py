@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),
     path("", include("lienthong.payments.api.urls")),
+    path("", include("lienthong.reports.api.urls")),
     path("", include("lienthong.catalogue.api.urls")),
     path("", include("lienthong.onestop.api.urls")),
 ]

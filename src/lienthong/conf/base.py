@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lienthong.notifications",
     "lienthong.catalogue",
     "lienthong.payments",
+    "lienthong.reports",
     "lienthong.onestop",
     "lienthong.api",
 ]

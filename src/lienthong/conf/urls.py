@@ -22,6 +22,7 @@ urlpatterns = [
     path("lien-thong/", include("lienthong.exchange.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),
     path("thanh-toan/", include("lienthong.payments.urls")),
+    path("bao-cao/", include("lienthong.reports.urls")),
     path("thu-tuc/", include("lienthong.catalogue.urls")),
     path("mot-cua/", include("lienthong.onestop.urls")),
     path("cong-dan/", include("lienthong.onestop.citizen_urls")),
