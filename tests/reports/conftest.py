@@ -27,7 +27,7 @@ class Timeline:
     rating: tuple[int, int] | None = None  # satisfaction, staff attitude
 
 
-def walk(w: Any, clock: Any, t: Timeline) -> Dossier:
+def walk(w: Any, clock: Any, t: Timeline) -> Dossier:  # noqa: F811
     clock.set(*t.received[:3], 8, 0)
     dossier = filed_online(w)
     services.submit_dossier(actor=w.citizen, dossier=dossier)
