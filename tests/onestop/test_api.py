@@ -125,3 +125,71 @@ def test_tracking_api(world, settings) -> None:
         "/api/v1/tracking/", {"code": code, "factor": CITIZEN.phone}, format="json"
     )
     assert limited.status_code == 429
+
+
+def test_processing_through_the_api(world) -> None:
+    from lienthong.documents.models import DocumentType
+
+    pk = _filed(world)["id"]
+    assert api(world.counter).post(f"/api/v1/dossiers/{pk}/receive/").status_code == 200
+    # Only the unit's leader assigns, to someone of the unit.
+    assert (
+        api(world.vp_leader)
+        .post(f"/api/v1/dossiers/{pk}/assign/", {"handler": world.bc_handler.pk})
+        .status_code
+        == 404  # the office does not even see the dossier
+    )
+    wrong = api(world.bc_leader).post(
+        f"/api/v1/dossiers/{pk}/assign/", {"handler": world.vp_member.pk}
+    )
+    assert wrong.status_code == 400 and "handler" in wrong.data
+    assigned = api(world.bc_leader).post(
+        f"/api/v1/dossiers/{pk}/assign/", {"handler": world.bc_handler.pk}
+    )
+    assert assigned.status_code == 200 and assigned.data["portal_status"] == 4
+    asked = api(world.bc_handler).post(
+        f"/api/v1/dossiers/{pk}/consult/", {"unit": world.vp.pk, "question": "Có nợ phí?"}
+    )
+    assert asked.status_code == 200
+    consultation = Dossier.objects.get(pk=pk).steps.get(order=2).consultations.get()
+    answered = api(world.vp_member).post(
+        f"/api/v1/dossiers/{pk}/answer/", {"consultation": consultation.pk, "answer": "Không."}
+    )
+    assert answered.status_code == 200
+    assert (
+        api(world.bc_handler).post(f"/api/v1/dossiers/{pk}/propose/", {"text": "Đạt"}).status_code
+        == 200
+    )
+    assert api(world.bc_leader).post(f"/api/v1/dossiers/{pk}/approve/").status_code == 200
+    for leader, handler in [(world.other_leader, world.other_handler)]:
+        assert (
+            api(leader).post(f"/api/v1/dossiers/{pk}/assign/", {"handler": handler.pk}).status_code
+            == 200
+        )
+        assert (
+            api(handler).post(f"/api/v1/dossiers/{pk}/propose/", {"text": "Khớp"}).status_code
+            == 200
+        )
+        assert api(leader).post(f"/api/v1/dossiers/{pk}/approve/").status_code == 200
+    due = Dossier.objects.get(pk=pk).due_at
+    sorry = api(world.leader).post(
+        f"/api/v1/dossiers/{pk}/apologise/",
+        {"reason": "Chờ xác minh", "new_due_at": (due.replace(year=due.year + 1)).isoformat()},
+    )
+    assert sorry.status_code == 200
+    assert api(world.leader).post(f"/api/v1/dossiers/{pk}/approve/").status_code == 200
+    issued = api(world.clerk).post(
+        f"/api/v1/dossiers/{pk}/result/",
+        {
+            "document_type": DocumentType.objects.get(name="Quyết định").pk,
+            "file": _file("qd.pdf", text_pdf("Quyết định")),
+        },
+        format="multipart",
+    )
+    assert issued.status_code == 200 and issued.data["portal_status"] == 9
+    returned = api(world.counter).post(f"/api/v1/dossiers/{pk}/return/", {"channel": "online"})
+    assert returned.status_code == 200 and returned.data["portal_status"] == 10
+    rated = api(world.citizen).post(
+        f"/api/v1/dossiers/{pk}/rate/", {"satisfaction": 4, "staff_attitude": 3}, format="json"
+    )
+    assert rated.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -184,3 +185,37 @@ class DossierTrackingSerializer(serializers.Serializer):
     def get_history(self, dossier: Dossier) -> list[dict[str, Any]]:
         entries = dossier.history.exclude(action="warned").select_related("to_agency", "to_unit")
         return DossierHistorySerializer(entries, many=True).data  # type: ignore[return-value]
+
+
+class DossierAssignSerializer(serializers.Serializer):
+    handler = serializers.IntegerField(help_text="The user who examines the current step.")
+
+
+class DossierConsultSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(help_text="Another unit of the step's agency.")
+    question = serializers.CharField(max_length=2000)
+    days = serializers.DecimalField(max_digits=4, decimal_places=1, default=Decimal(1))
+
+
+class DossierAnswerSerializer(serializers.Serializer):
+    consultation = serializers.IntegerField()
+    answer = serializers.CharField(max_length=4000)
+
+
+class DossierProposeSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class DossierApproveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class DossierApologySerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    new_due_at = serializers.DateTimeField()
+
+
+class DossierResultSerializer(serializers.Serializer):
+    document_type = serializers.IntegerField()
+    subject = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    file = serializers.FileField()

@@ -3,23 +3,25 @@ chokepoint (404 for missing and forbidden alike), parse input, call one service.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienthong.accounts.models import User
+from lienthong.accounts.models import Unit, User
 from lienthong.api.errors import service_errors
 from lienthong.catalogue.models import Procedure
 from lienthong.core.middleware import client_ip
+from lienthong.documents.models import DocumentType
 
 from .. import services, tracking
-from ..models import Dossier
+from ..models import Consultation, Dossier, DossierStep
 from ..permissions import access_dossier
 from . import serializers as s
 
@@ -37,14 +39,14 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = s.DossierSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return (
             Dossier.objects.visible_to(self.request.user)
             .select_related("procedure", "agency")
             .order_by("-id")
         )
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return s.DossierDetailSerializer if self.action == "retrieve" else s.DossierSerializer
 
     def get_object(self) -> Dossier:
@@ -115,7 +117,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         return self._answer(dossier, status.HTTP_201_CREATED)
 
-    def _simple(self, request: Request, call) -> Response:  # type: ignore[no-untyped-def]
+    def _simple(self, request: Request, call) -> Response:
         dossier = self.get_object()
         with service_errors():
             call(_caller(request), dossier)
@@ -188,6 +190,129 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         return self._simple(
             request, lambda u, d: services.rate_dossier(actor=u, dossier=d, **data.validated_data)
+        )
+
+    # --- Processing (the dossier's current step) ---------------------------------------------
+
+    def _step(self, dossier: Dossier) -> DossierStep:
+        step = DossierStep.objects.active().filter(dossier=dossier).first()
+        if step is None:
+            raise ValidationError(
+                {"non_field_errors": [_("This dossier has no step in progress.")]}
+            )
+        return step
+
+    def _on_step(self, request: Request, serializer_class, call) -> Response:
+        dossier = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            call(_caller(request), dossier, self._step(dossier), data.validated_data)
+        return self._answer(dossier)
+
+    @extend_schema(request=s.DossierAssignSerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        """The unit's leader gives the current step to a handler of the unit."""
+
+        def call(user, dossier, step, v):
+            handler = User.objects.filter(pk=v["handler"], agency_id=step.agency_id).first()
+            if handler is None:
+                raise DjangoValidationError(
+                    {"handler": _("The handler must work in the unit of this step.")}
+                )
+            services.assign_handler(actor=user, step=step, handler=handler)
+
+        return self._on_step(request, s.DossierAssignSerializer, call)
+
+    @extend_schema(request=s.DossierConsultSerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def consult(self, request: Request, pk: str) -> Response:
+        """The handler asks another unit's opinion, with a deadline in working days."""
+
+        def call(user, dossier, step, v):
+            unit = Unit.objects.filter(pk=v["unit"], agency_id=step.agency_id).first()
+            if unit is None:
+                raise DjangoValidationError({"unit": _("Ask another unit of the same agency.")})
+            services.consult_unit(
+                actor=user, step=step, unit=unit, question=v["question"], days=v["days"]
+            )
+
+        return self._on_step(request, s.DossierConsultSerializer, call)
+
+    @extend_schema(request=s.DossierAnswerSerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str) -> Response:
+        """The unit asked gives its opinion."""
+        dossier = self.get_object()
+        data = s.DossierAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = Consultation.objects.filter(
+            pk=data.validated_data["consultation"], step__dossier=dossier
+        ).first()
+        if consultation is None:
+            raise NotFound()
+        with service_errors():
+            services.answer_consultation(
+                actor=_caller(request),
+                consultation=consultation,
+                answer=data.validated_data["answer"],
+            )
+        return self._answer(dossier)
+
+    @extend_schema(request=s.DossierProposeSerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def propose(self, request: Request, pk: str) -> Response:
+        """The handler submits the result of the examination to the leader."""
+        return self._on_step(
+            request,
+            s.DossierProposeSerializer,
+            lambda u, d, step, v: services.propose(actor=u, step=step, text=v["text"]),
+        )
+
+    @extend_schema(request=s.DossierApproveSerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """The leader approves; the dossier moves to the next step (maybe another agency)."""
+        return self._on_step(
+            request,
+            s.DossierApproveSerializer,
+            lambda u, d, step, v: services.approve_step(actor=u, step=step, note=v["note"]),
+        )
+
+    @extend_schema(request=s.DossierApologySerializer, responses={200: s.DossierDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def apologise(self, request: Request, pk: str) -> Response:
+        """Apology and a new appointment (Mẫu 04), once."""
+        data = s.DossierApologySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._simple(
+            request, lambda u, d: services.apologise(actor=u, dossier=d, **data.validated_data)
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": s.DossierResultSerializer},
+        responses={200: s.DossierDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def result(self, request: Request, pk: str) -> Response:
+        """The clerk issues the result as an outgoing document of the competent agency."""
+        data = s.DossierResultSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        document_type = DocumentType.objects.filter(pk=v["document_type"], is_active=True).first()
+        if document_type is None:
+            raise ValidationError({"document_type": [_("Choose one of the answers.")]})
+        return self._simple(
+            request,
+            lambda u, d: services.issue_result(
+                actor=u,
+                dossier=d,
+                document_type=document_type,
+                upload=v["file"],
+                file_name=v["file"].name,
+                subject=v["subject"],
+            ),
         )
 
 
