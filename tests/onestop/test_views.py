@@ -280,3 +280,42 @@ def test_tracking_is_rate_limited(world, settings) -> None:
     limited = _tracked(client, dossier.code, CITIZEN.phone)  # even the right factor now
     assert limited.status_code == 429
     assert "Cấp giấy phép bưu chính" not in limited.content.decode()
+
+
+def test_counter_intake_refusal_and_tracking_book(world, db_snapshot) -> None:
+    counter = signed_in(world.counter)
+    page = counter.get(reverse("onestop:intake"), {"procedure": world.procedure.pk})
+    assert page.status_code == 200
+    token = re.search(r'name="token" value="([0-9a-f-]+)"', page.content.decode()).group(1)
+    data = {
+        "procedure": world.procedure.pk,
+        "token": token,
+        "kind": "business",
+        "name": "Công ty TNHH Mũi Cà Mau",
+        "id_number": "2001234567",
+        "phone": "02903812345",
+        "copies": "1",
+        f"component_{world.components[0].pk}": upload("scan.pdf", text_pdf("Đơn")),
+    }
+    created = counter.post(reverse("onestop:intake"), data)
+    assert created.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.channel == "counter" and dossier.code.endswith("-0001")
+    # Incomplete: receiving is refused with a clear message, the refusal goes through.
+    counter.post(reverse("onestop:action", args=[dossier.pk, "receive"]))
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    shown = counter.get(reverse("onestop:dossier", args=[dossier.pk])).content.decode()
+    assert "Thiếu giấy tờ bắt buộc" in shown
+    counter.post(
+        reverse("onestop:action", args=[dossier.pk, "refuse"]), {"reason": "Không đủ điều kiện"}
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.REFUSED
+    pdf = counter.get(reverse("onestop:form-pdf", args=[dossier.pk, "03"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    book = counter.get(reverse("onestop:book"), {"nam": "2026", "thang": "13"})
+    assert book.status_code == 200 and book["Content-Type"] == "application/pdf"
+    # Other officers have no counter pages.
+    assert signed_in(world.bc_leader).get(reverse("onestop:intake")).status_code == 404
+    assert signed_in(world.outsider).get(reverse("onestop:book")).status_code == 200  # own agency's
