@@ -81,3 +81,9 @@ def test_api_and_xlsx_give_the_same_figures(three_dossiers, world) -> None:
     assert rows[1][-2:] == (10.8, "Khá")
     dossier_codes = [r[0] for r in book["Hồ sơ"].iter_rows(min_row=2, values_only=True)]
     assert sorted(dossier_codes) == sorted(d.code for d in three_dossiers)
+
+
+def test_menu_links_to_the_report_for_leaders_only(world) -> None:
+    link = 'href="/bao-cao/"'
+    assert link in _client(world.leader).get("/bang-dieu-khien/").content.decode()
+    assert link not in _client(world.bc_handler).get("/bang-dieu-khien/").content.decode()

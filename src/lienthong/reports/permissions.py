@@ -21,6 +21,12 @@ class ReportScope:
     officers: Q | None  # which officers' rows the viewer may see (None: all)
 
 
+def may_read_reports(user: Any) -> bool:
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return bool(user.is_system_admin or (user.agency_id and user.has_role(Role.AGENCY_LEADER)))
+
+
 def access_reports(user: Any) -> ReportScope:
     """A system administrator sees every agency; an agency leader their own agency's dossiers
     and officers; everybody else gets 404 (the page does not exist for them)."""
