@@ -144,11 +144,21 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
         "04": apology.created_at if apology else None,
         "05": dossier.received_at,
     }[form]
+    header = _header(dossier)
+    if form == "04" and apology is not None:  # signed by the head of the agency that is late
+        late = apology.agency
+        header = {
+            "governing": (
+                late.governing_body_name or (late.parent.name if late.parent else "")
+            ).upper(),
+            "agency": late.name.upper(),
+            "unit": "",
+        }
     return {
         "form": form,
         "title": TITLES[form],
         "size": "A5 portrait",
-        "header": _header(dossier),
+        "header": header,
         "dossier": dossier,
         "qr": mark_safe(qr_svg(dossier.code or "")),  # noqa: S308 (segno's own SVG markup)
         "components": components,
