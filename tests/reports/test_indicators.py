@@ -39,6 +39,11 @@ def test_per_dossier_indicators(three_dossiers) -> None:
     assert [b[k] for k in keys] == [1, 0, 1, 2, 2, 1]
     assert [c[k] for k in keys] == [0, 0, 2, 2, 2, 0]
     assert [a["total"], b["total"], c["total"]] == [12, 7, 6]
+    assert [a["outcome_label"], b["outcome_label"], c["outcome_label"]] == [
+        "Trước hạn",
+        "Đúng hạn",
+        "Quá hạn",
+    ]
 
 
 def test_agency_officer_on_time_and_satisfaction(three_dossiers, world) -> None:

@@ -95,7 +95,7 @@ def report_xlsx(report: Report) -> bytes:
                 r["code"],
                 r["procedure__name"],
                 r["agency__name"],
-                r["outcome"],
+                r["outcome_label"],
                 *[r[f"i{i}"] for i in dossier_ind],
                 r["total"],
             ]

@@ -197,7 +197,8 @@ def per_dossier(dossiers: QuerySet[Dossier], period: Period, limit: int = 200) -
     result = []
     for row in rows:
         scores = [row[key] for key in DOSSIER_INDICATORS if row[key] is not None]
-        result.append({**row, "total": sum(scores)})
+        label = str(Outcome(row["outcome"]).label) if row["outcome"] else ""
+        result.append({**row, "outcome_label": label, "total": sum(scores)})
     return result
 
 
