@@ -319,3 +319,30 @@ def test_counter_intake_refusal_and_tracking_book(world, db_snapshot) -> None:
     # Other officers have no counter pages.
     assert signed_in(world.bc_leader).get(reverse("onestop:intake")).status_code == 404
     assert signed_in(world.outsider).get(reverse("onestop:book")).status_code == 200  # own agency's
+
+
+def test_citizen_supplies_papers_rates_and_withdraws_through_the_pages(world) -> None:
+    dossier = services.submit_dossier(actor=world.citizen, dossier=filed_online(world))
+    services.request_supplement(actor=world.counter, dossier=dossier, items="Bản đồ mạng lưới")
+    client = signed_in(world.citizen)
+    page = client.get(reverse("citizen:my-dossier", args=[dossier.pk])).content.decode()
+    assert "Bản đồ mạng lưới" in page
+    client.post(
+        reverse("citizen:action", args=[dossier.pk, "upload"]),
+        {"component": world.components[2].pk, "file": upload("ban-do.pdf", text_pdf("Bản đồ"))},
+    )
+    client.post(reverse("citizen:action", args=[dossier.pk, "resubmit"]))
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    assert dossier.components.filter(supplement__isnull=False).count() == 1
+    # Rating is only for closed dossiers; withdrawal closes it.
+    client.post(
+        reverse("citizen:action", args=[dossier.pk, "rate"]),
+        {"satisfaction": 4, "staff_attitude": 4},
+    )
+    assert not hasattr(Dossier.objects.get(pk=dossier.pk), "rating")
+    client.post(reverse("citizen:action", args=[dossier.pk, "withdraw"]), {"reason": "Đổi ý"})
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.WITHDRAWN and dossier.portal_status == 7
+    page = client.get(reverse("citizen:my-dossier", args=[dossier.pk])).content.decode()
+    assert "Công dân yêu cầu rút hồ sơ" in page
