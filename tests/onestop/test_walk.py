@@ -318,3 +318,9 @@ def test_withdrawal_stops_the_dossier(world, clock) -> None:
     assert (dossier.status, dossier.portal_status) == (DossierStatus.WITHDRAWN, 7)
     assert not DossierStep.objects.active().filter(dossier=dossier).exists()
     assert services.warn_due_soon(now=vn(2030, 1, 1, 9, 0)) == 0
+
+
+def test_the_late_warning_runs_with_the_scheduler() -> None:
+    from lienthong.core import periodic
+
+    assert periodic.registered()["onestop.warn_due_soon"] is services.warn_due_soon
