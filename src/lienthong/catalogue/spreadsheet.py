@@ -566,6 +566,8 @@ def import_catalogue(*, actor: Any, upload: IO[bytes], file_name: str = "") -> I
     if not parsed and not errors:
         errors = [RowError(SHEET_PROCEDURES, 2, "", _("The spreadsheet has no procedure."))]
     if errors:
+        order = {SHEET_PROCEDURES: 0, SHEET_COMPONENTS: 1, SHEET_STEPS: 2}
+        errors.sort(key=lambda e: (order.get(e.sheet, 3), e.row, e.column))
         raise ImportFailed(errors)
     result = ImportResult()
     with transaction.atomic():
