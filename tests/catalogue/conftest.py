@@ -95,3 +95,19 @@ def make_procedure(sector: Sector) -> Callable[..., Procedure]:
         )
 
     return make
+
+
+@pytest.fixture
+def import_agencies(agency_factory: Callable[..., Agency]) -> dict[str, Agency]:
+    """The agencies (and units) the import template refers to, as in the demo province, without
+    loading the whole province: Sở Thông tin và Truyền thông and Sở Tư pháp."""
+    from lienthong.accounts import services as accounts
+
+    dic = agency_factory("Sở Thông tin và Truyền thông", "STTTT", code="000.00.11.H12")
+    for name, abbreviation in (
+        ("Bộ phận Một cửa", "MC"),
+        ("Phòng Thông tin - Báo chí - Xuất bản", "TTBCXB"),
+    ):
+        accounts.create_unit(actor=None, agency=dic, name=name, abbreviation=abbreviation)
+    justice = agency_factory("Sở Tư pháp", "STP", code="000.00.05.H12")
+    return {"dic": dic, "justice": justice}

@@ -53,7 +53,7 @@ def _add_second_procedure(workbook: Any, *, days: Any = 5, agency: str = DIC) ->
     steps.append([code, 2, "Xử lý", DIC, "", "Xu ly", 4])
 
 
-def test_the_template_imports_on_the_demo_province(demo: Any) -> None:
+def test_the_template_imports_as_is(import_agencies: Any) -> None:
     result = import_catalogue(actor=None, upload=io.BytesIO(template_workbook()))
 
     assert (result.created, result.updated, result.components, result.steps) == (1, 0, 3, 4)
@@ -75,7 +75,7 @@ def test_the_template_imports_on_the_demo_province(demo: Any) -> None:
     assert AuditEvent.objects.filter(action="catalogue.imported").count() == 1
 
 
-def test_importing_again_updates_and_replaces_the_lists(demo: Any) -> None:
+def test_importing_again_updates_and_replaces_the_lists(import_agencies: Any) -> None:
     import_catalogue(actor=None, upload=io.BytesIO(template_workbook()))
 
     def fewer(workbook: Any) -> None:
@@ -90,7 +90,7 @@ def test_importing_again_updates_and_replaces_the_lists(demo: Any) -> None:
 
 
 def test_errors_name_sheet_row_and_column_and_nothing_is_written(
-    demo: Any, db_snapshot: Callable[[], dict[str, int]]
+    import_agencies: Any, db_snapshot: Callable[[], dict[str, int]]
 ) -> None:
     def spoil(workbook: Any) -> None:
         _add_second_procedure(workbook)  # itself valid
@@ -115,7 +115,7 @@ def test_errors_name_sheet_row_and_column_and_nothing_is_written(
 
 
 def test_steps_not_adding_up_refuse_the_whole_file(
-    demo: Any, db_snapshot: Callable[[], dict[str, int]]
+    import_agencies: Any, db_snapshot: Callable[[], dict[str, int]]
 ) -> None:
     before = db_snapshot()
     upload = _edit(template_workbook(), lambda wb: _add_second_procedure(wb, days=6))
@@ -128,7 +128,9 @@ def test_steps_not_adding_up_refuse_the_whole_file(
 
 
 def test_a_failure_while_writing_rolls_back_the_procedures_already_written(
-    demo: Any, db_snapshot: Callable[[], dict[str, int]], user_factory: Callable[..., User]
+    import_agencies: Any,
+    db_snapshot: Callable[[], dict[str, int]],
+    user_factory: Callable[..., User],
 ) -> None:
     # The second procedure's code exists already and belongs to an agency the importing
     # administrator may not edit: found only when writing, after the first one was written.
@@ -159,7 +161,7 @@ def test_a_failure_while_writing_rolls_back_the_procedures_already_written(
 
 
 def test_an_agency_admin_imports_only_for_their_agency(
-    demo: Any, user_factory: Callable[..., User]
+    import_agencies: Any, user_factory: Callable[..., User]
 ) -> None:
     justice_admin = user_factory(
         Agency.objects.get(code="000.00.05.H12"), roles=[Role.AGENCY_ADMIN]
@@ -170,7 +172,7 @@ def test_an_agency_admin_imports_only_for_their_agency(
     assert not Procedure.objects.exists()
 
 
-def test_missing_sheets_columns_and_garbage_are_clear_errors(demo: Any) -> None:
+def test_missing_sheets_columns_and_garbage_are_clear_errors(import_agencies: Any) -> None:
     def drop(workbook: Any) -> None:
         del workbook[SHEET_STEPS]
         workbook[SHEET_PROCEDURES]["B1"] = "Tên gọi khác"
@@ -185,7 +187,7 @@ def test_missing_sheets_columns_and_garbage_are_clear_errors(demo: Any) -> None:
     assert len(garbage.value.errors) == 1
 
 
-def test_headers_match_without_tone_marks_and_in_any_order(demo: Any) -> None:
+def test_headers_match_without_tone_marks_and_in_any_order(import_agencies: Any) -> None:
     def reorder(workbook: Any) -> None:
         sheet = workbook[SHEET_STEPS]
         for cell in sheet[1]:
@@ -196,7 +198,7 @@ def test_headers_match_without_tone_marks_and_in_any_order(demo: Any) -> None:
     assert result.steps == 4
 
 
-def test_management_command_imports_and_reports_errors(demo: Any, tmp_path: Any) -> None:
+def test_management_command_imports_and_reports_errors(import_agencies: Any, tmp_path: Any) -> None:
     template = tmp_path / "mau.xlsx"
     call_command("import_catalogue", str(template), "--template")
     bad = tmp_path / "sai.xlsx"

@@ -149,7 +149,7 @@ def test_catalogue_list_has_a_bounded_number_of_queries(
 
 
 def test_import_page_for_administrators_only(
-    client: Client, demo: Any, user_factory: Callable[..., User]
+    client: Client, import_agencies: Any, user_factory: Callable[..., User]
 ) -> None:
     from lienthong.accounts.constants import Role
 
