@@ -13,4 +13,8 @@ urlpatterns = [
     path("", include("lienthong.records.api.urls")),
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),
+    path("", include("lienthong.payments.api.urls")),
+    path("", include("lienthong.reports.api.urls")),
+    path("", include("lienthong.catalogue.api.urls")),
+    path("", include("lienthong.onestop.api.urls")),
 ]

@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "lienthong.records",
     "lienthong.exchange",
     "lienthong.notifications",
+    "lienthong.catalogue",
+    "lienthong.payments",
+    "lienthong.reports",
+    "lienthong.onestop",
     "lienthong.api",
 ]
 
@@ -122,6 +126,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lienthong.onestop.middleware.ApplicantAreaMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -269,6 +274,11 @@ if os.environ.get("LIENTHONG_S3_BUCKET"):
 # Attachments: size limit per file, and how many pages of a PDF are read for search.
 LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
+# Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
+# per code in the window, counted in Django's cache (set CACHES to a shared cache with several
+# web processes).
+LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
+LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 
@@ -317,6 +327,17 @@ EMAIL_TIMEOUT = env_int("LIENTHONG_EMAIL_TIMEOUT", 30)
 EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = os.environ.get("LIENTHONG_EMAIL_FROM", "lienthong <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- On-line payment of fees (payments) ---------------------------------------------------------
+# The provider is chosen by name (see lienthong.payments.providers.PROVIDERS and docs/payments.md).
+LIENTHONG_PAYMENT_PROVIDER = os.environ.get("LIENTHONG_PAYMENT_PROVIDER", "vnpay")
+# The gateway's pay page; the default is the local simulator (`lienthong payment_simulator`).
+LIENTHONG_PAYMENT_GATEWAY_URL = os.environ.get(
+    "LIENTHONG_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8765/paymentv2/vpcpay.html"
+)
+LIENTHONG_PAYMENT_MERCHANT_CODE = os.environ.get("LIENTHONG_PAYMENT_MERCHANT_CODE", "")
+LIENTHONG_PAYMENT_SECRET = os.environ.get("LIENTHONG_PAYMENT_SECRET", "")
+LIENTHONG_PAYMENT_EXPIRE_MINUTES = env_int("LIENTHONG_PAYMENT_EXPIRE_MINUTES", 15)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
