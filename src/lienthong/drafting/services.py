@@ -923,34 +923,7 @@ def _seal(document: Any, attached: AttachmentVersion, *, actor: User, secret: st
     """Ký số phát hành: number and date stamped in, then the agency's signature."""
     from lienthong.signatures import services as signatures
 
-    if attached.blob.content_type != "application/pdf":
-        raise ValidationError(
-            _("Only a PDF can be signed digitally: upload the final version as PDF."),
-            code="not_pdf",
-        )
-    if secret is None:
-        raise ValidationError(
-            {"signing_secret": [_("Enter the passphrase or PIN of the agency's certificate.")]}
-        )
-    with default_storage.open(attached.blob.storage_name, "rb") as stored:
-        data = stored.read()
-    signed = signatures.apply_agency_signature(
-        agency=document.agency,
-        actor=actor,
-        data=data,
-        secret=secret,
-        number_and_symbol=document.number_and_symbol,
-        issued_date=document.issued_date,
-    )
-    upload = io.BytesIO(signed)
-    documents.add_attachment(
-        actor=actor,
-        document=document,
-        upload=upload,
-        name=attached.original_name,
-        title=attached.attachment.title,
-        replaces=attached.attachment,
-    )
+    signatures.seal_attachment(document=document, version=attached, actor=actor, secret=secret)
 
 
 def signature_line(draft: Draft) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,25 @@ class ResultForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), max_length=500, required=False)
     file = forms.FileField(label=_("Signed result file"))
+    signing_secret = forms.CharField(
+        label=_("Passphrase or PIN of the agency's certificate"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Given: the number and date are stamped into the PDF and the agency signs it. "
+            "Never stored."
+        ),
+    )
+
+    def __init__(self, *args: Any, agency: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from lienthong.signatures.services import has_agency_credential
+
+        if agency is not None and not (
+            has_agency_credential(agency) or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
+        ):
+            del self.fields["signing_secret"]
 
 
 class ReturnForm(forms.Form):

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -491,6 +492,11 @@ def add_component(
                 obj=locked,
                 data={"component": component.pk, "sha256": blob.sha256, "name": safe},
             )
+            # Signed papers (a certified copy, a signed application) are checked in the
+            # background like every PDF that arrives; the badge shows on the dossier.
+            from lienthong.signatures.services import enqueue_verification
+
+            enqueue_verification(blob=blob)
             return component
     except BaseException:
         if (
@@ -1060,10 +1066,13 @@ def issue_result(
     upload: IO[bytes],
     file_name: str,
     subject: str = "",
+    signing_secret: str | None = None,
 ) -> Dossier:
     """The result (licence, certificate, decision) is issued as an outgoing document of the
-    competent agency through the document services, so numbering, the register and the
-    agency signature apply to it; the dossier's result is ready (status 9)."""
+    competent agency through the document services, so numbering and the register apply to it;
+    with the agency's certificate on file and its passphrase or PIN given (required when
+    LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on) the number and date are stamped in and the agency
+    signs the file (signatures.seal_attachment); the dossier's result is ready (status 9)."""
     from lienthong.documents import services as document_services
 
     dossier = _locked(dossier)
@@ -1095,8 +1104,20 @@ def issue_result(
         external_recipients=dossier.applicant_name,
         description=f"Kết quả giải quyết hồ sơ {dossier.code}",
     )
-    document_services.add_attachment(actor=actor, document=document, upload=upload, name=file_name)
+    attached = document_services.add_attachment(
+        actor=actor, document=document, upload=upload, name=file_name
+    )
     document = document_services.issue_outgoing(actor=actor, document=document)
+    if signing_secret is not None or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE:
+        from lienthong.signatures.services import seal_attachment
+
+        seal_attachment(
+            document=document,
+            version=attached,
+            actor=actor,
+            secret=signing_secret,
+            require_personal=False,
+        )
     now = _now()
     for step in DossierStep.objects.filter(dossier=dossier, role=StepRole.RESULT).exclude(
         state=StepState.DONE

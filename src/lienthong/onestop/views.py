@@ -258,7 +258,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "steps": dossier.steps.select_related("agency", "unit", "handler"),
         "history": dossier.history.select_related("actor", "to_agency", "to_unit", "to_user"),
-        "components": dossier.components.select_related("blob"),
+        "components": dossier.components.select_related("blob", "blob__verification"),
         "supplements": dossier.supplements.all(),
         "consultations": Consultation.objects.filter(step__dossier=dossier).select_related(
             "unit", "asked_by", "answered_by"
@@ -272,7 +272,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "text_form": forms.TextForm(),
         "note_form": forms.NoteForm(),
         "apology_form": forms.ApologyForm(),
-        "result_form": forms.ResultForm(),
+        "result_form": forms.ResultForm(agency=dossier.agency),
         "return_form": forms.ReturnForm(initial={"channel": dossier.channel}),
         "forms_available": printouts.available(dossier),
     }
@@ -359,6 +359,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 upload=d["file"],
                 file_name=d["file"].name,
                 subject=d["subject"],
+                signing_secret=d.get("signing_secret") or None,
             ),
         ),
         "return": lambda: _with(
@@ -558,7 +559,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dossier": dossier,
             "history": dossier.history.select_related("to_agency", "to_unit"),
-            "components": dossier.components.all(),
+            "components": dossier.components.select_related("blob", "blob__verification"),
             "supplements": dossier.supplements.all(),
             "missing": services.missing_components(dossier),
             "upload_form": forms.UploadForm(procedure=dossier.procedure),

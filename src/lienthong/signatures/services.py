@@ -22,6 +22,7 @@ from typing import Any
 from asn1crypto import pem
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -389,6 +390,54 @@ def sign_personal(
         },
     )
     return signed
+
+
+def seal_attachment(
+    *,
+    document: Any,
+    version: Any,
+    actor: User,
+    secret: str | None,
+    require_personal: bool = True,
+) -> Any:
+    """Ký số phát hành of an issued document's file: its number and date stamped in, then the
+    agency's signature, kept as a new version of the attachment (returned).
+
+    `require_personal`: the file must carry the competent person's signature first (an issued
+    draft). Without it (a one-stop result uploaded by the clerk), a file the person has signed
+    gets the seal over the signature, and an unsigned file the agency's signature in text at the
+    top right of page 1 (number and signing time)."""
+    from lienthong.documents import services as documents
+
+    if version.blob.content_type != "application/pdf":
+        raise ValidationError(
+            _("Only a PDF can be signed digitally: upload the final version as PDF."),
+            code="not_pdf",
+        )
+    if secret is None:
+        raise ValidationError(
+            {"signing_secret": [_("Enter the passphrase or PIN of the agency's certificate.")]}
+        )
+    with default_storage.open(version.blob.storage_name, "rb") as stored:
+        data = stored.read()
+    appendix = not require_personal and PERSONAL_FIELD not in engine.signer_fingerprints(data)
+    signed = apply_agency_signature(
+        agency=document.agency,
+        actor=actor,
+        data=data,
+        secret=secret,
+        number_and_symbol=document.number_and_symbol,
+        issued_date=document.issued_date,
+        appendix=appendix,
+    )
+    return documents.add_attachment(
+        actor=actor,
+        document=document,
+        upload=io.BytesIO(signed),
+        name=version.original_name,
+        title=version.attachment.title,
+        replaces=version.attachment,
+    )
 
 
 def apply_agency_signature(

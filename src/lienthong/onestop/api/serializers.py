@@ -133,6 +133,13 @@ class DossierCreateSerializer(serializers.Serializer):
 
 class DossierPaperSerializer(serializers.Serializer):
     file = serializers.FileField()
+    signing_secret = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Passphrase or PIN of the agency's certificate: the number and date are "
+        "stamped into the PDF and the agency signs it. Never stored.",
+    )
     procedure_component = serializers.IntegerField(required=False, allow_null=True)
 
 

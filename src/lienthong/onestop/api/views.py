@@ -312,6 +312,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 upload=v["file"],
                 file_name=v["file"].name,
                 subject=v["subject"],
+                signing_secret=v.get("signing_secret"),
             ),
         )
 
