@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from django.test import Client
 
 from lienthong.accounts.constants import Role
 from lienthong.documents import services as documents
+from lienthong.notifications.services import notify as real_notify
 from lienthong.signatures import services
 from lienthong.signatures.models import PdfVerification, SigningCredential, TrustedCertificate
 from tests.documents.conftest import doc_type
@@ -127,3 +129,41 @@ def test_an_incoming_signed_pdf_shows_its_badge_after_the_background_check(
     html = client_for(org.snv_clerk).get(f"/van-ban/{result.document.pk}/").content.decode()
     assert "Chữ ký hợp lệ" in html
     assert "Nguyễn Văn Giám" in html
+
+
+@pytest.fixture
+def real_notifications(monkeypatch) -> None:
+    """The drafting fixtures record notices in a list; these tests want the real rows."""
+    monkeypatch.setattr("lienthong.notifications.services.notify", real_notify)
+
+
+def test_holders_are_told_once_when_a_certificate_nears_its_end(
+    settings, org, creds, real_notifications
+):
+    from lienthong.notifications.models import Notification
+    from lienthong.signatures.services import warn_expiring_certificates
+
+    settings.LIENTHONG_CERTIFICATE_WARNING_DAYS = 30  # the test certificates end in 2100
+    assert warn_expiring_certificates() == 0
+    assert not Notification.objects.filter(kind="certificate_expiring").exists()
+
+    settings.LIENTHONG_CERTIFICATE_WARNING_DAYS = 365 * 80
+    assert warn_expiring_certificates() == 2  # the director's and the agency's
+    told = Notification.objects.filter(kind="certificate_expiring")
+    assert set(told.values_list("recipient", flat=True)) == {org.director.pk, org.clerk.pk}
+    assert all(n.url == "/chu-ky-so/" for n in told)
+    assert warn_expiring_certificates() == 0  # once per certificate
+    assert told.count() == 2
+
+
+def test_a_revoked_certificate_is_not_warned_about(
+    settings, org, creds, user_factory, real_notifications
+):
+    from lienthong.notifications.models import Notification
+    from lienthong.signatures.services import warn_expiring_certificates
+
+    admin = user_factory(org.stp, roles=[Role.AGENCY_ADMIN])
+    services.revoke_signing_rights(actor=admin, user=org.director, reason="Nghỉ hưu")
+    settings.LIENTHONG_CERTIFICATE_WARNING_DAYS = 365 * 80
+    assert warn_expiring_certificates() == 1
+    assert not Notification.objects.filter(recipient=org.director).exists()

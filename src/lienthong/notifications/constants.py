@@ -9,6 +9,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("Returned to me")
     DOCUMENT_RECEIVED = "document_received", _("New document received from another agency")
     DRAFT_AWAITING_REVIEW = "draft_awaiting_review", _("Draft awaiting my review")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Signing certificate about to expire")
 
 
 # Every notification appears in the platform (the bell and the list); that cannot be turned off.
@@ -22,6 +23,7 @@ EMAIL_BY_DEFAULT: dict[str, bool] = {
     NotificationKind.RETURNED: True,
     NotificationKind.DOCUMENT_RECEIVED: True,
     NotificationKind.DRAFT_AWAITING_REVIEW: True,
+    NotificationKind.CERTIFICATE_EXPIRING: True,
 }
 
 TITLE_MAX_LENGTH = 300

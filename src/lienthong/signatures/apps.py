@@ -6,3 +6,10 @@ class SignaturesConfig(AppConfig):
     name = "lienthong.signatures"
     label = "signatures"
     verbose_name = _("Digital signatures")
+
+    def ready(self) -> None:
+        from lienthong.core import periodic
+
+        from .services import warn_expiring_certificates
+
+        periodic.register("signatures.warn_expiring_certificates", warn_expiring_certificates)

@@ -109,6 +109,9 @@ class SigningCredential(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    expiry_warned_at = models.DateTimeField(
+        _("expiry warning sent at"), null=True, blank=True, editable=False
+    )
 
     objects = CredentialQuerySet.as_manager()
 

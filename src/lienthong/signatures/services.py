@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -590,3 +591,67 @@ def record_verification(*, blob: Blob, report: VerificationReport) -> PdfVerific
             data={"status": report.status, "signatures": len(report.signatures)},
         )
     return row
+
+
+# --- Expiry warning (periodic) -------------------------------------------------------------------
+
+
+def warn_expiring_certificates() -> int:
+    """Tell the holder of a personal certificate, or the administrators and clerks of an agency
+    whose seal certificate it is, once, when the certificate comes within
+    LIENTHONG_CERTIFICATE_WARNING_DAYS of its end (a new one takes weeks to obtain from the CA).
+    Run by the scheduler; returns how many certificates were warned about."""
+    from datetime import timedelta
+
+    from lienthong.accounts.constants import Role
+    from lienthong.accounts.models import User
+    from lienthong.notifications.constants import NotificationKind
+    from lienthong.notifications.services import notify
+
+    now = timezone.now()
+    limit = now + timedelta(days=settings.LIENTHONG_CERTIFICATE_WARNING_DAYS)
+    ids = list(
+        SigningCredential.objects.filter(
+            is_active=True,
+            revoked_at__isnull=True,
+            expiry_warned_at__isnull=True,
+            not_after__lte=limit,
+        ).values_list("pk", flat=True)[:500]
+    )
+    warned = 0
+    for pk in ids:
+        with transaction.atomic():
+            credential = (
+                SigningCredential.objects.select_for_update()
+                .filter(pk=pk, expiry_warned_at__isnull=True)
+                .select_related("agency", "user")
+                .first()
+            )
+            if credential is None:
+                continue
+            credential.expiry_warned_at = now
+            credential.save(update_fields=["expiry_warned_at"])
+            if credential.user_id is not None:
+                recipients: list[Any] = [credential.user_id]
+            else:
+                recipients = list(
+                    User.objects.filter(
+                        agency=credential.agency_id,
+                        is_active=True,
+                        role_grants__role__in=[Role.AGENCY_ADMIN, Role.CLERK],
+                    ).values_list("pk", flat=True)
+                )
+            day = timezone.localtime(credential.not_after).strftime("%d/%m/%Y")
+            notify(
+                recipients=recipients,
+                kind=NotificationKind.CERTIFICATE_EXPIRING,
+                title=(
+                    _("The signing certificate “%(subject)s” expires on %(day)s")
+                    if credential.not_after > now
+                    else _("The signing certificate “%(subject)s” expired on %(day)s")
+                )
+                % {"subject": credential.subject[:120], "day": day},
+                url=reverse("signatures:index"),
+            )
+            warned += 1
+    return warned
