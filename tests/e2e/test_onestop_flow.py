@@ -144,3 +144,26 @@ def test_officers_receive_process_issue_and_return(live_server, world, page: Pag
     assert dossier.status == DossierStatus.RETURNED and dossier.result_document is not None
     page.screenshot(path=str(SHOTS / "onestop-officer-returned.png"), full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_counter_works_on_a_phone(live_server, world, browser: Browser) -> None:  # noqa: F811
+    """Counters in communes often have only a tablet or a phone: the queue and the dossier page
+    fit the screen, and receiving works there."""
+    dossier = services.submit_dossier(actor=world.citizen, dossier=filed_online(world))
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    sign_in(page, base, world.counter.username)
+    page.goto(f"{base}/mot-cua/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("counter-queue").get_by_role("link", name=dossier.code).click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("receive").click()
+    expect(page.get_by_test_id("status").first).to_contain_text("Được tiếp nhận")
+    expect(page.get_by_test_id("form-01")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "onestop-phone-counter.png"), full_page=True)
+    context.close()
