@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
+    "lienthong.core.middleware.OfficersOnlyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -307,7 +308,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Officials only; an endpoint for citizens names its own permission classes.
+    "DEFAULT_PERMISSION_CLASSES": ["lienthong.api.permissions.IsOfficer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lienthong.core.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
@@ -324,6 +326,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# --- Who may open which pages ------------------------------------------------------------------
+# A signed-in account with no agency (a citizen's) sees only these URL names and namespaces
+# (OfficersOnlyMiddleware); everything else is the officials' workplace.
+LIENTHONG_OPEN_TO_EVERYONE = (
+    "home",
+    "login",
+    "logout",
+    "health",
+    "set_language",
+    "api-schema",
+    "api-docs",
+)
+LIENTHONG_CITIZEN_NAMESPACES: tuple[str, ...] = ()
 
 # --- The province this installation serves -------------------------------------------------------
 PROVINCE_NAME = os.environ.get("LIENTHONG_PROVINCE_NAME", "Cà Mau")

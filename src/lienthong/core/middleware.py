@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -41,3 +42,33 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class OfficersOnlyMiddleware:
+    """The pages are the officials' workplace: a signed-in account that belongs to no agency (a
+    citizen's) is refused everywhere but the pages open to everyone and the namespaces listed in
+    `LIENTHONG_CITIZEN_NAMESPACES` (the citizens' own pages). The API checks the same rule in
+    its default permission class (`lienthong.api.permissions.IsOfficer`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: object
+    ) -> None:
+        from lienthong.accounts.permissions import is_officer
+
+        user = request.user
+        if not user.is_authenticated or is_officer(user):
+            return
+        match = request.resolver_match
+        if match is None or request.path.startswith("/api/"):
+            return  # the API's permission classes decide there
+        if match.view_name in settings.LIENTHONG_OPEN_TO_EVERYONE:
+            return
+        if set(match.namespaces) & set(settings.LIENTHONG_CITIZEN_NAMESPACES):
+            return
+        raise PermissionDenied
