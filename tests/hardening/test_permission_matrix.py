@@ -9,7 +9,6 @@ which actors may use it (per method when GET and POST differ)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.conftest import table_counts
 
 from .conftest import FIGURES
 from .urls import Endpoint, concrete, endpoints
-from .world import ACTORS, World, actor_user, build_world
+from .world import ACTORS, World, actor_user
 
 ANYONE = frozenset(ACTORS)
 OFFICERS = frozenset(ACTORS) - {"anonymous", "citizen"}  # anyone with an agency
@@ -223,23 +222,6 @@ def _refused(response: Any, actor: str) -> bool:
     if response.status_code == 286:  # htmx “stop polling”: the bell of a signed-out visitor
         return not response.content.strip()
     return response.status_code in (401, 403, 404)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
-    """Built once for the module inside a transaction that is rolled back at its end; each test
-    runs in a savepoint inside it."""
-    media = tmp_path_factory.mktemp("matrix-media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=fast):
-        with django_db_blocker.unblock():
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                yield build_world()
-            finally:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
 
 
 ENDPOINTS = endpoints()

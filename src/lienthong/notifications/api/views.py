@@ -110,6 +110,7 @@ class NotificationPreferencesView(generics.GenericAPIView[Any]):
     parser_classes = [JSONParser]
     pagination_class = None
     filter_backends: list[Any] = []
+    metadata_class = None  # OPTIONS: 405 (the metadata would look for a queryset: it has none)
 
     def _answer(self, request: Request) -> Response:
         return Response(
