@@ -3,6 +3,7 @@ management commands all call these; each validates, changes and audits in one tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -127,7 +128,21 @@ def create_unit(
     return unit
 
 
+# ASCII letters, digits, dot, dash and underscore: no look-alike (homoglyph) or invisible
+# characters that would make one account pass for another in every list.
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,149}$")
+
+
 def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
+    if not USERNAME.match(username):
+        raise ValidationError(
+            {
+                "username": _(
+                    "A username has only unaccented letters, digits, dots, dashes and "
+                    "underscores, and starts with a letter or digit."
+                )
+            }
+        )
     taken = User.objects.filter(username__iexact=username)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)

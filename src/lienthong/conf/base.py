@@ -269,6 +269,12 @@ if os.environ.get("LIENTHONG_S3_BUCKET"):
 # Attachments: size limit per file, and how many pages of a PDF are read for search.
 LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
+# A PDF whose page contents inflate beyond this is refused as a decompression bomb.
+LIENTHONG_MAX_PDF_CONTENT_MB = env_int("LIENTHONG_MAX_PDF_CONTENT_MB", 40)
+# OCR reads at most this many pages of a scanned PDF (a tiny file can hold thousands of pages).
+LIENTHONG_MAX_OCR_PAGES = env_int("LIENTHONG_MAX_OCR_PAGES", 100)
+# An uploaded image (scan) has at most this many pixels: A4 at 600 dpi is about 35 million.
+LIENTHONG_MAX_IMAGE_PIXELS = env_int("LIENTHONG_MAX_IMAGE_PIXELS", 60_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 

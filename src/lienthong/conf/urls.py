@@ -37,3 +37,4 @@ urlpatterns = [
 ]
 
 handler404 = "lienthong.core.views.page_not_found"
+handler400 = "lienthong.core.views.bad_request"

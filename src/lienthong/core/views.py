@@ -87,5 +87,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 before any view ran (a body over the size limit, a forged host): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        message = _("The request is too large or malformed.")
+        return JsonResponse({"detail": message}, status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return HttpResponseForbidden(render_to_string("core/csrf_failure.html", request=request))
