@@ -69,7 +69,7 @@ def _pg_tool(name: str) -> str:
 
 
 def _pg_env() -> tuple[dict[str, str], list[str]]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = dict(settings.DATABASES["default"])
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
