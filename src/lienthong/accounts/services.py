@@ -266,6 +266,7 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
         now = timezone.now()
         Delegation.objects.active_at(now).filter(delegator=user).update(revoked_at=now)
         Delegation.objects.active_at(now).filter(delegate=user).update(revoked_at=now)
+        end_sessions(user)
     user.save(update_fields=["unit", "agency", "position", "is_staff"])
     record_event(
         action="security.user_moved",
@@ -276,12 +277,29 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
     return user
 
 
+def end_sessions(user: User) -> int:
+    """Sign the user out everywhere: delete their browser sessions and their API token (a new
+    token is issued when they next ask for one). Returns how many sessions ended."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 @transaction.atomic
 def deactivate_user(*, actor: User | None, user: User) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     require_manage_agency(actor, user.agency)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    end_sessions(user)
     record_event(action="security.user_deactivated", actor=actor, obj=user)
     return user
 
