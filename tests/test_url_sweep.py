@@ -10,6 +10,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open (sign-in, health, the API's description, language switch).
 PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
+# The one-stop shop: citizens create their account and follow a dossier without signing in.
+PUBLIC |= {"sign-up", "track", "tracking"}
+# The procedure catalogue: browse, read a procedure, download its forms, read the API
+# ("home" covers catalogue:home too).
+PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}
+PUBLIC |= {"catalogue-procedure-list", "catalogue-procedure-detail"}
+# Payments: the gateway's server-to-server notification and the payer's browser sent back by the
+# gateway (both authenticated by the gateway's signature; unsigned requests change nothing).
+PUBLIC |= {"gateway-ipn", "gateway-return"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:

@@ -9,7 +9,12 @@ urlpatterns = [
     path("", include("lienthong.documents.api.urls")),
     path("", include("lienthong.workflows.api.urls")),
     path("", include("lienthong.drafting.api.urls")),
+    path("", include("lienthong.signatures.api.urls")),
     path("", include("lienthong.records.api.urls")),
     path("", include("lienthong.exchange.api.urls")),
     path("", include("lienthong.notifications.api.urls")),
+    path("", include("lienthong.payments.api.urls")),
+    path("", include("lienthong.reports.api.urls")),
+    path("", include("lienthong.catalogue.api.urls")),
+    path("", include("lienthong.onestop.api.urls")),
 ]

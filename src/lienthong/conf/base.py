@@ -102,9 +102,14 @@ INSTALLED_APPS = [
     "lienthong.documents",
     "lienthong.workflows",
     "lienthong.drafting",
+    "lienthong.signatures",
     "lienthong.records",
     "lienthong.exchange",
     "lienthong.notifications",
+    "lienthong.catalogue",
+    "lienthong.payments",
+    "lienthong.reports",
+    "lienthong.onestop",
     "lienthong.api",
 ]
 
@@ -275,8 +280,31 @@ LIENTHONG_MAX_PDF_CONTENT_MB = env_int("LIENTHONG_MAX_PDF_CONTENT_MB", 40)
 LIENTHONG_MAX_OCR_PAGES = env_int("LIENTHONG_MAX_OCR_PAGES", 100)
 # An uploaded image (scan) has at most this many pixels: A4 at 600 dpi is about 35 million.
 LIENTHONG_MAX_IMAGE_PIXELS = env_int("LIENTHONG_MAX_IMAGE_PIXELS", 60_000_000)
+# Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
+# per code in the window, counted in Django's cache (set CACHES to a shared cache with several
+# web processes).
+LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
+LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
+
+# --- Digital signatures (signatures app) -------------------------------------------------------
+# When on, approving a draft and issuing it require the signer's and the agency's digital
+# signatures; when off (the default), they are applied whenever a certificate is on file and the
+# passphrase or PIN is given.
+LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = env_bool("LIENTHONG_REQUIRE_DIGITAL_SIGNATURE", False)
+LIENTHONG_TSA_URL = os.environ.get("LIENTHONG_TSA_URL", "")  # RFC 3161; empty: PAdES B-B
+LIENTHONG_TSA_TIMEOUT_SECONDS = env_int("LIENTHONG_TSA_TIMEOUT_SECONDS", 10)
+LIENTHONG_REVOCATION_TIMEOUT_SECONDS = env_int("LIENTHONG_REVOCATION_TIMEOUT_SECONDS", 5)
+LIENTHONG_CERTIFICATE_WARNING_DAYS = env_int("LIENTHONG_CERTIFICATE_WARNING_DAYS", 30)
+LIENTHONG_SIGNATURE_FONT = os.environ.get(
+    "LIENTHONG_SIGNATURE_FONT", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
+)
+LIENTHONG_SIGNATURE_FONT_ITALIC = os.environ.get(
+    "LIENTHONG_SIGNATURE_FONT_ITALIC", "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf"
+)
+# Remote signing services: name -> dotted path of a factory (signatures.keys.RemoteSigningService).
+LIENTHONG_REMOTE_SIGNING_SERVICES: dict[str, str] = {}
 
 # --- Background jobs (durable: a row written in the same transaction as the change) ------------
 TASKS = {
@@ -305,6 +333,17 @@ EMAIL_TIMEOUT = env_int("LIENTHONG_EMAIL_TIMEOUT", 30)
 EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = os.environ.get("LIENTHONG_EMAIL_FROM", "lienthong <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- On-line payment of fees (payments) ---------------------------------------------------------
+# The provider is chosen by name (see lienthong.payments.providers.PROVIDERS and docs/payments.md).
+LIENTHONG_PAYMENT_PROVIDER = os.environ.get("LIENTHONG_PAYMENT_PROVIDER", "vnpay")
+# The gateway's pay page; the default is the local simulator (`lienthong payment_simulator`).
+LIENTHONG_PAYMENT_GATEWAY_URL = os.environ.get(
+    "LIENTHONG_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8765/paymentv2/vpcpay.html"
+)
+LIENTHONG_PAYMENT_MERCHANT_CODE = os.environ.get("LIENTHONG_PAYMENT_MERCHANT_CODE", "")
+LIENTHONG_PAYMENT_SECRET = os.environ.get("LIENTHONG_PAYMENT_SECRET", "")
+LIENTHONG_PAYMENT_EXPIRE_MINUTES = env_int("LIENTHONG_PAYMENT_EXPIRE_MINUTES", 15)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -335,11 +374,15 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lienthong.api.schema.document_error_responses",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "lienthong.accounts.constants.AgencyKind",
+        "CredentialKindEnum": "lienthong.signatures.constants.CredentialKind",
+    },
 }
 
 # --- Who may open which pages ------------------------------------------------------------------
-# A signed-in account with no agency (a citizen's) sees only these URL names and namespaces
-# (OfficersOnlyMiddleware); everything else is the officials' workplace.
+# A signed-in account with no agency (an applicant's: citizen or business) sees only these URL
+# names and namespaces (OfficersOnlyMiddleware); everything else is the officials' workplace.
 LIENTHONG_OPEN_TO_EVERYONE = (
     "home",
     "login",
@@ -349,7 +392,11 @@ LIENTHONG_OPEN_TO_EVERYONE = (
     "api-schema",
     "api-docs",
 )
-LIENTHONG_CITIZEN_NAMESPACES: tuple[str, ...] = ()
+# The applicant area, the public procedure catalogue, their payments and their notifications.
+LIENTHONG_CITIZEN_NAMESPACES = ("citizen", "catalogue", "payments", "notifications")
+# The officers' start pages lead an applicant to their own.
+LIENTHONG_CITIZEN_START_PAGES = ("home", "dashboard")
+LIENTHONG_CITIZEN_HOME = "citizen:my-dossiers"
 
 # --- The province this installation serves -------------------------------------------------------
 PROVINCE_NAME = os.environ.get("LIENTHONG_PROVINCE_NAME", "Cà Mau")

@@ -654,6 +654,10 @@ def _record_attachment(
     from .tasks import extract_text
 
     extract_text.enqueue(version.pk)
+    if document.direction == Direction.INCOMING:
+        from lienthong.signatures.services import enqueue_verification
+
+        enqueue_verification(blob=blob)
     return version
 
 

@@ -231,9 +231,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     attachments = Attachment.objects.filter(document=document).prefetch_related(
         Prefetch(
             "versions",
-            queryset=AttachmentVersion.objects.select_related("blob", "uploaded_by").order_by(
-                "-version"
-            ),
+            queryset=AttachmentVersion.objects.select_related(
+                "blob", "blob__verification", "uploaded_by"
+            ).order_by("-version"),
         )
     )
     issue_form = None

@@ -134,6 +134,15 @@ class SignOffForm(DecisionForm):
         required=False,
         help_text=_("Upload your edited version: it becomes a new version of the draft."),
     )
+    signing_secret = forms.CharField(
+        label=_("Passphrase or PIN of your signing certificate"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Given: the final PDF is digitally signed with your certificate. Never stored."
+        ),
+    )
 
 
 class CommentRequestForm(forms.Form):
@@ -163,4 +172,14 @@ class CommentRequestForm(forms.Form):
 class IssueForm(forms.Form):
     issued_date = forms.DateField(
         label=_("Issue date"), required=False, widget=DateInput(), help_text=_("Empty: today.")
+    )
+    signing_secret = forms.CharField(
+        label=_("Passphrase or PIN of the agency's certificate"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Given: the number and date are stamped into the PDF and the agency signs it. "
+            "Never stored."
+        ),
     )

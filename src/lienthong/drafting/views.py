@@ -7,6 +7,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
+from lienthong.signatures import services as signatures
 
 from . import services
 from .constants import DraftAction, DraftState
@@ -183,10 +185,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         forms["send_to_signer"] = NoteForm()
     if DraftAction.SIGN in allowed:
         forms["sign"] = SignOffForm()
+        if not (
+            signatures.has_personal_credential(request.user)
+            or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
+        ):
+            del forms["sign"].fields["signing_secret"]
     if DraftAction.WITHDRAW in allowed:
         forms["withdraw"] = RequiredNoteForm()
     if DraftAction.ISSUE in allowed:
         forms["issue"] = IssueForm()
+        if not (
+            signatures.has_agency_credential(draft.agency)
+            or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
+        ):
+            del forms["issue"].fields["signing_secret"]
     return render(
         request,
         "drafting/detail.html",
@@ -355,6 +367,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             comment=data["comment"],
             upload=data["file"],
             file_name=data["file"].name if data["file"] is not None else "",
+            signing_secret=data.get("signing_secret") or None,
         ),
         _("Your decision is recorded."),
     )
@@ -385,7 +398,10 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(draft)
     try:
         draft = services.issue_draft(
-            actor=user, draft=draft, issued_date=form.cleaned_data["issued_date"]
+            actor=user,
+            draft=draft,
+            issued_date=form.cleaned_data["issued_date"],
+            signing_secret=form.cleaned_data.get("signing_secret") or None,
         )
     except ValidationError as exc:
         for message in exc.messages:

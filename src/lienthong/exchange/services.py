@@ -97,6 +97,9 @@ def make_delivery(*, delivery_id: int) -> Document | None:
             text_status=current.text_status,
             ocr_used=current.ocr_used,
         )
+        from lienthong.signatures.services import enqueue_verification
+
+        enqueue_verification(blob=current.blob)
     delivery.incoming = copy
     delivery.status = DeliveryStatus.RECEIVED
     delivery.save(update_fields=["incoming", "status", "updated_at"])

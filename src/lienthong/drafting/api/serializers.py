@@ -303,6 +303,13 @@ class DraftSignOffInputSerializer(DraftReviewInputSerializer):
         allow_empty_file=True,
         help_text="The signer's edited file (multipart): it becomes a new version.",
     )
+    signing_secret = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Passphrase or PIN of the signer's certificate: the final PDF is digitally "
+        "signed (PAdES). Never stored.",
+    )
 
 
 class DraftCommentRequestInputSerializer(serializers.Serializer[Any]):
@@ -322,4 +329,11 @@ class DraftIssueInputSerializer(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         help_text="A number reserved in advance (lấy số trước); empty: the next number.",
+    )
+    signing_secret = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Passphrase or PIN of the agency's certificate: the number and date are "
+        "stamped into the PDF and the agency signs it. Never stored.",
     )

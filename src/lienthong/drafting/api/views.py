@@ -323,6 +323,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
                 comment=data.validated_data.get("comment", ""),
                 upload=upload,
                 file_name=upload.name if upload is not None else "",
+                signing_secret=data.validated_data.get("signing_secret"),
             )
         return self._detail(draft)
 
@@ -361,6 +362,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
                 draft=draft,
                 issued_date=data.validated_data.get("issued_date"),
                 reservation=data.validated_data.get("reservation"),
+                signing_secret=data.validated_data.get("signing_secret"),
             )
         return self._detail(draft)
 

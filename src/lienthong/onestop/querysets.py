@@ -1,0 +1,77 @@
+"""Chainable reads of dossiers: who sees which (the one scoping rule), queues of work."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from lienthong.accounts.constants import Role
+
+from .constants import DossierStatus, StepState
+
+if TYPE_CHECKING:
+    from lienthong.accounts.models import User
+
+# Officers who see every dossier whose route passes through their agency.
+AGENCY_WIDE_ROLES = (Role.ONESTOP_OFFICER, Role.AGENCY_LEADER, Role.CLERK, Role.AGENCY_ADMIN)
+
+
+def is_applicant(user: User | Any) -> bool:
+    """A citizen's or business's account: signed in, no agency, no roles."""
+    return bool(
+        user.is_authenticated
+        and user.agency_id is None
+        and not user.is_superuser
+        and not user.role_set()
+    )
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user: User | Any) -> DossierQuerySet:
+        """An applicant sees their own dossiers; an officer those whose route passes through
+        their agency (unit members: through their unit, or handed to them); nobody else any."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_system_admin:
+            return self.exclude(status=DossierStatus.DRAFT)
+        if user.agency_id is None:
+            return self.filter(applicant=user) if is_applicant(user) else self.none()
+        from .models import Consultation, DossierStep
+
+        submitted = self.exclude(status=DossierStatus.DRAFT)
+        if any(user.has_role(role) for role in AGENCY_WIDE_ROLES):
+            through = DossierStep.objects.filter(agency_id=user.agency_id).values("dossier_id")
+            return submitted.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
+        at_unit = Q(handler=user)
+        if user.unit_id is not None:
+            at_unit |= Q(unit_id=user.unit_id)
+        steps = DossierStep.objects.filter(at_unit).values("dossier_id")
+        if user.unit_id is None:
+            return submitted.filter(pk__in=steps)
+        consulted = Consultation.objects.filter(unit_id=user.unit_id).values("step__dossier_id")
+        return submitted.filter(Q(pk__in=steps) | Q(pk__in=consulted))
+
+    def owned_by(self, user: User | Any) -> DossierQuerySet:
+        return self.filter(applicant=user)
+
+    def awaiting_reception(self) -> DossierQuerySet:
+        return self.filter(status=DossierStatus.SUBMITTED)
+
+
+class StepQuerySet(models.QuerySet):
+    def active(self) -> StepQuerySet:
+        return self.filter(state__in=[StepState.QUEUED, StepState.ASSIGNED, StepState.PROPOSED])
+
+    def queue_for(self, user: User | Any) -> StepQuerySet:
+        """The active steps a user has to act on: as leader of the step's unit (or of the
+        agency for steps with no unit) to assign or approve, as handler to examine."""
+        if not (user.is_authenticated and user.agency_id):
+            return self.none()
+        condition = Q(handler=user, state=StepState.ASSIGNED)
+        if user.has_role(Role.AGENCY_LEADER):
+            condition |= Q(agency_id=user.agency_id)
+        if user.has_role(Role.UNIT_LEADER) and user.unit_id:
+            condition |= Q(agency_id=user.agency_id, unit_id=user.unit_id)
+        return self.active().filter(condition)

@@ -1,0 +1,676 @@
+"""Pages of the one-stop shop: the counter and processing (officers), the applicant's pages
+(sign-up, filing, my dossiers) and the public tracking page. Thin: parse, check access, call
+one service, render."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienthong.accounts.constants import Role
+from lienthong.accounts.models import User
+from lienthong.catalogue.models import Procedure
+from lienthong.core.middleware import client_ip
+
+from . import forms, printouts, services, tracking
+from .constants import Channel, DossierStatus, StepState
+from .models import Consultation, Dossier, DossierComponent, DossierStep
+from .permissions import access_dossier, is_onestop_officer, leads_step
+from .querysets import is_applicant
+
+
+def _errors(form_or_exc: Any) -> list[str]:
+    if isinstance(form_or_exc, ValidationError):
+        return [str(m) for m in form_or_exc.messages]
+    return [
+        f"{form_or_exc.fields[f].label if f in form_or_exc.fields else ''}: {e}".lstrip(": ")
+        for f, errs in form_or_exc.errors.items()
+        for e in errs
+    ]
+
+
+def _officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.agency_id is None and not request.user.is_system_admin:  # type: ignore[union-attr]
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def _applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_applicant(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+# --- Officers ----------------------------------------------------------------------------------
+
+
+@_officer_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    visible = Dossier.objects.visible_to(user).select_related("procedure")
+    awaiting = visible.none()
+    if user.has_role(Role.ONESTOP_OFFICER):
+        awaiting = visible.filter(
+            agency_id=user.agency_id,
+            status__in=[DossierStatus.SUBMITTED, DossierStatus.DONE],
+        ).order_by("submitted_at")[:200]
+    steps = (
+        DossierStep.objects.queue_for(user)
+        .select_related("dossier", "dossier__procedure", "unit", "agency", "handler")
+        .order_by("deadline_at")[:200]
+    )
+    consultations = (
+        Consultation.objects.filter(unit_id=user.unit_id, answered_at__isnull=True)
+        .select_related("step__dossier")
+        .order_by("deadline_at")[:100]
+        if user.unit_id
+        else []
+    )
+    recent = visible.order_by("-id")[:50]
+    return render(
+        request,
+        "onestop/queue.html",
+        {
+            "is_counter": user.has_role(Role.ONESTOP_OFFICER),
+            "awaiting": awaiting,
+            "steps": steps,
+            "consultations": consultations,
+            "recent": recent,
+        },
+    )
+
+
+@_officer_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """The counter takes a paper dossier: the applicant's data and the scanned papers."""
+    user = request.user
+    assert isinstance(user, User)
+    if not user.has_role(Role.ONESTOP_OFFICER):
+        raise Http404
+    procedures = Procedure.objects.published().filter(agency_id=user.agency_id).order_by("name")
+    procedure = None
+    if request.GET.get("procedure") or request.POST.get("procedure"):
+        procedure = procedures.filter(
+            pk=(request.POST.get("procedure") or request.GET.get("procedure") or "0")
+        ).first()
+        if procedure is None:
+            raise Http404
+    form = None
+    if procedure is not None:
+        form = forms.IntakeForm(
+            request.POST or None,
+            request.FILES or None,
+            procedure=procedure,
+            initial={"token": uuid.uuid4(), "kind": "citizen"},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                dossier = services.file_dossier(
+                    actor=user,
+                    procedure=procedure,
+                    idempotency_key=data["token"],
+                    applicant=services.Applicant(
+                        kind=data["kind"],
+                        name=data["name"],
+                        id_number=data["id_number"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        address=data["address"],
+                    ),
+                    subject=data["subject"],
+                    copies=data["copies"],
+                    by_post=data["by_post"],
+                    papers=[
+                        services.Paper(upload=f, name=f.name, component=c) for c, f in form.papers()
+                    ],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                for message in _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s created; check it and receive it.")
+                    % {"code": dossier.code},
+                )
+                return redirect("onestop:dossier", dossier.pk)
+    return render(
+        request,
+        "onestop/intake.html",
+        {"procedures": procedures, "procedure": procedure, "form": form},
+    )
+
+
+def _officer_actions(user: User, dossier: Dossier) -> dict[str, Any]:
+    """Which action forms the officer sees on the dossier page."""
+    counter = is_onestop_officer(user, dossier.agency_id)
+    step = (
+        DossierStep.objects.active()
+        .filter(dossier=dossier)
+        .select_related("unit", "agency")
+        .first()
+    )
+    actions: dict[str, Any] = {"counter": counter, "step": step}
+    status = dossier.status
+    actions["receive"] = counter and status == DossierStatus.SUBMITTED
+    actions["supplement"] = (counter and status == DossierStatus.SUBMITTED) or (
+        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
+        and not dossier.supplements.filter(phase="processing").exists()
+        and (
+            counter or (step is not None and (leads_step(user, step) or step.handler_id == user.pk))
+        )
+    )
+    actions["refuse"] = (
+        counter
+        and status in {DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED}
+        and dossier.received_at is None
+    )
+    actions["upload"] = (
+        counter
+        and dossier.channel != Channel.ONLINE
+        and status
+        in {
+            DossierStatus.SUBMITTED,
+            DossierStatus.SUPPLEMENT_REQUESTED,
+        }
+    )
+    actions["resubmit"] = actions["upload"] and status == DossierStatus.SUPPLEMENT_REQUESTED
+    actions["return"] = counter and status == DossierStatus.DONE
+    actions["withdraw"] = (
+        counter
+        and dossier.channel != Channel.ONLINE
+        and status
+        in {
+            DossierStatus.SUBMITTED,
+            DossierStatus.SUPPLEMENT_REQUESTED,
+            DossierStatus.RECEIVED,
+            DossierStatus.PROCESSING,
+        }
+    )
+    leader = step is not None and leads_step(user, step)
+    actions["assign"] = (
+        leader and step is not None and step.state in {StepState.QUEUED, StepState.ASSIGNED}
+    )
+    actions["approve"] = (
+        leader
+        and step is not None
+        and (
+            step.state == StepState.PROPOSED
+            or (step.role == "approval" and step.state != StepState.DONE)
+        )
+    )
+    actions["stop"] = leader
+    handler = step is not None and step.handler_id == user.pk and step.state == StepState.ASSIGNED
+    actions["propose"] = actions["consult"] = handler
+    actions["apologise"] = (
+        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
+        and user.has_role(Role.AGENCY_LEADER)
+        and user.agency_id is not None
+        and dossier.steps.filter(agency_id=user.agency_id).exists()
+        and not hasattr(dossier, "apology")
+    )
+    actions["result"] = (
+        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
+        and step is None
+        and user.agency_id == dossier.agency_id
+        and user.has_role(Role.CLERK)
+        and not dossier.steps.exclude(role="result").exclude(state=StepState.DONE).exists()
+    )
+    actions["answer"] = [
+        c
+        for c in Consultation.objects.filter(step__dossier=dossier, answered_at__isnull=True)
+        if user.unit_id and c.unit_id == user.unit_id
+    ]
+    return actions
+
+
+@_officer_required
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    dossier = access_dossier(user, pk)
+    actions = _officer_actions(user, dossier)
+    step = actions["step"]
+    context = {
+        "dossier": dossier,
+        "actions": actions,
+        "steps": dossier.steps.select_related("agency", "unit", "handler"),
+        "history": dossier.history.select_related("actor", "to_agency", "to_unit", "to_user"),
+        "components": dossier.components.select_related("blob", "blob__verification"),
+        "supplements": dossier.supplements.all(),
+        "consultations": Consultation.objects.filter(step__dossier=dossier).select_related(
+            "unit", "asked_by", "answered_by"
+        ),
+        "missing": services.missing_components(dossier),
+        "supplement_form": forms.SupplementForm(),
+        "reason_form": forms.ReasonForm(),
+        "upload_form": forms.UploadForm(procedure=dossier.procedure),
+        "assign_form": forms.AssignForm(step=step) if step else None,
+        "consult_form": forms.ConsultForm(step=step) if step else None,
+        "text_form": forms.TextForm(),
+        "note_form": forms.NoteForm(),
+        "apology_form": forms.ApologyForm(),
+        "result_form": forms.ResultForm(agency=dossier.agency),
+        "return_form": forms.ReturnForm(initial={"channel": dossier.channel}),
+        "forms_available": printouts.available(dossier),
+    }
+    return render(request, "onestop/dossier.html", context)
+
+
+@require_POST
+@_officer_required
+def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    dossier = access_dossier(user, pk)
+    step = DossierStep.objects.active().filter(dossier=dossier).first()
+    post, files = request.POST, request.FILES
+
+    def need_step() -> DossierStep:
+        if step is None:
+            raise ValidationError(_("This dossier has no step in progress."))
+        return step
+
+    handlers: dict[str, Callable[[], Any]] = {
+        "receive": lambda: services.receive_dossier(actor=user, dossier=dossier),
+        "supplement": lambda: _with(
+            forms.SupplementForm(post),
+            lambda d: services.request_supplement(
+                actor=user, dossier=dossier, items=d["items"], reason=d["reason"]
+            ),
+        ),
+        "refuse": lambda: _with(
+            forms.ReasonForm(post),
+            lambda d: services.refuse_dossier(actor=user, dossier=dossier, reason=d["reason"]),
+        ),
+        "stop": lambda: _with(
+            forms.ReasonForm(post),
+            lambda d: services.refuse_dossier(actor=user, dossier=dossier, reason=d["reason"]),
+        ),
+        "withdraw": lambda: _with(
+            forms.OptionalReasonForm(post),
+            lambda d: services.withdraw_dossier(actor=user, dossier=dossier, reason=d["reason"]),
+        ),
+        "upload": lambda: _with(
+            forms.UploadForm(post, files, procedure=dossier.procedure),
+            lambda d: services.add_component(
+                actor=user,
+                dossier=dossier,
+                upload=d["file"],
+                name=d["file"].name,
+                procedure_component=dossier.procedure.components.filter(pk=d["component"]).first()
+                if d["component"]
+                else None,
+            ),
+        ),
+        "resubmit": lambda: services.resubmit_dossier(actor=user, dossier=dossier),
+        "assign": lambda: _with(
+            forms.AssignForm(post, step=need_step()),
+            lambda d: services.assign_handler(actor=user, step=need_step(), handler=d["handler"]),
+        ),
+        "consult": lambda: _with(
+            forms.ConsultForm(post, step=need_step()),
+            lambda d: services.consult_unit(
+                actor=user, step=need_step(), unit=d["unit"], question=d["question"], days=d["days"]
+            ),
+        ),
+        "propose": lambda: _with(
+            forms.TextForm(post),
+            lambda d: services.propose(actor=user, step=need_step(), text=d["text"]),
+        ),
+        "approve": lambda: _with(
+            forms.NoteForm(post),
+            lambda d: services.approve_step(actor=user, step=need_step(), note=d["note"]),
+        ),
+        "apologise": lambda: _with(
+            forms.ApologyForm(post),
+            lambda d: services.apologise(
+                actor=user, dossier=dossier, reason=d["reason"], new_due_at=d["new_due_at"]
+            ),
+        ),
+        "result": lambda: _with(
+            forms.ResultForm(post, files),
+            lambda d: services.issue_result(
+                actor=user,
+                dossier=dossier,
+                document_type=d["document_type"],
+                upload=d["file"],
+                file_name=d["file"].name,
+                subject=d["subject"],
+                signing_secret=d.get("signing_secret") or None,
+            ),
+        ),
+        "return": lambda: _with(
+            forms.ReturnForm(post),
+            lambda d: services.return_result(actor=user, dossier=dossier, channel=d["channel"]),
+        ),
+        "answer": lambda: _with(
+            forms.TextForm(post),
+            lambda d: services.answer_consultation(
+                actor=user,
+                consultation=get_object_or_404(
+                    Consultation,
+                    pk=post.get("consultation", "0")
+                    if str(post.get("consultation", "")).isdigit()
+                    else 0,
+                    step__dossier=dossier,
+                ),
+                answer=d["text"],
+            ),
+        ),
+    }
+    if action not in handlers:
+        raise Http404
+    try:
+        handlers[action]()
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+    else:
+        messages.success(request, _("Done."))
+    if not Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists():
+        return redirect("onestop:queue")
+    return redirect("onestop:dossier", dossier.pk)
+
+
+def _with(form: Any, then: Callable[[dict[str, Any]], Any]) -> Any:
+    if not form.is_valid():
+        raise ValidationError(_errors(form))
+    return then(form.cleaned_data)
+
+
+@login_required
+def form_pdf(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+    """Mẫu 01-05 of a dossier as a printable PDF (officers, and the applicant for their own)."""
+    dossier = access_dossier(request.user, pk)
+    if form not in printouts.available(dossier):
+        raise Http404
+    pdf = printouts.render(dossier, form)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{form}-{dossier.code}.pdf"'
+    return response
+
+
+@_officer_required
+def tracking_book(request: HttpRequest) -> HttpResponse:
+    """Mẫu 06, the tracking book of the agency's dossiers received in a month."""
+    user = request.user
+    assert isinstance(user, User)
+    if not user.has_role(Role.ONESTOP_OFFICER) or user.agency_id is None:
+        raise Http404
+    try:
+        year, month = int(request.GET.get("nam", "0")), int(request.GET.get("thang", "0"))
+    except ValueError:
+        year = month = 0
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        year, month = today.year, today.month
+    pdf = printouts.render_book(user.agency, year, month)  # type: ignore[arg-type]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-{year}-{month:02d}.pdf"'
+    return response
+
+
+@login_required
+def component_file(request: HttpRequest, pk: int, component_pk: int) -> FileResponse:
+    dossier = access_dossier(request.user, pk)
+    component = get_object_or_404(
+        DossierComponent.objects.select_related("blob"), pk=component_pk, dossier=dossier
+    )
+    from django.core.files.storage import default_storage
+
+    handle = default_storage.open(component.blob.storage_name, "rb")
+    return FileResponse(
+        handle,
+        content_type=component.blob.content_type,
+        as_attachment=True,
+        filename=component.original_name,
+    )
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("citizen:my-dossiers")
+    form = forms.SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.sign_up_applicant(
+                username=data["username"],
+                password=data["password"],
+                organisation_name=data["organisation_name"],
+                applicant=services.Applicant(
+                    kind=data["kind"],
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                ),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("citizen:my-dossiers")
+    return render(request, "onestop/sign_up.html", {"form": form})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@_applicant_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = (
+        Dossier.objects.owned_by(request.user).select_related("procedure").order_by("-id")[:200]
+    )
+    procedures = Procedure.objects.published().filter(level_2011__gte=3).order_by("name")
+    return render(
+        request, "onestop/my_dossiers.html", {"dossiers": dossiers, "procedures": procedures}
+    )
+
+
+@_applicant_required
+def file_online(request: HttpRequest, procedure_pk: int) -> HttpResponse:
+    procedure = get_object_or_404(
+        Procedure.objects.published().filter(level_2011__gte=3), pk=procedure_pk
+    )
+    form = forms.FilingForm(
+        request.POST or None,
+        request.FILES or None,
+        procedure=procedure,
+        initial={"token": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user
+        assert isinstance(user, User)
+        existing = Dossier.objects.filter(idempotency_key=data["token"], created_by=user).first()
+        if existing is not None:  # the same form sent again
+            return redirect("citizen:my-dossier", existing.pk)
+        try:
+            dossier = services.file_dossier(
+                actor=user,
+                procedure=procedure,
+                idempotency_key=data["token"],
+                subject=data["subject"],
+                copies=data["copies"],
+                by_post=data["by_post"],
+                papers=[
+                    services.Paper(upload=f, name=f.name, component=c) for c, f in form.papers()
+                ],
+                submit="submit" in request.POST,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if dossier.status == DossierStatus.DRAFT:
+                messages.success(request, _("Draft saved."))
+            else:
+                messages.success(
+                    request, _("Submitted. Your dossier code is %(code)s.") % {"code": dossier.code}
+                )
+            return redirect("citizen:my-dossier", dossier.pk)
+    return render(request, "onestop/file.html", {"procedure": procedure, "form": form})
+
+
+@_applicant_required
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = access_dossier(request.user, pk)
+    return render(
+        request,
+        "onestop/my_dossier.html",
+        {
+            "dossier": dossier,
+            "history": dossier.history.select_related("to_agency", "to_unit"),
+            "components": dossier.components.select_related("blob", "blob__verification"),
+            "supplements": dossier.supplements.all(),
+            "missing": services.missing_components(dossier),
+            "upload_form": forms.UploadForm(procedure=dossier.procedure),
+            "rating_form": forms.RatingForm(),
+            "reason_form": forms.OptionalReasonForm(),
+            "forms_available": printouts.available(dossier),
+            "can_rate": dossier.status
+            in {DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.STOPPED}
+            and not hasattr(dossier, "rating"),
+            "can_pay": services.may_pay(dossier),
+        },
+    )
+
+
+@require_POST
+@_applicant_required
+def my_dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    dossier = access_dossier(user, pk)
+    post, files = request.POST, request.FILES
+    handlers: dict[str, Callable[[], Any]] = {
+        "upload": lambda: _with(
+            forms.UploadForm(post, files, procedure=dossier.procedure),
+            lambda d: services.add_component(
+                actor=user,
+                dossier=dossier,
+                upload=d["file"],
+                name=d["file"].name,
+                procedure_component=dossier.procedure.components.filter(pk=d["component"]).first()
+                if d["component"]
+                else None,
+            ),
+        ),
+        "remove": lambda: services.remove_component(
+            actor=user,
+            component=get_object_or_404(
+                DossierComponent,
+                pk=post.get("component") if str(post.get("component", "")).isdigit() else 0,
+                dossier=dossier,
+            ),
+        ),
+        "submit": lambda: services.submit_dossier(actor=user, dossier=dossier),
+        "resubmit": lambda: services.resubmit_dossier(actor=user, dossier=dossier),
+        "withdraw": lambda: _with(
+            forms.OptionalReasonForm(post),
+            lambda d: services.withdraw_dossier(actor=user, dossier=dossier, reason=d["reason"]),
+        ),
+        "rate": lambda: _with(
+            forms.RatingForm(post),
+            lambda d: services.rate_dossier(actor=user, dossier=dossier, **d),
+        ),
+    }
+    if action == "pay":
+        try:
+            payment = services.start_fee_payment(
+                actor=user, dossier=dossier, return_url=request.path.rsplit("/", 2)[0] + "/"
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(
+                request, " ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc)
+            )
+            return redirect("citizen:my-dossier", dossier.pk)
+        return redirect(payment.redirect_url)
+    if action not in handlers:
+        raise Http404
+    try:
+        handlers[action]()
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("citizen:my-dossier", dossier.pk)
+
+
+# --- Public tracking -------------------------------------------------------------------------
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Follow a dossier by its code and the telephone or ID number given in it, without an
+    account. A wrong factor and an unknown code get the same answer; lookups are limited."""
+    form = forms.TrackForm(request.POST or None)
+    dossier = None
+    not_found = limited = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if not tracking.allowed(client=client_ip(request) or "unknown", code=code):
+            limited, status = True, 429
+        else:
+            dossier = tracking.find(code, form.cleaned_data["factor"])
+            not_found = dossier is None
+    elif request.method == "POST":
+        status = 400
+    history = (
+        dossier.history.select_related("to_agency", "to_unit").exclude(action="warned")
+        if dossier
+        else []
+    )
+    return render(
+        request,
+        "onestop/track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "not_found": not_found,
+            "limited": limited,
+            "history": history,
+        },
+        status=status,
+    )

@@ -1,0 +1,51 @@
+"""Kinds, sources and results of digital signatures (chữ ký số), and where they go in a PDF
+(Decree 30/2020, Điều 13.7, 17.2, 33 and Phụ lục I)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CredentialKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal signature (competent person)")
+    AGENCY = "agency", _("Agency signature (seal)")
+
+
+class KeySource(models.TextChoices):
+    PKCS12 = "pkcs12", _("PKCS#12 file")
+    PKCS11 = "pkcs11", _("Hardware token (PKCS#11)")
+    REMOTE = "remote", _("Remote signing service")
+
+
+class CertificateRole(models.TextChoices):
+    ROOT = "root", _("Trust root")
+    INTERMEDIATE = "intermediate", _("Intermediate CA")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Being checked")
+    VALID = "valid", _("Valid signature")
+    INVALID = "invalid", _("Invalid signature")
+    UNSIGNED = "unsigned", _("Not signed")
+    UNREADABLE = "unreadable", _("Could not be checked")
+
+
+class SignatureProblem(models.TextChoices):
+    """Why one signature is not valid, most serious first."""
+
+    MODIFIED = "modified", _("The document was modified after signing")
+    REVOKED = "revoked", _("The certificate was revoked")
+    EXPIRED = "expired", _("The certificate had expired when it signed")
+    UNTRUSTED = "untrusted", _("The certificate does not chain to a trusted root")
+    INVALID = "invalid", _("The signature is not cryptographically valid")
+
+
+# Signature fields lienthong writes, so later steps can find earlier ones.
+PERSONAL_FIELD = "LienThong-CaNhan"
+AGENCY_FIELD = "LienThong-CoQuan"
+NUMBER_FIELD = "LienThong-SoNgay"
+APPENDIX_FIELD = "LienThong-PhuLuc"
+
+# PDF points per millimetre.
+MM = 72 / 25.4

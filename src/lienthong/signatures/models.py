@@ -1,0 +1,181 @@
+"""Certificates the platform trusts, the signing credentials of officials and agencies, and
+the recorded verification of every checked PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.accounts.models import Agency
+from lienthong.documents.models import Blob
+
+from .constants import CertificateRole, CredentialKind, KeySource, VerificationStatus
+from .querysets import CredentialQuerySet, TrustedCertificateQuerySet
+
+
+class TrustedCertificate(models.Model):
+    """A CA certificate signatures are checked against (the government CA, NEAC-rooted CAs and
+    their sub-CAs): trust is data, added and withdrawn by an administrator."""
+
+    role = models.CharField(_("role"), max_length=16, choices=CertificateRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    certificate = models.BinaryField(_("certificate (DER)"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    not_after = models.DateTimeField(_("valid until"))
+    is_active = models.BooleanField(_("trusted"), default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = TrustedCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trusted certificate")
+        verbose_name_plural = _("trusted certificates")
+        ordering = ["role", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SigningCredential(models.Model):
+    """A certificate someone signs with and where its key is: a PKCS#12 file (stored sealed,
+    its passphrase never stored), a hardware token reached through PKCS#11 (PIN asked at
+    signing time) or a remote signing service. Personal credentials belong to an official,
+    agency credentials (the seal) to an agency and are used by its clerks."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=CredentialKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_credentials",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("key held in"), max_length=12, choices=KeySource.choices)
+    certificate = models.BinaryField(_("certificate (DER)"))
+    chain = models.BinaryField(_("CA certificates (DER, concatenated PEM)"), default=b"")
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=500)
+    issuer = models.CharField(_("issuer"), max_length=500)
+    serial = models.CharField(_("serial number"), max_length=80)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    sealed_pkcs12 = models.BinaryField(_("sealed PKCS#12 file"), default=b"")
+    pkcs11_module = models.CharField(_("PKCS#11 module"), max_length=300, blank=True)
+    pkcs11_token = models.CharField(_("token label"), max_length=100, blank=True)
+    pkcs11_key = models.CharField(_("key label"), max_length=100, blank=True)
+    remote_provider = models.CharField(_("remote signing service"), max_length=100, blank=True)
+    remote_key_id = models.CharField(_("key at the service"), max_length=200, blank=True)
+    image = models.BinaryField(
+        _("signature image (PNG)"),
+        default=b"",
+        help_text=_("Blue handwritten signature or red seal, transparent PNG."),
+    )
+    image_width_mm = models.PositiveSmallIntegerField(_("image width (mm)"), default=36)
+    is_active = models.BooleanField(_("active"), default=True)
+    revoked_at = models.DateTimeField(_("signing right revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signing credential")
+        verbose_name_plural = _("signing credentials")
+        ordering = ["agency", "kind", "-not_after", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CredentialKind.PERSONAL, user__isnull=False)
+                | Q(kind=CredentialKind.AGENCY, user__isnull=True),
+                name="credential_owner_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(is_active=False),
+                name="credential_revoked_is_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def expires_soon(self) -> bool:
+        warn = timedelta(days=settings.LIENTHONG_CERTIFICATE_WARNING_DAYS)
+        return self.not_after <= timezone.now() + warn
+
+    @property
+    def is_expired(self) -> bool:
+        return self.not_after <= timezone.now()
+
+
+class PdfVerification(models.Model):
+    """The recorded result of checking the signatures of one stored PDF."""
+
+    blob = models.OneToOneField(
+        Blob, verbose_name=_("file"), on_delete=models.PROTECT, related_name="verification"
+    )
+    status = models.CharField(
+        _("result"),
+        max_length=12,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    signature_count = models.PositiveSmallIntegerField(_("signatures"), default=0)
+    report = models.JSONField(_("details"), default=dict, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PDF signature check")
+        verbose_name_plural = _("PDF signature checks")
+
+    def __str__(self) -> str:
+        return f"{self.blob_id}: {self.status}"
+
+    def signature_lines(self) -> list[dict[str, object]]:
+        """The recorded signatures with their problems in words, for the badge's details."""
+        from .constants import SignatureProblem
+
+        labels = dict(SignatureProblem.choices)
+        lines = []
+        for entry in self.report.get("signatures", []):
+            line = dict(entry)
+            for key in ("signing_time", "timestamp_time"):
+                if line.get(key):
+                    line[key] = datetime.fromisoformat(str(line[key]))
+            line["problem_labels"] = [str(labels.get(p, p)) for p in entry.get("problems", [])]
+            lines.append(line)
+        return lines

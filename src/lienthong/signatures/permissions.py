@@ -1,0 +1,47 @@
+"""Who administers certificates and who signs: the single chokepoints of this app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from lienthong.accounts.constants import Role
+
+from .models import SigningCredential
+
+
+def can_manage_trust(user: Any) -> bool:
+    """Trust roots are province-wide: system administrators only."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_role(Role.SYSTEM_ADMIN))
+    )
+
+
+def can_administer(user: Any) -> bool:
+    """Agency administrators manage their agency's signing credentials."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (can_manage_trust(user) or (user.agency_id and user.has_role(Role.AGENCY_ADMIN)))
+    )
+
+
+def can_sign_for_agency(user: Any, agency_id: int) -> bool:
+    """The agency's clerk (văn thư) keeps and uses the agency's key (Điều 32)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id == agency_id
+        and user.has_role(Role.CLERK)
+    )
+
+
+def access_credential(user: Any, pk: int) -> SigningCredential:
+    """404 for a missing credential and for one the user may not see alike."""
+    found = SigningCredential.objects.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

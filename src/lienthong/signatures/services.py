@@ -1,0 +1,592 @@
+"""Use cases of digital signatures: administering trust roots and signing credentials, signing
+PDFs as the competent person and as the agency (the seal), and verifying PDFs.
+
+Public interface for other apps:
+- `sign_personal(actor=, data=, secret=, signer_name=, position=)` → signed PDF bytes
+- `apply_agency_signature(agency=, actor=, data=, secret=, number_and_symbol=, issued_date=,
+  place=, appendix=)` → signed PDF bytes (the number and date stamped first unless appendix)
+- `verify_pdf(data)` → `VerificationReport` (engine.py)
+- `enqueue_verification(blob=)` → the `PdfVerification` row, checked by a background job
+- `has_personal_credential(user)`, `has_agency_credential(agency)`
+
+Signing functions raise ValidationError (bad input, wrong passphrase or PIN, signing order) or
+PermissionDenied; they write only audit entries, so they can run inside the caller's
+transaction (the caller stores the bytes)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from asn1crypto import pem
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pyhanko.sign.timestamps import HTTPTimeStamper
+
+from lienthong.accounts.models import Agency, User
+from lienthong.core.audit import record_event
+from lienthong.documents.models import Blob
+
+from . import engine, keys
+from .constants import (
+    AGENCY_FIELD,
+    APPENDIX_FIELD,
+    MM,
+    PERSONAL_FIELD,
+    CertificateRole,
+    CredentialKind,
+    KeySource,
+    VerificationStatus,
+)
+from .engine import VerificationReport
+from .models import PdfVerification, SigningCredential, TrustedCertificate
+from .permissions import can_administer, can_manage_trust, can_sign_for_agency
+
+__all__ = [
+    "VerificationReport",
+    "add_trusted_certificate",
+    "apply_agency_signature",
+    "enqueue_verification",
+    "has_agency_credential",
+    "has_personal_credential",
+    "register_credential",
+    "revoke_signing_rights",
+    "sign_personal",
+    "verify_pdf",
+    "withdraw_trust",
+]
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "bad_certificate": _("The file is not an X.509 certificate (PEM or DER)."),
+        "wrong_passphrase": _("Wrong passphrase or PIN: nothing was signed."),
+        "no_key": _("The PKCS#12 file holds no private key and certificate."),
+        "token_unavailable": _("The signing key could not be reached (token or service)."),
+        "bad_pdf": _("The file is not a readable PDF."),
+        "encrypted_pdf": _("The PDF is password-protected; it cannot be signed."),
+    }
+
+
+def _problem(exc: keys.KeyProblem | engine.PdfProblem) -> ValidationError:
+    return ValidationError(_messages().get(exc.code, str(exc)), code=exc.code)
+
+
+# --- Trust roots ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_trusted_certificate(
+    *, actor: User | None, data: bytes, name: str = "", role: str = CertificateRole.ROOT
+) -> TrustedCertificate:
+    """Trust a CA certificate (a root, or an intermediate used to build chains)."""
+    if actor is not None and not can_manage_trust(actor):
+        raise PermissionDenied(_("Only a system administrator manages trusted certificates."))
+    if role not in CertificateRole.values:
+        raise ValidationError({"role": [_("Choose root or intermediate.")]})
+    try:
+        certs = keys.load_certificates(data)
+    except keys.KeyProblem as exc:
+        raise ValidationError({"certificate": [_messages()["bad_certificate"]]}) from exc
+    cert = certs[0]
+    if not cert.ca:
+        raise ValidationError({"certificate": [_("This is not a CA certificate.")]})
+    fingerprint = engine.certificate_fingerprint(cert)
+    if TrustedCertificate.objects.filter(fingerprint=fingerprint).exists():
+        raise ValidationError({"certificate": [_("This certificate is already on the list.")]})
+    trusted = TrustedCertificate.objects.create(
+        role=role,
+        name=(name.strip() or cert.subject.human_friendly)[:200],
+        certificate=cert.dump(),
+        fingerprint=fingerprint,
+        subject=cert.subject.human_friendly[:500],
+        not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
+        added_by=actor,
+    )
+    record_event(
+        action="signature.trust_added", actor=actor, obj=trusted, data={"sha256": fingerprint}
+    )
+    return trusted
+
+
+@transaction.atomic
+def withdraw_trust(*, actor: User, certificate: TrustedCertificate) -> TrustedCertificate:
+    if not can_manage_trust(actor):
+        raise PermissionDenied(_("Only a system administrator manages trusted certificates."))
+    certificate.is_active = False
+    certificate.save(update_fields=["is_active"])
+    record_event(action="signature.trust_withdrawn", actor=actor, obj=certificate)
+    return certificate
+
+
+def _trust_store() -> tuple[list[Any], list[Any]]:
+    roots: list[Any] = []
+    others: list[Any] = []
+    for row in TrustedCertificate.objects.active():
+        cert = keys.load_certificates(bytes(row.certificate))[0]
+        (roots if row.role == CertificateRole.ROOT else others).append(cert)
+    return roots, others
+
+
+# --- Signing credentials --------------------------------------------------------------------------
+
+
+def _check_image(image: bytes) -> None:
+    if not image:
+        return
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(image)) as img:
+            fmt, mode = img.format, img.mode
+    except Exception as exc:
+        raise ValidationError({"image": [_("The image is not a PNG file.")]}) from exc
+    if fmt != "PNG":
+        raise ValidationError({"image": [_("The image is not a PNG file.")]})
+    if mode not in {"RGBA", "LA", "P"}:
+        raise ValidationError({"image": [_("The image needs a transparent background.")]})
+
+
+@transaction.atomic
+def register_credential(
+    *,
+    actor: User | None,
+    kind: str,
+    agency: Agency,
+    source: str,
+    user: User | None = None,
+    certificate: bytes = b"",
+    pkcs12: bytes = b"",
+    passphrase: str = "",
+    pkcs11_module: str = "",
+    pkcs11_token: str = "",
+    pkcs11_key: str = "",
+    remote_provider: str = "",
+    remote_key_id: str = "",
+    image: bytes = b"",
+    image_width_mm: int | None = None,
+) -> SigningCredential:
+    """Put a signing certificate on file for an official (personal) or an agency (seal).
+    A PKCS#12 file is opened once with the passphrase to check it, then stored sealed; the
+    passphrase is not kept. For a token or a remote service, the certificate is given."""
+    if actor is not None and not can_administer(actor):
+        raise PermissionDenied(_("Only an administrator manages signing certificates."))
+    if actor is not None and not can_manage_trust(actor) and actor.agency_id != agency.pk:
+        raise PermissionDenied(_("You manage the certificates of your own agency only."))
+    if kind not in CredentialKind.values:
+        raise ValidationError({"kind": [_("Choose personal or agency.")]})
+    if source not in KeySource.values:
+        raise ValidationError({"source": [_("Choose where the key is held.")]})
+    if kind == CredentialKind.PERSONAL and (user is None or user.agency_id != agency.pk):
+        raise ValidationError({"user": [_("Choose an official of this agency.")]})
+    if kind == CredentialKind.AGENCY:
+        user = None
+    sealed = b""
+    chain: list[Any] = []
+    try:
+        if source == KeySource.PKCS12:
+            contents = keys.read_pkcs12(pkcs12, passphrase)
+            cert, chain = contents.certificate, contents.chain
+            sealed = keys.seal(pkcs12)
+        else:
+            certs = keys.load_certificates(certificate)
+            cert, chain = certs[0], certs[1:]
+    except keys.KeyProblem as exc:
+        field = "pkcs12" if source == KeySource.PKCS12 else "certificate"
+        raise ValidationError({field: [str(_problem(exc).message)]}) from exc
+    if source == KeySource.PKCS11 and not (pkcs11_module and pkcs11_token and pkcs11_key):
+        raise ValidationError({"pkcs11_module": [_("Give the module, token label and key label.")]})
+    if (
+        source == KeySource.REMOTE
+        and remote_provider not in settings.LIENTHONG_REMOTE_SIGNING_SERVICES
+    ):
+        raise ValidationError({"remote_provider": [_("Unknown remote signing service.")]})
+    if not keys.can_sign(cert):
+        raise ValidationError(
+            {"certificate": [_("This certificate's key usage does not allow signing documents.")]}
+        )
+    validity = cert["tbs_certificate"]["validity"]
+    not_after = validity["not_after"].native
+    if not_after <= timezone.now():
+        raise ValidationError({"certificate": [_("This certificate has expired.")]})
+    _check_image(image)
+    pem_chain = b"".join(pem.armor("CERTIFICATE", c.dump()) for c in chain)
+    credential = SigningCredential.objects.create(
+        kind=kind,
+        user=user,
+        agency=agency,
+        source=source,
+        certificate=cert.dump(),
+        chain=pem_chain,
+        fingerprint=engine.certificate_fingerprint(cert),
+        subject=cert.subject.human_friendly[:500],
+        issuer=cert.issuer.human_friendly[:500],
+        serial=format(cert.serial_number, "X")[:80],
+        not_before=validity["not_before"].native,
+        not_after=not_after,
+        sealed_pkcs12=sealed,
+        pkcs11_module=pkcs11_module,
+        pkcs11_token=pkcs11_token,
+        pkcs11_key=pkcs11_key,
+        remote_provider=remote_provider,
+        remote_key_id=remote_key_id,
+        image=image,
+        image_width_mm=image_width_mm or (36 if kind == CredentialKind.AGENCY else 40),
+        added_by=actor,
+    )
+    record_event(
+        action="signature.credential_added",
+        actor=actor,
+        obj=credential,
+        data={"kind": kind, "source": source, "sha256": credential.fingerprint},
+    )
+    return credential
+
+
+@transaction.atomic
+def revoke_signing_rights(*, actor: User, user: User, reason: str) -> int:
+    """Thu hồi quyền ký: none of the official's credentials can sign any more."""
+    if not can_administer(actor) or (
+        not can_manage_trust(actor) and actor.agency_id != user.agency_id
+    ):
+        raise PermissionDenied(_("Only an administrator of the official's agency may do this."))
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": [_("Say why the signing right is revoked.")]})
+    rows = list(
+        SigningCredential.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    )
+    now = timezone.now()
+    for credential in rows:
+        credential.is_active = False
+        credential.revoked_at = now
+        credential.revoked_by = actor
+        credential.revoke_reason = text[:500]
+        credential.save(update_fields=["is_active", "revoked_at", "revoked_by", "revoke_reason"])
+    record_event(
+        action="signature.rights_revoked",
+        actor=actor,
+        obj=user,
+        data={"credentials": [c.pk for c in rows], "reason": text[:500]},
+    )
+    return len(rows)
+
+
+def has_personal_credential(user: User | Any) -> bool:
+    return SigningCredential.objects.personal_of(user).usable().exists()
+
+
+def has_agency_credential(agency: Agency) -> bool:
+    return SigningCredential.objects.of_agency(agency).usable().exists()
+
+
+# --- Signing --------------------------------------------------------------------------------------
+
+
+def _timestamper() -> HTTPTimeStamper | None:
+    url = settings.LIENTHONG_TSA_URL
+    return HTTPTimeStamper(url, timeout=settings.LIENTHONG_TSA_TIMEOUT_SECONDS) if url else None
+
+
+def _usable(queryset: Any, missing: str) -> SigningCredential:
+    credential = queryset.usable().order_by("-not_after").first()
+    if credential is None:
+        raise ValidationError(missing, code="no_credential")
+    cert = keys.load_certificates(bytes(credential.certificate))[0]
+    if not keys.can_sign(cert):
+        raise ValidationError(
+            _("This certificate's key usage does not allow signing documents."), code="key_usage"
+        )
+    return credential
+
+
+def _readable(data: bytes) -> None:
+    try:
+        engine.open_pdf(data)
+    except engine.PdfProblem as exc:
+        raise _problem(exc) from exc
+
+
+def _agency_fingerprints() -> set[str]:
+    return set(
+        SigningCredential.objects.filter(kind=CredentialKind.AGENCY).values_list(
+            "fingerprint", flat=True
+        )
+    )
+
+
+def _do_sign(
+    credential: SigningCredential, secret: str, data: bytes, placement: engine.Placement, **kw: Any
+) -> bytes:
+    try:
+        with keys.open_signer(credential, secret) as signer:
+            return engine.sign(
+                data, signer=signer, placement=placement, timestamper=_timestamper(), **kw
+            )
+    except keys.KeyProblem as exc:
+        raise _problem(exc) from exc
+    except engine.PdfProblem as exc:
+        raise _problem(exc) from exc
+
+
+def sign_personal(
+    *,
+    actor: User,
+    data: bytes,
+    secret: str,
+    signer_name: str = "",
+    position: str = "",
+    reason: str = "",
+) -> bytes:
+    """Ký phê duyệt: the competent person's PAdES signature with their handwritten signature
+    image between the position line and the name (ô 7c). Refused on a PDF the agency has
+    already signed (the agency signs after the person)."""
+    credential = _usable(
+        SigningCredential.objects.personal_of(actor),
+        _("You have no valid signing certificate on file."),
+    )
+    _readable(data)
+    existing = engine.signer_fingerprints(data)
+    if AGENCY_FIELD in existing or set(existing.values()) & _agency_fingerprints():
+        raise ValidationError(
+            _("The agency has already signed this PDF: the personal signature comes first."),
+            code="order",
+        )
+    if PERSONAL_FIELD in existing:
+        raise ValidationError(_("This PDF already carries the personal signature."), code="order")
+    name = signer_name or actor.full_name
+    if credential.image:
+        width, height = engine.image_size(bytes(credential.image), credential.image_width_mm * MM)
+        page, box = engine.personal_box(
+            data, name=name, position=position, width_pt=width, height_pt=height
+        )
+        style = engine.image_style(bytes(credential.image))
+    else:
+        page, box = engine.personal_box(
+            data, name=name, position=position, width_pt=150, height_pt=40
+        )
+        style = engine.text_style(f"Ký bởi: {name}\n%(ts)s")
+    signed = _do_sign(
+        credential,
+        secret,
+        data,
+        engine.Placement(PERSONAL_FIELD, page, box, style),
+        reason=reason or "Phê duyệt",
+        location=credential.agency.name[:100],
+    )
+    record_event(
+        action="signature.personal",
+        actor=actor,
+        obj=credential,
+        data={
+            "sha256": engine.certificate_fingerprint(
+                keys.load_certificates(bytes(credential.certificate))[0]
+            )
+        },
+    )
+    return signed
+
+
+def seal_attachment(
+    *,
+    document: Any,
+    version: Any,
+    actor: User,
+    secret: str | None,
+    require_personal: bool = True,
+) -> Any:
+    """Ký số phát hành of an issued document's file: its number and date stamped in, then the
+    agency's signature, kept as a new version of the attachment (returned).
+
+    `require_personal`: the file must carry the competent person's signature first (an issued
+    draft). Without it (a one-stop result uploaded by the clerk), a file the person has signed
+    gets the seal over the signature, and an unsigned file the agency's signature in text at the
+    top right of page 1 (number and signing time)."""
+    from lienthong.documents import services as documents
+
+    if version.blob.content_type != "application/pdf":
+        raise ValidationError(
+            _("Only a PDF can be signed digitally: upload the final version as PDF."),
+            code="not_pdf",
+        )
+    if secret is None:
+        raise ValidationError(
+            {"signing_secret": [_("Enter the passphrase or PIN of the agency's certificate.")]}
+        )
+    with default_storage.open(version.blob.storage_name, "rb") as stored:
+        data = stored.read()
+    appendix = not require_personal and PERSONAL_FIELD not in engine.signer_fingerprints(data)
+    signed = apply_agency_signature(
+        agency=document.agency,
+        actor=actor,
+        data=data,
+        secret=secret,
+        number_and_symbol=document.number_and_symbol,
+        issued_date=document.issued_date,
+        appendix=appendix,
+    )
+    return documents.add_attachment(
+        actor=actor,
+        document=document,
+        upload=io.BytesIO(signed),
+        name=version.original_name,
+        title=version.attachment.title,
+        replaces=version.attachment,
+    )
+
+
+def apply_agency_signature(
+    *,
+    agency: Agency,
+    actor: User,
+    data: bytes,
+    secret: str,
+    number_and_symbol: str = "",
+    issued_date: date | None = None,
+    place: str = "",
+    appendix: bool = False,
+) -> bytes:
+    """Ký phát hành: the agency's signature (the seal) by its clerk.
+
+    Main document: the number and date are stamped in first (when given), then the seal image
+    overlaps the left third of the personal signature, which must already be there and intact.
+    Annex in a separate file (`appendix=True`): top right of page 1, no image, the number and
+    the signing time in ISO 8601 as text."""
+    if not can_sign_for_agency(actor, agency.pk):
+        raise PermissionDenied(_("Only the agency's clerk (văn thư) applies its signature."))
+    credential = _usable(
+        SigningCredential.objects.of_agency(agency),
+        _("The agency has no valid signing certificate on file."),
+    )
+    _readable(data)
+    existing = engine.signer_fingerprints(data)
+    if AGENCY_FIELD in existing:
+        raise ValidationError(_("The agency has already signed this PDF."), code="order")
+    if appendix:
+        when = timezone.localtime().replace(microsecond=0).isoformat()
+        box = engine.appendix_box(data)
+        style = engine.text_style(f"{number_and_symbol}\n{when}".strip(), size=10)
+        placement = engine.Placement(APPENDIX_FIELD, 0, box, style)
+    else:
+        report = verify_pdf(data) if PERSONAL_FIELD in existing else None
+        personal = (
+            next((s for s in report.signatures if s.field_name == PERSONAL_FIELD), None)
+            if report
+            else None
+        )
+        if personal is None:
+            raise ValidationError(
+                _("The competent person has not signed this PDF: the agency signs after them."),
+                code="order",
+            )
+        if {"modified", "invalid"} & set(personal.problems):
+            raise ValidationError(
+                _("The personal signature on this PDF is broken: it was modified after signing."),
+                code="order",
+            )
+        if number_and_symbol:
+            day = issued_date or timezone.localdate()
+            line = f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}".lstrip(", ")
+            data = engine.stamp_number_and_date(
+                data, number_and_symbol=number_and_symbol, date_line=line
+            )
+        boxes = engine.signature_boxes(engine.open_pdf(data))
+        personal_box = boxes[PERSONAL_FIELD]
+        page = _field_page(data, PERSONAL_FIELD)
+        diameter = credential.image_width_mm * MM
+        box = engine.seal_box(personal_box, diameter)
+        if credential.image:
+            style = engine.image_style(bytes(credential.image))
+        else:
+            style = engine.text_style(f"{agency.name}\n%(ts)s", size=8)
+        placement = engine.Placement(AGENCY_FIELD, page, box, style)
+    signed = _do_sign(
+        credential,
+        secret,
+        data,
+        placement,
+        reason="Phát hành" if not appendix else "Phụ lục",
+        location=agency.name[:100],
+    )
+    record_event(
+        action="signature.agency",
+        actor=actor,
+        obj=credential,
+        data={"number": number_and_symbol, "appendix": appendix},
+    )
+    return signed
+
+
+def _field_page(data: bytes, name: str) -> int:
+    reader = engine.open_pdf(data)
+    for sig in reader.embedded_signatures:
+        if sig.field_name == name:
+            page_ref = sig.sig_field.get("/P")
+            if page_ref is None and "/Kids" in sig.sig_field:
+                page_ref = sig.sig_field["/Kids"][0].get_object().get("/P")
+            if page_ref is not None:
+                kids = [k.get_object() for k in _pages(reader)]
+                target = page_ref.get_object()
+                for index, page in enumerate(kids):
+                    if page is target or page == target:
+                        return index
+    return engine.page_count(reader) - 1
+
+
+def _pages(reader: Any) -> list[Any]:
+    out: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if node.get("/Type") == "/Pages":
+            for kid in node["/Kids"]:
+                walk(kid)
+        else:
+            out.append(node)
+
+    walk(reader.root["/Pages"])
+    return out
+
+
+# --- Verification ---------------------------------------------------------------------------------
+
+
+def verify_pdf(data: bytes) -> VerificationReport:
+    """Check every signature of a PDF against the configured trust roots: integrity, changes
+    after signing, chain, validity at signing time, timestamp, revocation when reachable."""
+    roots, others = _trust_store()
+    return engine.verify(data, roots=roots, others=others)
+
+
+def enqueue_verification(*, blob: Blob) -> PdfVerification | None:
+    """Have a stored PDF checked in the background (in the caller's transaction); idempotent.
+    Returns None for files that are not PDFs."""
+    if blob.content_type != "application/pdf":
+        return None
+    row, created = PdfVerification.objects.get_or_create(blob=blob)
+    if created or row.status == VerificationStatus.PENDING:
+        from .tasks import verify_blob
+
+        verify_blob.enqueue(blob.pk)
+    return row
+
+
+def record_verification(*, blob: Blob, report: VerificationReport) -> PdfVerification:
+    with transaction.atomic():
+        row, _created = PdfVerification.objects.select_for_update().get_or_create(blob=blob)
+        row.status = report.status
+        row.signature_count = len(report.signatures)
+        row.report = report.as_dict()
+        row.checked_at = timezone.now()
+        row.save()
+        record_event(
+            action="signature.verified",
+            obj=row,
+            data={"status": report.status, "signatures": len(report.signatures)},
+        )
+    return row

@@ -1,0 +1,22 @@
+"""Background verification of stored PDFs. Idempotent: checking again records the same."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django_tasks import task
+
+from lienthong.core.jobs import retrying
+from lienthong.documents.models import Blob
+
+
+@task(queue_name="default", takes_context=True)
+@retrying(max_attempts=3)
+def verify_blob(blob_id: int) -> None:
+    from .services import record_verification, verify_pdf
+
+    blob = Blob.objects.filter(pk=blob_id).first()
+    if blob is None:
+        return
+    with default_storage.open(blob.storage_name, "rb") as stored:
+        data = stored.read()
+    record_verification(blob=blob, report=verify_pdf(data))
