@@ -55,12 +55,93 @@ STP_STAFF = STP - {"agency_admin"}
 DIRECTORY = STP | {"system_admin"}
 # Opening a case file is the work of the people who keep them (not leaders or administrators).
 FILE_OPENERS = frozenset({"clerk", "officer", "other_agency", "unit_leader"})
+# The one-stop shop. `dossier` is the citizen's own, filed on line to Sở Tư pháp and received at
+# the counter; its processing step is in the specialist's unit (HCTP). The officials who see it:
+# the agency-wide roles, the unit on its route, the system administrator; never another agency.
+# The counter's own pages need Role.ONESTOP_OFFICER, which no column of the matrix holds (the
+# counter's work is tested in tests/onestop). Another applicant's dossier: see
+# test_an_applicant_is_refused_another_applicants_dossier.
+APPLICANT = frozenset({"citizen"})
+DOSSIER_OFFICIALS = STP | {"system_admin"}
+SEES_DOSSIER = DOSSIER_OFFICIALS | APPLICANT
+REPORT_READERS = frozenset({"agency_leader", "system_admin"})
+CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
+SYSTEM_ADMIN = frozenset({"system_admin"})
+# The dossier API's actions read their input after finding the dossier (404 for whoever may not
+# see it); most read it before the service checks the role, so with the matrix's empty body those
+# who see the dossier get the input's 400 (and nothing changes). Who may act is tested per action
+# in tests/onestop/test_api.py; the rows that check the role first say who.
 
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
     "api-docs": Row(ANYONE),
     "api-schema": Row(ANYONE),
-    "dashboard": Row(OFFICERS),
+    "dashboard": Row(SIGNED_IN),  # an applicant is led to their own dossiers
+    "catalogue:form-download": Row(ANYONE, obj="procedure", extra={"form_pk": "form_pk"}),
+    "catalogue:home": Row(ANYONE),
+    "catalogue:import": Row(CATALOGUE_EDITORS),
+    "catalogue:import-template": Row(CATALOGUE_EDITORS),
+    "catalogue:procedure": Row(ANYONE, obj="procedure"),
+    "citizen:action": Row(APPLICANT, obj="dossier", extra={"action": "citizen_action"}),
+    # The dossier's papers and forms have one view behind the citizen's and the counter's URL.
+    "citizen:component": Row(
+        SEES_DOSSIER, obj="dossier", extra={"component_pk": "dossier_component"}
+    ),
+    "citizen:file": Row(APPLICANT, obj="procedure"),
+    "citizen:form-pdf": Row(SEES_DOSSIER, obj="dossier", extra={"form": "printout"}),
+    "citizen:my-dossier": Row(APPLICANT, obj="dossier"),
+    "citizen:my-dossiers": Row(APPLICANT),
+    "citizen:sign-up": Row(ANYONE),
+    "citizen:track": Row(ANYONE),
+    "onestop:action": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"action": "counter_action"}),
+    "onestop:book": Row(NOBODY),
+    "onestop:component": Row(
+        DOSSIER_OFFICIALS, obj="dossier", extra={"component_pk": "dossier_component"}
+    ),
+    "onestop:dossier": Row(DOSSIER_OFFICIALS, obj="dossier"),
+    "onestop:form-pdf": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"form": "printout"}),
+    "onestop:intake": Row(NOBODY),
+    "onestop:queue": Row(OFFICERS),
+    "payments:detail": Row(APPLICANT, obj="txn_ref"),
+    "payments:gateway-ipn": Row(ANYONE),
+    "payments:gateway-return": Row(ANYONE),
+    "reports:onestop": Row(REPORT_READERS),
+    "reports:onestop-xlsx": Row(REPORT_READERS),
+    "signatures:add-credential": Row(OFFICERS, post=CATALOGUE_EDITORS),
+    "signatures:add-trust": Row(OFFICERS, post=SYSTEM_ADMIN),
+    "signatures:index": Row(OFFICERS),
+    "signatures:revoke": Row(OFFICERS, post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-detail": Row(ANYONE, obj="procedure", post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-list": Row(ANYONE, post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-publish": Row(CATALOGUE_EDITORS, obj="procedure"),
+    "v1:catalogue-procedure-unpublish": Row(CATALOGUE_EDITORS, obj="procedure"),
+    "v1:catalogue-sector-detail": Row(ANYONE, obj="sector", post=SYSTEM_ADMIN),
+    "v1:catalogue-sector-list": Row(ANYONE, post=SYSTEM_ADMIN),
+    "v1:dossier-answer": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-apologise": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-approve": Row(LEADERS, obj="dossier"),
+    "v1:dossier-assign": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-consult": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-detail": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-list": Row(SIGNED_IN),
+    "v1:dossier-papers": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-propose": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-rate": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-receive": Row(NOBODY, obj="dossier"),
+    "v1:dossier-refuse": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-resubmit": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-result": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-return-result": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-submit": Row(APPLICANT, obj="dossier"),
+    "v1:dossier-supplement": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-withdraw": Row(APPLICANT, obj="dossier"),
+    "v1:payment-detail": Row(APPLICANT, obj="txn_ref"),
+    "v1:payment-list": Row(SIGNED_IN),
+    "v1:report-one-stop": Row(REPORT_READERS),
+    "v1:signature-list": Row(OFFICERS),
+    "v1:signature-sign": Row(OFFICERS),
+    "v1:signature-verify": Row(OFFICERS),
+    "v1:tracking": Row(ANYONE),
     "documents:add-attachment": Row(CLERK, obj="document"),
     "documents:detail": Row(STP, obj="document"),
     "documents:file": Row(STP, obj="attachment_version"),
@@ -98,12 +179,12 @@ MATRIX: dict[str, Row] = {
     "home": Row(SIGNED_IN),
     "login": Row(ANYONE),
     "logout": Row(ANYONE, signs_out=True),
-    "notifications:bell": Row(OFFICERS),
-    "notifications:list": Row(OFFICERS),
-    "notifications:mark-all-read": Row(OFFICERS),
+    "notifications:bell": Row(SIGNED_IN),
+    "notifications:list": Row(SIGNED_IN),
+    "notifications:mark-all-read": Row(SIGNED_IN),
     "notifications:mark-read": Row(frozenset({"officer"}), obj="notification"),
     "notifications:open": Row(frozenset({"officer"}), obj="notification"),
-    "notifications:preferences": Row(OFFICERS),
+    "notifications:preferences": Row(SIGNED_IN),
     "records:add-document": Row(STP_STAFF, obj="case_file", post=NOBODY),
     "records:add-entry": Row(frozenset({"agency_leader", "clerk"}), obj="catalog"),
     "records:catalog": Row(OFFICERS),
@@ -168,11 +249,11 @@ MATRIX: dict[str, Row] = {
     "v1:file-catalog-entries": Row(STP, obj="catalog"),
     "v1:file-catalog-list": Row(OFFICERS),
     "v1:notification-detail": Row(frozenset({"officer"}), obj="notification"),
-    "v1:notification-list": Row(OFFICERS),
-    "v1:notification-preferences": Row(OFFICERS),
+    "v1:notification-list": Row(SIGNED_IN),
+    "v1:notification-preferences": Row(SIGNED_IN),
     "v1:notification-read": Row(frozenset({"officer"}), obj="notification"),
-    "v1:notification-read-all": Row(OFFICERS),
-    "v1:notification-unread-count": Row(OFFICERS),
+    "v1:notification-read-all": Row(SIGNED_IN),
+    "v1:notification-unread-count": Row(SIGNED_IN),
     "v1:processing-history-list": Row(NOBODY),
     "v1:register-allocations": Row(STP, obj="register"),
     "v1:register-detail": Row(STP, obj="register"),
@@ -326,3 +407,41 @@ def _check(world: World, endpoint: Endpoint, row: Row) -> None:
             if refused and actor != "anonymous" and status in (302, 401):
                 wrong.append(f"{method} {url} as {actor}: sent to sign in ({status})")
     assert not wrong, "\n".join(wrong)
+
+
+# Another applicant's dossier (filed to the same agency, not received): the citizen gets 404
+# on every page and API endpoint that names it, as if it did not exist, and nothing changes.
+OTHERS_DOSSIER = {
+    "citizen:my-dossier": {},
+    "citizen:component": {"component_pk": "others_component"},
+    "citizen:action": {"action": "citizen_action"},
+    "v1:dossier-detail": {},
+    "v1:dossier-papers": {},
+    "v1:dossier-rate": {},
+    "v1:dossier-resubmit": {},
+    "v1:dossier-submit": {},
+    "v1:dossier-withdraw": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHERS_DOSSIER))
+def test_an_applicant_is_refused_another_applicants_dossier(
+    world: World, db: Any, name: str
+) -> None:
+    endpoint = ENDPOINTS[name]
+    keys = {"pk": "others_dossier"} | OTHERS_DOSSIER[name]
+    url = concrete(endpoint, {p: world.ids[keys[p]] for p in endpoint.params})
+    client = _clients(world)["citizen"]
+    for method in endpoint.methods:
+        with transaction.atomic():
+            before = _state()
+            response = _call(client, method, url)
+            after = _state()
+            transaction.set_rollback(True)
+        FIGURES["matrix cells"] += 1
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+        assert after == before, f"{method} {url} changed data"
+    own = {d["id"] for d in client.get("/api/v1/dossiers/").json()["results"]}
+    assert own == {world.ids["dossier"]}

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 from lienthong.drafting.constants import EventKind
+from lienthong.onestop.constants import HandOverAction
+from lienthong.payments.constants import PaymentStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL = re.compile(r'record_event\(\s*action="([a-z_]+\.[a-z_]+)"', re.S)
@@ -17,6 +19,9 @@ def _code_events() -> set[str]:
     for path in (ROOT / "src" / "lienthong").rglob("*.py"):
         found |= set(LITERAL.findall(path.read_text(encoding="utf-8")))
     found |= {f"draft.{kind.value}" for kind in EventKind}
+    found |= {f"dossier.{action.value}" for action in HandOverAction}  # onestop.services._record
+    # payments.services: the status a notification settles the payment in (never pending)
+    found |= {f"payment.{status.value}" for status in PaymentStatus if status != "pending"}
     return found
 
 
@@ -26,6 +31,11 @@ def _catalogue() -> set[str]:
     names = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", section, re.M))
     draft_row = next(line for line in section.splitlines() if line.startswith("| `draft.<kind>`"))
     names |= {f"draft.{kind}" for kind in re.findall(r"`([a-z_]+)`", draft_row.split("|")[2])}
+    for family in ("dossier.<action>", "payment.<status>"):
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{family}`"))
+        prefix = family.split(".")[0]
+        listed = row.split("|")[2].split(":", 1)[1]
+        names |= {f"{prefix}.{value}" for value in re.findall(r"`([a-z_]+)`", listed)}
     return names
 
 

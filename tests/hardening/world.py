@@ -10,17 +10,23 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from lienthong.accounts import services as accounts
 from lienthong.accounts.constants import Role
 from lienthong.accounts.demo import load_demo_province
 from lienthong.accounts.models import Agency, Unit, User
+from lienthong.catalogue import services as catalogue
+from lienthong.catalogue.constants import StepRole
+from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep, Sector
 from lienthong.documents import services as documents
 from lienthong.documents.constants import Confidentiality, Direction, RegisterKind
 from lienthong.documents.models import Document, DocumentType, Register
 from lienthong.drafting import services as drafting
 from lienthong.notifications import services as notifications
+from lienthong.onestop import services as onestop
+from lienthong.payments import services as payments
 from lienthong.records import services as records
 from lienthong.records.models import RetentionPeriod
 from lienthong.workflows import services as workflows
@@ -44,7 +50,7 @@ ACTORS: dict[str, str | None] = {
 @dataclass
 class World:
     stp: Agency
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=dict)
 
     def user(self, actor: str) -> User | None:
         username = ACTORS[actor]
@@ -81,13 +87,17 @@ def build_world() -> World:
     province = Agency.objects.get(code="000.00.00.H12")
     vp = Unit.objects.get(agency=stp, abbreviation="VP")
     hctp = Unit.objects.get(agency=stp, abbreviation="HCTP")
-    accounts.create_user(
-        actor=None,
+    citizen = onestop.sign_up_applicant(
         username="congdan.test",
-        full_name="Nguyễn Thị Dân",
-        password=None,
-        agency=None,
-        roles=[],
+        password="Mk-congdan-2026",
+        applicant=onestop.Applicant(
+            kind="citizen",
+            name="Nguyễn Thị Dân",
+            id_number="096188000777",
+            phone="0913000777",
+            email="dan@example.vn",
+            address="Phường 5, TP Cà Mau",
+        ),
     )
     accounts.create_user(
         actor=None,
@@ -216,6 +226,92 @@ def build_world() -> World:
         actor=None,
     )
     w.ids["notification"] = notice.pk
+    # A published procedure of Sở Tư pháp with a form to download, and a dossier the citizen
+    # filed on line, received at the counter; its fee is being paid; another applicant's dossier.
+    procedure = Procedure.objects.create(
+        national_code="T-CMU-TP-01",
+        name="Cấp phiếu lý lịch tư pháp",
+        sector=Sector.objects.create(code="TP-LLTP", name="Lý lịch tư pháp"),
+        agency=stp,
+        level_2011=3,
+        legal_basis="Luật Lý lịch tư pháp 2009",
+        processing_days=Decimal("5"),
+        result_name="Phiếu lý lịch tư pháp",
+        is_published=True,
+    )
+    component = ProcedureComponent.objects.create(procedure=procedure, order=1, name="Tờ khai")
+    for order, name, unit, role in [
+        (1, "Tiếp nhận hồ sơ", None, StepRole.RECEPTION),
+        (2, "Thẩm định hồ sơ", hctp, StepRole.PROCESSING),
+        (3, "Trả kết quả", None, StepRole.RESULT),
+    ]:
+        ProcedureStep.objects.create(
+            procedure=procedure,
+            order=order,
+            name=name,
+            agency=stp,
+            unit=unit,
+            role=role,
+            days=Decimal("1"),
+        )
+    form = catalogue.add_form(
+        actor=_user("quantri.he-thong"),
+        procedure=procedure,
+        name="Tờ khai yêu cầu cấp phiếu lý lịch tư pháp",
+        upload=io.BytesIO(files.text_pdf("Tờ khai")),
+        file_name="to-khai.pdf",
+    )
+    counter = _user("motcua.stp")  # the demo's one-stop officer (not an actor of the matrix)
+
+    def file(applicant: User, key: str) -> Any:
+        return onestop.file_dossier(
+            actor=applicant,
+            procedure=procedure,
+            idempotency_key=key,
+            papers=[
+                onestop.Paper(
+                    upload=io.BytesIO(files.text_pdf("Tờ khai")),
+                    name="to-khai.pdf",
+                    component=component,
+                )
+            ],
+            submit=True,
+        )
+
+    dossier = file(citizen, "6f1c4f0e-0000-4000-8000-000000000001")
+    dossier = onestop.receive_dossier(actor=counter, dossier=dossier)
+    other = onestop.sign_up_applicant(
+        username="congdan.khac",
+        password="Mk-congdan-2026",
+        applicant=onestop.Applicant(
+            kind="citizen",
+            name="Lê Văn Khác",
+            id_number="096188000888",
+            phone="0913000888",
+        ),
+    )
+    others = file(other, "6f1c4f0e-0000-4000-8000-000000000002")
+    payment = payments.start_payment(
+        reference=f"LP-{dossier.code}",
+        amount_vnd=200_000,
+        description="Lệ phí cấp phiếu lý lịch tư pháp",
+        payer=citizen,
+        return_url="/cong-dan/ho-so/",
+    )
+    w.ids |= {
+        "procedure": procedure.pk,
+        "procedure_pk": procedure.pk,
+        "form_pk": form.pk,
+        "sector": procedure.sector_id,
+        "dossier": dossier.pk,
+        "dossier_component": dossier.components.get().pk,
+        "others_dossier": others.pk,
+        "others_component": others.components.get().pk,
+        "printout": "01",
+        "citizen_action": "withdraw",
+        "counter_action": "supplement",
+        "txn_ref": payment.txn_ref,
+    }
     w.ids |= {
         "agency": stp.pk,
         "user": officer.pk,
