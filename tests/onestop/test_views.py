@@ -100,6 +100,7 @@ def test_an_applicant_opens_no_officer_page_or_api(world, db_snapshot) -> None:
         "/api/v1/notification",
         "/api/v1/dossiers/",  # their own dossiers (tests/onestop/test_api.py)
         "/api/v1/tracking/",
+        "/api/v1/payments/",  # their own payments (visible_to)
         "/thanh-toan/",
     )
     for url, name in URLS:

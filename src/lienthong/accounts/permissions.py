@@ -39,6 +39,16 @@ def access_delegation(user: Any, pk: Any) -> Delegation:
     return _get_or_404(Delegation.objects.visible_to(user), pk)
 
 
+def is_officer(user: Any) -> bool:
+    """An official of an agency (or a system administrator): who may use the officers' pages
+    and API. An account with no agency and no administrator role (a citizen's) may not."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.agency_id is not None or user.is_system_admin)
+    )
+
+
 def can_manage_agency(actor: User | None, agency: Agency | None) -> bool:
     """System administrators manage every agency; an agency administrator manages their own."""
     if actor is None:  # management commands and data migrations act as the system

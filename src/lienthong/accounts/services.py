@@ -3,6 +3,7 @@ management commands all call these; each validates, changes and audits in one tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -127,7 +128,21 @@ def create_unit(
     return unit
 
 
+# ASCII letters, digits, dot, dash and underscore: no look-alike (homoglyph) or invisible
+# characters that would make one account pass for another in every list.
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,149}$")
+
+
 def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
+    if not USERNAME.match(username):
+        raise ValidationError(
+            {
+                "username": _(
+                    "A username has only unaccented letters, digits, dots, dashes and "
+                    "underscores, and starts with a letter or digit."
+                )
+            }
+        )
     taken = User.objects.filter(username__iexact=username)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
@@ -251,6 +266,7 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
         now = timezone.now()
         Delegation.objects.active_at(now).filter(delegator=user).update(revoked_at=now)
         Delegation.objects.active_at(now).filter(delegate=user).update(revoked_at=now)
+        end_sessions(user)
     user.save(update_fields=["unit", "agency", "position", "is_staff"])
     record_event(
         action="security.user_moved",
@@ -261,12 +277,29 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
     return user
 
 
+def end_sessions(user: User) -> int:
+    """Sign the user out everywhere: delete their browser sessions and their API token (a new
+    token is issued when they next ask for one). Returns how many sessions ended."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 @transaction.atomic
 def deactivate_user(*, actor: User | None, user: User) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     require_manage_agency(actor, user.agency)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    end_sessions(user)
     record_event(action="security.user_deactivated", actor=actor, obj=user)
     return user
 

@@ -125,8 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
+    "lienthong.core.middleware.OfficersOnlyMiddleware",
     "axes.middleware.AxesMiddleware",
-    "lienthong.onestop.middleware.ApplicantAreaMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -274,6 +274,12 @@ if os.environ.get("LIENTHONG_S3_BUCKET"):
 # Attachments: size limit per file, and how many pages of a PDF are read for search.
 LIENTHONG_MAX_UPLOAD_BYTES = env_int("LIENTHONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
 LIENTHONG_MAX_TEXT_PAGES = env_int("LIENTHONG_MAX_TEXT_PAGES", 500)
+# A PDF whose page contents inflate beyond this is refused as a decompression bomb.
+LIENTHONG_MAX_PDF_CONTENT_MB = env_int("LIENTHONG_MAX_PDF_CONTENT_MB", 40)
+# OCR reads at most this many pages of a scanned PDF (a tiny file can hold thousands of pages).
+LIENTHONG_MAX_OCR_PAGES = env_int("LIENTHONG_MAX_OCR_PAGES", 100)
+# An uploaded image (scan) has at most this many pixels: A4 at 600 dpi is about 35 million.
+LIENTHONG_MAX_IMAGE_PIXELS = env_int("LIENTHONG_MAX_IMAGE_PIXELS", 60_000_000)
 # Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
 # per code in the window, counted in Django's cache (set CACHES to a shared cache with several
 # web processes).
@@ -347,7 +353,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Officials only; an endpoint for citizens names its own permission classes.
+    "DEFAULT_PERMISSION_CLASSES": ["lienthong.api.permissions.IsOfficer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lienthong.core.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
@@ -363,11 +370,33 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lienthong.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "lienthong.accounts.constants.AgencyKind",
         "CredentialKindEnum": "lienthong.signatures.constants.CredentialKind",
     },
 }
+
+# --- Who may open which pages ------------------------------------------------------------------
+# A signed-in account with no agency (an applicant's: citizen or business) sees only these URL
+# names and namespaces (OfficersOnlyMiddleware); everything else is the officials' workplace.
+LIENTHONG_OPEN_TO_EVERYONE = (
+    "home",
+    "login",
+    "logout",
+    "health",
+    "set_language",
+    "api-schema",
+    "api-docs",
+)
+# The applicant area, the public procedure catalogue, their payments and their notifications.
+LIENTHONG_CITIZEN_NAMESPACES = ("citizen", "catalogue", "payments", "notifications")
+# The officers' start pages lead an applicant to their own.
+LIENTHONG_CITIZEN_START_PAGES = ("home", "dashboard")
+LIENTHONG_CITIZEN_HOME = "citizen:my-dossiers"
 
 # --- The province this installation serves -------------------------------------------------------
 PROVINCE_NAME = os.environ.get("LIENTHONG_PROVINCE_NAME", "Cà Mau")

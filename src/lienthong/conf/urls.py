@@ -34,8 +34,13 @@ urlpatterns = [
         "api/docs/",
         # The split view serves its start-up script as a file: no inline script, CSP holds.
         SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", template_name="api/swagger_ui.html"
+            url_name="api-schema",
+            template_name="api/swagger_ui.html",
+            metadata_class=None,  # OPTIONS: 405, not an HTML render of the metadata (500)
         ),
         name="api-docs",
     ),
 ]
+
+handler404 = "lienthong.core.views.page_not_found"
+handler400 = "lienthong.core.views.bad_request"

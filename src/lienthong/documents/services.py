@@ -3,6 +3,7 @@ incoming documents, recording and issuing outgoing ones, attachments."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -203,6 +204,9 @@ def _check_lengths(**values: str) -> dict[str, list[str]]:
     return errors
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _validate_common(
     *,
     document_type: DocumentType,
@@ -217,6 +221,9 @@ def _validate_common(
         errors["subject"] = [_("The subject (trích yếu) is required.")]
     elif len(subject) > 500:
         errors["subject"] = [_("The subject is at most 500 characters.")]
+    elif CONTROL_CHARACTERS.search(subject):
+        # They cannot travel in an edXML package (XML 1.0 forbids them) nor print.
+        errors["subject"] = [_("The subject contains control characters; remove them.")]
     if code_notation:
         try:
             numbering.validate_notation(

@@ -92,5 +92,6 @@ def _ocr(path: Path, *, is_image: bool) -> str:
             jobs=1,
             image_dpi=300 if is_image else None,
             force_ocr=not is_image,
+            pages=None if is_image else f"1-{settings.LIENTHONG_MAX_OCR_PAGES}",
         )
         return sidecar.read_text(encoding="utf-8").replace("\x0c", "\n")

@@ -16,9 +16,10 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import ArrayObject
 
-from .constants import ALLOWED_TYPES
+from .constants import ALLOWED_TYPES, IMAGE_TYPES
 from .models import Blob
 
 _OOXML_MAIN = {
@@ -71,6 +72,8 @@ def check_upload(upload: IO[bytes], name: str) -> CheckedFile:
         )
     if content_type == "application/pdf":
         _check_pdf(upload, name)
+    elif content_type in IMAGE_TYPES:
+        _check_image(upload, name)
     elif content_type in _OOXML_MAIN:
         _check_ooxml(upload, name, content_type, size)
     digest = hashlib.sha256()
@@ -108,6 +111,7 @@ def _check_pdf(upload: IO[bytes], name: str) -> None:
             )
         if len(reader.pages) == 0:
             raise PyPdfError("no pages")
+        _check_pdf_contents(reader, name)
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many types on malformed input
@@ -115,6 +119,72 @@ def _check_pdf(upload: IO[bytes], name: str) -> None:
             _("“%(name)s” is not a readable PDF (%(error)s).")
             % {"name": name, "error": str(exc)[:200]},
             code="bad_pdf",
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+def _check_pdf_contents(reader: PdfReader, name: str) -> None:
+    """Refuse a PDF whose page contents inflate to more than the limit (a “PDF bomb”: a few
+    hundred kilobytes that expand to hundreds of megabytes of drawing operations, which would
+    keep the OCR busy for minutes)."""
+    limit = settings.LIENTHONG_MAX_PDF_CONTENT_MB * 1024 * 1024
+    total = 0
+    try:
+        for page in reader.pages[: settings.LIENTHONG_MAX_TEXT_PAGES]:
+            contents = page.get("/Contents")
+            contents = contents.get_object() if contents is not None else None
+            streams = contents if isinstance(contents, ArrayObject) else [contents]
+            for stream in streams:
+                if stream is not None:
+                    total += len(stream.get_object().get_data())
+            if total > limit:
+                break
+    except LimitReachedError:
+        total = limit + 1
+    if total > limit:
+        raise ValidationError(
+            _(
+                "“%(name)s” expands to far more than its size; it is refused as a possible "
+                "decompression bomb."
+            )
+            % {"name": name},
+            code="pdf_bomb",
+        )
+
+
+def _check_image(upload: IO[bytes], name: str) -> None:
+    """A readable image of a sensible size: a scan, not a decompression bomb (a few kilobytes
+    that expand to gigabytes of pixels when the OCR reads them)."""
+    from PIL import Image
+
+    limit = settings.LIENTHONG_MAX_IMAGE_PIXELS
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” is %(width)s × %(height)s pixels; the limit is %(limit)s "  # noqa: RUF001
+                        "million pixels."
+                    )
+                    % {"name": name, "width": width, "height": height, "limit": limit // 10**6},
+                    code="image_too_large",
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            _("“%(name)s” has far too many pixels (over %(limit)s million).")
+            % {"name": name, "limit": limit // 10**6},
+            code="image_too_large",
+        ) from exc
+    except Exception as exc:  # Pillow raises many types on malformed input
+        raise ValidationError(
+            _("“%(name)s” is not a readable image (%(error)s).")
+            % {"name": name, "error": str(exc)[:200]},
+            code="bad_image",
         ) from exc
     finally:
         upload.seek(0)

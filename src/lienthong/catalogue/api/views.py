@@ -16,11 +16,13 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lienthong.accounts.permissions import is_officer
 from lienthong.api.errors import service_errors
 
 from .. import services
 from ..models import Procedure, ProcedureForm, Sector
-from ..permissions import access_procedure
+from ..permissions import access_procedure, is_catalogue_editor
+from ..querysets import editable_agency_ids
 from ..services import ComponentSpec, StepSpec
 from .serializers import (
     ProcedureDetailSerializer,
@@ -35,13 +37,23 @@ BAD_REQUEST = OpenApiResponse(description="Invalid input: the messages of each f
 FORBIDDEN = OpenApiResponse(description="The caller may not edit this procedure.")
 
 
-class ReadAnyoneWriteSignedIn(BasePermission):
-    """Reading is public; writing needs a signed-in caller (the services decide the rest)."""
+class ReadAnyoneWriteEditor(BasePermission):
+    """Reading is public; writing needs an administrator who edits the catalogue (checked before
+    the input is read; the services decide which agency's procedures)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return bool(request.user and request.user.is_authenticated)
+        return is_officer(request.user) and is_catalogue_editor(request.user)
+
+
+class ReadAnyoneWriteSystemAdmin(BasePermission):
+    """Reading is public; the sectors are written by system administrators only."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return is_officer(request.user) and editable_agency_ids(request.user) is None
 
 
 @extend_schema_view(
@@ -64,7 +76,7 @@ class SectorViewSet(
     viewsets.GenericViewSet[Sector],
 ):
     serializer_class = SectorSerializer
-    permission_classes = [ReadAnyoneWriteSignedIn]
+    permission_classes = [ReadAnyoneWriteSystemAdmin]
     queryset = Sector.objects.all()
     ordering = "id"
     filterset_fields = ["code"]
@@ -141,7 +153,7 @@ class ProcedureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Procedure]
 ):
     serializer_class = ProcedureSerializer
-    permission_classes = [ReadAnyoneWriteSignedIn]
+    permission_classes = [ReadAnyoneWriteEditor]
     filterset_class = ProcedureFilter
     ordering = "id"
 

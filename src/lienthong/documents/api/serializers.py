@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from lienthong.accounts.models import Agency, Unit
+from lienthong.api.schema import INVALID_REQUEST_SCHEMA
 
 from ..constants import (
     Confidentiality,
@@ -238,11 +239,9 @@ class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
-# The 400 body: each field's messages, `non_field_errors` for the request as a whole.
-VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
+# The 400 body: each field's messages, `non_field_errors` for the request as a whole (nested
+# for the items of a list field), or one `detail` message for a body that is not JSON.
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = INVALID_REQUEST_SCHEMA
 
 
 # --- Input ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -33,6 +34,7 @@ class NotificationViewSet(
 ):
     # The caller's notifications only: another user's are 404, as if they did not exist.
     serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]  # applicants are notified about their dossiers too
     ordering = "-id"
     filterset_class = None
     filter_backends: list[Any] = []
@@ -107,9 +109,11 @@ class NotificationPreferencesView(generics.GenericAPIView[Any]):
     """Which kinds of notification the caller also receives by e-mail."""
 
     serializer_class = NotificationPreferencesSerializer
+    permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
     pagination_class = None
     filter_backends: list[Any] = []
+    metadata_class = None  # OPTIONS: 405 (the metadata would look for a queryset: it has none)
 
     def _answer(self, request: Request) -> Response:
         return Response(

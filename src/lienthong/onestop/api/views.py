@@ -10,7 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,6 +38,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = s.DossierSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Applicants too (their own dossiers): each action checks who may do what.
+    permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
         return (
@@ -147,6 +149,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def supplement(self, request: Request, pk: str) -> Response:
         """Ask for papers (Mẫu 02), once at reception and once during processing."""
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierSupplementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -158,6 +161,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str) -> Response:
         """Refuse at reception (Mẫu 03) or stop processing (leader of the current step)."""
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -167,6 +171,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.DossierReasonSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -177,6 +182,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.DossierReturnSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_result(self, request: Request, pk: str) -> Response:
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -186,6 +192,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.DossierRatingSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str) -> Response:
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierRatingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -284,6 +291,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def apologise(self, request: Request, pk: str) -> Response:
         """Apology and a new appointment (Mẫu 04), once."""
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierApologySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._simple(
@@ -297,6 +305,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def result(self, request: Request, pk: str) -> Response:
         """The clerk issues the result as an outgoing document of the competent agency."""
+        self.get_object()  # missing or not yours: 404 before the input is read
         data = s.DossierResultSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
 
 from ..models import Payment
 from .serializers import PaymentSerializer
@@ -23,6 +24,7 @@ class PaymentViewSet(
 ):
     serializer_class = PaymentSerializer
     lookup_field = "txn_ref"
+    permission_classes = [IsAuthenticated]  # applicants pay their fees
     ordering = "-id"
     filter_backends: list[Any] = []
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienthong.accounts.models import Unit, User
+from lienthong.api.schema import INVALID_REQUEST_SCHEMA
 from lienthong.documents.api.serializers import EnumField
 from lienthong.documents.models import Document
 
@@ -185,11 +186,9 @@ class CaseFileDetailSerializer(CaseFileSerializer):
         return self._items(obj)[1]
 
 
-# The 400 body: each field's messages, `non_field_errors` for the request as a whole.
-VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
+# The 400 body: each field's messages, `non_field_errors` for the request as a whole, or one
+# `detail` message for a body that is not JSON.
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = INVALID_REQUEST_SCHEMA
 
 
 # --- Input ---------------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""Shared pieces of the hardening suite: the figures it prints at the end of the run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from .world import World, build_world
+
+FIGURES: Counter[str] = Counter()
+
+ORDER = [
+    "matrix cells",
+    "requests fuzzed",
+    "hostile inputs tried",
+    "faults injected",
+    "acknowledged writes checked",
+    "writes lost",
+]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not FIGURES:
+        return
+    terminalreporter.section("hardening figures")
+    for key in ORDER + sorted(set(FIGURES) - set(ORDER)):
+        if key in FIGURES or (key == "writes lost" and "faults injected" in FIGURES):
+            terminalreporter.write_line(f"{key}: {FIGURES[key]}")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    """Built once for the module inside a transaction that is rolled back at its end; each test
+    runs in a savepoint inside it."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=fast),
+        django_db_blocker.unblock(),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

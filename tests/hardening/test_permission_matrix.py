@@ -1,0 +1,447 @@
+"""The permission matrix: every URL name the project defines (read from the resolver) by every
+kind of actor by every HTTP method its view answers. Each cell says whether the actor may use the
+endpoint on Sở Tư pháp's objects; a refused request must change neither the database nor the
+stored files. A URL name missing from `MATRIX` fails the suite, so no endpoint escapes it.
+
+To add an endpoint: give its URL name a `Row` — which object of the world its `pk` names, and
+which actors may use it (per method when GET and POST differ)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+
+from tests.conftest import table_counts
+
+from .conftest import FIGURES
+from .urls import Endpoint, concrete, endpoints
+from .world import ACTORS, World, actor_user
+
+ANYONE = frozenset(ACTORS)
+OFFICERS = frozenset(ACTORS) - {"anonymous", "citizen"}  # anyone with an agency
+SIGNED_IN = frozenset(ACTORS) - {"anonymous"}
+STP = frozenset({"officer", "clerk", "unit_leader", "agency_leader", "agency_admin"})
+CLERK = frozenset({"clerk"})
+LEADERS = frozenset({"unit_leader", "agency_leader"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who may use an endpoint. `obj` names the world's object that `pk` stands for; `allow`
+    holds for every method unless `post` (POST/PUT/PATCH/DELETE) says otherwise."""
+
+    allow: frozenset[str]
+    obj: str | None = None
+    post: frozenset[str] | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # other URL parameters → world keys
+    signs_out: bool = False  # its answer is the sign-in page (sign-out)
+
+    def allowed(self, method: str) -> frozenset[str]:
+        return self.allow if method == "GET" or self.post is None else self.post
+
+
+# Sở Tư pháp's people who read its drafts in review: the drafter, their unit's leader, the
+# signer; and its directory (agencies, units, users) seen by its members and the system admin.
+DRAFT_READERS = frozenset({"officer", "unit_leader", "agency_leader"})
+STP_STAFF = STP - {"agency_admin"}
+DIRECTORY = STP | {"system_admin"}
+# Opening a case file is the work of the people who keep them (not leaders or administrators).
+FILE_OPENERS = frozenset({"clerk", "officer", "other_agency", "unit_leader"})
+# The one-stop shop. `dossier` is the citizen's own, filed on line to Sở Tư pháp and received at
+# the counter; its processing step is in the specialist's unit (HCTP). The officials who see it:
+# the agency-wide roles, the unit on its route, the system administrator; never another agency.
+# The counter's own pages need Role.ONESTOP_OFFICER, which no column of the matrix holds (the
+# counter's work is tested in tests/onestop). Another applicant's dossier: see
+# test_an_applicant_is_refused_another_applicants_dossier.
+APPLICANT = frozenset({"citizen"})
+DOSSIER_OFFICIALS = STP | {"system_admin"}
+SEES_DOSSIER = DOSSIER_OFFICIALS | APPLICANT
+REPORT_READERS = frozenset({"agency_leader", "system_admin"})
+CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
+SYSTEM_ADMIN = frozenset({"system_admin"})
+# The dossier API's actions read their input after finding the dossier (404 for whoever may not
+# see it); most read it before the service checks the role, so with the matrix's empty body those
+# who see the dossier get the input's 400 (and nothing changes). Who may act is tested per action
+# in tests/onestop/test_api.py; the rows that check the role first say who.
+
+MATRIX: dict[str, Row] = {
+    "agency-detail": Row(DIRECTORY, obj="agency"),
+    "api-docs": Row(ANYONE),
+    "api-schema": Row(ANYONE),
+    "dashboard": Row(SIGNED_IN),  # an applicant is led to their own dossiers
+    "catalogue:form-download": Row(ANYONE, obj="procedure", extra={"form_pk": "form_pk"}),
+    "catalogue:home": Row(ANYONE),
+    "catalogue:import": Row(CATALOGUE_EDITORS),
+    "catalogue:import-template": Row(CATALOGUE_EDITORS),
+    "catalogue:procedure": Row(ANYONE, obj="procedure"),
+    "citizen:action": Row(APPLICANT, obj="dossier", extra={"action": "citizen_action"}),
+    # The dossier's papers and forms have one view behind the citizen's and the counter's URL.
+    "citizen:component": Row(
+        SEES_DOSSIER, obj="dossier", extra={"component_pk": "dossier_component"}
+    ),
+    "citizen:file": Row(APPLICANT, obj="procedure"),
+    "citizen:form-pdf": Row(SEES_DOSSIER, obj="dossier", extra={"form": "printout"}),
+    "citizen:my-dossier": Row(APPLICANT, obj="dossier"),
+    "citizen:my-dossiers": Row(APPLICANT),
+    "citizen:sign-up": Row(ANYONE),
+    "citizen:track": Row(ANYONE),
+    "onestop:action": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"action": "counter_action"}),
+    "onestop:book": Row(NOBODY),
+    "onestop:component": Row(
+        DOSSIER_OFFICIALS, obj="dossier", extra={"component_pk": "dossier_component"}
+    ),
+    "onestop:dossier": Row(DOSSIER_OFFICIALS, obj="dossier"),
+    "onestop:form-pdf": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"form": "printout"}),
+    "onestop:intake": Row(NOBODY),
+    "onestop:queue": Row(OFFICERS),
+    "payments:detail": Row(APPLICANT, obj="txn_ref"),
+    "payments:gateway-ipn": Row(ANYONE),
+    "payments:gateway-return": Row(ANYONE),
+    "reports:onestop": Row(REPORT_READERS),
+    "reports:onestop-xlsx": Row(REPORT_READERS),
+    "signatures:add-credential": Row(OFFICERS, post=CATALOGUE_EDITORS),
+    "signatures:add-trust": Row(OFFICERS, post=SYSTEM_ADMIN),
+    "signatures:index": Row(OFFICERS),
+    "signatures:revoke": Row(OFFICERS, post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-detail": Row(ANYONE, obj="procedure", post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-list": Row(ANYONE, post=CATALOGUE_EDITORS),
+    "v1:catalogue-procedure-publish": Row(CATALOGUE_EDITORS, obj="procedure"),
+    "v1:catalogue-procedure-unpublish": Row(CATALOGUE_EDITORS, obj="procedure"),
+    "v1:catalogue-sector-detail": Row(ANYONE, obj="sector", post=SYSTEM_ADMIN),
+    "v1:catalogue-sector-list": Row(ANYONE, post=SYSTEM_ADMIN),
+    "v1:dossier-answer": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-apologise": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-approve": Row(LEADERS, obj="dossier"),
+    "v1:dossier-assign": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-consult": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-detail": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-list": Row(SIGNED_IN),
+    "v1:dossier-papers": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-propose": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-rate": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-receive": Row(NOBODY, obj="dossier"),
+    "v1:dossier-refuse": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-resubmit": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-result": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-return-result": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-submit": Row(APPLICANT, obj="dossier"),
+    "v1:dossier-supplement": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-withdraw": Row(APPLICANT, obj="dossier"),
+    "v1:payment-detail": Row(APPLICANT, obj="txn_ref"),
+    "v1:payment-list": Row(SIGNED_IN),
+    "v1:report-one-stop": Row(REPORT_READERS),
+    "v1:signature-list": Row(OFFICERS),
+    "v1:signature-sign": Row(OFFICERS),
+    "v1:signature-verify": Row(OFFICERS),
+    "v1:tracking": Row(ANYONE),
+    "documents:add-attachment": Row(CLERK, obj="document"),
+    "documents:detail": Row(STP, obj="document"),
+    "documents:file": Row(STP, obj="attachment_version"),
+    "documents:incoming": Row(OFFICERS),
+    "documents:issue": Row(CLERK, obj="outgoing"),
+    "documents:outgoing": Row(OFFICERS),
+    "documents:record-outgoing": Row(CLERK),
+    "documents:register": Row(STP, obj="register"),
+    "documents:register-incoming": Row(CLERK),
+    "documents:registers": Row(OFFICERS),
+    "documents:release": Row(CLERK, obj="register"),
+    "documents:reserve": Row(CLERK, obj="register"),
+    "documents:search": Row(OFFICERS),
+    "drafting:all": Row(OFFICERS),
+    "drafting:awaiting": Row(OFFICERS),
+    "drafting:comment": Row(DRAFT_READERS, obj="draft"),
+    "drafting:create": Row(OFFICERS),
+    "drafting:detail": Row(DRAFT_READERS, obj="draft"),
+    "drafting:edit": Row(frozenset({"officer"}), obj="draft"),
+    "drafting:file": Row(DRAFT_READERS, obj="draft_version"),
+    "drafting:issue": Row(NOBODY, obj="draft"),
+    "drafting:mine": Row(OFFICERS),
+    "drafting:request-comments": Row(DRAFT_READERS, obj="draft"),
+    "drafting:review": Row(DRAFT_READERS, obj="draft"),
+    "drafting:send-to-signer": Row(frozenset({"unit_leader"}), obj="draft"),
+    "drafting:sign": Row(DRAFT_READERS, obj="draft"),
+    "drafting:submit": Row(frozenset({"officer"}), obj="draft"),
+    "drafting:upload": Row(DRAFT_READERS, obj="draft"),
+    "drafting:withdraw": Row(DRAFT_READERS, obj="draft"),
+    "exchange:accept": Row(CLERK, obj="delivered"),
+    "exchange:answer-recall": Row(CLERK, obj="delivered"),
+    "exchange:recall": Row(CLERK, obj="outgoing"),
+    "exchange:reject": Row(CLERK, obj="delivered"),
+    "health": Row(ANYONE),
+    "home": Row(SIGNED_IN),
+    "login": Row(ANYONE),
+    "logout": Row(ANYONE, signs_out=True),
+    "notifications:bell": Row(SIGNED_IN),
+    "notifications:list": Row(SIGNED_IN),
+    "notifications:mark-all-read": Row(SIGNED_IN),
+    "notifications:mark-read": Row(frozenset({"officer"}), obj="notification"),
+    "notifications:open": Row(frozenset({"officer"}), obj="notification"),
+    "notifications:preferences": Row(SIGNED_IN),
+    "records:add-document": Row(STP_STAFF, obj="case_file", post=NOBODY),
+    "records:add-entry": Row(frozenset({"agency_leader", "clerk"}), obj="catalog"),
+    "records:catalog": Row(OFFICERS),
+    "records:close": Row(STP_STAFF, obj="case_file"),
+    "records:create-catalog": Row(OFFICERS),
+    "records:detail": Row(STP, obj="case_file"),
+    "records:export": Row(STP, obj="case_file"),
+    "records:list": Row(OFFICERS),
+    "records:mine": Row(OFFICERS),
+    "records:open": Row(FILE_OPENERS),
+    "records:reopen": Row(STP, obj="case_file"),
+    "records:retention": Row(OFFICERS),
+    "records:withdraw": Row(STP, obj="case_file"),
+    "set_language": Row(ANYONE),
+    "user-detail": Row(DIRECTORY, obj="user"),
+    "v1:agency-detail": Row(DIRECTORY, obj="agency"),
+    "v1:agency-list": Row(OFFICERS),
+    "v1:api-root": Row(OFFICERS),
+    "v1:assignment-complete": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "v1:assignment-detail": Row(STP, obj="assignment"),
+    "v1:assignment-list": Row(OFFICERS),
+    "v1:assignment-present": Row(OFFICERS),
+    "v1:assignment-progress": Row(STP, obj="assignment"),
+    "v1:assignment-reassign": Row(STP, obj="assignment"),
+    "v1:assignment-return": Row(STP, obj="assignment"),
+    "v1:attachment-version-detail": Row(STP, obj="attachment_version"),
+    "v1:attachment-version-file": Row(STP, obj="attachment_version"),
+    "v1:case-file-close": Row(STP_STAFF, obj="case_file"),
+    "v1:case-file-detail": Row(STP, obj="case_file"),
+    "v1:case-file-documents": Row(STP, obj="case_file"),
+    "v1:case-file-export": Row(STP, obj="case_file"),
+    "v1:case-file-list": Row(OFFICERS, post=FILE_OPENERS),
+    "v1:case-file-reopen": Row(STP, obj="case_file"),
+    "v1:case-file-withdraw": Row(STP, obj="case_file"),
+    "v1:document-accept-delivery": Row(CLERK, obj="delivered"),
+    "v1:document-answer-recall": Row(STP, obj="delivered"),
+    "v1:document-attachments": Row(CLERK, obj="document"),
+    "v1:document-deliveries": Row(STP, obj="outgoing"),
+    "v1:document-detail": Row(STP, obj="document"),
+    "v1:document-incoming": Row(CLERK),
+    "v1:document-issue": Row(CLERK, obj="outgoing"),
+    "v1:document-list": Row(OFFICERS),
+    "v1:document-outgoing": Row(CLERK),
+    "v1:document-recall": Row(CLERK, obj="outgoing"),
+    "v1:document-reject-delivery": Row(CLERK, obj="delivered"),
+    "v1:document-type-detail": Row(OFFICERS, obj="document_type"),
+    "v1:document-type-list": Row(OFFICERS),
+    "v1:draft-comment": Row(DRAFT_READERS, obj="draft"),
+    "v1:draft-detail": Row(DRAFT_READERS, obj="draft", post=frozenset({"officer"})),
+    "v1:draft-issue": Row(NOBODY, obj="draft"),
+    "v1:draft-list": Row(OFFICERS),
+    "v1:draft-request-comments": Row(DRAFT_READERS, obj="draft"),
+    "v1:draft-review": Row(DRAFT_READERS, obj="draft"),
+    "v1:draft-send-to-signer": Row(frozenset({"unit_leader"}), obj="draft"),
+    "v1:draft-sign-off": Row(DRAFT_READERS, obj="draft"),
+    "v1:draft-submit": Row(frozenset({"officer"}), obj="draft"),
+    "v1:draft-version-detail": Row(DRAFT_READERS, obj="draft_version"),
+    "v1:draft-version-file": Row(DRAFT_READERS, obj="draft_version"),
+    "v1:draft-versions": Row(DRAFT_READERS, obj="draft"),  # /drafts/<draft pk>/versions/
+    "v1:draft-withdraw": Row(DRAFT_READERS, obj="draft"),
+    "v1:file-catalog-detail": Row(STP, obj="catalog"),
+    "v1:file-catalog-entries": Row(STP, obj="catalog"),
+    "v1:file-catalog-list": Row(OFFICERS),
+    "v1:notification-detail": Row(frozenset({"officer"}), obj="notification"),
+    "v1:notification-list": Row(SIGNED_IN),
+    "v1:notification-preferences": Row(SIGNED_IN),
+    "v1:notification-read": Row(frozenset({"officer"}), obj="notification"),
+    "v1:notification-read-all": Row(SIGNED_IN),
+    "v1:notification-unread-count": Row(SIGNED_IN),
+    "v1:processing-history-list": Row(NOBODY),
+    "v1:register-allocations": Row(STP, obj="register"),
+    "v1:register-detail": Row(STP, obj="register"),
+    "v1:register-list": Row(OFFICERS),
+    "v1:register-release": Row(CLERK, obj="register"),
+    "v1:register-reserve": Row(CLERK, obj="register"),
+    "v1:retention-period-detail": Row(OFFICERS, obj="retention_period"),
+    "v1:retention-period-list": Row(OFFICERS),
+    "v1:unit-detail": Row(DIRECTORY, obj="unit"),
+    "v1:unit-list": Row(OFFICERS),
+    "v1:user-detail": Row(DIRECTORY, obj="user"),
+    "v1:user-list": Row(OFFICERS),
+    "v1:user-me": Row(OFFICERS),
+    "workflows:assign": Row(frozenset({"agency_leader"}), obj="document"),
+    "workflows:complete": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "workflows:document": Row(STP, obj="document"),
+    "workflows:present": Row(STP, obj="document"),
+    "workflows:progress": Row(STP, obj="assignment"),
+    "workflows:queue": Row(OFFICERS),
+    "workflows:reassign": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "workflows:return": Row(STP, obj="assignment"),
+    "workflows:slip": Row(STP, obj="document"),
+}
+
+
+# --- the machinery -------------------------------------------------------------------------
+
+
+def _files() -> dict[str, str]:
+    root = Path(settings.MEDIA_ROOT)
+    found = {}
+    for path in sorted(root.rglob("*")) if root.exists() else []:
+        if path.is_file():
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _state() -> tuple[dict[str, int], dict[str, str]]:
+    counts = table_counts()
+    counts.pop("core_auditevent", None)  # refused sign-ins are audited on purpose
+    return counts, _files()
+
+
+def _refused(response: Any, actor: str) -> bool:
+    if response.status_code in (302, 303):
+        return "/dang-nhap/" in response["Location"]
+    if response.status_code == 286:  # htmx “stop polling”: the bell of a signed-out visitor
+        return not response.content.strip()
+    return response.status_code in (401, 403, 404)
+
+
+ENDPOINTS = endpoints()
+
+
+def test_every_url_name_has_a_row() -> None:
+    missing = sorted(set(ENDPOINTS) - set(MATRIX))
+    assert not missing, (
+        "These URL names are not in the permission matrix; add a Row for each to MATRIX in "
+        f"tests/hardening/test_permission_matrix.py: {missing}"
+    )
+    stale = sorted(set(MATRIX) - set(ENDPOINTS))
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+def _clients(world: World) -> dict[str, Client]:
+    clients = {}
+    for actor in ACTORS:
+        client = Client()
+        user = actor_user(actor)
+        if user is not None:
+            client.force_login(user)
+        clients[actor] = client
+    return clients
+
+
+def _call(client: Client, method: str, url: str) -> Any:
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.generic(method, url, b"{}", content_type="application/json")
+    return client.generic(method, url, b"", content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_cell(world: World, db: Any, name: str) -> None:
+    row = MATRIX.get(name)
+    if row is None:
+        pytest.fail(f"{name} has no row in MATRIX (tests/hardening/test_permission_matrix.py)")
+    _check(world, ENDPOINTS[name], row)
+
+
+# A confidential (độ mật) document of the agency: inside Sở Tư pháp only its clerks (who
+# registered it) and its leaders see it; specialists, unit leaders and the agency administrator
+# do not, unless it is assigned to them.
+CONFIDENTIAL_READERS = frozenset({"clerk", "agency_leader"})
+CONFIDENTIAL = {
+    "documents:detail": Row(CONFIDENTIAL_READERS, obj="secret_document"),
+    "workflows:document": Row(CONFIDENTIAL_READERS, obj="secret_document"),
+    "workflows:slip": Row(CONFIDENTIAL_READERS, obj="secret_document"),
+    "v1:document-detail": Row(CONFIDENTIAL_READERS, obj="secret_document"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIDENTIAL))
+def test_confidential_cell(world: World, db: Any, name: str) -> None:
+    _check(world, ENDPOINTS[name], CONFIDENTIAL[name])
+
+
+@pytest.mark.parametrize("actor", sorted(set(ACTORS) - {"anonymous"}))
+def test_confidential_document_is_missing_from_lists_and_search(
+    world: World, db: Any, actor: str
+) -> None:
+    client = _clients(world)[actor]
+    secret = world.ids["secret_document"]
+    listed = {item["id"] for item in client.get("/api/v1/documents/").json().get("results", [])}
+    found = client.get("/tim-kiem/", {"q": "Công văn mật"}).content.decode()
+    page = client.get("/van-ban-den/").content.decode()
+    visible = actor in CONFIDENTIAL_READERS
+    assert (secret in listed) == visible, actor
+    assert (f"/van-ban/{secret}/" in found) == visible, actor
+    assert (f"/van-ban/{secret}/" in page) == visible, actor
+
+
+def _check(world: World, endpoint: Endpoint, row: Row) -> None:
+    extra = {"allocation_pk": "allocation", "ordinal": "ordinal"} | row.extra
+    values = {param: world.ids[extra.get(param, row.obj or param)] for param in endpoint.params}
+    url = concrete(endpoint, values)
+    clients = _clients(world)
+    wrong: list[str] = []
+    for method in endpoint.methods:
+        allowed = row.allowed(method)
+        for actor, client in clients.items():
+            with transaction.atomic():
+                before = _state()
+                response = _call(client, method, url)
+                after = _state()
+                transaction.set_rollback(True)
+            FIGURES["matrix cells"] += 1
+            status = response.status_code
+            if status >= 500:
+                wrong.append(f"{method} {url} as {actor}: {status}")
+                continue
+            if status == 405:
+                continue  # the view does not answer this method for anyone: nothing to check
+            refused = _refused(response, actor) and not row.signs_out
+            if refused and after != before:
+                wrong.append(f"{method} {url} as {actor}: refused ({status}) but changed data")
+            if refused == (actor in allowed):
+                verdict = "refused" if refused else "allowed"
+                wrong.append(f"{method} {url} as {actor}: {verdict} ({status})")
+            if refused and actor != "anonymous" and status in (302, 401):
+                wrong.append(f"{method} {url} as {actor}: sent to sign in ({status})")
+    assert not wrong, "\n".join(wrong)
+
+
+# Another applicant's dossier (filed to the same agency, not received): the citizen gets 404
+# on every page and API endpoint that names it, as if it did not exist, and nothing changes.
+OTHERS_DOSSIER = {
+    "citizen:my-dossier": {},
+    "citizen:component": {"component_pk": "others_component"},
+    "citizen:action": {"action": "citizen_action"},
+    "v1:dossier-detail": {},
+    "v1:dossier-papers": {},
+    "v1:dossier-rate": {},
+    "v1:dossier-resubmit": {},
+    "v1:dossier-submit": {},
+    "v1:dossier-withdraw": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHERS_DOSSIER))
+def test_an_applicant_is_refused_another_applicants_dossier(
+    world: World, db: Any, name: str
+) -> None:
+    endpoint = ENDPOINTS[name]
+    keys = {"pk": "others_dossier"} | OTHERS_DOSSIER[name]
+    url = concrete(endpoint, {p: world.ids[keys[p]] for p in endpoint.params})
+    client = _clients(world)["citizen"]
+    for method in endpoint.methods:
+        with transaction.atomic():
+            before = _state()
+            response = _call(client, method, url)
+            after = _state()
+            transaction.set_rollback(True)
+        FIGURES["matrix cells"] += 1
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+        assert after == before, f"{method} {url} changed data"
+    own = {d["id"] for d in client.get("/api/v1/dossiers/").json()["results"]}
+    assert own == {world.ids["dossier"]}

@@ -1,0 +1,326 @@
+"""A small world for the hardening suite: the demo province, with one of every kind of object
+in Sở Tư pháp (the agency under test), made through the services the pages and the API call.
+
+The actors look at it from Sở Tư pháp's point of view: its officials, an official of an
+unrelated agency (Thành phố Cà Mau), a citizen (an account with no agency and no role) and a
+system administrator."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from lienthong.accounts import services as accounts
+from lienthong.accounts.constants import Role
+from lienthong.accounts.demo import load_demo_province
+from lienthong.accounts.models import Agency, Unit, User
+from lienthong.catalogue import services as catalogue
+from lienthong.catalogue.constants import StepRole
+from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep, Sector
+from lienthong.documents import services as documents
+from lienthong.documents.constants import Confidentiality, Direction, RegisterKind
+from lienthong.documents.models import Document, DocumentType, Register
+from lienthong.drafting import services as drafting
+from lienthong.notifications import services as notifications
+from lienthong.onestop import services as onestop
+from lienthong.payments import services as payments
+from lienthong.records import services as records
+from lienthong.records.models import RetentionPeriod
+from lienthong.workflows import services as workflows
+from lienthong.workflows.services import Assignee
+from tests.documents import files
+
+# Actor name → demo username (None: anonymous). Keys are the columns of the matrix.
+ACTORS: dict[str, str | None] = {
+    "anonymous": None,
+    "citizen": "congdan.test",
+    "other_agency": "chuyenvien.tpcamau",
+    "officer": "chuyenvien.stp",
+    "clerk": "vanthu.stp",
+    "unit_leader": "truongphong.stp",
+    "agency_leader": "lanhdao.stp",
+    "agency_admin": "quantri.stp",
+    "system_admin": "quantri.he-thong",
+}
+
+
+@dataclass
+class World:
+    stp: Agency
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def user(self, actor: str) -> User | None:
+        username = ACTORS[actor]
+        return None if username is None else User.objects.get(username=username)
+
+
+def _doc_type(name: str) -> DocumentType:
+    return DocumentType.objects.get(name=name)
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def run_jobs_here() -> None:
+    """Run the queued jobs in this connection (the worker's connection recycling would close
+    the transaction the world lives in)."""
+    from django_tasks_db.management.commands import db_worker
+
+    from tests.conftest import run_queued_jobs
+
+    original = db_worker.close_old_connections
+    db_worker.close_old_connections = lambda: None
+    try:
+        run_queued_jobs()
+    finally:
+        db_worker.close_old_connections = original
+
+
+def build_world() -> World:
+    load_demo_province()
+    stp = Agency.objects.get(code="000.00.05.H12")
+    stttt = Agency.objects.get(code="000.00.11.H12")
+    province = Agency.objects.get(code="000.00.00.H12")
+    vp = Unit.objects.get(agency=stp, abbreviation="VP")
+    hctp = Unit.objects.get(agency=stp, abbreviation="HCTP")
+    citizen = onestop.sign_up_applicant(
+        username="congdan.test",
+        password="Mk-congdan-2026",
+        applicant=onestop.Applicant(
+            kind="citizen",
+            name="Nguyễn Thị Dân",
+            id_number="096188000777",
+            phone="0913000777",
+            email="dan@example.vn",
+            address="Phường 5, TP Cà Mau",
+        ),
+    )
+    accounts.create_user(
+        actor=None,
+        username="quantri.stp",
+        full_name="Lâm Văn Trị",
+        password=None,
+        agency=stp,
+        unit=vp,
+        roles=[Role.AGENCY_ADMIN],
+    )
+    accounts.create_user(
+        actor=None,
+        username="quantri.he-thong",
+        full_name="Trần Hệ Thống",
+        password=None,
+        agency=province,
+        roles=[Role.SYSTEM_ADMIN],
+    )
+    clerk, officer = _user("vanthu.stp"), _user("chuyenvien.stp")
+    leader = _user("lanhdao.stp")
+    w = World(stp=stp)
+
+    # An incoming document, registered, with an attachment, assigned to the specialist.
+    incoming = documents.register_incoming(
+        actor=clerk,
+        document_type=_doc_type("Quyết định"),
+        issuer_name="UBND tỉnh Cà Mau",
+        code_number="101",
+        code_notation="QĐ-UBND",
+        issued_date=date(2026, 11, 2),
+        subject="Quyết định về việc kiện toàn tổ chức",
+        page_count=1,
+    ).document
+    assert incoming is not None
+    version = documents.add_attachment(
+        actor=clerk,
+        document=incoming,
+        upload=io.BytesIO(files.text_pdf("Quyết định")),
+        name="quyet-dinh.pdf",
+    )
+    [assignment] = workflows.assign(
+        actor=leader,
+        document=incoming,
+        instruction="Phòng HCTP chủ trì.",
+        assignees=[Assignee(role="lead", unit=hctp, working_days=10)],
+    )
+    w.ids |= {"document": incoming.pk, "attachment_version": version.pk}
+    w.ids["assignment"] = assignment.pk
+
+    # A confidential incoming document nobody below the leaders was given.
+    secret = documents.register_incoming(
+        actor=clerk,
+        document_type=_doc_type("Công văn"),
+        issuer_name="Công an tỉnh Cà Mau",
+        code_number="7",
+        code_notation="CAT-PV01",
+        issued_date=date(2026, 11, 3),
+        subject="Công văn mật",
+        confidentiality=Confidentiality.SECRET,
+    ).document
+    assert secret is not None
+    w.ids["secret_document"] = secret.pk
+
+    # A draft in review, with its version, by the specialist.
+    draft = drafting.create_draft(
+        actor=officer,
+        document_type=_doc_type("Công văn"),
+        signer=leader,
+        subject="V/v phối hợp kết nối phần mềm",
+        recipient_agencies=[stttt],
+        upload=io.BytesIO(files.docx("Đề nghị phối hợp.")),
+        file_name="cv.docx",
+    )
+    w.ids["draft"] = draft.pk
+    w.ids["draft_version"] = draft.versions.first().pk  # type: ignore[union-attr]
+
+    # An outgoing document issued to Sở TT&TT (recall), and a number reserved in its register.
+    outgoing = documents.record_outgoing(
+        actor=clerk,
+        document_type=_doc_type("Công văn"),
+        subject="V/v trả lời kiến nghị",
+        drafting_unit=hctp,
+        recipient_agencies=[stttt],
+    )
+    outgoing = documents.issue_outgoing(actor=clerk, document=outgoing)
+    w.ids["outgoing"] = outgoing.pk
+    register = Register.objects.filter(agency=stp, kind=RegisterKind.OUTGOING).first()
+    assert register is not None
+    allocation = documents.reserve_number(actor=clerk, register=register, note="dự phòng")
+    w.ids |= {"register": register.pk, "allocation": allocation.pk}
+
+    # A document Sở TT&TT sent to Sở Tư pháp, delivered but not yet accepted.
+    sent = documents.record_outgoing(
+        actor=_user("vanthu.stttt"),
+        document_type=_doc_type("Công văn"),
+        subject="V/v đề nghị cung cấp thông tin",
+        drafting_unit=Unit.objects.get(agency=stttt, abbreviation="CNTT"),
+        recipient_agencies=[stp],
+    )
+    documents.issue_outgoing(actor=_user("vanthu.stttt"), document=sent)
+    run_jobs_here()
+    delivered = Document.objects.get(agency=stp, direction=Direction.INCOMING, subject=sent.subject)
+    w.ids["delivered"] = delivered.pk
+
+    # A case file with the incoming document, and a file catalogue.
+    retention = RetentionPeriod.objects.order_by("pk").first()
+    case_file = records.open_file(
+        actor=officer,
+        title="Hồ sơ kiện toàn tổ chức năm 2026",
+        notation="01.HCTP",
+        year=2026,
+        retention=retention,
+    )
+    records.add_document(actor=officer, case_file=case_file, document=incoming)
+    w.ids |= {"case_file": case_file.pk, "ordinal": 1}
+    catalog = records.create_catalog(actor=clerk, year=2026)
+    w.ids["catalog"] = catalog.pk
+    w.ids["retention_period"] = retention.pk  # type: ignore[union-attr]
+
+    # A notice for the specialist.
+    [notice] = notifications.notify(
+        recipients=[officer],
+        kind="new_assignment",
+        title="Bạn được giao văn bản",
+        url="/",
+        actor=None,
+    )
+    w.ids["notification"] = notice.pk
+    # A published procedure of Sở Tư pháp with a form to download, and a dossier the citizen
+    # filed on line, received at the counter; its fee is being paid; another applicant's dossier.
+    procedure = Procedure.objects.create(
+        national_code="T-CMU-TP-01",
+        name="Cấp phiếu lý lịch tư pháp",
+        sector=Sector.objects.create(code="TP-LLTP", name="Lý lịch tư pháp"),
+        agency=stp,
+        level_2011=3,
+        legal_basis="Luật Lý lịch tư pháp 2009",
+        processing_days=Decimal("5"),
+        result_name="Phiếu lý lịch tư pháp",
+        is_published=True,
+    )
+    component = ProcedureComponent.objects.create(procedure=procedure, order=1, name="Tờ khai")
+    for order, name, unit, role in [
+        (1, "Tiếp nhận hồ sơ", None, StepRole.RECEPTION),
+        (2, "Thẩm định hồ sơ", hctp, StepRole.PROCESSING),
+        (3, "Trả kết quả", None, StepRole.RESULT),
+    ]:
+        ProcedureStep.objects.create(
+            procedure=procedure,
+            order=order,
+            name=name,
+            agency=stp,
+            unit=unit,
+            role=role,
+            days=Decimal("1"),
+        )
+    form = catalogue.add_form(
+        actor=_user("quantri.he-thong"),
+        procedure=procedure,
+        name="Tờ khai yêu cầu cấp phiếu lý lịch tư pháp",
+        upload=io.BytesIO(files.text_pdf("Tờ khai")),
+        file_name="to-khai.pdf",
+    )
+    counter = _user("motcua.stp")  # the demo's one-stop officer (not an actor of the matrix)
+
+    def file(applicant: User, key: str) -> Any:
+        return onestop.file_dossier(
+            actor=applicant,
+            procedure=procedure,
+            idempotency_key=key,
+            papers=[
+                onestop.Paper(
+                    upload=io.BytesIO(files.text_pdf("Tờ khai")),
+                    name="to-khai.pdf",
+                    component=component,
+                )
+            ],
+            submit=True,
+        )
+
+    dossier = file(citizen, "6f1c4f0e-0000-4000-8000-000000000001")
+    dossier = onestop.receive_dossier(actor=counter, dossier=dossier)
+    other = onestop.sign_up_applicant(
+        username="congdan.khac",
+        password="Mk-congdan-2026",
+        applicant=onestop.Applicant(
+            kind="citizen",
+            name="Lê Văn Khác",
+            id_number="096188000888",
+            phone="0913000888",
+        ),
+    )
+    others = file(other, "6f1c4f0e-0000-4000-8000-000000000002")
+    payment = payments.start_payment(
+        reference=f"LP-{dossier.code}",
+        amount_vnd=200_000,
+        description="Lệ phí cấp phiếu lý lịch tư pháp",
+        payer=citizen,
+        return_url="/cong-dan/ho-so/",
+    )
+    w.ids |= {
+        "procedure": procedure.pk,
+        "procedure_pk": procedure.pk,
+        "form_pk": form.pk,
+        "sector": procedure.sector_id,
+        "dossier": dossier.pk,
+        "dossier_component": dossier.components.get().pk,
+        "others_dossier": others.pk,
+        "others_component": others.components.get().pk,
+        "printout": "01",
+        "citizen_action": "withdraw",
+        "counter_action": "supplement",
+        "txn_ref": payment.txn_ref,
+    }
+    w.ids |= {
+        "agency": stp.pk,
+        "user": officer.pk,
+        "unit": hctp.pk,
+        "document_type": _doc_type("Công văn").pk,
+    }
+    return w
+
+
+def actor_user(actor: str) -> Any:
+    username = ACTORS[actor]
+    return None if username is None else User.objects.get(username=username)
