@@ -624,7 +624,6 @@ def warn_expiring_certificates() -> int:
             credential = (
                 SigningCredential.objects.select_for_update()
                 .filter(pk=pk, expiry_warned_at__isnull=True)
-                .select_related("agency", "user")
                 .first()
             )
             if credential is None:
