@@ -132,7 +132,9 @@ def test_officers_receive_process_issue_and_return(live_server, world, page: Pag
     result_form.get_by_label("Loại văn bản").select_option(
         str(DocumentType.objects.get(name="Quyết định").pk)
     )
-    result_form.get_by_label("Tệp kết quả đã ký").set_input_files(pdf("qd.pdf", "Quyết định"))
+    result_form.get_by_label(re.compile(r"^Tệp kết quả")).set_input_files(
+        pdf("qd.pdf", "Quyết định")
+    )
     page.get_by_test_id("issue-result").click()
     expect(page.get_by_test_id("status").first).to_contain_text("Đã xử lý xong")
 

@@ -158,7 +158,9 @@ class ResultForm(forms.Form):
         label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True)
     )
     subject = forms.CharField(label=_("Subject"), max_length=500, required=False)
-    file = forms.FileField(label=_("Signed result file"))
+    file = forms.FileField(
+        label=_("Result file (PDF; sealed by the agency on issue when its passphrase is given)")
+    )
     signing_secret = forms.CharField(
         label=_("Passphrase or PIN of the agency's certificate"),
         required=False,
