@@ -67,7 +67,9 @@ class Row:
 # Sở Tư pháp's people who read its drafts in review: the drafter, their unit's leader, the
 # signer; and its directory (agencies, units, users) seen by its members and the system admin.
 DRAFT_READERS = frozenset({"officer", "unit_leader", "agency_leader"})
-STP_STAFF = STP - {"agency_admin"}
+# Who manages a case file: its creator, the agency's clerk and leaders, the unit's leader (not
+# the administrator, nor the counter, who keeps no files).
+STP_STAFF = STP - {"agency_admin", "onestop_officer"}
 DIRECTORY = STP | {"system_admin"}
 # Opening a case file is the work of the people who keep them (not leaders or administrators).
 FILE_OPENERS = frozenset({"clerk", "officer", "other_agency", "unit_leader"})
