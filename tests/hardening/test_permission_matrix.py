@@ -122,7 +122,14 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "return": lambda w: {"channel": "online"},
     "rating": lambda w: RATING,
     "paper": lambda w: {"file": _pdf()},
+    # The incoming document's assignment to HCTP (workflows).
+    "progress": lambda w: {"note": "Đang lấy ý kiến các phòng."},
+    "give_back": lambda w: {"reason": "Không thuộc lĩnh vực của phòng.", "to": "assigner"},
+    "hand_on": lambda w: {"assignees": [{"role": "lead", "user": w.ids["user"]}]},
 }
+# The assignment is the unit's (HCTP): its leader handles it, records progress, gives it back
+# or hands it on to the unit's people.
+UNIT_HANDLER = frozenset({"unit_leader"})
 
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
@@ -265,9 +272,9 @@ MATRIX: dict[str, Row] = {
     "v1:assignment-detail": Row(STP, obj="assignment"),
     "v1:assignment-list": Row(OFFICERS),
     "v1:assignment-present": Row(OFFICERS),
-    "v1:assignment-progress": Row(STP, obj="assignment"),
-    "v1:assignment-reassign": Row(STP, obj="assignment"),
-    "v1:assignment-return": Row(STP, obj="assignment"),
+    "v1:assignment-progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
+    "v1:assignment-reassign": Row(UNIT_HANDLER, obj="assignment", body=BODIES["hand_on"]),
+    "v1:assignment-return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "v1:attachment-version-detail": Row(STP, obj="attachment_version"),
     "v1:attachment-version-file": Row(STP, obj="attachment_version"),
     "v1:case-file-close": Row(STP_STAFF, obj="case_file"),
@@ -329,10 +336,10 @@ MATRIX: dict[str, Row] = {
     "workflows:complete": Row(frozenset({"unit_leader"}), obj="assignment"),
     "workflows:document": Row(STP, obj="document"),
     "workflows:present": Row(STP, obj="document"),
-    "workflows:progress": Row(STP, obj="assignment"),
+    "workflows:progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
     "workflows:queue": Row(OFFICERS),
     "workflows:reassign": Row(frozenset({"unit_leader"}), obj="assignment"),
-    "workflows:return": Row(STP, obj="assignment"),
+    "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
 }
 
