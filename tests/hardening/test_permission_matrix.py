@@ -4,7 +4,9 @@ endpoint on Sở Tư pháp's objects; a refused request must change neither the 
 stored files. A URL name missing from `MATRIX` fails the suite, so no endpoint escapes it.
 
 To add an endpoint: give its URL name a `Row` — which object of the world its `pk` names, and
-which actors may use it (per method when GET and POST differ)."""
+which actors may use it (per method when GET and POST differ). An endpoint that changes state
+gets a `body` too (a valid input, on an object in the state it needs), so that the cell proves
+who may do it and not only who may see the object."""
 
 from __future__ import annotations
 
