@@ -133,6 +133,23 @@ def test_writes_are_refused_to_others_and_change_nothing(
     assert db_snapshot() == before
 
 
+def test_refusals_are_explained_in_vietnamese(
+    justice: Agency, sector: Sector, other_admin: User, justice_officer: User
+) -> None:
+    officer, admin = APIClient(), APIClient()
+    officer.force_authenticate(justice_officer)
+    admin.force_authenticate(other_admin)
+    editors_only = "Chỉ quản trị hệ thống và quản trị cơ quan được sửa danh mục thủ tục."
+    refused = officer.post(BASE, _payload(justice, sector), format="json")
+    assert (refused.status_code, refused.json()) == (403, {"detail": editors_only})
+    for client in (officer, admin):
+        refused = client.post("/api/v1/catalogue/sectors/", {"code": "Z", "name": "Z"})
+        assert (refused.status_code, refused.json()) == (
+            403,
+            {"detail": "Chỉ quản trị hệ thống được sửa lĩnh vực."},
+        )
+
+
 def test_steps_that_do_not_add_up_are_a_400_naming_the_problem(
     justice: Agency, sector: Sector, sysadmin: User
 ) -> None:

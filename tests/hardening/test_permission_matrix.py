@@ -4,21 +4,31 @@ endpoint on Sở Tư pháp's objects; a refused request must change neither the 
 stored files. A URL name missing from `MATRIX` fails the suite, so no endpoint escapes it.
 
 To add an endpoint: give its URL name a `Row` — which object of the world its `pk` names, and
-which actors may use it (per method when GET and POST differ)."""
+which actors may use it (per method when GET and POST differ). An endpoint that changes state
+gets a `body` too (a valid input, on an object in the state it needs), so that the cell proves
+who may do it and not only who may see the object."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import ERROR, get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
+from lienthong.onestop.models import Dossier, DossierStep
 from tests.conftest import table_counts
+from tests.documents import files
 
 from .conftest import FIGURES
 from .urls import Endpoint, concrete, endpoints
@@ -27,8 +37,12 @@ from .world import ACTORS, World, actor_user
 ANYONE = frozenset(ACTORS)
 OFFICERS = frozenset(ACTORS) - {"anonymous", "citizen"}  # anyone with an agency
 SIGNED_IN = frozenset(ACTORS) - {"anonymous"}
-STP = frozenset({"officer", "clerk", "unit_leader", "agency_leader", "agency_admin"})
+STP = frozenset(
+    {"officer", "clerk", "onestop_officer", "unit_leader", "agency_leader", "agency_admin"}
+)
 CLERK = frozenset({"clerk"})
+ONESTOP = frozenset({"onestop_officer"})  # the counter (cán bộ một cửa) of Sở Tư pháp
+OFFICER = frozenset({"officer"})
 LEADERS = frozenset({"unit_leader", "agency_leader"})
 NOBODY: frozenset[str] = frozenset()
 
@@ -43,6 +57,10 @@ class Row:
     post: frozenset[str] | None = None
     extra: dict[str, str] = field(default_factory=dict)  # other URL parameters → world keys
     signs_out: bool = False  # its answer is the sign-in page (sign-out)
+    # A valid input for the action (POST/PUT/PATCH/DELETE), on an object in the state the action
+    # needs: the allowed actors must perform it (2xx/3xx, the database changes), every other
+    # actor must be refused (401/403/404, or the page's error message) with nothing changed.
+    body: Callable[[World], dict[str, Any]] | None = None
 
     def allowed(self, method: str) -> frozenset[str]:
         return self.allow if method == "GET" or self.post is None else self.post
@@ -51,26 +69,69 @@ class Row:
 # Sở Tư pháp's people who read its drafts in review: the drafter, their unit's leader, the
 # signer; and its directory (agencies, units, users) seen by its members and the system admin.
 DRAFT_READERS = frozenset({"officer", "unit_leader", "agency_leader"})
-STP_STAFF = STP - {"agency_admin"}
+# Who manages a case file: its creator, the agency's clerk and leaders, the unit's leader (not
+# the administrator, nor the counter, who keeps no files).
+STP_STAFF = STP - {"agency_admin", "onestop_officer"}
 DIRECTORY = STP | {"system_admin"}
 # Opening a case file is the work of the people who keep them (not leaders or administrators).
 FILE_OPENERS = frozenset({"clerk", "officer", "other_agency", "unit_leader"})
 # The one-stop shop. `dossier` is the citizen's own, filed on line to Sở Tư pháp and received at
 # the counter; its processing step is in the specialist's unit (HCTP). The officials who see it:
 # the agency-wide roles, the unit on its route, the system administrator; never another agency.
-# The counter's own pages need Role.ONESTOP_OFFICER, which no column of the matrix holds (the
-# counter's work is tested in tests/onestop). Another applicant's dossier: see
+# The world holds one of the citizen's dossiers at each further stage (`dossier_submitted`,
+# `dossier_proposed`...): each action is posted with a valid body to a dossier it may be done to,
+# so the matrix proves who may act, not only who may see. Another applicant's dossier: see
 # test_an_applicant_is_refused_another_applicants_dossier.
 APPLICANT = frozenset({"citizen"})
 DOSSIER_OFFICIALS = STP | {"system_admin"}
 SEES_DOSSIER = DOSSIER_OFFICIALS | APPLICANT
+# Who may act on a dossier's step in processing: the leader of its unit (HCTP) or the agency's
+# leader (assign, approve, stop); the specialist it was given to (propose, consult); the unit
+# asked for an opinion (VP: its clerk and the agency administrator) answers.
+STEP_LEADERS = LEADERS
+VP_MEMBERS = frozenset({"clerk", "agency_admin"})
 REPORT_READERS = frozenset({"agency_leader", "system_admin"})
 CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
 SYSTEM_ADMIN = frozenset({"system_admin"})
-# The dossier API's actions read their input after finding the dossier (404 for whoever may not
-# see it); most read it before the service checks the role, so with the matrix's empty body those
-# who see the dossier get the input's 400 (and nothing changes). Who may act is tested per action
-# in tests/onestop/test_api.py; the rows that check the role first say who.
+
+
+def _pdf(name: str = "giay-to.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, files.text_pdf("Giấy tờ"), content_type="application/pdf")
+
+
+def _later(w: World) -> datetime:
+    due = Dossier.objects.get(pk=w.ids["dossier"]).due_at
+    assert due is not None
+    return timezone.localtime(due + timedelta(days=7)).replace(second=0, microsecond=0)
+
+
+# Valid inputs of the dossier actions (API and pages), keyed by the action.
+REASON = {"reason": "Hồ sơ không thuộc thẩm quyền giải quyết."}
+ITEMS = {"items": "Bản sao căn cước công dân", "reason": "Thiếu giấy tờ tùy thân."}
+RATING = {"satisfaction": 3, "staff_attitude": 4}
+BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "none": lambda w: {},
+    "reason": lambda w: REASON,
+    "no_reason": lambda w: {"reason": ""},
+    "items": lambda w: ITEMS,
+    "handler": lambda w: {"handler": w.ids["user"]},
+    "consult": lambda w: {"unit": w.ids["unit_vp"], "question": "Văn phòng cho ý kiến?", "days": 1},
+    "answer": lambda w: {"consultation": w.ids["consultation"], "answer": "Thống nhất."},
+    "text": lambda w: {"text": "Đủ điều kiện cấp phiếu."},
+    "note": lambda w: {"note": "Đồng ý."},
+    "apology": lambda w: {"reason": "Chờ xác minh.", "new_due_at": _later(w).isoformat()},
+    "result": lambda w: {"document_type": w.ids["document_type"], "file": _pdf(), "subject": ""},
+    "return": lambda w: {"channel": "online"},
+    "rating": lambda w: RATING,
+    "paper": lambda w: {"file": _pdf()},
+    # The incoming document's assignment to HCTP (workflows).
+    "progress": lambda w: {"note": "Đang lấy ý kiến các phòng."},
+    "give_back": lambda w: {"reason": "Không thuộc lĩnh vực của phòng.", "to": "assigner"},
+    "hand_on": lambda w: {"assignees": [{"role": "lead", "user": w.ids["user"]}]},
+}
+# The assignment is the unit's (HCTP): its leader handles it, records progress, gives it back
+# or hands it on to the unit's people.
+UNIT_HANDLER = frozenset({"unit_leader"})
 
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
@@ -82,7 +143,9 @@ MATRIX: dict[str, Row] = {
     "catalogue:import": Row(CATALOGUE_EDITORS),
     "catalogue:import-template": Row(CATALOGUE_EDITORS),
     "catalogue:procedure": Row(ANYONE, obj="procedure"),
-    "citizen:action": Row(APPLICANT, obj="dossier", extra={"action": "citizen_action"}),
+    "citizen:action": Row(
+        APPLICANT, obj="dossier", extra={"action": "citizen_action"}, body=BODIES["no_reason"]
+    ),
     # The dossier's papers and forms have one view behind the citizen's and the counter's URL.
     "citizen:component": Row(
         SEES_DOSSIER, obj="dossier", extra={"component_pk": "dossier_component"}
@@ -93,14 +156,16 @@ MATRIX: dict[str, Row] = {
     "citizen:my-dossiers": Row(APPLICANT),
     "citizen:sign-up": Row(ANYONE),
     "citizen:track": Row(ANYONE),
-    "onestop:action": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"action": "counter_action"}),
-    "onestop:book": Row(NOBODY),
+    "onestop:action": Row(
+        ONESTOP, obj="dossier_submitted", extra={"action": "counter_action"}, body=BODIES["none"]
+    ),
+    "onestop:book": Row(ONESTOP),
     "onestop:component": Row(
         DOSSIER_OFFICIALS, obj="dossier", extra={"component_pk": "dossier_component"}
     ),
     "onestop:dossier": Row(DOSSIER_OFFICIALS, obj="dossier"),
     "onestop:form-pdf": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"form": "printout"}),
-    "onestop:intake": Row(NOBODY),
+    "onestop:intake": Row(ONESTOP),
     "onestop:queue": Row(OFFICERS),
     "payments:detail": Row(APPLICANT, obj="txn_ref"),
     "payments:gateway-ipn": Row(ANYONE),
@@ -117,24 +182,26 @@ MATRIX: dict[str, Row] = {
     "v1:catalogue-procedure-unpublish": Row(CATALOGUE_EDITORS, obj="procedure"),
     "v1:catalogue-sector-detail": Row(ANYONE, obj="sector", post=SYSTEM_ADMIN),
     "v1:catalogue-sector-list": Row(ANYONE, post=SYSTEM_ADMIN),
-    "v1:dossier-answer": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-apologise": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-approve": Row(LEADERS, obj="dossier"),
-    "v1:dossier-assign": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-consult": Row(SEES_DOSSIER, obj="dossier"),
+    "v1:dossier-answer": Row(VP_MEMBERS, obj="dossier_assigned", body=BODIES["answer"]),
+    "v1:dossier-apologise": Row(
+        frozenset({"agency_leader"}), obj="dossier", body=BODIES["apology"]
+    ),
+    "v1:dossier-approve": Row(STEP_LEADERS, obj="dossier_proposed", body=BODIES["note"]),
+    "v1:dossier-assign": Row(STEP_LEADERS, obj="dossier", body=BODIES["handler"]),
+    "v1:dossier-consult": Row(OFFICER, obj="dossier_assigned", body=BODIES["consult"]),
     "v1:dossier-detail": Row(SEES_DOSSIER, obj="dossier"),
     "v1:dossier-list": Row(SIGNED_IN),
-    "v1:dossier-papers": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-propose": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-rate": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-receive": Row(NOBODY, obj="dossier"),
-    "v1:dossier-refuse": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-resubmit": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-result": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-return-result": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-submit": Row(APPLICANT, obj="dossier"),
-    "v1:dossier-supplement": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-withdraw": Row(APPLICANT, obj="dossier"),
+    "v1:dossier-papers": Row(APPLICANT, obj="dossier_draft", body=BODIES["paper"]),
+    "v1:dossier-propose": Row(OFFICER, obj="dossier_assigned", body=BODIES["text"]),
+    "v1:dossier-rate": Row(APPLICANT, obj="dossier_returned", body=BODIES["rating"]),
+    "v1:dossier-receive": Row(ONESTOP, obj="dossier_submitted", body=BODIES["none"]),
+    "v1:dossier-refuse": Row(ONESTOP, obj="dossier_submitted", body=BODIES["reason"]),
+    "v1:dossier-resubmit": Row(APPLICANT, obj="dossier_supplied", body=BODIES["none"]),
+    "v1:dossier-result": Row(CLERK, obj="dossier_approved", body=BODIES["result"]),
+    "v1:dossier-return-result": Row(ONESTOP, obj="dossier_done", body=BODIES["return"]),
+    "v1:dossier-submit": Row(APPLICANT, obj="dossier_draft", body=BODIES["none"]),
+    "v1:dossier-supplement": Row(ONESTOP, obj="dossier_submitted", body=BODIES["items"]),
+    "v1:dossier-withdraw": Row(APPLICANT, obj="dossier", body=BODIES["no_reason"]),
     "v1:payment-detail": Row(APPLICANT, obj="txn_ref"),
     "v1:payment-list": Row(SIGNED_IN),
     "v1:report-one-stop": Row(REPORT_READERS),
@@ -207,9 +274,9 @@ MATRIX: dict[str, Row] = {
     "v1:assignment-detail": Row(STP, obj="assignment"),
     "v1:assignment-list": Row(OFFICERS),
     "v1:assignment-present": Row(OFFICERS),
-    "v1:assignment-progress": Row(STP, obj="assignment"),
-    "v1:assignment-reassign": Row(STP, obj="assignment"),
-    "v1:assignment-return": Row(STP, obj="assignment"),
+    "v1:assignment-progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
+    "v1:assignment-reassign": Row(UNIT_HANDLER, obj="assignment", body=BODIES["hand_on"]),
+    "v1:assignment-return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "v1:attachment-version-detail": Row(STP, obj="attachment_version"),
     "v1:attachment-version-file": Row(STP, obj="attachment_version"),
     "v1:case-file-close": Row(STP_STAFF, obj="case_file"),
@@ -271,10 +338,10 @@ MATRIX: dict[str, Row] = {
     "workflows:complete": Row(frozenset({"unit_leader"}), obj="assignment"),
     "workflows:document": Row(STP, obj="document"),
     "workflows:present": Row(STP, obj="document"),
-    "workflows:progress": Row(STP, obj="assignment"),
+    "workflows:progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
     "workflows:queue": Row(OFFICERS),
     "workflows:reassign": Row(frozenset({"unit_leader"}), obj="assignment"),
-    "workflows:return": Row(STP, obj="assignment"),
+    "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
 }
 
@@ -291,10 +358,14 @@ def _files() -> dict[str, str]:
     return found
 
 
-def _state() -> tuple[dict[str, int], dict[str, str]]:
+def _state() -> tuple[dict[str, int], dict[str, str], list[tuple[Any, ...]]]:
     counts = table_counts()
     counts.pop("core_auditevent", None)  # refused sign-ins are audited on purpose
-    return counts, _files()
+    # Changes that add no row: the dossiers' statuses, their steps' states and handlers.
+    stages = list(Dossier.objects.order_by("pk").values_list("pk", "status")) + list(
+        DossierStep.objects.order_by("pk").values_list("pk", "state", "handler_id")
+    )
+    return counts, _files(), stages
 
 
 def _refused(response: Any, actor: str) -> bool:
@@ -329,12 +400,33 @@ def _clients(world: World) -> dict[str, Client]:
     return clients
 
 
-def _call(client: Client, method: str, url: str) -> Any:
+def _call(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
     if method == "GET":
         return client.get(url)
+    if body is not None:
+        if url.startswith("/api/") and not any(hasattr(v, "read") for v in body.values()):
+            return client.generic(method, url, json.dumps(body), content_type="application/json")
+        return client.post(url, body)  # multipart, as a page's form or an upload sends it
     if url.startswith("/api/"):
         return client.generic(method, url, b"{}", content_type="application/json")
     return client.generic(method, url, b"", content_type="application/x-www-form-urlencoded")
+
+
+def _to_sign_in(response: Any) -> bool:
+    return response.status_code in (302, 303) and "/dang-nhap/" in response["Location"]
+
+
+def _error_shown(response: Any) -> bool:
+    """A page refused the action: it redirects back with an error message."""
+    return response.status_code in (302, 303) and any(
+        m.level == ERROR for m in get_messages(response.wsgi_request)
+    )
+
+
+def _performed(response: Any, before: Any, after: Any) -> bool:
+    """A valid action was done: answered 2xx/3xx without an error message, and the database
+    changed."""
+    return response.status_code < 400 and after != before and not _error_shown(response)
 
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
@@ -377,18 +469,19 @@ def test_confidential_document_is_missing_from_lists_and_search(
     assert (f"/van-ban/{secret}/" in page) == visible, actor
 
 
-def _check(world: World, endpoint: Endpoint, row: Row) -> None:
+def _check(world: World, endpoint: Endpoint, row: Row, fixed: dict[str, str] | None = None) -> None:
     extra = {"allocation_pk": "allocation", "ordinal": "ordinal"} | row.extra
     values = {param: world.ids[extra.get(param, row.obj or param)] for param in endpoint.params}
-    url = concrete(endpoint, values)
+    url = concrete(endpoint, values | (fixed or {}))
     clients = _clients(world)
     wrong: list[str] = []
     for method in endpoint.methods:
         allowed = row.allowed(method)
         for actor, client in clients.items():
+            body = row.body(world) if row.body is not None and method != "GET" else None
             with transaction.atomic():
                 before = _state()
-                response = _call(client, method, url)
+                response = _call(client, method, url, body)
                 after = _state()
                 transaction.set_rollback(True)
             FIGURES["matrix cells"] += 1
@@ -398,13 +491,21 @@ def _check(world: World, endpoint: Endpoint, row: Row) -> None:
                 continue
             if status == 405:
                 continue  # the view does not answer this method for anyone: nothing to check
-            refused = _refused(response, actor) and not row.signs_out
+            if body is not None:
+                refused = not _performed(response, before, after)
+                said_no = (
+                    status in (401, 403, 404) or _to_sign_in(response) or _error_shown(response)
+                )
+                if refused and not said_no:
+                    wrong.append(f"{method} {url} as {actor}: {status}, not a refusal")
+            else:
+                refused = _refused(response, actor) and not row.signs_out
             if refused and after != before:
                 wrong.append(f"{method} {url} as {actor}: refused ({status}) but changed data")
             if refused == (actor in allowed):
                 verdict = "refused" if refused else "allowed"
                 wrong.append(f"{method} {url} as {actor}: {verdict} ({status})")
-            if refused and actor != "anonymous" and status in (302, 401):
+            if refused and actor != "anonymous" and (status == 401 or _to_sign_in(response)):
                 wrong.append(f"{method} {url} as {actor}: sent to sign in ({status})")
     assert not wrong, "\n".join(wrong)
 
@@ -444,4 +545,56 @@ def test_an_applicant_is_refused_another_applicants_dossier(
         assert response.status_code == 404, f"{method} {url}: {response.status_code}"
         assert after == before, f"{method} {url} changed data"
     own = {d["id"] for d in client.get("/api/v1/dossiers/").json()["results"]}
-    assert own == {world.ids["dossier"]}
+    stages = {k for k in world.ids if k.startswith("dossier_") and k != "dossier_component"}
+    assert own == {world.ids[key] for key in stages | {"dossier"}}
+
+
+# --- who may do each dossier action, on a dossier in the state it needs ----------------------
+
+# Every action of the counter's and the applicant's dossier pages (one URL name each, the action
+# in the path), and the API actions whose role depends on the stage: (URL name, action) → Row.
+ACTIONS: dict[tuple[str, str], Row] = {
+    ("onestop:action", "receive"): Row(ONESTOP, obj="dossier_submitted", body=BODIES["none"]),
+    ("onestop:action", "supplement"): Row(ONESTOP, obj="dossier_submitted", body=BODIES["items"]),
+    ("onestop:action", "refuse"): Row(ONESTOP, obj="dossier_submitted", body=BODIES["reason"]),
+    ("onestop:action", "stop"): Row(STEP_LEADERS, obj="dossier", body=BODIES["reason"]),
+    # An on-line dossier is withdrawn by its applicant only, never at the counter.
+    ("onestop:action", "withdraw"): Row(NOBODY, obj="dossier", body=BODIES["no_reason"]),
+    ("onestop:action", "assign"): Row(STEP_LEADERS, obj="dossier", body=BODIES["handler"]),
+    ("onestop:action", "consult"): Row(OFFICER, obj="dossier_assigned", body=BODIES["consult"]),
+    ("onestop:action", "propose"): Row(OFFICER, obj="dossier_assigned", body=BODIES["text"]),
+    ("onestop:action", "answer"): Row(
+        VP_MEMBERS,
+        obj="dossier_assigned",
+        body=lambda w: {"consultation": w.ids["consultation"], "text": "Thống nhất."},
+    ),
+    ("onestop:action", "approve"): Row(STEP_LEADERS, obj="dossier_proposed", body=BODIES["note"]),
+    ("onestop:action", "apologise"): Row(
+        frozenset({"agency_leader"}),
+        obj="dossier",
+        body=lambda w: {"reason": "Chờ xác minh.", "new_due_at": f"{_later(w):%Y-%m-%dT%H:%M}"},
+    ),
+    ("onestop:action", "result"): Row(CLERK, obj="dossier_approved", body=BODIES["result"]),
+    ("onestop:action", "return"): Row(ONESTOP, obj="dossier_done", body=BODIES["return"]),
+    ("citizen:action", "upload"): Row(
+        APPLICANT, obj="dossier_draft", body=lambda w: {"file": _pdf(), "component": ""}
+    ),
+    ("citizen:action", "remove"): Row(
+        APPLICANT, obj="dossier_draft", body=lambda w: {"component": w.ids["draft_component"]}
+    ),
+    ("citizen:action", "submit"): Row(APPLICANT, obj="dossier_draft", body=BODIES["none"]),
+    ("citizen:action", "resubmit"): Row(APPLICANT, obj="dossier_supplied", body=BODIES["none"]),
+    ("citizen:action", "withdraw"): Row(APPLICANT, obj="dossier", body=BODIES["no_reason"]),
+    ("citizen:action", "rate"): Row(APPLICANT, obj="dossier_returned", body=BODIES["rating"]),
+    # In processing, papers are asked for by the counter or the step's leaders, and processing
+    # is stopped by the step's leaders; a dossier not yet received is withdrawn by its applicant.
+    ("v1:dossier-supplement", ""): Row(ONESTOP | STEP_LEADERS, obj="dossier", body=BODIES["items"]),
+    ("v1:dossier-refuse", ""): Row(STEP_LEADERS, obj="dossier", body=BODIES["reason"]),
+    ("v1:dossier-withdraw", ""): Row(APPLICANT, obj="dossier_submitted", body=BODIES["no_reason"]),
+}
+
+
+@pytest.mark.parametrize("key", sorted(ACTIONS), ids=lambda k: f"{k[0]}:{k[1]}".rstrip(":"))
+def test_action_cell(world: World, db: Any, key: tuple[str, str]) -> None:
+    name, action = key
+    _check(world, ENDPOINTS[name], ACTIONS[key], {"action": action} if action else None)

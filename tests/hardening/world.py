@@ -8,6 +8,7 @@ system administrator."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,6 +27,7 @@ from lienthong.documents.models import Document, DocumentType, Register
 from lienthong.drafting import services as drafting
 from lienthong.notifications import services as notifications
 from lienthong.onestop import services as onestop
+from lienthong.onestop.models import Dossier, DossierStep
 from lienthong.payments import services as payments
 from lienthong.records import services as records
 from lienthong.records.models import RetentionPeriod
@@ -40,6 +42,7 @@ ACTORS: dict[str, str | None] = {
     "other_agency": "chuyenvien.tpcamau",
     "officer": "chuyenvien.stp",
     "clerk": "vanthu.stp",
+    "onestop_officer": "motcua.stp",  # the counter (cán bộ một cửa)
     "unit_leader": "truongphong.stp",
     "agency_leader": "lanhdao.stp",
     "agency_admin": "quantri.stp",
@@ -298,6 +301,7 @@ def build_world() -> World:
         payer=citizen,
         return_url="/cong-dan/ho-so/",
     )
+    w.ids |= _dossiers_in_every_state(file, citizen, counter, procedure)
     w.ids |= {
         "procedure": procedure.pk,
         "procedure_pk": procedure.pk,
@@ -309,7 +313,7 @@ def build_world() -> World:
         "others_component": others.components.get().pk,
         "printout": "01",
         "citizen_action": "withdraw",
-        "counter_action": "supplement",
+        "counter_action": "receive",
         "txn_ref": payment.txn_ref,
     }
     w.ids |= {
@@ -324,3 +328,83 @@ def build_world() -> World:
 def actor_user(actor: str) -> Any:
     username = ACTORS[actor]
     return None if username is None else User.objects.get(username=username)
+
+
+def _dossiers_in_every_state(
+    file: Callable[[User, str], Dossier], citizen: User, counter: User, procedure: Procedure
+) -> dict[str, Any]:
+    """The citizen's dossiers at each stage of the one-stop process, so that each action of
+    the matrix finds one it may be done to: key → dossier pk (and the pending consultation)."""
+    stp = procedure.agency
+    leader, officer = _user("truongphong.stp"), _user("chuyenvien.stp")
+    clerk = _user("vanthu.stp")
+    vp = Unit.objects.get(agency=stp, abbreviation="VP")
+    keys = iter(f"6f1c4f0e-0000-4000-8000-0000000001{n:02d}" for n in range(50))
+
+    def received() -> Dossier:
+        return onestop.receive_dossier(actor=counter, dossier=file(citizen, next(keys)))
+
+    def assigned() -> tuple[Dossier, DossierStep]:
+        dossier = received()
+        step = DossierStep.objects.active().get(dossier=dossier)
+        onestop.assign_handler(actor=leader, step=step, handler=officer)
+        return dossier, step
+
+    def approved() -> Dossier:
+        dossier, step = assigned()
+        onestop.propose(actor=officer, step=step, text="Đủ điều kiện cấp phiếu.")
+        onestop.approve_step(actor=leader, step=step, note="Đồng ý.")
+        return dossier
+
+    def done() -> Dossier:
+        dossier = approved()
+        return onestop.issue_result(
+            actor=clerk,
+            dossier=dossier,
+            document_type=_doc_type("Quyết định"),
+            upload=io.BytesIO(files.text_pdf("Phiếu lý lịch tư pháp")),
+            file_name="phieu.pdf",
+        )
+
+    draft = onestop.file_dossier(
+        actor=citizen,
+        procedure=procedure,
+        idempotency_key=next(keys),
+        papers=[
+            onestop.Paper(
+                upload=io.BytesIO(files.text_pdf("Tờ khai")),
+                name="to-khai.pdf",
+                component=procedure.components.get(),
+            )
+        ],
+        submit=False,
+    )
+    submitted = file(citizen, next(keys))
+    supplied = file(citizen, next(keys))
+    onestop.request_supplement(actor=counter, dossier=supplied, items="Bản sao CCCD")
+    onestop.add_component(
+        actor=citizen,
+        dossier=supplied,
+        upload=io.BytesIO(files.text_pdf("CCCD")),
+        name="cccd.pdf",
+    )
+    consulted, step = assigned()
+    consultation = onestop.consult_unit(
+        actor=officer, step=step, unit=vp, question="Văn phòng cho ý kiến?"
+    )
+    proposed, step = assigned()
+    onestop.propose(actor=officer, step=step, text="Đủ điều kiện cấp phiếu.")
+    returned = onestop.return_result(actor=counter, dossier=done(), channel="online")
+    return {
+        "dossier_draft": draft.pk,
+        "draft_component": draft.components.get().pk,
+        "dossier_submitted": submitted.pk,
+        "dossier_supplied": supplied.pk,  # papers asked for at the counter and attached
+        "dossier_assigned": consulted.pk,  # with the specialist, who asked the VP's opinion
+        "consultation": consultation.pk,
+        "unit_vp": vp.pk,
+        "dossier_proposed": proposed.pk,
+        "dossier_approved": approved().pk,  # awaiting the clerk's result
+        "dossier_done": done().pk,  # the result awaits return at the counter
+        "dossier_returned": returned.pk,
+    }

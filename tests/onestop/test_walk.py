@@ -270,6 +270,10 @@ def test_online_dossier_walks_from_filing_to_rating(world, clock, db_snapshot) -
     assert printouts.available(dossier) == ["01", "02", "04", "05"]
     for form in printouts.available(dossier):
         assert printouts.render(dossier, form).startswith(b"%PDF")
+    # The applicant was told of each step as news of their dossier (a kind of its own).
+    told = Notification.objects.filter(recipient=w.citizen)
+    assert told.count() >= 5
+    assert set(told.values_list("kind", flat=True)) == {NotificationKind.DOSSIER_UPDATE}
 
 
 def test_counter_dossier_is_refused_with_form_03(world, clock) -> None:

@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     DOCUMENT_RECEIVED = "document_received", _("New document received from another agency")
     DRAFT_AWAITING_REVIEW = "draft_awaiting_review", _("Draft awaiting my review")
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Signing certificate about to expire")
+    DOSSIER_UPDATE = "dossier_update", _("News of my dossier")  # to an applicant
 
 
 # Every notification appears in the platform (the bell and the list); that cannot be turned off.
@@ -24,6 +25,7 @@ EMAIL_BY_DEFAULT: dict[str, bool] = {
     NotificationKind.DOCUMENT_RECEIVED: True,
     NotificationKind.DRAFT_AWAITING_REVIEW: True,
     NotificationKind.CERTIFICATE_EXPIRING: True,
+    NotificationKind.DOSSIER_UPDATE: True,
 }
 
 TITLE_MAX_LENGTH = 300

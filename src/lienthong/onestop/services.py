@@ -159,7 +159,7 @@ def _tell_applicant(dossier: Dossier, title: str, actor: User | None) -> None:
     if dossier.applicant_id is not None:
         notify(
             recipients=[dossier.applicant_id],
-            kind=NotificationKind.RETURNED,
+            kind=NotificationKind.DOSSIER_UPDATE,
             title=title,
             url=_my_url(dossier),
             actor=actor,

@@ -293,26 +293,20 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise ValidationError(_("This dossier has no step in progress."))
         return step
 
+    def act(form_class: type[Any], service: Callable[..., Any]) -> Callable[[], Any]:
+        """The form's fields are the service's arguments, on the dossier."""
+        return lambda: _with(form_class(post), lambda d: service(actor=user, dossier=dossier, **d))
+
+    def on_step(form_class: type[Any], service: Callable[..., Any]) -> Callable[[], Any]:
+        """The same on the dossier's step in progress."""
+        return lambda: _with(form_class(post), lambda d: service(actor=user, step=need_step(), **d))
+
     handlers: dict[str, Callable[[], Any]] = {
         "receive": lambda: services.receive_dossier(actor=user, dossier=dossier),
-        "supplement": lambda: _with(
-            forms.SupplementForm(post),
-            lambda d: services.request_supplement(
-                actor=user, dossier=dossier, items=d["items"], reason=d["reason"]
-            ),
-        ),
-        "refuse": lambda: _with(
-            forms.ReasonForm(post),
-            lambda d: services.refuse_dossier(actor=user, dossier=dossier, reason=d["reason"]),
-        ),
-        "stop": lambda: _with(
-            forms.ReasonForm(post),
-            lambda d: services.refuse_dossier(actor=user, dossier=dossier, reason=d["reason"]),
-        ),
-        "withdraw": lambda: _with(
-            forms.OptionalReasonForm(post),
-            lambda d: services.withdraw_dossier(actor=user, dossier=dossier, reason=d["reason"]),
-        ),
+        "supplement": act(forms.SupplementForm, services.request_supplement),
+        "refuse": act(forms.ReasonForm, services.refuse_dossier),
+        "stop": act(forms.ReasonForm, services.refuse_dossier),
+        "withdraw": act(forms.OptionalReasonForm, services.withdraw_dossier),
         "upload": lambda: _with(
             forms.UploadForm(post, files, procedure=dossier.procedure),
             lambda d: services.add_component(
@@ -336,20 +330,9 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 actor=user, step=need_step(), unit=d["unit"], question=d["question"], days=d["days"]
             ),
         ),
-        "propose": lambda: _with(
-            forms.TextForm(post),
-            lambda d: services.propose(actor=user, step=need_step(), text=d["text"]),
-        ),
-        "approve": lambda: _with(
-            forms.NoteForm(post),
-            lambda d: services.approve_step(actor=user, step=need_step(), note=d["note"]),
-        ),
-        "apologise": lambda: _with(
-            forms.ApologyForm(post),
-            lambda d: services.apologise(
-                actor=user, dossier=dossier, reason=d["reason"], new_due_at=d["new_due_at"]
-            ),
-        ),
+        "propose": on_step(forms.TextForm, services.propose),
+        "approve": on_step(forms.NoteForm, services.approve_step),
+        "apologise": act(forms.ApologyForm, services.apologise),
         "result": lambda: _with(
             forms.ResultForm(post, files),
             lambda d: services.issue_result(
@@ -362,10 +345,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 signing_secret=d.get("signing_secret") or None,
             ),
         ),
-        "return": lambda: _with(
-            forms.ReturnForm(post),
-            lambda d: services.return_result(actor=user, dossier=dossier, channel=d["channel"]),
-        ),
+        "return": act(forms.ReturnForm, services.return_result),
         "answer": lambda: _with(
             forms.TextForm(post),
             lambda d: services.answer_consultation(

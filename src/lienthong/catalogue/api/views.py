@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -41,6 +42,10 @@ class ReadAnyoneWriteEditor(BasePermission):
     """Reading is public; writing needs an administrator who edits the catalogue (checked before
     the input is read; the services decide which agency's procedures)."""
 
+    message = gettext_lazy(
+        "Only system administrators and agency administrators edit the catalogue."
+    )
+
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
@@ -49,6 +54,8 @@ class ReadAnyoneWriteEditor(BasePermission):
 
 class ReadAnyoneWriteSystemAdmin(BasePermission):
     """Reading is public; the sectors are written by system administrators only."""
+
+    message = gettext_lazy("Only a system administrator may edit the sectors.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:

@@ -3,10 +3,13 @@ chokepoint (404 for missing and forbidden alike), parse input, call one service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -119,29 +122,41 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         return self._answer(dossier, status.HTTP_201_CREATED)
 
-    def _simple(self, request: Request, call) -> Response:
+    def _act(
+        self,
+        request: Request,
+        serializer_class: type[serializers.Serializer] | None,
+        service: Callable[..., object],
+    ) -> Response:
+        """One dossier action: find the dossier (missing or not yours: 404 before the input is
+        read), validate the input, call the service with it, map its refusals."""
         dossier = self.get_object()
+        given: dict[str, Any] = {}
+        if serializer_class is not None:
+            data = serializer_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            given = dict(data.validated_data)
         with service_errors():
-            call(_caller(request), dossier)
+            service(actor=_caller(request), dossier=dossier, **given)
         return self._answer(dossier)
 
     @extend_schema(request=None, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         """The applicant submits the draft: it gets its code (status 1)."""
-        return self._simple(request, lambda u, d: services.submit_dossier(actor=u, dossier=d))
+        return self._act(request, None, services.submit_dossier)
 
     @extend_schema(request=None, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def resubmit(self, request: Request, pk: str) -> Response:
         """The asked-for papers are attached: send them."""
-        return self._simple(request, lambda u, d: services.resubmit_dossier(actor=u, dossier=d))
+        return self._act(request, None, services.resubmit_dossier)
 
     @extend_schema(request=None, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str) -> Response:
         """The counter receives the dossier (Mẫu 01): appointment in working hours."""
-        return self._simple(request, lambda u, d: services.receive_dossier(actor=u, dossier=d))
+        return self._act(request, None, services.receive_dossier)
 
     @extend_schema(
         request=s.DossierSupplementSerializer, responses={200: s.DossierDetailSerializer}
@@ -149,55 +164,28 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def supplement(self, request: Request, pk: str) -> Response:
         """Ask for papers (Mẫu 02), once at reception and once during processing."""
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierSupplementSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request,
-            lambda u, d: services.request_supplement(actor=u, dossier=d, **data.validated_data),
-        )
+        return self._act(request, s.DossierSupplementSerializer, services.request_supplement)
 
     @extend_schema(request=s.DossierReasonSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str) -> Response:
         """Refuse at reception (Mẫu 03) or stop processing (leader of the current step)."""
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request, lambda u, d: services.refuse_dossier(actor=u, dossier=d, **data.validated_data)
-        )
+        return self._act(request, s.DossierReasonSerializer, services.refuse_dossier)
 
     @extend_schema(request=s.DossierReasonSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request,
-            lambda u, d: services.withdraw_dossier(actor=u, dossier=d, **data.validated_data),
-        )
+        return self._act(request, s.DossierReasonSerializer, services.withdraw_dossier)
 
     @extend_schema(request=s.DossierReturnSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_result(self, request: Request, pk: str) -> Response:
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request, lambda u, d: services.return_result(actor=u, dossier=d, **data.validated_data)
-        )
+        return self._act(request, s.DossierReturnSerializer, services.return_result)
 
     @extend_schema(request=s.DossierRatingSerializer, responses={200: s.DossierDetailSerializer})
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str) -> Response:
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierRatingSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request, lambda u, d: services.rate_dossier(actor=u, dossier=d, **data.validated_data)
-        )
+        return self._act(request, s.DossierRatingSerializer, services.rate_dossier)
 
     # --- Processing (the dossier's current step) ---------------------------------------------
 
@@ -291,12 +279,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def apologise(self, request: Request, pk: str) -> Response:
         """Apology and a new appointment (Mẫu 04), once."""
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierApologySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._simple(
-            request, lambda u, d: services.apologise(actor=u, dossier=d, **data.validated_data)
-        )
+        return self._act(request, s.DossierApologySerializer, services.apologise)
 
     @extend_schema(
         request={"multipart/form-data": s.DossierResultSerializer},
@@ -305,25 +288,22 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def result(self, request: Request, pk: str) -> Response:
         """The clerk issues the result as an outgoing document of the competent agency."""
-        self.get_object()  # missing or not yours: 404 before the input is read
-        data = s.DossierResultSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        document_type = DocumentType.objects.filter(pk=v["document_type"], is_active=True).first()
-        if document_type is None:
-            raise ValidationError({"document_type": [_("Choose one of the answers.")]})
-        return self._simple(
-            request,
-            lambda u, d: services.issue_result(
-                actor=u,
-                dossier=d,
-                document_type=document_type,
+
+        def issue(*, actor: User, dossier: Dossier, **v: Any) -> object:
+            document_type = DocumentType.objects.filter(pk=v["document_type"], is_active=True)
+            if not document_type.exists():
+                raise DjangoValidationError({"document_type": [_("Choose one of the answers.")]})
+            return services.issue_result(
+                actor=actor,
+                dossier=dossier,
+                document_type=document_type.get(),
                 upload=v["file"],
                 file_name=v["file"].name,
                 subject=v["subject"],
                 signing_secret=v.get("signing_secret"),
-            ),
-        )
+            )
+
+        return self._act(request, s.DossierResultSerializer, issue)
 
 
 @extend_schema(
