@@ -26,8 +26,7 @@ through the services, have theirs)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -35,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lienthong.documents import numbering
@@ -63,6 +62,7 @@ from lienthong.documents.uploads import storage_name
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
+from .bulk import BulkWriter
 from .people import Staff
 from .vocabulary import (
     ATTACHMENT_TITLES,
@@ -113,25 +113,6 @@ def index_text(document: Document, type_name: str, texts: Sequence[str] = ()) ->
     return "\n".join(p for p in parts if p)
 
 
-@contextmanager
-def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let bulk rows keep the times we give them (created_at of a document registered three
-    years ago is three years ago), instead of auto_now/auto_now_add's "now"."""
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if isinstance(f, models.DateTimeField | models.DateField) and (
-                f.auto_now or f.auto_now_add
-            ):
-                saved.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 def _person(rng: random.Random) -> tuple[str, str]:
     honorific = rng.choice(("ông", "bà"))
     name = " ".join(
@@ -177,7 +158,9 @@ class Planned:
     document: Document
     at: datetime
     register_key: tuple[Any, ...]
+    rng: random.Random  # the workflow draws from the document's own stream
     attachment_texts: list[str] = field(default_factory=list)
+    history: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 class DocumentFiller:
@@ -202,6 +185,7 @@ class DocumentFiller:
         self.last: dict[int, int] = {}
         self.blobs = self._ensure_blobs()
         self.sqlite = connection.vendor == "sqlite"
+        self.writer = BulkWriter()
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -336,7 +320,9 @@ class DocumentFiller:
             )
             kind = "outgoing_confidential" if confidentiality else "outgoing"
             key = (agency, year, kind)
-        planned = Planned(index=index, staff=staff, document=document, at=at, register_key=key)
+        planned = Planned(
+            index=index, staff=staff, document=document, at=at, register_key=key, rng=rng
+        )
         if rng.random() < ATTACHMENT_SHARE:
             count = 2 if rng.random() < 0.15 else 1
             for _ in range(count):
@@ -344,7 +330,6 @@ class DocumentFiller:
                 planned.attachment_texts.append(
                     " ".join(_fill(rng, s, year, unit="Văn phòng") for s in sentences)
                 )
-        planned.rng = rng  # type: ignore[attr-defined]  (the workflow draws from the same stream)
         return planned
 
     # --- writing a batch ---------------------------------------------------------------------
@@ -370,13 +355,16 @@ class DocumentFiller:
                     agency_abbreviation=d.agency.abbreviation,
                     unit_abbreviation=d.drafting_unit.abbreviation if d.drafting_unit else "",
                 )
-        with transaction.atomic(), explicit_timestamps(Document, Attachment, AttachmentVersion):
-            documents = Document.objects.bulk_create([p.document for p in planned], batch_size=1000)
-            NumberAllocation.objects.bulk_create(
+        writer = self.writer
+        documents = [p.document for p in planned]
+        with transaction.atomic():
+            writer.assign_ids(documents)
+            writer.insert(documents)
+            writer.insert(
                 [
                     NumberAllocation(
                         register=d.register,
-                        number=d.arrival_number or d.register_number,
+                        number=d.arrival_number or d.register_number or 0,
                         status=NumberStatus.USED,
                         document=d,
                         allocated_by=d.created_by,
@@ -384,16 +372,22 @@ class DocumentFiller:
                     )
                     for p, d in zip(planned, documents, strict=True)
                 ],
-                batch_size=2000,
+                with_pk=False,
             )
             self._attachments(planned)
             entries = []
+            indexed_at = timezone.now()
             for p in planned:
                 text = index_text(p.document, p.document.document_type.name, p.attachment_texts)
                 entries.append(
-                    SearchEntry(document=p.document, folded=fold(text), plain=plain(text))
+                    SearchEntry(
+                        document=p.document,
+                        folded=fold(text),
+                        plain=plain(text),
+                        indexed_at=indexed_at,
+                    )
                 )
-            SearchEntry.objects.bulk_create(entries, batch_size=2000)
+            writer.insert(entries)
             if self.sqlite:
                 with connection.cursor() as cursor:
                     cursor.executemany(
@@ -408,147 +402,46 @@ class DocumentFiller:
 
     def _attachments(self, planned: list[Planned]) -> None:
         attachments = []
-        owners = []
-        for p in planned:
-            for number, _text in enumerate(p.attachment_texts):
-                title = ATTACHMENT_TITLES[0] if number == 0 else ATTACHMENT_TITLES[1]
-                attachments.append(
-                    Attachment(document=p.document, title=title, created_at=p.at, updated_at=p.at)
-                )
-                owners.append((p, number))
-        if not attachments:
-            return
-        Attachment.objects.bulk_create(attachments, batch_size=2000)
         versions = []
-        for attachment, (p, number) in zip(attachments, owners, strict=True):
+        for p in planned:
             d = p.document
-            name = f"{d.code_number}-{d.code_notation}".replace("/", "-") or "van-ban"
-            versions.append(
-                AttachmentVersion(
-                    attachment=attachment,
-                    version=1,
-                    blob=self.blobs[(p.index + number) % len(self.blobs)],
-                    original_name=f"{name}{'-phu-luc' if number else ''}.pdf",
-                    uploaded_by=p.staff.clerk,
-                    uploaded_at=p.at,
-                    text=p.attachment_texts[number],
-                    text_status=ProcessingStatus.DONE,
+            name = f"{d.code_number}-{d.code_notation}".replace("/", "-")
+            for number, text in enumerate(p.attachment_texts):
+                attachment = Attachment(
+                    document=d,
+                    title=ATTACHMENT_TITLES[0] if number == 0 else ATTACHMENT_TITLES[1],
+                    created_at=p.at,
+                    updated_at=p.at,
                 )
-            )
-        AttachmentVersion.objects.bulk_create(versions, batch_size=2000)
+                attachments.append(attachment)
+                versions.append(
+                    AttachmentVersion(
+                        attachment=attachment,
+                        version=1,
+                        blob=self.blobs[(p.index + number) % len(self.blobs)],
+                        original_name=f"{name}{'-phu-luc' if number else ''}.pdf",
+                        uploaded_by=p.staff.clerk,
+                        uploaded_at=p.at,
+                        text=text,
+                        text_status=ProcessingStatus.DONE,
+                    )
+                )
+        self.writer.assign_ids(attachments)
+        self.writer.insert(attachments)
+        for version in versions:  # the attachment got its pk after the version was built
+            version.attachment_id = version.attachment.pk
+        self.writer.insert(versions, with_pk=False)
 
     # --- processing of incoming documents ---------------------------------------------------
 
     def _workflow(self, planned: list[Planned]) -> None:
         """Assignments and history in every state, as the workflows services leave them."""
         today = self.end.date()
-        plans = []
         tops: list[Assignment] = []
-        for p in planned:
-            rng: random.Random = p.rng  # type: ignore[attr-defined]
-            age = (self.end - p.at).days
-            if age < 3 and rng.random() < 0.5:
-                plans.append((p, None))  # waiting for the leader
-                continue
-            staff = p.staff
-            lead_unit = rng.choice(staff.working_units)
-            assigned_at = p.at + timedelta(hours=rng.randint(1, 20))
-            if assigned_at >= self.end:
-                assigned_at = p.at + (self.end - p.at) / 2
-            deadline = assigned_at.date() + timedelta(days=rng.choice(DEADLINE_DAYS))
-            instruction = _fill(rng, rng.choice(INSTRUCTIONS), p.at.year, unit=lead_unit.name)
-            lead = Assignment(
-                document=p.document,
-                role=AssignmentRole.LEAD,
-                assignee_unit=lead_unit,
-                instruction=instruction,
-                deadline=deadline,
-                assigned_by=staff.leader,
-                assigned_at=assigned_at,
-            )
-            others = []
-            other_units = [u for u in staff.working_units if u != lead_unit]
-            if other_units and rng.random() < 0.25:
-                others.append(
-                    Assignment(
-                        document=p.document,
-                        role=AssignmentRole.SUPPORT,
-                        assignee_unit=rng.choice(other_units),
-                        instruction=instruction,
-                        deadline=deadline,
-                        assigned_by=staff.leader,
-                        assigned_at=assigned_at,
-                    )
-                )
-            if rng.random() < 0.1:
-                others.append(
-                    Assignment(
-                        document=p.document,
-                        role=AssignmentRole.INFORMATION,
-                        assignee_user=staff.clerk,
-                        instruction="",
-                        deadline=None,
-                        assigned_by=staff.leader,
-                        assigned_at=assigned_at,
-                    )
-                )
-            r = rng.random()
-            if deadline < today:
-                state = "completed" if r < 0.88 else "returned" if r < 0.92 else "overdue"
-            else:
-                state = "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
-            handed = rng.random() < 0.75
-            specialist = rng.choice(staff.specialists[lead_unit.pk]) if handed else None
-            span = max((self.end - assigned_at).total_seconds(), 60.0)
-            finished_at = assigned_at + timedelta(
-                seconds=min(
-                    span * 0.9, rng.uniform(0.5, 1.2) * (deadline - assigned_at.date()).days * 86400
-                )
-            )
-            plan = {
-                "lead": lead,
-                "others": others,
-                "state": state,
-                "specialist": specialist,
-                "handed_at": assigned_at + timedelta(minutes=rng.randint(10, 600)),
-                "finished_at": finished_at,
-                "note": _fill(rng, rng.choice(PROGRESS_NOTES), p.at.year),
-                "reason": _fill(
-                    rng,
-                    rng.choice(RETURN_REASONS),
-                    p.at.year,
-                    unit=rng.choice(other_units or [lead_unit]).name,
-                ),
-                "progress": rng.random() < 0.5,
-            }
-            for a in (lead, *others):
-                tops.append(a)
-            plans.append((p, plan))
-        Assignment.objects.bulk_create(tops, batch_size=2000)
-
-        children = []
-        for p, plan in plans:
-            if plan is None or plan["specialist"] is None:
-                continue
-            lead = plan["lead"]
-            handed_at = min(plan["handed_at"], plan["finished_at"])
-            child = Assignment(
-                document=p.document,
-                parent=lead,
-                role=AssignmentRole.LEAD,
-                assignee_user=plan["specialist"],
-                instruction="",
-                deadline=lead.deadline,
-                assigned_by=p.staff.unit_leaders[lead.assignee_unit_id],
-                assigned_at=handed_at,
-            )
-            plan["child"] = child
-            children.append(child)
-        Assignment.objects.bulk_create(children, batch_size=2000)
-
+        children: list[Assignment] = []
         entries: list[ProcessingEntry] = []
-        changed: list[Assignment] = []
-        for p, plan in plans:
+        for p in planned:
+            rng = p.rng
             staff = p.staff
             d = p.document
             entries.append(
@@ -560,109 +453,128 @@ class DocumentFiller:
                     recipient=staff.leader,
                 )
             )
-            if plan is None:
-                continue
-            lead: Assignment = plan["lead"]
-            for a in (lead, *plan["others"]):
-                entries.append(_assigned_entry(a, EntryKind.ASSIGNED))
-            child: Assignment | None = plan.get("child")
-            if child is not None:
-                entries.append(_assigned_entry(child, EntryKind.REASSIGNED))
-            handler_assignment = child or lead
-            handler = plan["specialist"] or staff.unit_leaders[lead.assignee_unit_id]
-            state = plan["state"]
-            finished_at: datetime = max(plan["finished_at"], handler_assignment.assigned_at)
-            if state in ("in_progress", "completed") and (
-                plan["progress"] or state == "in_progress"
-            ):
-                started = (
-                    handler_assignment.assigned_at
-                    + (finished_at - handler_assignment.assigned_at) / 2
+            if (self.end - p.at).days < 3 and rng.random() < 0.5:
+                continue  # waiting for the leader
+            lead_unit = rng.choice(staff.working_units)
+            assigned_at = p.at + timedelta(hours=rng.randint(1, 20))
+            if assigned_at >= self.end:
+                assigned_at = p.at + (self.end - p.at) / 2
+            deadline = assigned_at.date() + timedelta(days=rng.choice(DEADLINE_DAYS))
+            instruction = _fill(rng, rng.choice(INSTRUCTIONS), p.at.year, unit=lead_unit.name)
+
+            common = {"document": d, "assigned_by": staff.leader, "assigned_at": assigned_at}
+            task = {"instruction": instruction, "deadline": deadline}
+            lead = Assignment(role=AssignmentRole.LEAD, assignee_unit=lead_unit, **common, **task)
+            others = []
+            other_units = [u for u in staff.working_units if u != lead_unit]
+            if other_units and rng.random() < 0.25:
+                unit = rng.choice(other_units)
+                others.append(
+                    Assignment(role=AssignmentRole.SUPPORT, assignee_unit=unit, **common, **task)
                 )
-                handler_assignment.state = AssignmentState.IN_PROGRESS
-                handler_assignment.started_at = started
-                entries.append(
-                    ProcessingEntry(
-                        document=d,
-                        assignment=handler_assignment,
-                        kind=EntryKind.PROGRESS,
-                        actor=handler,
-                        at=started,
-                        text=plan["note"],
-                    )
+            if rng.random() < 0.1:
+                others.append(
+                    Assignment(role=AssignmentRole.INFORMATION, assignee_user=staff.clerk, **common)
                 )
+            tops.extend((lead, *others))
+            r = rng.random()
+            if deadline < today:
+                state = "completed" if r < 0.88 else "returned" if r < 0.92 else "overdue"
+            else:
+                state = "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
+            unit_leader = staff.unit_leaders[lead_unit.pk]
+            child = None
+            handler = unit_leader
+            if rng.random() < 0.75:
+                handler = rng.choice(staff.specialists[lead_unit.pk])
+                handed_at = assigned_at + timedelta(minutes=rng.randint(10, 600))
+                child = Assignment(
+                    document=d,
+                    parent=lead,
+                    role=AssignmentRole.LEAD,
+                    assignee_user=handler,
+                    instruction="",
+                    deadline=deadline,
+                    assigned_by=unit_leader,
+                    assigned_at=min(handed_at, self.end - timedelta(seconds=1)),
+                )
+                children.append(child)
+            work = child or lead
+            room = max((self.end - work.assigned_at).total_seconds() * 0.9, 1.0)
+            planned_s = rng.uniform(0.5, 1.2) * (deadline - assigned_at.date()).days * 86400
+            finished_at = work.assigned_at + timedelta(seconds=min(room, planned_s))
+            note = _fill(rng, rng.choice(PROGRESS_NOTES), p.at.year)
+            reason_unit = rng.choice(other_units or [lead_unit]).name
+            reason = _fill(rng, rng.choice(RETURN_REASONS), p.at.year, unit=reason_unit)
+            progress = rng.random() < 0.5
+            # States first (rows are written once, in their final state), history after.
+            history = p.history
+            if state == "in_progress" or (state == "completed" and progress):
+                started = work.assigned_at + (finished_at - work.assigned_at) / 2
+                work.state = AssignmentState.IN_PROGRESS
+                work.started_at = started
+                history.append((EntryKind.PROGRESS, work, handler, started, note, {}, None))
             if state == "completed":
-                finished = [handler_assignment] + ([lead] if child is not None else [])
+                finished = [work] + ([lead] if child is not None else [])
                 for number, a in enumerate(finished):
                     a.state = AssignmentState.COMPLETED
                     a.finished_at = finished_at
-                    entries.append(
-                        ProcessingEntry(
-                            document=d,
-                            assignment=a,
-                            kind=EntryKind.COMPLETED,
-                            actor=handler,
-                            at=finished_at,
-                            data={
-                                "reply_document": None,
-                                "with": child.pk if number and child is not None else None,
-                            },
-                        )
+                    together = child if number else None
+                    history.append(
+                        (EntryKind.COMPLETED, a, handler, finished_at, "", together, None)
                     )
-                for a in plan["others"]:
+                for a in others:
                     if a.role == AssignmentRole.SUPPORT:  # the supporting unit finished first
                         a.state = AssignmentState.COMPLETED
                         a.finished_at = finished_at - (finished_at - a.assigned_at) / 3
-                        supporter = staff.unit_leaders[a.assignee_unit_id]
-                        entries.append(
-                            ProcessingEntry(
-                                document=d,
-                                assignment=a,
-                                kind=EntryKind.COMPLETED,
-                                actor=supporter,
-                                at=a.finished_at,
-                                data={"reply_document": None, "with": None},
-                            )
+                        supporter = staff.unit_leaders[a.assignee_unit.pk]  # type: ignore[union-attr]
+                        history.append(
+                            (EntryKind.COMPLETED, a, supporter, a.finished_at, "", None, None)
                         )
-                changed.extend(finished + list(plan["others"]))
             elif state == "returned":
-                unit_leader = staff.unit_leaders[lead.assignee_unit_id]
-                lead.state = AssignmentState.RETURNED
-                lead.finished_at = finished_at
-                entries.append(
-                    ProcessingEntry(
-                        document=d,
-                        assignment=lead,
-                        kind=EntryKind.RETURNED,
-                        actor=unit_leader,
-                        at=finished_at,
-                        recipient=staff.leader,
-                        text=plan["reason"],
-                        data={"to": "assigner"},
-                    )
+                for a in [lead] + ([child] if child is not None else []):
+                    a.state = AssignmentState.RETURNED
+                    a.finished_at = finished_at
+                history.append(
+                    (EntryKind.RETURNED, lead, unit_leader, finished_at, reason, "to", staff.leader)
                 )
                 if child is not None:
-                    child.state = AssignmentState.RETURNED
-                    child.finished_at = finished_at
-                    entries.append(
-                        ProcessingEntry(
-                            document=d,
-                            assignment=child,
-                            kind=EntryKind.RETURNED,
-                            actor=unit_leader,
-                            at=finished_at,
-                            data={"with": lead.pk},
-                        )
+                    history.append(
+                        (EntryKind.RETURNED, child, unit_leader, finished_at, "", lead, None)
                     )
-                changed.extend([lead] + ([child] if child is not None else []))
-            else:
-                changed.append(handler_assignment)
-        Assignment.objects.bulk_update(
-            [a for a in changed if a.state != AssignmentState.OPEN or a.started_at],
-            ["state", "started_at", "finished_at"],
-            batch_size=1000,
-        )
-        ProcessingEntry.objects.bulk_create(entries, batch_size=2000)
+            entries.extend(_assigned_entry(a, EntryKind.ASSIGNED) for a in (lead, *others))
+            if child is not None:
+                entries.append(_assigned_entry(child, EntryKind.REASSIGNED))
+        writer = self.writer
+        writer.assign_ids(tops)
+        writer.insert(tops)
+        for child in children:
+            child.parent_id = child.parent.pk  # type: ignore[union-attr]
+        writer.assign_ids(children)
+        writer.insert(children)
+        for e in entries:
+            e.assignment_id = e.assignment.pk if e.assignment else None
+        for p in planned:
+            for kind, a, actor, at, text, extra, recipient in p.history:
+                if kind == EntryKind.COMPLETED:
+                    data = {"reply_document": None, "with": extra.pk if extra else None}
+                elif kind == EntryKind.RETURNED:
+                    data = {"to": "assigner"} if extra == "to" else {"with": extra.pk}
+                else:
+                    data = {}
+                entries.append(
+                    ProcessingEntry(
+                        document=p.document,
+                        assignment_id=a.pk,
+                        kind=kind,
+                        actor=actor,
+                        at=at,
+                        text=text,
+                        recipient=recipient,
+                        data=data,
+                    )
+                )
+        writer.insert(entries, with_pk=False)
 
 
 def _assigned_entry(a: Assignment, kind: EntryKind) -> ProcessingEntry:

@@ -1,6 +1,7 @@
 """The agencies and officials of a generated province.
 
-Agencies are the demo province's (Cà Mau 2012, `accounts.demo`, loaded if missing): the
+Agencies are the demo province's (Cà Mau 2012, `accounts.demo`: the same codes and units, made
+through the services if missing, but not its demo officials): the
 provincial People's Committee and its office, then departments, districts and communes taken in
 turn. Each chosen agency gets its officials through `accounts.services.create_user` (so their
 audit events are the real ones), with deterministic usernames:
@@ -19,13 +20,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from lienthong.accounts import services as accounts
 from lienthong.accounts.constants import AgencyKind, Role
-from lienthong.accounts.demo import load_demo_province
+from lienthong.accounts.demo import (
+    COMMUNE_UNITS,
+    DEPARTMENT_UNITS,
+    DEPARTMENTS,
+    DISTRICT_UNITS,
+    DISTRICTS,
+    POSITIONS,
+    PROVINCE,
+    _lower_kind,
+)
 from lienthong.accounts.models import Agency, Position, Unit, User
 
 from .vocabulary import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES
@@ -81,6 +92,69 @@ def agency_order() -> list[Agency]:
     return order
 
 
+def _agency(code: str, units: list[tuple[str, str]], **fields: Any) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        agency = accounts.create_agency(actor=None, code=code, code_is_official=False, **fields)
+    for name, abbreviation in units:
+        if not Unit.objects.filter(agency=agency, abbreviation=abbreviation).exists():
+            accounts.create_unit(actor=None, agency=agency, name=name, abbreviation=abbreviation)
+    return agency
+
+
+def ensure_province() -> None:
+    """The demo province's agencies and units (`accounts.demo`, the same codes and names), without
+    its demo officials: agencies already there are kept."""
+    for name, rank, leadership in POSITIONS:
+        Position.objects.get_or_create(
+            name=name, defaults={"rank": rank, "is_leadership": leadership}
+        )
+    province = _agency(
+        PROVINCE,
+        [("Lãnh đạo UBND tỉnh", "LĐ"), ("Phòng Kinh tế", "KT"), ("Phòng Văn hóa - Xã hội", "VX"),
+         ("Phòng Nội chính", "NC"), ("Phòng Tổng hợp", "TH")],
+        name="Ủy ban nhân dân tỉnh Cà Mau",
+        short_name="UBND tỉnh Cà Mau",
+        abbreviation="UBND",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+        place_name="Cà Mau",
+    )  # fmt: skip
+    for suffix, name, abbreviation, kind, units in DEPARTMENTS:
+        _agency(
+            f"000.00.{suffix}.H12",
+            units or DEPARTMENT_UNITS,
+            name=name,
+            abbreviation=abbreviation,
+            kind=kind,
+            parent=province,
+            governing_body_name="UBND TỈNH CÀ MAU",
+            place_name="Cà Mau",
+        )
+    for suffix, kind_word, name, place, communes in DISTRICTS:
+        district = _agency(
+            f"000.00.{suffix}.H12",
+            DISTRICT_UNITS,
+            name=f"Ủy ban nhân dân {kind_word} {name}",
+            short_name=f"UBND {kind_word} {name}",
+            abbreviation="UBND",
+            kind=AgencyKind.DISTRICT_COMMITTEE,
+            parent=province,
+            place_name=place,
+        )
+        for index, commune in enumerate(communes, start=1):
+            _agency(
+                f"000.{index:02d}.{suffix}.H12",
+                COMMUNE_UNITS,
+                name=f"Ủy ban nhân dân {_lower_kind(commune)}",
+                short_name=f"UBND {commune}",
+                abbreviation="UBND",
+                kind=AgencyKind.COMMUNE_COMMITTEE,
+                parent=district,
+                place_name=commune,
+                governing_body_name=f"UBND {kind_word.upper()} {name.upper()}",
+            )
+
+
 def _weight(agency: Agency) -> int:
     return {
         AgencyKind.PROVINCIAL_COMMITTEE: 4,
@@ -131,8 +205,7 @@ def _user(
 def ensure_staff(*, agencies: int, seed: int, password_hash: str) -> list[Staff]:
     """The first `agencies` agencies of the province with their officials (created once; a
     second run finds them). Sets every generated official's password to `password_hash`."""
-    if not Agency.objects.exists():
-        load_demo_province()
+    ensure_province()
     order = agency_order()
     if agencies > len(order):
         raise ValueError(f"the province has {len(order)} agencies; asked for {agencies}")
