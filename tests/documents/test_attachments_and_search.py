@@ -165,6 +165,29 @@ def test_keyset_pages_cover_everything_once(clerk, register_incoming, run_tasks)
     assert rows == [] and cursor == ""
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 8])
+def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
+    clerk, register_incoming, run_tasks, size
+) -> None:
+    """Typed with tone marks, the exact matches come first, newest first, then the others: read
+    as two keyset streams, page boundaries anywhere (inside either stream or between them)."""
+    subjects = ["Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
+                "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu"]  # fmt: skip
+    docs = [register_incoming(subject=s) for s in subjects]
+    run_tasks()
+    exact = [d for d in docs if "kế hoạch" in d.subject.lower()]
+    others = [d for d in docs if d not in exact and fold(d.subject).startswith("ke hoach")]
+    expected = sorted(exact, key=lambda d: -d.pk) + sorted(others, key=lambda d: -d.pk)
+    seen, cursor = [], ""
+    for _ in range(20):
+        rows, cursor = search(clerk, "Kế hoạch", size=size, after=cursor)
+        assert len(rows) <= size
+        seen.extend(rows)
+        if not cursor:
+            break
+    assert seen == expected and len(exact) == 4 and len(others) == 2
+
+
 def test_search_respects_access(clerk, other_clerk, register_incoming, run_tasks) -> None:
     register_incoming(subject="Báo cáo mật về quốc phòng")
     run_tasks()

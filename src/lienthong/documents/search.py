@@ -85,16 +85,30 @@ def apply_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
 
 def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[Any], str]:
     """Keyset pagination over (exact, id) descending: no OFFSET, no COUNT. `cursor` is the
-    value returned for the previous page ("" for the first)."""
+    value returned for the previous page ("" for the first).
+
+    A ranked search (typed with tone marks) is read as two streams, the exact matches newest
+    first and then the others, each `ORDER BY id DESC LIMIT`: the database walks the newest rows
+    and stops at the page, instead of ranking and sorting every match (which grows with the
+    data: 8,000 matches at 100,000 documents, 80,000 at a million)."""
+    exact, last_id = 1, 0
     if cursor:
         try:
             exact_text, id_text = cursor.split(":", 1)
             exact, last_id = int(exact_text), int(id_text)
         except ValueError:
-            exact, last_id = 1, 0
-            queryset = queryset.none()
-        queryset = queryset.filter(Q(exact__lt=exact) | Q(exact=exact, id__lt=last_id))
-    rows = list(queryset[: size + 1])
+            return [], ""
+    ranked = "-exact" in queryset.query.order_by
+    rows: list[Any] = []
+    for stream in (1, 0) if ranked else (0,):
+        if stream > exact:
+            continue  # the cursor is already past this stream
+        part = queryset.filter(exact=stream) if ranked else queryset
+        if last_id and (stream == exact or not ranked):
+            part = part.filter(id__lt=last_id)
+        rows += list(part.order_by("-id")[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = f"{rows[-1].exact}:{rows[-1].id}" if more and rows else ""
