@@ -104,11 +104,10 @@ def prepare_main(args: argparse.Namespace) -> int:
 
 
 def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    from django.db.models import Q
-
     from lienthong.accounts.models import User
     from lienthong.documents.constants import Direction
     from lienthong.documents.models import Document, DocumentType
+    from lienthong.workflows.constants import AssignmentState
     from lienthong.workflows.models import Assignment
     from lienthong.workflows.querysets import awaiting_instruction
 
@@ -162,7 +161,7 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
                 ]
             else:
                 mine = Assignment.objects.visible_to(user).handled_by(user)
-                open_ = mine.filter(Q(state="new") | Q(state="in_progress"))
+                open_ = mine.filter(state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS])
                 entry["completable"] = list(
                     open_.filter(assignee_user=user)
                     .order_by("-id")
@@ -242,6 +241,19 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
                     transaction.set_rollback(True)
                 times.append((time.perf_counter() - started) * 1000)
         floors[action] = statistics.median(times)
+        if os.environ.get("LIENTHONG_LOAD_EXPLAIN"):  # which statement costs what
+            with connection.cursor() as cursor:
+                each = []
+                for sql in statements:
+                    started = time.perf_counter()
+                    cursor.execute(sql.replace("%", "%%"))
+                    each.append(((time.perf_counter() - started) * 1000, sql))
+            for ms, sql in sorted(each, reverse=True)[:2]:
+                say(f"{action}: {ms:.1f} ms  {sql[:300]}")
+                if os.environ["LIENTHONG_LOAD_EXPLAIN"] == "plan" and sql.startswith("SELECT"):
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN ANALYZE " + sql.replace("%", "%%"))
+                        say("\n".join(row[0] for row in cursor.fetchall()))
         floors[f"{action}:queries"] = len(statements)
     return floors
 
@@ -399,7 +411,9 @@ class VirtualUser:
         else:
             stats.errors[action] += 1
             text = body.decode("utf-8", "replace")
-            reasons = re.findall(r'class="errorlist[^"]*">(.*?)</ul>', text, re.S)
+            reasons = re.findall(
+                r'class="(?:errorlist[^"]*|error" role="alert)">(.*?)</(?:ul|div)>', text, re.S
+            )
             stats.samples.setdefault(f"{action} {status}", " | ".join(reasons) or text[:300])
 
     async def run(self, stop_at: float, record_from: float, stats: Stats) -> None:

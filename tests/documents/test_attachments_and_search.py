@@ -171,8 +171,10 @@ def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
 ) -> None:
     """Typed with tone marks, the exact matches come first, newest first, then the others: read
     as two keyset streams, page boundaries anywhere (inside either stream or between them)."""
-    subjects = ["Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
-                "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu"]  # fmt: skip
+    subjects = [
+        "Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
+        "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu",
+    ]  # fmt: skip
     docs = [register_incoming(subject=s) for s in subjects]
     run_tasks()
     exact = [d for d in docs if "kế hoạch" in d.subject.lower()]

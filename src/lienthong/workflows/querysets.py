@@ -18,6 +18,7 @@ from lienthong.accounts.models import Delegation
 from lienthong.core.workdays import add_working_days
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import Document
+from lienthong.documents.querysets import visible_condition
 
 from .constants import (
     ACTIONABLE_STATES,
@@ -74,9 +75,8 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         of a confidential document sees the assignments given to them)."""
         if not _active_official(user):
             return self.none()
-        documents = Document.objects.visible_to(user).values("pk")
         return self.filter(document__agency_id=user.agency_id).filter(
-            Q(document__in=documents)
+            visible_condition(user, "document__")
             | Q(assignee_user_id=user.pk)
             | Q(assignee_unit_id__in=led_unit_ids(user))
         )
