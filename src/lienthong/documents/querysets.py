@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 CONFIDENTIAL_READERS = (Role.CLERK, Role.AGENCY_LEADER)
 
 
-def visible_condition(user: Any, prefix: str = "") -> Q:
+def visible_condition(user: Any, prefix: str = "") -> Any:
     """The condition of `visible_to` on the columns of a document, or of a related one through
     `prefix` (e.g. "document__" from an assignment), so that a related list or an access check
     tests each row it reads instead of building the set of every visible document (which grows
