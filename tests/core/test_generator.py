@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,9 @@ from lienthong.documents.models import (
     SearchEntry,
 )
 from lienthong.documents.tasks import index_document
+from lienthong.onestop import codes, tracking
+from lienthong.onestop.constants import TRANSITIONS, DossierStatus, HandOverAction, StepState
+from lienthong.onestop.models import DailyCounter, Dossier
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
@@ -149,9 +152,64 @@ def test_generates_a_province_whose_rows_are_what_the_services_would_write(
         == (directions[Direction.INCOMING])
     )
 
+    # One-stop dossiers: histories follow the allowed transitions, steps match, codes gap-free.
+    assert_dossiers_consistent()
+    assert {t["code"] for t in manifest["tracking"]} <= set(
+        Dossier.objects.values_list("code", flat=True)
+    )
+    assert manifest["tracking"]
+    for item in manifest["tracking"][:5]:
+        found = tracking.find(item["code"], item["phone"])
+        assert found is not None and found.code == item["code"]
+
     # The audit chain still verifies (bulk rows write no events; officials' creation does).
     call_command("verify_audit_chain")
     assert verify_chain().ok
+
+
+def assert_dossiers_consistent() -> None:
+    dossiers = list(Dossier.objects.all())
+    assert len(dossiers) >= 25
+    statuses = Counter(d.status for d in dossiers)
+    assert {DossierStatus.RETURNED, DossierStatus.PROCESSING} <= set(statuses), statuses
+    assert len(statuses) >= 5, statuses
+    for d in dossiers:
+        history = list(d.history.order_by("at", "pk"))
+        assert history[0].action == HandOverAction.CREATED
+        assert history[0].status_after == DossierStatus.DRAFT
+        previous = DossierStatus.DRAFT
+        for h in history[1:]:
+            if h.status_after != previous:
+                assert h.status_after in TRANSITIONS[previous], (d.code, previous, h.status_after)
+            previous = h.status_after
+        assert previous == d.status, d.code
+        assert d.code and codes.is_well_formed(d.code)
+        steps = list(d.steps.all())
+        if d.received_at is None:
+            assert steps == []
+            continue
+        assert d.due_at is not None and d.due_at > d.received_at
+        active = [s for s in steps if s.state in (StepState.QUEUED, StepState.ASSIGNED,
+                                                  StepState.PROPOSED)]  # fmt: skip
+        if d.status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+            assert len(active) <= 1
+        else:
+            assert active == []
+        if d.status in (DossierStatus.DONE, DossierStatus.RETURNED):
+            assert all(s.state == StepState.DONE for s in steps)
+            assert d.finished_at is not None
+        if d.status == DossierStatus.RETURNED:
+            assert d.outcome and d.closed_at and d.returned_at >= d.finished_at
+    # Codes: the n-th dossier of an agency's day is numbered n, and the counter is at the last.
+    by_day: dict[tuple[int, str], list[int]] = {}
+    for d in dossiers:
+        assert d.code is not None
+        prefix, number = d.code.rsplit("-", 1)
+        by_day.setdefault((d.agency_id, prefix), []).append(int(number))
+    for (agency_id, prefix), numbers in by_day.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+        day = datetime.strptime(prefix.rsplit("-", 1)[1], "%y%m%d").date()
+        assert DailyCounter.objects.get(agency_id=agency_id, day=day).last_number == len(numbers)
 
 
 def test_officials_see_only_their_own_agency(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lienthong.accounts.models import User
 from lienthong.documents import numbering
 from lienthong.documents import services as document_services
 from lienthong.documents.constants import (
@@ -63,17 +64,15 @@ from lienthong.workflows.constants import AssignmentRole, AssignmentState, Entry
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
 from .bulk import BulkWriter
-from .people import Staff
+from .dossiers import DossierFiller
+from .people import Staff, person
 from .vocabulary import (
     ATTACHMENT_TITLES,
     BODY_SENTENCES,
     DESCRIPTIONS,
     DISTRICTS,
-    FAMILY_NAMES,
-    GIVEN_NAMES,
     INSTRUCTIONS,
     ISSUERS,
-    MIDDLE_NAMES,
     POSITIONS,
     PROGRESS_NOTES,
     RARE_EVERY,
@@ -91,6 +90,8 @@ ATTACHMENT_SHARE = 0.35
 CONFIDENTIAL_SHARE = 0.01
 # The few files attachments point to (content-addressed, stored once).
 BLOB_COUNT = 4
+# One one-stop dossier for this many documents (its day is the document's).
+DOCUMENTS_PER_DOSSIER = 10
 DEADLINE_DAYS = (5, 7, 10, 10, 15, 30)
 
 
@@ -113,28 +114,16 @@ def index_text(document: Document, type_name: str, texts: Sequence[str] = ()) ->
     return "\n".join(p for p in parts if p)
 
 
-def _person(rng: random.Random) -> tuple[str, str]:
-    honorific = rng.choice(("ông", "bà"))
-    name = " ".join(
-        (
-            rng.choice(FAMILY_NAMES),
-            rng.choice(MIDDLE_NAMES[honorific]),
-            rng.choice(GIVEN_NAMES[honorific]),
-        )
-    )
-    return honorific, name
-
-
 def _fill(rng: random.Random, template: str, year: int, unit: str = "") -> str:
     district = rng.choice(list(DISTRICTS))
-    honorific, person = _person(rng)
+    honorific, name = person(rng)
     return template.format(
         topic=rng.choice(TOPICS),
         year=year,
         district=district,
         commune=rng.choice(DISTRICTS[district]),
         honorific=honorific,
-        person=person,
+        person=name,
         position=rng.choice(POSITIONS),
         quarter=rng.choice(("I", "II", "III", "IV")),
         month=rng.randint(1, 12),
@@ -166,7 +155,15 @@ class Planned:
 class DocumentFiller:
     """Writes documents number `start`, `start + 1`… of a province, batch by batch."""
 
-    def __init__(self, *, staff: list[Staff], seed: int, start: datetime, end: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        staff: list[Staff],
+        seed: int,
+        start: datetime,
+        end: datetime,
+        citizens: Sequence[User] = (),
+    ) -> None:
         self.staff = staff
         self.seed = seed
         self.start = start
@@ -186,6 +183,8 @@ class DocumentFiller:
         self.blobs = self._ensure_blobs()
         self.sqlite = connection.vendor == "sqlite"
         self.writer = BulkWriter()
+        dossiers = DossierFiller(staff=staff, citizens=list(citizens), end=end, writer=self.writer)
+        self.dossiers = dossiers if dossiers.available else None
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -257,7 +256,7 @@ class DocumentFiller:
             else:
                 notation = f"{issuer.abbreviation}-{rng.choice(issuer.units)}"
             issued = at.date() - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 7)))
-            _, signer = _person(rng)
+            _, signer = person(rng)
             issuer_agency = self.platform.get(issuer.name)
             document = Document(
                 agency=agency,
@@ -395,6 +394,17 @@ class DocumentFiller:
                         [(e.document_id, e.folded) for e in entries],
                     )
             self._workflow([p for p in planned if p.document.direction == Direction.INCOMING])
+            if self.dossiers is not None:
+                lives = [
+                    self.dossiers.play(
+                        random.Random(f"{self.seed}:dossier:{p.index}"),  # noqa: S311
+                        p.at,
+                    )
+                    for p in planned
+                    if p.index % DOCUMENTS_PER_DOSSIER == 0
+                ]
+                self.dossiers.write(lives)
+                self.dossiers.save_counters()
             now = timezone.now()
             for pk in touched:
                 Register.objects.filter(pk=pk).update(last_number=self.last[pk], updated_at=now)
@@ -479,7 +489,16 @@ class DocumentFiller:
             tops.extend((lead, *others))
             r = rng.random()
             if deadline < today:
-                state = "completed" if r < 0.88 else "returned" if r < 0.92 else "overdue"
+                # Late work: left open, or started and not finished.
+                state = (
+                    "completed"
+                    if r < 0.84
+                    else "returned"
+                    if r < 0.88
+                    else "open"
+                    if r < 0.94
+                    else "in_progress"
+                )
             else:
                 state = "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
             unit_leader = staff.unit_leaders[lead_unit.pk]

@@ -19,9 +19,12 @@ from django.db import connection
 
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import Document, DocumentType
+from lienthong.onestop.models import Dossier
+from lienthong.records.models import CaseFile
+from lienthong.workflows.models import Assignment
 
 from .documents import DocumentFiller, span
-from .people import Staff, ensure_staff, hash_password
+from .people import Staff, ensure_citizens, ensure_staff, hash_password
 
 BATCH = 2000
 
@@ -35,6 +38,7 @@ class Result:
     seconds: float
     extras: dict[str, int] = field(default_factory=dict)
     tracking: list[dict[str, str]] = field(default_factory=list)
+    citizens: list[str] = field(default_factory=list)
 
     @property
     def docs_per_s(self) -> float:
@@ -57,13 +61,15 @@ def generate(
 ) -> Result:
     started = time.perf_counter()
     ensure_document_types(DocumentType)
-    staff = ensure_staff(agencies=agencies, seed=seed, password_hash=hash_password(password))
+    password_hash = hash_password(password)
+    staff = ensure_staff(agencies=agencies, seed=seed, password_hash=password_hash)
+    citizens = ensure_citizens(seed=seed, password=password, password_hash=password_hash)
     existing = Document.objects.count()
     to_add = max(documents - existing, 0)
     start, end = span(years=years, until=until)
     advance = progress("documents", to_add) if progress else None
     if to_add:
-        filler = DocumentFiller(staff=staff, seed=seed, start=start, end=end)
+        filler = DocumentFiller(staff=staff, seed=seed, start=start, end=end, citizens=citizens)
         done = 0
         for low in range(existing, existing + to_add, batch):
             high = min(low + batch, existing + to_add)
@@ -74,12 +80,24 @@ def generate(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seconds = time.perf_counter() - started
+    submitted = Dossier.objects.exclude(code=None)
+    tracking = [
+        {"code": str(code), "phone": phone}
+        for code, phone in submitted.order_by("-pk").values_list("code", "applicant_phone")[:100]
+    ]
     return Result(
         staff=staff,
         password=password,
         added=to_add,
         total=Document.objects.count(),
         seconds=seconds,
+        citizens=[c.username for c in citizens],
+        tracking=tracking,
+        extras={
+            "assignments": Assignment.objects.count(),
+            "dossiers": Dossier.objects.count(),
+            "work_files": CaseFile.objects.count(),
+        },
     )
 
 
@@ -106,6 +124,7 @@ def manifest(result: Result) -> dict[str, Any]:
     return {
         "password": result.password,
         "agencies": agencies,
+        "citizens": result.citizens,
         "tracking": result.tracking,
         "documents": result.total,
         "added": result.added,
