@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection
 
+from lienthong.core import workdays
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import Document, DocumentType
 from lienthong.onestop.models import Dossier
@@ -71,11 +72,12 @@ def generate(
     if to_add:
         filler = DocumentFiller(staff=staff, seed=seed, start=start, end=end, citizens=citizens)
         done = 0
-        for low in range(existing, existing + to_add, batch):
-            high = min(low + batch, existing + to_add)
-            done += filler.write(range(low, high))
-            if advance:
-                advance(done)
+        with workdays.preloaded_overrides():
+            for low in range(existing, existing + to_add, batch):
+                high = min(low + batch, existing + to_add)
+                done += filler.write(range(low, high))
+                if advance:
+                    advance(done)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
