@@ -40,7 +40,11 @@ class BulkWriter:
                 if table not in self.next_id:
                     quoted = connection.ops.quote_name
                     cursor.execute(f"SELECT max({quoted(column)}) FROM {quoted(table)}")  # noqa: S608
-                    self.next_id[table] = (cursor.fetchone()[0] or 0) + 1
+                    largest = cursor.fetchone()[0] or 0
+                    # AUTOINCREMENT never reuses an id, not even a deleted row's.
+                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                    row = cursor.fetchone()
+                    self.next_id[table] = max(largest, row[0] if row else 0) + 1
                 first = self.next_id[table]
                 ids = list(range(first, first + len(objects)))
                 self.next_id[table] = first + len(objects)
