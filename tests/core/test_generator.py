@@ -33,6 +33,7 @@ from lienthong.documents.tasks import index_document
 from lienthong.onestop import codes, tracking
 from lienthong.onestop.constants import TRANSITIONS, DossierStatus, HandOverAction, StepState
 from lienthong.onestop.models import DailyCounter, Dossier
+from lienthong.onestop.services import missing_components
 from lienthong.records.constants import CaseFileStatus
 from lienthong.records.models import CaseFile
 from lienthong.records.totals import summarize
@@ -207,6 +208,7 @@ def assert_dossiers_consistent() -> None:
             previous = h.status_after
         assert previous == d.status, d.code
         assert d.code and codes.is_well_formed(d.code)
+        assert missing_components(d) == []  # submitted and received only with their papers
         steps = list(d.steps.all())
         if d.received_at is None:
             assert steps == []

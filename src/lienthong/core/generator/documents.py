@@ -191,7 +191,9 @@ class DocumentFiller:
         self.writer = BulkWriter()
         self.case_files: dict[tuple[Any, ...], CaseFile] = {}
         self.retention = RetentionPeriod.objects.filter(is_active=True).order_by("ordinal").first()
-        dossiers = DossierFiller(staff=staff, citizens=list(citizens), end=end, writer=self.writer)
+        dossiers = DossierFiller(
+            staff=staff, citizens=list(citizens), end=end, writer=self.writer, blobs=self.blobs
+        )
         self.dossiers = dossiers if dossiers.available else None
 
     # --- set-up ---------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from lienthong.accounts.models import User
 from lienthong.catalogue.constants import StepRole
-from lienthong.catalogue.models import Procedure, ProcedureStep
+from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep
 from lienthong.core import workdays
+from lienthong.documents.models import Blob
 from lienthong.onestop.codes import format_code
 from lienthong.onestop.constants import (
     ApplicantKind,
@@ -36,6 +37,7 @@ from lienthong.onestop.constants import (
 from lienthong.onestop.models import (
     DailyCounter,
     Dossier,
+    DossierComponent,
     DossierStep,
     HandOver,
     SupplementRequest,
@@ -77,6 +79,7 @@ class Life:
     steps: list[DossierStep] = field(default_factory=list)
     history: list[HandOver] = field(default_factory=list)
     supplements: list[SupplementRequest] = field(default_factory=list)
+    papers: list[DossierComponent] = field(default_factory=list)
 
 
 class DossierFiller:
@@ -87,8 +90,10 @@ class DossierFiller:
         citizens: list[User],
         end: datetime,
         writer: BulkWriter,
+        blobs: list[Blob],
     ) -> None:
         self.end = end
+        self.blobs = blobs
         self.writer = writer
         self.citizens = citizens
         self.by_agency = {s.agency.pk: s for s in staff}
@@ -104,6 +109,11 @@ class DossierFiller:
         ):
             self.steps.setdefault(step.procedure_id, []).append(step)
         self.procedures = [p for p in self.procedures if self._playable(p)]
+        self.papers: dict[int, list[ProcedureComponent]] = {}
+        for paper in ProcedureComponent.objects.filter(
+            procedure__in=self.procedures, required=True
+        ).order_by("procedure", "order"):
+            self.papers.setdefault(paper.procedure_id, []).append(paper)
         self.counters: dict[tuple[int, Any], int] = {}
         self.known_counters: set[tuple[int, Any]] = set()
         self.dirty: set[tuple[int, Any]] = set()
@@ -231,6 +241,20 @@ class DossierFiller:
             return timedelta(minutes=rng.randint(low, high))
 
         dossier.created_at = clock["t"]
+        # The required papers, uploaded with the dossier (nothing is submitted or received
+        # without them).
+        for number, paper in enumerate(self.papers.get(procedure.pk, []), start=1):
+            life.papers.append(
+                DossierComponent(
+                    dossier=dossier,
+                    procedure_component=paper,
+                    name=paper.name[:500],
+                    blob=self.blobs[number % len(self.blobs)],
+                    original_name=f"giay-to-{number:02d}.pdf",
+                    uploaded_by=creator,
+                    uploaded_at=clock["t"],
+                )
+            )
         event(HandOverAction.CREATED, creator, after=timedelta(0))
 
         def submit(at: datetime) -> None:
@@ -464,6 +488,10 @@ class DossierFiller:
             h.dossier_id = h.dossier.pk
             h.step_id = h.step.pk if h.step_id is None and h.step is not None else h.step_id
         writer.insert(history, with_pk=False)
+        papers = [c for life in lives for c in life.papers]
+        for c in papers:
+            c.dossier_id = c.dossier.pk
+        writer.insert(papers, with_pk=False)
         supplements = [r for life in lives for r in life.supplements]
         for r in supplements:
             r.dossier_id = r.dossier.pk
