@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 
@@ -65,6 +65,7 @@ class BulkWriter:
             return
         model = type(objects[0])
         fields = self._fields(model, with_pk)
+        db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
         now = timezone.now()
         prepared = []
         for f in fields:
@@ -78,12 +79,12 @@ class BulkWriter:
                 if value is None and automatic:
                     value = now
                     setattr(obj, attname, value)
-                row.append(prep(value, connection))
+                row.append(prep(value, db))
             rows.append(row)
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         table = quote(model._meta.db_table)
         columns = ", ".join(quote(str(f.column)) for f in fields)
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             if self.postgresql:
                 raw = cursor.cursor  # the psycopg cursor under Django's wrapper
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -94,4 +95,4 @@ class BulkWriter:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
         for obj in objects:
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = db.alias
