@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,13 @@ from lienthong.documents.models import (
     SearchEntry,
 )
 from lienthong.documents.tasks import index_document
+from lienthong.onestop import codes, tracking
+from lienthong.onestop.constants import TRANSITIONS, DossierStatus, HandOverAction, StepState
+from lienthong.onestop.models import DailyCounter, Dossier
+from lienthong.onestop.services import missing_components
+from lienthong.records.constants import CaseFileStatus
+from lienthong.records.models import CaseFile
+from lienthong.records.totals import summarize
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
@@ -83,7 +90,7 @@ def assert_numbers_gap_free() -> None:
 
 
 def test_generates_a_province_whose_rows_are_what_the_services_would_write(
-    tmp_path: Path, run_tasks: Any
+    tmp_path: Path, run_tasks: Any, client: Any
 ) -> None:
     manifest = generate(tmp_path, 300)
 
@@ -149,13 +156,88 @@ def test_generates_a_province_whose_rows_are_what_the_services_would_write(
         == (directions[Direction.INCOMING])
     )
 
+    # Work files: numbers in each file gap-free, totals as the records service computes them.
+    files = list(CaseFile.objects.all())
+    assert files and {f.status for f in files} == {CaseFileStatus.OPEN, CaseFileStatus.CLOSED}
+    for f in files:
+        items = list(f.items.select_related("document").order_by("ordinal"))
+        assert [i.ordinal for i in items] == list(range(1, f.last_ordinal + 1))
+        assert all(i.document.agency_id == f.agency_id for i in items)
+        summary = summarize(((i.ordinal, i.document) for i in items), read_files=False)
+        assert (f.start_date, f.end_date, f.doc_total, f.page_total) == (
+            summary.start_date,
+            summary.end_date,
+            summary.doc_total,
+            summary.page_total,
+        )
+        if f.closed_at is not None:
+            assert all(i.added_at < f.closed_at for i in items)
+
+    # One-stop dossiers: histories follow the allowed transitions, steps match, codes gap-free.
+    assert_dossiers_consistent()
+    assert {t["code"] for t in manifest["tracking"]} <= set(
+        Dossier.objects.values_list("code", flat=True)
+    )
+    assert manifest["tracking"]
+    for item in manifest["tracking"][:5]:
+        found = tracking.find(item["code"], item["phone"])
+        assert found is not None and found.code == item["code"]
+
     # The audit chain still verifies (bulk rows write no events; officials' creation does).
     call_command("verify_audit_chain")
     assert verify_chain().ok
 
+    assert_agencies_see_only_their_own(manifest)
+    assert_officials_sign_in(manifest, client)
 
-def test_officials_see_only_their_own_agency(tmp_path: Path) -> None:
-    manifest = generate(tmp_path, 300)
+
+def assert_dossiers_consistent() -> None:
+    dossiers = list(Dossier.objects.all())
+    assert len(dossiers) >= 25
+    statuses = Counter(d.status for d in dossiers)
+    assert {DossierStatus.RETURNED, DossierStatus.PROCESSING} <= set(statuses), statuses
+    assert len(statuses) >= 5, statuses
+    for d in dossiers:
+        history = list(d.history.order_by("at", "pk"))
+        assert history[0].action == HandOverAction.CREATED
+        assert history[0].status_after == DossierStatus.DRAFT
+        previous = DossierStatus.DRAFT
+        for h in history[1:]:
+            if h.status_after != previous:
+                assert h.status_after in TRANSITIONS[previous], (d.code, previous, h.status_after)
+            previous = h.status_after
+        assert previous == d.status, d.code
+        assert d.code and codes.is_well_formed(d.code)
+        assert missing_components(d) == []  # submitted and received only with their papers
+        steps = list(d.steps.all())
+        if d.received_at is None:
+            assert steps == []
+            continue
+        assert d.due_at is not None and d.due_at > d.received_at
+        active = [s for s in steps if s.state in (StepState.QUEUED, StepState.ASSIGNED,
+                                                  StepState.PROPOSED)]  # fmt: skip
+        if d.status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+            assert len(active) <= 1
+        else:
+            assert active == []
+        if d.status in (DossierStatus.DONE, DossierStatus.RETURNED):
+            assert all(s.state == StepState.DONE for s in steps)
+            assert d.finished_at is not None
+        if d.status == DossierStatus.RETURNED:
+            assert d.outcome and d.closed_at and d.returned_at >= d.finished_at
+    # Codes: the n-th dossier of an agency's day is numbered n, and the counter is at the last.
+    by_day: dict[tuple[int, str], list[int]] = {}
+    for d in dossiers:
+        assert d.code is not None
+        prefix, number = d.code.rsplit("-", 1)
+        by_day.setdefault((d.agency_id, prefix), []).append(int(number))
+    for (agency_id, prefix), numbers in by_day.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+        day = datetime.strptime(prefix.rsplit("-", 1)[1], "%y%m%d").date()
+        assert DailyCounter.objects.get(agency_id=agency_id, day=day).last_number == len(numbers)
+
+
+def assert_agencies_see_only_their_own(manifest: dict[str, Any]) -> None:
     first, second = manifest["agencies"][:2]
     for username in (first["clerk"], first["specialists"][0], first["leader"]):
         user = User.objects.get(username=username)
@@ -163,6 +245,35 @@ def test_officials_see_only_their_own_agency(tmp_path: Path) -> None:
         assert visible.exists()
         assert not visible.filter(agency_id=second["id"]).exists()
         assert set(visible.values_list("agency_id", flat=True)) == {first["id"]}
+
+
+def assert_officials_sign_in(manifest: dict[str, Any], client: Any) -> None:
+    """A generated official signs in with the manifest's password and opens their queue."""
+    assert manifest["password"] == PASSWORD
+    agency = manifest["agencies"][0]
+    assert Agency.objects.get(pk=agency["id"]).code == agency["code"]
+    names = [
+        agency["clerk"],
+        agency["leader"],
+        agency["unit_leader"],
+        agency["onestop_officer"],
+        *agency["specialists"],
+    ]
+    assert User.objects.filter(username__in=names, agency_id=agency["id"]).count() == len(names)
+    # One hash for everybody, and a real one.
+    hashes = set(User.objects.filter(username__in=names).values_list("password", flat=True))
+    assert len(hashes) == 1
+    wrong = client.post(reverse("login"), {"username": agency["clerk"], "password": "sai-roi"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    signed_in = client.post(
+        reverse("login"), {"username": agency["specialists"][0], "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    specialist = User.objects.get(username=agency["specialists"][0])
+    assert client.session["_auth_user_id"] == str(specialist.pk)
+    response = client.get(reverse("workflows:queue"))
+    assert response.status_code == 200
+    assert response.context["user"] == specialist
 
 
 def test_appending_adds_only_the_difference_and_keeps_numbers_gap_free(tmp_path: Path) -> None:
@@ -202,34 +313,3 @@ def test_documents_depend_on_the_seed_and_their_number_only(tmp_path: Path) -> N
 
 def _issued_at(document: Document) -> Any:
     return NumberAllocation.objects.get(document=document).allocated_at
-
-
-def test_a_generated_official_signs_in_with_the_password_and_opens_the_queue(
-    tmp_path: Path, client: Any
-) -> None:
-    manifest = generate(tmp_path, 300)
-    assert manifest["password"] == PASSWORD
-    agency = manifest["agencies"][0]
-    assert Agency.objects.get(pk=agency["id"]).code == agency["code"]
-    names = [
-        agency["clerk"],
-        agency["leader"],
-        agency["unit_leader"],
-        agency["onestop_officer"],
-        *agency["specialists"],
-    ]
-    assert User.objects.filter(username__in=names, agency_id=agency["id"]).count() == len(names)
-    # One hash for everybody, and a real one.
-    hashes = set(User.objects.filter(username__in=names).values_list("password", flat=True))
-    assert len(hashes) == 1
-    wrong = client.post(reverse("login"), {"username": agency["clerk"], "password": "sai-roi"})
-    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
-    signed_in = client.post(
-        reverse("login"), {"username": agency["specialists"][0], "password": PASSWORD}
-    )
-    assert signed_in.status_code == 302
-    specialist = User.objects.get(username=agency["specialists"][0])
-    assert client.session["_auth_user_id"] == str(specialist.pk)
-    response = client.get(reverse("workflows:queue"))
-    assert response.status_code == 200
-    assert response.context["user"] == specialist

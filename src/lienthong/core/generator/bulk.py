@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 
@@ -40,7 +40,11 @@ class BulkWriter:
                 if table not in self.next_id:
                     quoted = connection.ops.quote_name
                     cursor.execute(f"SELECT max({quoted(column)}) FROM {quoted(table)}")  # noqa: S608
-                    self.next_id[table] = (cursor.fetchone()[0] or 0) + 1
+                    largest = cursor.fetchone()[0] or 0
+                    # AUTOINCREMENT never reuses an id, not even a deleted row's.
+                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                    row = cursor.fetchone()
+                    self.next_id[table] = max(largest, row[0] if row else 0) + 1
                 first = self.next_id[table]
                 ids = list(range(first, first + len(objects)))
                 self.next_id[table] = first + len(objects)
@@ -61,6 +65,7 @@ class BulkWriter:
             return
         model = type(objects[0])
         fields = self._fields(model, with_pk)
+        db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
         now = timezone.now()
         prepared = []
         for f in fields:
@@ -74,12 +79,12 @@ class BulkWriter:
                 if value is None and automatic:
                     value = now
                     setattr(obj, attname, value)
-                row.append(prep(value, connection))
+                row.append(prep(value, db))
             rows.append(row)
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         table = quote(model._meta.db_table)
         columns = ", ".join(quote(str(f.column)) for f in fields)
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             if self.postgresql:
                 raw = cursor.cursor  # the psycopg cursor under Django's wrapper
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -90,4 +95,4 @@ class BulkWriter:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
         for obj in objects:
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = db.alias

@@ -37,6 +37,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lienthong.accounts.models import Unit, User
 from lienthong.documents import numbering
 from lienthong.documents import services as document_services
 from lienthong.documents.constants import (
@@ -59,21 +60,22 @@ from lienthong.documents.models import (
 )
 from lienthong.documents.search import fold, plain
 from lienthong.documents.uploads import storage_name
+from lienthong.records.constants import MAX_DOC_ORDINAL, CaseFileStatus
+from lienthong.records.models import CaseFile, CaseFileItem, RetentionPeriod
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
 from .bulk import BulkWriter
-from .people import Staff
+from .dossiers import DossierFiller
+from .people import Staff, person
 from .vocabulary import (
     ATTACHMENT_TITLES,
     BODY_SENTENCES,
+    CASE_FILE_TITLES,
     DESCRIPTIONS,
     DISTRICTS,
-    FAMILY_NAMES,
-    GIVEN_NAMES,
     INSTRUCTIONS,
     ISSUERS,
-    MIDDLE_NAMES,
     POSITIONS,
     PROGRESS_NOTES,
     RARE_EVERY,
@@ -91,6 +93,11 @@ ATTACHMENT_SHARE = 0.35
 CONFIDENTIAL_SHARE = 0.01
 # The few files attachments point to (content-addressed, stored once).
 BLOB_COUNT = 4
+# Work files: a share of the documents is filed, in one of a few files per unit and year.
+FILED_SHARE = 0.3
+FILES_PER_UNIT = 3
+# One one-stop dossier for this many documents (its day is the document's).
+DOCUMENTS_PER_DOSSIER = 10
 DEADLINE_DAYS = (5, 7, 10, 10, 15, 30)
 
 
@@ -113,28 +120,16 @@ def index_text(document: Document, type_name: str, texts: Sequence[str] = ()) ->
     return "\n".join(p for p in parts if p)
 
 
-def _person(rng: random.Random) -> tuple[str, str]:
-    honorific = rng.choice(("ông", "bà"))
-    name = " ".join(
-        (
-            rng.choice(FAMILY_NAMES),
-            rng.choice(MIDDLE_NAMES[honorific]),
-            rng.choice(GIVEN_NAMES[honorific]),
-        )
-    )
-    return honorific, name
-
-
 def _fill(rng: random.Random, template: str, year: int, unit: str = "") -> str:
     district = rng.choice(list(DISTRICTS))
-    honorific, person = _person(rng)
+    honorific, name = person(rng)
     return template.format(
         topic=rng.choice(TOPICS),
         year=year,
         district=district,
         commune=rng.choice(DISTRICTS[district]),
         honorific=honorific,
-        person=person,
+        person=name,
         position=rng.choice(POSITIONS),
         quarter=rng.choice(("I", "II", "III", "IV")),
         month=rng.randint(1, 12),
@@ -166,7 +161,15 @@ class Planned:
 class DocumentFiller:
     """Writes documents number `start`, `start + 1`… of a province, batch by batch."""
 
-    def __init__(self, *, staff: list[Staff], seed: int, start: datetime, end: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        staff: list[Staff],
+        seed: int,
+        start: datetime,
+        end: datetime,
+        citizens: Sequence[User] = (),
+    ) -> None:
         self.staff = staff
         self.seed = seed
         self.start = start
@@ -186,6 +189,12 @@ class DocumentFiller:
         self.blobs = self._ensure_blobs()
         self.sqlite = connection.vendor == "sqlite"
         self.writer = BulkWriter()
+        self.case_files: dict[tuple[Any, ...], CaseFile] = {}
+        self.retention = RetentionPeriod.objects.filter(is_active=True).order_by("ordinal").first()
+        dossiers = DossierFiller(
+            staff=staff, citizens=list(citizens), end=end, writer=self.writer, blobs=self.blobs
+        )
+        self.dossiers = dossiers if dossiers.available else None
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -257,7 +266,7 @@ class DocumentFiller:
             else:
                 notation = f"{issuer.abbreviation}-{rng.choice(issuer.units)}"
             issued = at.date() - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 7)))
-            _, signer = _person(rng)
+            _, signer = person(rng)
             issuer_agency = self.platform.get(issuer.name)
             document = Document(
                 agency=agency,
@@ -395,6 +404,18 @@ class DocumentFiller:
                         [(e.document_id, e.folded) for e in entries],
                     )
             self._workflow([p for p in planned if p.document.direction == Direction.INCOMING])
+            self._file(planned)
+            if self.dossiers is not None:
+                lives = [
+                    self.dossiers.play(
+                        random.Random(f"{self.seed}:dossier:{p.index}"),  # noqa: S311
+                        p.at,
+                    )
+                    for p in planned
+                    if p.index % DOCUMENTS_PER_DOSSIER == 0
+                ]
+                self.dossiers.write(lives)
+                self.dossiers.save_counters()
             now = timezone.now()
             for pk in touched:
                 Register.objects.filter(pk=pk).update(last_number=self.last[pk], updated_at=now)
@@ -431,6 +452,88 @@ class DocumentFiller:
         for version in versions:  # the attachment got its pk after the version was built
             version.attachment_id = version.attachment.pk
         self.writer.insert(versions, with_pk=False)
+
+    # --- work files (hồ sơ công việc) ------------------------------------------------------------
+
+    def _case_file(self, staff: Staff, year: int, unit: Unit, number: int) -> CaseFile:
+        notation = f"{number:02d}.{unit.abbreviation}"
+        key = (staff.agency.pk, year, notation)
+        case_file = self.case_files.get(key)
+        if case_file is not None:
+            return case_file
+        case_file = CaseFile.objects.filter(
+            agency=staff.agency, year=year, notation=notation
+        ).first()
+        if case_file is None:
+            creator = (staff.specialists.get(unit.pk) or [staff.clerk])[0]
+            rng = random.Random(f"{self.seed}:file:{key}")  # noqa: S311  (data, not secrets)
+            opened = datetime(year, 1, 2, 8, 0, tzinfo=TZ)
+            case_file = CaseFile(
+                agency=staff.agency,
+                year=year,
+                notation=notation,
+                title=_fill(rng, rng.choice(CASE_FILE_TITLES), year)[:500],
+                unit=unit,
+                creator=creator,
+                opened_by=creator,
+                retention=self.retention,
+                created_at=opened,
+                updated_at=opened,
+            )
+            if year < self.end.year:  # last years' files are closed at the end of the year
+                case_file.status = CaseFileStatus.CLOSED
+                case_file.closed_at = datetime(year, 12, 31, 16, 0, tzinfo=TZ)
+                case_file.closed_by = creator
+            self.writer.assign_ids([case_file])
+            self.writer.insert([case_file])
+        self.case_files[key] = case_file
+        return case_file
+
+    def _file(self, planned: list[Planned]) -> None:
+        """About a third of the documents go into one of their unit's work files of the year."""
+        if self.retention is None:  # no retention table: files cannot be opened
+            return
+        items = []
+        changed: dict[int, CaseFile] = {}
+        for p in planned:
+            rng = random.Random(f"{self.seed}:filing:{p.index}")  # noqa: S311
+            d = p.document
+            if d.confidentiality or rng.random() >= FILED_SHARE:
+                continue
+            unit = d.drafting_unit or rng.choice(p.staff.working_units)
+            case_file = self._case_file(p.staff, p.at.year, unit, rng.randint(1, FILES_PER_UNIT))
+            if case_file.last_ordinal >= MAX_DOC_ORDINAL:
+                continue
+            case_file.last_ordinal += 1
+            added_at = min(p.at + timedelta(days=1), self.end - timedelta(minutes=1))
+            if case_file.closed_at is not None:
+                added_at = min(added_at, case_file.closed_at - timedelta(hours=1))
+            items.append(
+                CaseFileItem(
+                    case_file=case_file,
+                    document=d,
+                    ordinal=case_file.last_ordinal,
+                    added_by=case_file.creator,
+                    added_at=max(added_at, p.at),
+                )
+            )
+            day = d.issued_date or p.at.date()
+            case_file.start_date = min(case_file.start_date or day, day)
+            case_file.end_date = max(case_file.end_date or day, day)
+            case_file.doc_total += 1
+            case_file.page_total += d.page_count or 0
+            changed[case_file.pk] = case_file
+        for item in items:
+            item.case_file_id = item.case_file.pk
+        self.writer.insert(items, with_pk=False)
+        for case_file in changed.values():
+            CaseFile.objects.filter(pk=case_file.pk).update(
+                last_ordinal=case_file.last_ordinal,
+                start_date=case_file.start_date,
+                end_date=case_file.end_date,
+                doc_total=case_file.doc_total,
+                page_total=case_file.page_total,
+            )
 
     # --- processing of incoming documents ---------------------------------------------------
 
@@ -479,7 +582,16 @@ class DocumentFiller:
             tops.extend((lead, *others))
             r = rng.random()
             if deadline < today:
-                state = "completed" if r < 0.88 else "returned" if r < 0.92 else "overdue"
+                # Late work: left open, or started and not finished.
+                state = (
+                    "completed"
+                    if r < 0.84
+                    else "returned"
+                    if r < 0.88
+                    else "open"
+                    if r < 0.94
+                    else "in_progress"
+                )
             else:
                 state = "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
             unit_leader = staff.unit_leaders[lead_unit.pk]

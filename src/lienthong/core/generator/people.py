@@ -38,6 +38,8 @@ from lienthong.accounts.demo import (
     _lower_kind,
 )
 from lienthong.accounts.models import Agency, Position, Unit, User
+from lienthong.catalogue.demo import load_demo_catalogue
+from lienthong.catalogue.models import Procedure
 
 from .vocabulary import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES
 
@@ -80,8 +82,15 @@ def agency_order() -> list[Agency]:
         by_kind.setdefault(agency.kind, []).append(agency)
     order = by_kind.get(AgencyKind.PROVINCIAL_COMMITTEE, [])[:1]
     order += by_kind.get(AgencyKind.COMMITTEE_OFFICE, [])
+    # Departments whose procedures are in the catalogue first: their counters get dossiers.
+    with_procedures = set(
+        Procedure.objects.filter(is_published=True).values_list("agency_id", flat=True)
+    )
+    departments = sorted(
+        by_kind.get(AgencyKind.DEPARTMENT, []), key=lambda a: (a.pk not in with_procedures, a.code)
+    )
     streams = [
-        by_kind.get(AgencyKind.DEPARTMENT, []),
+        departments,
         by_kind.get(AgencyKind.DISTRICT_COMMITTEE, []),
         by_kind.get(AgencyKind.COMMUNE_COMMITTEE, []),
     ]
@@ -164,15 +173,21 @@ def _weight(agency: Agency) -> int:
     }.get(AgencyKind(agency.kind), 1)
 
 
-def _full_name(rng: random.Random) -> str:
+def person(rng: random.Random) -> tuple[str, str]:
+    """(honorific, full name) of a Vietnamese person."""
     honorific = rng.choice(("ông", "bà"))
-    return " ".join(
+    name = " ".join(
         (
             rng.choice(FAMILY_NAMES),
             rng.choice(MIDDLE_NAMES[honorific]),
             rng.choice(GIVEN_NAMES[honorific]),
         )
     )
+    return honorific, name
+
+
+def _full_name(rng: random.Random) -> str:
+    return person(rng)[1]
 
 
 def _user(
@@ -206,6 +221,8 @@ def ensure_staff(*, agencies: int, seed: int, password_hash: str) -> list[Staff]
     """The first `agencies` agencies of the province with their officials (created once; a
     second run finds them). Sets every generated official's password to `password_hash`."""
     ensure_province()
+    if not Procedure.objects.exists():
+        load_demo_catalogue()
     order = agency_order()
     if agencies > len(order):
         raise ValueError(f"the province has {len(order)} agencies; asked for {agencies}")
@@ -317,3 +334,37 @@ def ensure_staff(*, agencies: int, seed: int, password_hash: str) -> list[Staff]
 
 def hash_password(password: str) -> str:
     return make_password(password)
+
+
+CITIZENS = 6
+
+
+def ensure_citizens(*, seed: int, password: str, password_hash: str) -> list[User]:
+    """A few citizens and businesses with on-line accounts (`congdan01`…, signed up through the
+    one-stop service), who file some of the dossiers on-line."""
+    from lienthong.onestop.constants import ApplicantKind
+    from lienthong.onestop.services import Applicant, sign_up_applicant
+
+    from .vocabulary import DISTRICTS, PHONE_PREFIXES, STREETS
+
+    citizens = []
+    for number in range(1, CITIZENS + 1):
+        rng = random.Random(f"{seed}:citizen:{number}")  # noqa: S311  (data, not secrets)
+        username = f"congdan{number:02d}"
+        _, name = person(rng)
+        district = rng.choice(list(DISTRICTS))
+        applicant = Applicant(
+            kind=ApplicantKind.CITIZEN,
+            name=name,
+            id_number=f"0960{rng.randrange(10**8):08d}",
+            phone=rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**7):07d}",
+            email=f"{username}@sinh-du-lieu.invalid",
+            address=f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}, {district}",
+        )
+        user = User.objects.select_related("applicant_profile").filter(username=username).first()
+        if user is None:
+            sign_up_applicant(username=username, password=password, applicant=applicant)
+            user = User.objects.select_related("applicant_profile").get(username=username)
+        citizens.append(user)
+    User.objects.filter(pk__in=[u.pk for u in citizens]).update(password=password_hash)
+    return citizens

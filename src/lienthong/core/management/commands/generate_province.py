@@ -75,7 +75,8 @@ class Command(BaseCommand):
         out = self.stderr if options["manifest"] == "-" else self.stdout
         out.write(
             f"{result.added:,} documents added in {result.seconds:,.1f} s "
-            f"({result.docs_per_s:,.0f} documents/s); {result.total:,} in the database; "
+            f"({result.docs_per_s:,.0f} documents/s; the fill alone {result.fill_seconds:,.1f} s, "
+            f"{result.fill_docs_per_s:,.0f} documents/s); {result.total:,} in the database; "
             f"{len(result.staff)} agencies."
         )
         for name, count in result.extras.items():
