@@ -783,6 +783,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work-items", type=int, default=3000)
     parser.add_argument("--sql-repeat", type=int, default=20)
     parser.add_argument("--pg-fsync", choices=["on", "off"], default="on")
+    parser.add_argument("--existing-database", action="store_true",
+                        help="use the database of DATABASE_URL as it is, grown to the size")  # fmt: skip
     parser.add_argument("--json", help="write every figure to this file")
     parser.add_argument("--chart", help="write the scale chart (PNG) to this file")
     parser.add_argument("--check", action="store_true",
@@ -805,7 +807,12 @@ def main(argv: list[str] | None = None) -> int:
         cleanup.push(f"remove {folder}", lambda: __import__("shutil").rmtree(folder, True))
         given = os.environ.get("DATABASE_URL", "")
         server_url = given or start_cluster(cleanup, fsync=args.pg_fsync == "on")
-        database = create_database(server_url, cleanup, drop=bool(given))
+        if args.existing_database:
+            if not given:
+                raise SystemExit("--existing-database needs DATABASE_URL")
+            database = given  # filled before (the generator appends only what is missing)
+        else:
+            database = create_database(server_url, cleanup, drop=bool(given))
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": SETTINGS,
