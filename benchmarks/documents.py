@@ -120,7 +120,7 @@ class DocumentGenerator:
     def __init__(
         self, *, seed: int, n: int, start: datetime, end: datetime, abbreviations: dict[str, str]
     ) -> None:
-        self.rng = random.Random(seed)  # noqa: S311  (data, not secrets)
+        self.rng = random.Random(seed)
         self.n = n
         self.start = start
         self.span = (end - start).total_seconds()
@@ -405,7 +405,7 @@ class WorkerRun:
         from lienthong.accounts import services as accounts
         from lienthong.accounts.constants import Role
 
-        rng = random.Random(self.args.seed)  # noqa: S311
+        rng = random.Random(self.args.seed)
         province = accounts.create_agency(
             actor=None,
             code=PROVINCE.code,
@@ -650,7 +650,7 @@ class WorkerRun:
                 checks["FTS5 rows equal the search entries"] = cursor.fetchone()[0] == total
 
         if self.bulk_ids:
-            rng = random.Random(self.args.seed + 1)  # noqa: S311
+            rng = random.Random(self.args.seed + 1)
             low, high = self.bulk_ids
             sample = rng.sample(range(low, high + 1), min(50, high - low + 1))
             before = dict(SearchEntry.objects.filter(pk__in=sample).values_list("pk", "folded"))
