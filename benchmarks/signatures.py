@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
-PASS = "mật-khẩu"  # noqa: S105 - the throwaway test PKI's
+PASS = "mật-khẩu"
 
 
 def _timed(label: str, work: Callable[[], object], n: int, warmup: int) -> dict[str, Any]:

@@ -1,11 +1,21 @@
 """Deadlines in working days: weekends, Tết, observed days, government swaps and overrides."""
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from lienthong.core.models import CalendarOverride
-from lienthong.core.workdays import add_working_days, is_working_day, working_days_between
+from lienthong.core.workdays import (
+    add_working_days,
+    add_working_days_hours,
+    clock_start,
+    is_working_day,
+    preloaded_overrides,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +68,29 @@ def test_deadlines_across_tet_2027_and_national_day_2026() -> None:
     assert add_working_days(date(2026, 8, 28), 1) == date(2026, 9, 3)
     # 30/4 and 1/5/2026 (Thursday, Friday): a 2-day deadline from 29/04 ends on Tuesday 05/05.
     assert add_working_days(date(2026, 4, 29), 2) == date(2026, 5, 5)
+
+
+def test_preloaded_overrides_give_the_same_answers_with_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    CalendarOverride.objects.create(
+        day=date(2026, 12, 31), is_working_day=False, reason="Nghỉ bù (ví dụ)"
+    )
+    CalendarOverride.objects.create(
+        day=date(2026, 12, 26), is_working_day=True, reason="Làm bù thứ Bảy"
+    )
+    start = datetime(2026, 12, 24, 15, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    days = [date(2026, 12, d) for d in range(20, 32)]
+    expected = (
+        [is_working_day(d) for d in days],
+        add_working_days(date(2026, 12, 29), 2),
+        add_working_days_hours(clock_start(start), Decimal("3.5")),
+    )
+    with django_assert_num_queries(1), preloaded_overrides():
+        got = (
+            [is_working_day(d) for d in days],
+            add_working_days(date(2026, 12, 29), 2),
+            add_working_days_hours(clock_start(start), Decimal("3.5")),
+        )
+    assert got == expected
+    assert expected[1] == date(2027, 1, 4)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
+from lienthong.documents import search as search_module
 from lienthong.documents import services
 from lienthong.documents.constants import ProcessingStatus
 from lienthong.documents.models import AttachmentVersion, Blob, Document
@@ -151,18 +152,52 @@ def test_exact_accented_matches_rank_first(clerk, register_incoming, run_tasks) 
     assert rows == [mam]
 
 
-def test_keyset_pages_cover_everything_once(clerk, register_incoming, run_tasks) -> None:
+@pytest.mark.parametrize("window", [1, 4, 20_000])
+def test_keyset_pages_cover_everything_once(
+    clerk, register_incoming, run_tasks, window, monkeypatch
+) -> None:
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
     docs = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(7)]
     run_tasks()
     seen, cursor = [], ""
     for _ in range(5):
         rows, cursor = search(clerk, "ke hoach", size=3, after=cursor)
+        assert rows
         seen.extend(rows)
         if not cursor:
             break
     assert seen == sorted(docs, key=lambda d: -d.pk)
     rows, cursor = search(clerk, "", size=3, after="garbage")
     assert rows == [] and cursor == ""
+
+
+@pytest.mark.parametrize("window", [2, 3, 20_000])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 8])
+def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
+    clerk, register_incoming, run_tasks, size, window, monkeypatch
+) -> None:
+    """Typed with tone marks, the exact matches come first, newest first, then the others: read
+    as two keyset streams, page boundaries anywhere (inside either stream or between them). On
+    PostgreSQL each stream reads a window of the newest ids, then the index for older ones: a
+    window of 2 or 3 ids makes every page cross it."""
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
+    subjects = [
+        "Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
+        "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu",
+    ]  # fmt: skip
+    docs = [register_incoming(subject=s) for s in subjects]
+    run_tasks()
+    exact = [d for d in docs if "kế hoạch" in d.subject.lower()]
+    others = [d for d in docs if d not in exact and fold(d.subject).startswith("ke hoach")]
+    expected = sorted(exact, key=lambda d: -d.pk) + sorted(others, key=lambda d: -d.pk)
+    seen, cursor = [], ""
+    for _ in range(20):
+        rows, cursor = search(clerk, "Kế hoạch", size=size, after=cursor)
+        assert len(rows) <= size
+        seen.extend(rows)
+        if not cursor:
+            break
+    assert seen == expected and len(exact) == 4 and len(others) == 2
 
 
 def test_search_respects_access(clerk, other_clerk, register_incoming, run_tasks) -> None:

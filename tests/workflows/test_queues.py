@@ -62,7 +62,8 @@ def test_queues_are_single_sql_filters(clock, people, incoming) -> None:
     assert "2026-02-13" in sql and "2026-02-24" in sql  # the cutoff, worked out once
     with CaptureQueriesContext(connection) as queries:
         mine.queue_counts(date(2026, 2, 13), date(2026, 2, 24))
-    assert len(queries) == 1
+    # The work at hand in one query; the finished work in a second, capped one.
+    assert len(queries) == 2 and "LIMIT 1000" in queries[1]["sql"]
 
 
 def test_queue_page_is_keyset_paginated_without_n_plus_one(
@@ -113,3 +114,21 @@ def test_api_list_is_bounded_and_filtered(
     assert specialist.get("/api/v1/assignments/").json()["results"] == []
     unit = specialist.get("/api/v1/assignments/", {"scope": "unit"}).json()["results"]
     assert unit == []
+
+
+def test_finished_work_is_counted_up_to_the_cap(clock, people, incoming, client, monkeypatch):
+    """The done tab counts no further than COUNT_CAP + 1 and shows "999+" (here "2+"): the
+    cost of a queue page does not grow with years of finished work."""
+    from lienthong.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    p = people
+    for i in range(4):
+        services.complete(actor=p.legal_head, assignment=give(p, incoming(subject=f"Việc {i}")))
+    give(p, incoming(subject="Còn làm"))
+    mine = Assignment.objects.handled_by(p.legal_head)
+    assert mine.queue_counts()["done"] == 3 and mine.queue_counts()["todo"] == 1
+    client.force_login(p.legal_head)
+    page = client.get(reverse("workflows:queue")).content.decode()
+    done_tab = page.split('data-testid="tab-done"')[1].split("</a>")[0]
+    assert '<span class="queue-count">2+</span>' in done_tab

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
+from lienthong.core.pagination import count_up_to, shown_count
 from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.models import Document
 from lienthong.drafting.models import Draft
@@ -31,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = Document.objects.visible_to(user)
     work = Assignment.objects.handled_by(user).queue_counts()
     queue = reverse("workflows:queue")
-    queues = [
+    queues: list[tuple[str, str, int | str]] = [
         (_("My work to do"), f"{queue}?tab=todo", work["todo"]),
         (_("Overdue"), f"{queue}?tab=overdue", work["overdue"]),
         (_("Due soon"), f"{queue}?tab=due_soon", work["due_soon"]),
@@ -47,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (
                 _("Documents awaiting my instruction"),
                 f"{queue}?tab=awaiting",
-                awaiting_instruction(visible, user).count(),
+                shown_count(count_up_to(awaiting_instruction(visible, user))),
             ),
         )
     if user.has_role(Role.CLERK):

@@ -7,6 +7,9 @@ package does not know yet are entered as `CalendarOverride` rows, which always w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -34,11 +37,30 @@ def _statutory_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in days_off
 
 
+# Overrides read once for a long run of calculations (see `preloaded_overrides`).
+_PRELOADED: ContextVar[dict[date, bool] | None] = ContextVar("workdays_overrides", default=None)
+
+
+@contextmanager
+def preloaded_overrides() -> Iterator[None]:
+    """Read every `CalendarOverride` once and answer from memory inside the block: for bulk
+    work (the province generator computes thousands of deadlines) while nobody edits them."""
+    token = _PRELOADED.set(dict(CalendarOverride.objects.values_list("day", "is_working_day")))
+    try:
+        yield
+    finally:
+        _PRELOADED.reset(token)
+
+
 class WorkingCalendar:
     """Answers for a span of dates with one query for the overrides."""
 
     def __init__(self, start: date, end: date) -> None:
         self.start, self.end = start, end
+        preloaded = _PRELOADED.get()
+        if preloaded is not None:
+            self.overrides = {d: w for d, w in preloaded.items() if start <= d <= end}
+            return
         self.overrides = dict(
             CalendarOverride.objects.filter(day__gte=start, day__lte=end).values_list(
                 "day", "is_working_day"

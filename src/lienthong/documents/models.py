@@ -174,6 +174,8 @@ class Document(TimeStampedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["agency", "direction", "-id"], name="doc_agency_dir_idx"),
+            # Newest first within an agency, whatever the direction: the walk of a search.
+            models.Index(fields=["agency", "-id"], name="doc_agency_newest_idx"),
             models.Index(
                 fields=["agency", "direction", "code_number", "code_notation"],
                 name="doc_number_dir_idx",

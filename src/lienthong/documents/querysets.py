@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from lienthong.accounts.constants import Role
 
@@ -22,19 +22,30 @@ if TYPE_CHECKING:
 CONFIDENTIAL_READERS = (Role.CLERK, Role.AGENCY_LEADER)
 
 
+def visible_condition(user: Any, prefix: str = "") -> Any:
+    """The condition of `visible_to` on the columns of a document, or of a related one through
+    `prefix` (e.g. "document__" from an assignment), so that a related list or an access check
+    tests each row it reads instead of building the set of every visible document (which grows
+    with the agency's history: 80,000 ids at a million documents). Call it for an active
+    official of an agency; `visible_to` checks that first."""
+    own = Q(**{f"{prefix}agency_id": user.agency_id})
+    if any(user.has_role(role) for role in CONFIDENTIAL_READERS):
+        return own
+    # Handlers a confidential document was assigned to see it too (the workflows app).
+    assignment = apps.get_model("workflows", "Assignment")
+    handled = assignment.objects.handled_by(user).filter(document_id=OuterRef(f"{prefix}pk"))
+    return own & (
+        Q(**{f"{prefix}confidentiality": Confidentiality.NONE})
+        | Q(**{f"{prefix}created_by": user})
+        | Exists(handled)
+    )
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
-        own = self.filter(agency_id=user.agency_id)
-        if any(user.has_role(role) for role in CONFIDENTIAL_READERS):
-            return own
-        # Handlers a confidential document was assigned to see it too (the workflows app).
-        assignment = apps.get_model("workflows", "Assignment")
-        handled = assignment.objects.handled_by(user).values("document_id")
-        return own.filter(
-            Q(confidentiality=Confidentiality.NONE) | Q(created_by=user) | Q(pk__in=handled)
-        )
+        return self.filter(visible_condition(user))
 
     def incoming(self) -> DocumentQuerySet:
         return self.filter(direction=Direction.INCOMING)

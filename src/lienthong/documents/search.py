@@ -11,7 +11,16 @@ import unicodedata
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    IntegerField,
+    Max,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -43,7 +52,7 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
         tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
         return (
             "SELECT document_id FROM documents_searchentry "
-            "WHERE to_tsvector('simple', folded) @@ to_tsquery('simple', %s)",
+            "WHERE folded_vector @@ to_tsquery('simple', %s)",
             [tsquery],
         )
     # SQLite FTS5: every token quoted, so user input never reaches the query syntax.
@@ -54,48 +63,93 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
     )
 
 
+# PostgreSQL: a search first walks the newest ids (the window) testing each row's stored vector,
+# then asks the GIN index only for the older, rarer matches. Frequent words fill a page inside
+# the window, so their cost does not grow with the database; rare words cost what their few
+# matches cost. The window is in ids (all agencies), e.g. ~1,000 documents of one of 20 agencies.
+SEARCH_WINDOW = 20_000
+_TSQUERY = "search_tsquery"  # annotation carrying the query to `page_after`
+_ROW_MATCHES = (
+    "(SELECT s.folded_vector FROM documents_searchentry s "
+    "WHERE s.document_id = documents_document.id) @@ to_tsquery('simple', %s)"
+)
+
+
 def apply_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
     """Filter a Document queryset by a full-text query and annotate `exact` (1 when the query,
     tone marks and all, occurs as typed), ordered exact first, then newest first."""
     matched = match_sql(query)
     if matched is None:
         return queryset.annotate(exact=Value(0, output_field=IntegerField())).order_by("-id")
-    sql, params = matched
+    if connection.vendor == "postgresql":
+        tsquery = matched[1][0]
+        queryset = queryset.filter(
+            RawSQL(_ROW_MATCHES, [tsquery], output_field=BooleanField())  # noqa: S611
+        ).annotate(**{_TSQUERY: Value(tsquery, output_field=CharField())})
+    else:
+        sql, params = matched
+        queryset = queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611  (parameterised)
     wanted = plain(query.strip())
     if fold(wanted) == wanted:
         # Typed without tone marks: nothing can match more exactly than the folded search
         # itself, so skip the ranking and let the database walk the newest rows first.
-        return (
-            queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611  (parameterised)
-            .annotate(exact=Value(0, output_field=IntegerField()))
-            .order_by("-id")
+        return queryset.annotate(exact=Value(0, output_field=IntegerField())).order_by("-id")
+    return queryset.annotate(
+        exact=Case(
+            When(search_entry__plain__contains=wanted, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-    return (
-        queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611  (parameterised)
-        .annotate(
-            exact=Case(
-                When(search_entry__plain__contains=wanted, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-exact", "-id")
-    )
+    ).order_by("-exact", "-id")
 
 
 def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[Any], str]:
     """Keyset pagination over (exact, id) descending: no OFFSET, no COUNT. `cursor` is the
-    value returned for the previous page ("" for the first)."""
+    value returned for the previous page ("" for the first).
+
+    A ranked search (typed with tone marks) is read as two streams, the exact matches newest
+    first and then the others, each `ORDER BY id DESC LIMIT`: the database walks the newest rows
+    and stops at the page, instead of ranking and sorting every match (which grows with the
+    data: 8,000 matches at 100,000 documents, 80,000 at a million)."""
+    exact, last_id = 1, 0
     if cursor:
         try:
             exact_text, id_text = cursor.split(":", 1)
             exact, last_id = int(exact_text), int(id_text)
         except ValueError:
-            exact, last_id = 1, 0
-            queryset = queryset.none()
-        queryset = queryset.filter(Q(exact__lt=exact) | Q(exact=exact, id__lt=last_id))
-    rows = list(queryset[: size + 1])
+            return [], ""
+    ranked = "-exact" in queryset.query.order_by
+    rows: list[Any] = []
+    for stream in (1, 0) if ranked else (0,):
+        if stream > exact:
+            continue  # the cursor is already past this stream
+        part = queryset.filter(exact=stream) if ranked else queryset
+        below = last_id if last_id and (stream == exact or not ranked) else 0
+        rows += _newest(part.order_by("-id"), below, size + 1 - len(rows))
+        if len(rows) > size:
+            break
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = f"{rows[-1].exact}:{rows[-1].id}" if more and rows else ""
     return rows, next_cursor
+
+
+def _newest(queryset: QuerySet[Any], below: int, limit: int) -> list[Any]:
+    """Up to `limit` rows with id < `below` (0: no bound), newest first; a PostgreSQL search
+    reads the window of the newest ids first, then the index for the rest (see SEARCH_WINDOW)."""
+    if below:
+        queryset = queryset.filter(id__lt=below)
+    annotation = queryset.query.annotations.get(_TSQUERY)
+    if not isinstance(annotation, Value):
+        return list(queryset[:limit])
+    top = below or (queryset.model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    floor = max(top - SEARCH_WINDOW, 0)
+    rows = list(queryset.filter(id__gte=floor)[:limit])
+    if len(rows) < limit and floor > 0:
+        older = RawSQL(
+            "SELECT document_id FROM documents_searchentry "
+            "WHERE folded_vector @@ to_tsquery('simple', %s) AND document_id < %s",
+            [annotation.value, floor],
+        )
+        rows += list(queryset.filter(id__lt=floor, id__in=older)[: limit - len(rows)])
+    return rows

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from lienthong.documents.models import Document
+from lienthong.documents.querysets import visible_condition
 from lienthong.documents.search import match_sql
 
 from .constants import CONFIDENTIAL_FILE_READERS, CaseFileStatus, Rights
@@ -72,7 +73,9 @@ class CaseFileItemQuerySet(models.QuerySet["CaseFileItem"]):
         return self.filter(removed_at__isnull=False)
 
     def visible_to(self, user: Any) -> CaseFileItemQuerySet:
-        return self.filter(document__in=Document.objects.visible_to(user))
+        if not (user.is_authenticated and user.is_active) or user.agency_id is None:
+            return self.none()
+        return self.filter(visible_condition(user, "document__"))
 
     def for_table(self) -> CaseFileItemQuerySet:
         return self.select_related("document", "document__document_type").order_by("ordinal")

@@ -20,6 +20,7 @@ from lienthong.accounts.models import Agency, Delegation, Unit, User
 from lienthong.documents.constants import Direction
 from lienthong.documents.models import Document
 from lienthong.documents.permissions import can_register
+from lienthong.documents.querysets import visible_condition
 
 from .models import Assignment
 from .querysets import led_unit_ids
@@ -38,10 +39,7 @@ def access_incoming(user: Any, pk: Any) -> Document:
     try:
         handled = Assignment.objects.handled_by(user).filter(document_id=pk)
         return (
-            documents.filter(
-                Q(pk__in=Document.objects.visible_to(user).values("pk"))
-                | Q(pk__in=handled.values("document_id"))
-            )
+            documents.filter(visible_condition(user) | Q(pk__in=handled.values("document_id")))
             .select_related("document_type", "agency")
             .get(pk=pk)
         )

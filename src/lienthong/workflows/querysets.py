@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation
+from lienthong.core.pagination import count_up_to
 from lienthong.core.workdays import add_working_days
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import Document
+from lienthong.documents.querysets import visible_condition
 
 from .constants import (
     ACTIONABLE_STATES,
@@ -74,9 +76,8 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         of a confidential document sees the assignments given to them)."""
         if not _active_official(user):
             return self.none()
-        documents = Document.objects.visible_to(user).values("pk")
         return self.filter(document__agency_id=user.agency_id).filter(
-            Q(document__in=documents)
+            visible_condition(user, "document__")
             | Q(assignee_user_id=user.pk)
             | Q(assignee_unit_id__in=led_unit_ids(user))
         )
@@ -139,16 +140,17 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.actionable()
 
     def queue_counts(self, today: date | None = None, cutoff: date | None = None) -> dict[str, int]:
-        """The size of every tab, in one query."""
+        """The size of every tab: the work at hand in one query over the actionable rows (an
+        index range: it does not grow with the finished work of past years), and the finished
+        work counted up to COUNT_CAP + 1 (shown as "999+")."""
         today = today or timezone.localdate()
         cutoff = cutoff or due_soon_cutoff(today)
-        actionable = Q(state__in=ACTIONABLE_STATES)
-        counts = self.aggregate(
-            todo=Count("pk", filter=actionable),
-            overdue=Count("pk", filter=actionable & Q(deadline__lt=today)),
-            due_soon=Count("pk", filter=actionable & Q(deadline__gte=today, deadline__lte=cutoff)),
-            done=Count("pk", filter=Q(state__in=FINAL_STATES)),
+        counts = self.filter(state__in=ACTIONABLE_STATES).aggregate(
+            todo=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=cutoff)),
         )
+        counts["done"] = count_up_to(self.filter(state__in=FINAL_STATES))
         return {key: value or 0 for key, value in counts.items()}
 
     def for_list(self, today: date | None = None) -> AssignmentQuerySet:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
+from lienthong.core.pagination import count_up_to, shown_count
 from lienthong.documents.models import Document
 
 from . import services
@@ -99,7 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         awaiting_instruction(Document.objects.visible_to(user), user) if AWAITING in tabs else None
     )
     if awaiting is not None:
-        counts[AWAITING] = awaiting.count()
+        counts[AWAITING] = count_up_to(awaiting)
     if tab == AWAITING:
         assert awaiting is not None
         if after.isdigit():
@@ -117,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "workflows/queue.html",
         {
-            "tabs": [(value, labels[value], counts.get(value, 0)) for value in tabs],
+            "tabs": [(value, labels[value], shown_count(counts.get(value, 0))) for value in tabs],
             "tab": tab,
             "scopes": [(value, Scope(value).label) for value in scopes],
             "scope": scope,

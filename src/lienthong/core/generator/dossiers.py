@@ -1,0 +1,508 @@
+"""Generated one-stop dossiers, written in bulk as the onestop services leave them.
+
+A dossier's life is a list of events, each the effect of one service (create, submit, receive,
+forward to a step, assign, propose, approve, issue the result, return it; or ask for a
+supplement, refuse, withdraw, stop). The generator picks a final status, plays the events that
+lead there, and stops at the last one that happened before the end of the generated period;
+so every dossier is in a state the services could have left it in, its history (`HandOver`,
+`status_after`) follows `onestop.constants.TRANSITIONS`, its steps are in the matching states,
+and its code is the next of the agency's day (`DailyCounter`). The result of a finished dossier
+is not issued as an outgoing document here (`result_document` stays empty)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from lienthong.accounts.models import User
+from lienthong.catalogue.constants import StepRole
+from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep
+from lienthong.core import workdays
+from lienthong.documents.models import Blob
+from lienthong.onestop.codes import format_code
+from lienthong.onestop.constants import (
+    ApplicantKind,
+    Channel,
+    DossierStatus,
+    HandOverAction,
+    StepState,
+    SupplementPhase,
+)
+from lienthong.onestop.models import (
+    DailyCounter,
+    Dossier,
+    DossierComponent,
+    DossierStep,
+    HandOver,
+    SupplementRequest,
+)
+from lienthong.onestop.services import outcome_of, schedule
+
+from .bulk import BulkWriter
+from .people import Staff, person
+from .vocabulary import BUSINESS_NAMES, DISTRICTS, GIVEN_NAMES, PHONE_PREFIXES, STREETS
+
+# Where dossiers end (weights), for dossiers older than a month and for recent ones.
+OLD_FINAL = {
+    DossierStatus.RETURNED: 80,
+    DossierStatus.DONE: 5,
+    DossierStatus.REFUSED: 5,
+    DossierStatus.WITHDRAWN: 4,
+    DossierStatus.STOPPED: 3,
+    DossierStatus.SUPPLEMENT_REQUESTED: 3,
+}
+RECENT_FINAL = {
+    DossierStatus.SUBMITTED: 8,
+    DossierStatus.RECEIVED: 12,
+    DossierStatus.PROCESSING: 30,
+    DossierStatus.DONE: 15,
+    DossierStatus.RETURNED: 20,
+    DossierStatus.SUPPLEMENT_REQUESTED: 6,
+    DossierStatus.REFUSED: 4,
+    DossierStatus.WITHDRAWN: 3,
+    DossierStatus.STOPPED: 2,
+}
+ONLINE_SHARE = 0.35
+
+
+@dataclass
+class Life:
+    """One dossier being played: the row, its steps and its history."""
+
+    dossier: Dossier
+    steps: list[DossierStep] = field(default_factory=list)
+    history: list[HandOver] = field(default_factory=list)
+    supplements: list[SupplementRequest] = field(default_factory=list)
+    papers: list[DossierComponent] = field(default_factory=list)
+
+
+class DossierFiller:
+    def __init__(
+        self,
+        *,
+        staff: list[Staff],
+        citizens: list[User],
+        end: datetime,
+        writer: BulkWriter,
+        blobs: list[Blob],
+    ) -> None:
+        self.end = end
+        self.blobs = blobs
+        self.writer = writer
+        self.citizens = citizens
+        self.by_agency = {s.agency.pk: s for s in staff}
+        self.procedures = list(
+            Procedure.objects.filter(is_published=True, agency_id__in=list(self.by_agency))
+            .filter(~Q(steps=None))
+            .distinct()
+            .order_by("pk")
+        )
+        self.steps: dict[int, list[ProcedureStep]] = {}
+        for step in ProcedureStep.objects.filter(procedure__in=self.procedures).order_by(
+            "procedure", "order"
+        ):
+            self.steps.setdefault(step.procedure_id, []).append(step)
+        self.procedures = [p for p in self.procedures if self._playable(p)]
+        self.papers: dict[int, list[ProcedureComponent]] = {}
+        for paper in ProcedureComponent.objects.filter(
+            procedure__in=self.procedures, required=True
+        ).order_by("procedure", "order"):
+            self.papers.setdefault(paper.procedure_id, []).append(paper)
+        self.counters: dict[tuple[int, Any], int] = {}
+        self.known_counters: set[tuple[int, Any]] = set()
+        self.dirty: set[tuple[int, Any]] = set()
+
+    def _playable(self, procedure: Procedure) -> bool:
+        """Every step is at one of the generated agencies (whose officials can act on it)."""
+        steps = self.steps.get(procedure.pk, [])
+        return bool(steps) and all(s.agency_id in self.by_agency for s in steps)
+
+    @property
+    def available(self) -> bool:
+        return bool(self.procedures)
+
+    def _next_code(self, agency: Any, moment: datetime) -> str:
+        day = timezone.localtime(moment).date()
+        key = (agency.pk, day)
+        if key not in self.counters:
+            row = DailyCounter.objects.filter(agency=agency, day=day).first()
+            self.counters[key] = row.last_number if row else 0
+            if row:
+                self.known_counters.add(key)
+        self.counters[key] += 1
+        self.dirty.add(key)
+        return format_code(agency.code, day, self.counters[key])
+
+    def _handler(self, step: ProcedureStep | DossierStep) -> User:
+        staff = self.by_agency[step.agency_id]
+        if step.unit_id is not None:
+            for unit_pk, people in staff.specialists.items():
+                if unit_pk == step.unit_id and people:
+                    return people[0]
+            if step.unit_id in staff.unit_leaders:
+                return staff.unit_leaders[step.unit_id]
+        return staff.leader
+
+    def _leader(self, step: DossierStep) -> User:
+        staff = self.by_agency[step.agency_id]
+        return staff.unit_leaders.get(step.unit_id or 0, staff.leader)
+
+    # --- one dossier ------------------------------------------------------------------------
+
+    def play(self, rng: random.Random, moment: datetime) -> Life:
+        procedure = self.procedures[rng.randrange(len(self.procedures))]
+        staff = self.by_agency[procedure.agency_id]
+        officer = staff.onestop_officer
+        online = bool(self.citizens) and rng.random() < ONLINE_SHARE
+        citizen = rng.choice(self.citizens) if online else None
+        business = rng.random() < 0.2
+        district = rng.choice(list(DISTRICTS))
+        if citizen is not None:
+            profile = citizen.applicant_profile
+            name, id_number, phone = citizen.full_name, profile.id_number, profile.phone
+            kind, address = profile.kind, profile.address
+        else:
+            given = rng.choice(GIVEN_NAMES[rng.choice(("ông", "bà"))])
+            if business:
+                kind = ApplicantKind.BUSINESS
+                name = rng.choice(BUSINESS_NAMES).format(
+                    given=given, commune=rng.choice(DISTRICTS[district])
+                )
+                id_number = f"{rng.randrange(2_000_000_000, 2_099_999_999)}"
+            else:
+                kind = ApplicantKind.CITIZEN
+                name = person(rng)[1]
+                id_number = f"0960{rng.randrange(10**8):08d}"
+            phone = rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+            address = (
+                f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}, "
+                f"{rng.choice(DISTRICTS[district])}, {district}"
+            )
+        age = (self.end - moment).days
+        finals = OLD_FINAL if age > 30 else RECENT_FINAL
+        final = rng.choices(list(finals), list(finals.values()))[0]
+        if final == DossierStatus.SUBMITTED and not online:
+            final = DossierStatus.RECEIVED  # the counter receives what it takes in at once
+        creator = citizen or officer
+        dossier = Dossier(
+            procedure=procedure,
+            agency_id=procedure.agency_id,
+            channel=Channel.ONLINE if online else Channel.COUNTER,
+            status=DossierStatus.DRAFT,
+            applicant=citizen,
+            applicant_kind=kind,
+            applicant_name=name[:200],
+            applicant_id_number=id_number,
+            applicant_phone=phone,
+            applicant_address=address[:300],
+            subject=procedure.name[:500],
+            copies=1,
+            rules_version=procedure.rules_version,
+            fee_vnd=procedure.fee_vnd,
+            created_by=creator,
+        )
+        life = Life(dossier=dossier)
+        clock = {"t": moment - timedelta(minutes=rng.randint(5, 600) if online else 0)}
+
+        def event(
+            action: HandOverAction,
+            actor: User,
+            *,
+            after: timedelta,
+            change: Callable[[datetime], None] | None = None,
+            **extra: Any,
+        ) -> bool:
+            at = clock["t"] + after
+            if at >= self.end:
+                return False
+            clock["t"] = at
+            if change is not None:
+                change(at)
+            life.history.append(
+                HandOver(
+                    dossier=dossier,
+                    action=action,
+                    at=at,
+                    actor=actor,
+                    from_agency_id=actor.agency_id,
+                    status_after=dossier.status,
+                    **extra,
+                )
+            )
+            return True
+
+        def minutes(low: int, high: int) -> timedelta:
+            return timedelta(minutes=rng.randint(low, high))
+
+        dossier.created_at = clock["t"]
+        # The required papers, uploaded with the dossier (nothing is submitted or received
+        # without them).
+        for number, paper in enumerate(self.papers.get(procedure.pk, []), start=1):
+            life.papers.append(
+                DossierComponent(
+                    dossier=dossier,
+                    procedure_component=paper,
+                    name=paper.name[:500],
+                    blob=self.blobs[number % len(self.blobs)],
+                    original_name=f"giay-to-{number:02d}.pdf",
+                    uploaded_by=creator,
+                    uploaded_at=clock["t"],
+                )
+            )
+        event(HandOverAction.CREATED, creator, after=timedelta(0))
+
+        def submit(at: datetime) -> None:
+            dossier.status = DossierStatus.SUBMITTED
+            dossier.code = self._next_code(staff.agency, at)
+            dossier.submitted_at = at
+
+        if not event(
+            HandOverAction.SUBMITTED,
+            creator,
+            after=moment - clock["t"],
+            change=submit,
+            to_agency=staff.agency,
+        ):
+            raise AssertionError("a dossier is submitted before the end")  # moment < end
+        if final == DossierStatus.SUBMITTED:
+            return life
+        if final in (DossierStatus.REFUSED, DossierStatus.SUPPLEMENT_REQUESTED):
+            reason = "Hồ sơ chưa đủ thành phần theo quy định: thiếu bản sao giấy tờ tùy thân."
+
+            def refuse(at: datetime) -> None:
+                dossier.status = final
+                if final == DossierStatus.REFUSED:
+                    dossier.closing_reason = reason
+                    dossier.closed_at, dossier.closed_by = at, officer
+                else:
+                    life.supplements.append(
+                        SupplementRequest(
+                            dossier=dossier,
+                            phase=SupplementPhase.RECEPTION,
+                            items="Bản sao giấy tờ tùy thân; tờ khai theo mẫu",
+                            reason=reason,
+                            requested_by=officer,
+                            requested_at=at,
+                        )
+                    )
+
+            action = (
+                HandOverAction.REFUSED
+                if final == DossierStatus.REFUSED
+                else HandOverAction.SUPPLEMENT_REQUESTED
+            )
+            event(action, officer, after=minutes(5, 120), change=refuse, note=reason)
+            return life
+
+        days = procedure.processing_days
+        steps = [
+            DossierStep(
+                dossier=dossier,
+                order=s.order,
+                name=s.name,
+                agency_id=s.agency_id,
+                unit_id=s.unit_id,
+                role=s.role,
+                days=s.days,
+            )
+            for s in self.steps[procedure.pk]
+        ]
+
+        def receive(at: datetime) -> None:
+            dossier.status = DossierStatus.RECEIVED
+            start, due, warn = schedule(at, days)
+            dossier.received_at, dossier.received_by = at, officer
+            dossier.clock_started_at, dossier.due_at, dossier.first_due_at = start, due, due
+            dossier.warn_at = warn
+            life.steps = steps
+            for step in steps:
+                if step.role == StepRole.RECEPTION:
+                    step.state, step.started_at, step.finished_at = StepState.DONE, at, at
+                    step.handler_id, step.outcome = officer.pk, "on_time"
+
+        if not event(HandOverAction.RECEIVED, officer, after=minutes(5, 90), change=receive):
+            return life
+        # Late dossiers take longer than their appointment; most finish in time.
+        assert dossier.due_at is not None and dossier.received_at is not None
+        budget = (dossier.due_at - dossier.received_at) * rng.uniform(0.3, 0.95)
+        if rng.random() < 0.12:
+            budget = (dossier.due_at - dossier.received_at) * rng.uniform(1.05, 1.6)
+        working = [s for s in steps if s.state == StepState.WAITING and s.role != StepRole.RESULT]
+        share = budget / max(len(working) * 3, 1)
+        stop_at = rng.randrange(len(working)) if working else 0
+        for number, step in enumerate(working):
+
+            def forward(at: datetime, step: DossierStep = step) -> None:
+                step.state, step.started_at = StepState.QUEUED, at
+                step.deadline_at = workdays.add_working_days_hours(
+                    workdays.clock_start(at), step.days
+                )
+
+            if not event(
+                HandOverAction.FORWARDED,
+                officer if number == 0 else self._leader(working[number - 1]),
+                after=timedelta(0),
+                change=forward,
+                step=step,
+                to_agency_id=step.agency_id,
+                to_unit_id=step.unit_id,
+            ):
+                return life
+            if final == DossierStatus.RECEIVED:
+                return life
+            handler = self._handler(step)
+            if step.role == StepRole.PROCESSING:
+
+                def assign(at: datetime, step: DossierStep = step, handler: User = handler) -> None:
+                    step.state, step.handler_id = StepState.ASSIGNED, handler.pk
+                    dossier.status = DossierStatus.PROCESSING
+
+                if not event(
+                    HandOverAction.ASSIGNED,
+                    self._leader(step),
+                    after=share,
+                    change=assign,
+                    step=step,
+                    to_user=handler,
+                ):
+                    return life
+            ending = final in (DossierStatus.WITHDRAWN, DossierStatus.STOPPED)
+            if (final == DossierStatus.PROCESSING or ending) and number == stop_at:
+                if final == DossierStatus.PROCESSING:
+                    return life
+                closer = (
+                    self._leader(step) if final == DossierStatus.STOPPED else (citizen or officer)
+                )
+                reason = (
+                    "Hồ sơ không đủ điều kiện giải quyết theo quy định."
+                    if final == DossierStatus.STOPPED
+                    else "Người nộp đề nghị rút hồ sơ."
+                )
+
+                def close(at: datetime, reason: str = reason, closer: User = closer) -> None:
+                    dossier.status = final
+                    dossier.closing_reason, dossier.closed_at, dossier.closed_by = (
+                        reason,
+                        at,
+                        closer,
+                    )
+                    for s in steps:
+                        if s.state not in (StepState.WAITING, StepState.DONE):
+                            s.state, s.finished_at = StepState.DONE, at
+
+                action = (
+                    HandOverAction.STOPPED
+                    if final == DossierStatus.STOPPED
+                    else HandOverAction.WITHDRAWN
+                )
+                event(action, closer, after=share, change=close, note=reason)
+                return life
+            if step.role == StepRole.PROCESSING:
+
+                def propose(at: datetime, step: DossierStep = step) -> None:
+                    step.state = StepState.PROPOSED
+                    step.proposal = "Đề xuất giải quyết: hồ sơ đủ điều kiện, trình ký kết quả."
+
+                if not event(
+                    HandOverAction.PROPOSED, handler, after=share, change=propose, step=step
+                ):
+                    return life
+
+            def approve(at: datetime, step: DossierStep = step) -> None:
+                step.state, step.finished_at = StepState.DONE, at
+                if step.handler_id is None:
+                    step.handler_id = self._leader(step).pk
+                assert step.deadline_at is not None
+                step.outcome = outcome_of(at, step.deadline_at)
+                if dossier.status == DossierStatus.RECEIVED:
+                    dossier.status = DossierStatus.PROCESSING
+
+            if not event(
+                HandOverAction.APPROVED, self._leader(step), after=share, change=approve, step=step
+            ):
+                return life
+        if final == DossierStatus.PROCESSING:
+            return life
+
+        def result(at: datetime) -> None:
+            for step in steps:
+                if step.role == StepRole.RESULT:
+                    step.state, step.handler_id = StepState.DONE, staff.clerk.pk
+                    step.started_at = step.started_at or at
+                    step.finished_at, step.outcome = at, "on_time"
+            dossier.status = DossierStatus.DONE
+            dossier.finished_at = at
+
+        if not event(
+            HandOverAction.RESULT_READY,
+            staff.clerk,
+            after=minutes(10, 240),
+            change=result,
+            to_agency=staff.agency,
+        ):
+            return life
+        if final == DossierStatus.DONE:
+            return life
+
+        def give_back(at: datetime) -> None:
+            dossier.status = DossierStatus.RETURNED
+            dossier.returned_at, dossier.returned_by = at, officer
+            dossier.return_channel = Channel.COUNTER
+            assert dossier.finished_at is not None and dossier.due_at is not None
+            dossier.outcome = outcome_of(dossier.finished_at, dossier.due_at)
+            dossier.closed_at, dossier.closed_by = at, officer
+
+        event(
+            HandOverAction.RETURNED,
+            officer,
+            after=timedelta(hours=rng.randint(1, 72)),
+            change=give_back,
+            note=str(Channel.COUNTER.label),
+        )
+        return life
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def write(self, lives: list[Life]) -> None:
+        if not lives:
+            return
+        writer = self.writer
+        dossiers = [life.dossier for life in lives]
+        for life in lives:
+            life.dossier.updated_at = life.history[-1].at
+        writer.assign_ids(dossiers)
+        writer.insert(dossiers)
+        steps = [s for life in lives for s in life.steps]
+        for s in steps:
+            s.dossier_id = s.dossier.pk
+        writer.assign_ids(steps)
+        writer.insert(steps)
+        history = [h for life in lives for h in life.history]
+        for h in history:
+            h.dossier_id = h.dossier.pk
+            h.step_id = h.step.pk if h.step_id is None and h.step is not None else h.step_id
+        writer.insert(history, with_pk=False)
+        papers = [c for life in lives for c in life.papers]
+        for c in papers:
+            c.dossier_id = c.dossier.pk
+        writer.insert(papers, with_pk=False)
+        supplements = [r for life in lives for r in life.supplements]
+        for r in supplements:
+            r.dossier_id = r.dossier.pk
+        writer.insert(supplements, with_pk=False)
+
+    def save_counters(self) -> None:
+        for agency_id, day in sorted(self.dirty):
+            last = self.counters[(agency_id, day)]
+            if (agency_id, day) in self.known_counters:
+                DailyCounter.objects.filter(agency_id=agency_id, day=day).update(last_number=last)
+            else:
+                DailyCounter.objects.create(agency_id=agency_id, day=day, last_number=last)
+                self.known_counters.add((agency_id, day))
+        self.dirty.clear()

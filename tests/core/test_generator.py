@@ -1,0 +1,315 @@
+"""`lienthong generate_province`: the generated province satisfies what the services guarantee
+(numbers, search entries, visibility, processing states, audit chain), appends only the
+difference, and its manifest lets a load test sign in as the province's officials."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Max, Min
+from django.urls import reverse
+
+from lienthong.accounts.models import Agency, User
+from lienthong.core.audit import verify_chain
+from lienthong.core.generator.documents import DocumentFiller, span
+from lienthong.core.generator.people import ensure_staff, hash_password
+from lienthong.documents.constants import Direction, NumberStatus
+from lienthong.documents.models import (
+    AttachmentVersion,
+    Document,
+    NumberAllocation,
+    Register,
+    SearchEntry,
+)
+from lienthong.documents.tasks import index_document
+from lienthong.onestop import codes, tracking
+from lienthong.onestop.constants import TRANSITIONS, DossierStatus, HandOverAction, StepState
+from lienthong.onestop.models import DailyCounter, Dossier
+from lienthong.onestop.services import missing_components
+from lienthong.records.constants import CaseFileStatus
+from lienthong.records.models import CaseFile
+from lienthong.records.totals import summarize
+from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
+from lienthong.workflows.models import Assignment, ProcessingEntry
+
+pytestmark = pytest.mark.django_db
+
+UNTIL = date(2026, 11, 20)
+PASSWORD = "mat-khau-sinh-2026"
+
+
+def generate(tmp_path: Path, documents: int, **options: Any) -> dict[str, Any]:
+    manifest = tmp_path / f"manifest-{documents}.json"
+    call_command(
+        "generate_province",
+        documents=documents,
+        agencies=options.pop("agencies", 6),
+        seed=options.pop("seed", 7),
+        password=PASSWORD,
+        until=UNTIL,
+        manifest=str(manifest),
+        no_progress=True,
+        **options,
+    )
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def assert_numbers_gap_free() -> None:
+    """Every register: numbers 1..last_number, each held by one document and one used
+    allocation pointing at it."""
+    registers = list(Register.objects.all())
+    assert registers
+    for register in registers:
+        column = "arrival_number" if register.kind == "incoming" else "register_number"
+        stats = Document.objects.filter(register=register).aggregate(
+            n=Count("id"), low=Min(column), high=Max(column), distinct=Count(column, distinct=True)
+        )
+        assert stats == {
+            "n": register.last_number,
+            "low": 1,
+            "high": register.last_number,
+            "distinct": register.last_number,
+        }, register
+        allocations = NumberAllocation.objects.filter(register=register)
+        assert allocations.count() == register.last_number
+        assert not allocations.exclude(status=NumberStatus.USED).exists()
+        mismatched = [
+            a
+            for a in allocations.select_related("document")
+            if a.document is None or getattr(a.document, column) != a.number
+        ]
+        assert mismatched == []
+
+
+def test_generates_a_province_whose_rows_are_what_the_services_would_write(
+    tmp_path: Path, run_tasks: Any, client: Any
+) -> None:
+    manifest = generate(tmp_path, 300)
+
+    assert manifest["documents"] == Document.objects.count() == 300
+    assert len(manifest["agencies"]) == 6
+    directions = Counter(Document.objects.values_list("direction", flat=True))
+    assert 140 < directions[Direction.INCOMING] < 220  # about 60 %
+    assert_numbers_gap_free()
+    assert Document.objects.dates("arrival_date", "year").count() >= 3  # spread over years
+
+    # Search entries: one per document, equal to what the real index job writes.
+    assert SearchEntry.objects.count() == 300
+    with_text = list(
+        AttachmentVersion.objects.values_list("attachment__document_id", flat=True).distinct()
+    )
+    assert with_text, "some documents have attachments with extracted text"
+    sample = random.Random(3).sample(list(Document.objects.values_list("pk", flat=True)), 40)
+    sample += with_text[:10]
+    before = {e.pk: (e.folded, e.plain) for e in SearchEntry.objects.filter(pk__in=sample)}
+    for pk in sample:
+        index_document.enqueue(pk)
+    run_tasks()
+    after = {e.pk: (e.folded, e.plain) for e in SearchEntry.objects.filter(pk__in=sample)}
+    assert after == before
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM documents_search_fts f JOIN documents_searchentry e "
+                "ON e.document_id = f.rowid WHERE f.folded = e.folded"
+            )
+            assert cursor.fetchone()[0] == 300
+
+    # Processing in every state, consistent with the workflows' rules.
+    states = Counter(Assignment.objects.values_list("state", flat=True))
+    assert {AssignmentState.OPEN, AssignmentState.IN_PROGRESS, AssignmentState.COMPLETED} <= set(
+        states
+    )
+    overdue = Assignment.objects.filter(
+        state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS], deadline__lt=UNTIL
+    )
+    assert overdue.exists()
+    assert not Assignment.objects.filter(document__direction=Direction.OUTGOING).exists()
+    for child in Assignment.objects.filter(parent__isnull=False).select_related("parent"):
+        assert child.document_id == child.parent.document_id
+        assert child.assignee_user.unit_id == child.parent.assignee_unit_id
+        if child.state == AssignmentState.COMPLETED:
+            assert child.parent.state == AssignmentState.COMPLETED
+        if child.parent.state == AssignmentState.RETURNED:
+            assert child.state == AssignmentState.RETURNED
+    for a in Assignment.objects.all():
+        kinds = list(a.entries.values_list("kind", flat=True))
+        assert kinds[0] == (EntryKind.REASSIGNED if a.parent_id else EntryKind.ASSIGNED)
+        assert (a.state == AssignmentState.COMPLETED) == (EntryKind.COMPLETED in kinds)
+        assert (a.state == AssignmentState.RETURNED) == (EntryKind.RETURNED in kinds)
+        assert (a.started_at is not None) == (EntryKind.PROGRESS in kinds)
+        if a.finished_at:
+            assert a.finished_at >= a.assigned_at
+        assert a.assigned_at >= a.document.arrival_date
+        if a.role == AssignmentRole.INFORMATION:
+            assert a.deadline is None
+    assert (
+        ProcessingEntry.objects.filter(kind=EntryKind.PRESENTED).count()
+        == (directions[Direction.INCOMING])
+    )
+
+    # Work files: numbers in each file gap-free, totals as the records service computes them.
+    files = list(CaseFile.objects.all())
+    assert files and {f.status for f in files} == {CaseFileStatus.OPEN, CaseFileStatus.CLOSED}
+    for f in files:
+        items = list(f.items.select_related("document").order_by("ordinal"))
+        assert [i.ordinal for i in items] == list(range(1, f.last_ordinal + 1))
+        assert all(i.document.agency_id == f.agency_id for i in items)
+        summary = summarize(((i.ordinal, i.document) for i in items), read_files=False)
+        assert (f.start_date, f.end_date, f.doc_total, f.page_total) == (
+            summary.start_date,
+            summary.end_date,
+            summary.doc_total,
+            summary.page_total,
+        )
+        if f.closed_at is not None:
+            assert all(i.added_at < f.closed_at for i in items)
+
+    # One-stop dossiers: histories follow the allowed transitions, steps match, codes gap-free.
+    assert_dossiers_consistent()
+    assert {t["code"] for t in manifest["tracking"]} <= set(
+        Dossier.objects.values_list("code", flat=True)
+    )
+    assert manifest["tracking"]
+    for item in manifest["tracking"][:5]:
+        found = tracking.find(item["code"], item["phone"])
+        assert found is not None and found.code == item["code"]
+
+    # The audit chain still verifies (bulk rows write no events; officials' creation does).
+    call_command("verify_audit_chain")
+    assert verify_chain().ok
+
+    assert_agencies_see_only_their_own(manifest)
+    assert_officials_sign_in(manifest, client)
+
+
+def assert_dossiers_consistent() -> None:
+    dossiers = list(Dossier.objects.all())
+    assert len(dossiers) >= 25
+    statuses = Counter(d.status for d in dossiers)
+    assert {DossierStatus.RETURNED, DossierStatus.PROCESSING} <= set(statuses), statuses
+    assert len(statuses) >= 5, statuses
+    for d in dossiers:
+        history = list(d.history.order_by("at", "pk"))
+        assert history[0].action == HandOverAction.CREATED
+        assert history[0].status_after == DossierStatus.DRAFT
+        previous = DossierStatus.DRAFT
+        for h in history[1:]:
+            if h.status_after != previous:
+                assert h.status_after in TRANSITIONS[previous], (d.code, previous, h.status_after)
+            previous = h.status_after
+        assert previous == d.status, d.code
+        assert d.code and codes.is_well_formed(d.code)
+        assert missing_components(d) == []  # submitted and received only with their papers
+        steps = list(d.steps.all())
+        if d.received_at is None:
+            assert steps == []
+            continue
+        assert d.due_at is not None and d.due_at > d.received_at
+        active = [s for s in steps if s.state in (StepState.QUEUED, StepState.ASSIGNED,
+                                                  StepState.PROPOSED)]  # fmt: skip
+        if d.status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+            assert len(active) <= 1
+        else:
+            assert active == []
+        if d.status in (DossierStatus.DONE, DossierStatus.RETURNED):
+            assert all(s.state == StepState.DONE for s in steps)
+            assert d.finished_at is not None
+        if d.status == DossierStatus.RETURNED:
+            assert d.outcome and d.closed_at and d.returned_at >= d.finished_at
+    # Codes: the n-th dossier of an agency's day is numbered n, and the counter is at the last.
+    by_day: dict[tuple[int, str], list[int]] = {}
+    for d in dossiers:
+        assert d.code is not None
+        prefix, number = d.code.rsplit("-", 1)
+        by_day.setdefault((d.agency_id, prefix), []).append(int(number))
+    for (agency_id, prefix), numbers in by_day.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+        day = datetime.strptime(prefix.rsplit("-", 1)[1], "%y%m%d").date()
+        assert DailyCounter.objects.get(agency_id=agency_id, day=day).last_number == len(numbers)
+
+
+def assert_agencies_see_only_their_own(manifest: dict[str, Any]) -> None:
+    first, second = manifest["agencies"][:2]
+    for username in (first["clerk"], first["specialists"][0], first["leader"]):
+        user = User.objects.get(username=username)
+        visible = Document.objects.visible_to(user)
+        assert visible.exists()
+        assert not visible.filter(agency_id=second["id"]).exists()
+        assert set(visible.values_list("agency_id", flat=True)) == {first["id"]}
+
+
+def assert_officials_sign_in(manifest: dict[str, Any], client: Any) -> None:
+    """A generated official signs in with the manifest's password and opens their queue."""
+    assert manifest["password"] == PASSWORD
+    agency = manifest["agencies"][0]
+    assert Agency.objects.get(pk=agency["id"]).code == agency["code"]
+    names = [
+        agency["clerk"],
+        agency["leader"],
+        agency["unit_leader"],
+        agency["onestop_officer"],
+        *agency["specialists"],
+    ]
+    assert User.objects.filter(username__in=names, agency_id=agency["id"]).count() == len(names)
+    # One hash for everybody, and a real one.
+    hashes = set(User.objects.filter(username__in=names).values_list("password", flat=True))
+    assert len(hashes) == 1
+    wrong = client.post(reverse("login"), {"username": agency["clerk"], "password": "sai-roi"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    signed_in = client.post(
+        reverse("login"), {"username": agency["specialists"][0], "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    specialist = User.objects.get(username=agency["specialists"][0])
+    assert client.session["_auth_user_id"] == str(specialist.pk)
+    response = client.get(reverse("workflows:queue"))
+    assert response.status_code == 200
+    assert response.context["user"] == specialist
+
+
+def test_appending_adds_only_the_difference_and_keeps_numbers_gap_free(tmp_path: Path) -> None:
+    generate(tmp_path, 300, batch=64)
+    first_ids = set(Document.objects.values_list("pk", flat=True))
+    users = User.objects.count()
+    manifest = generate(tmp_path, 500)
+    assert manifest["documents"] == Document.objects.count() == 500
+    assert manifest["added"] == 200
+    assert set(Document.objects.values_list("pk", flat=True)) >= first_ids
+    assert User.objects.count() == users  # officials are made once
+    assert_numbers_gap_free()
+    assert SearchEntry.objects.count() == 500
+    # Asking for fewer than there are adds nothing.
+    assert generate(tmp_path, 400)["added"] == 0
+    assert Document.objects.count() == 500
+
+
+def test_documents_depend_on_the_seed_and_their_number_only(tmp_path: Path) -> None:
+    """Document i is the same whatever the batches it was written in."""
+    generate(tmp_path, 120, batch=17)
+    staff = ensure_staff(agencies=6, seed=7, password_hash=hash_password(PASSWORD))
+    start, end = span(years=4, until=UNTIL)
+    filler = DocumentFiller(staff=staff, seed=7, start=start, end=end)
+    planned = sorted(
+        (p.document.subject, p.document.agency_id, p.at) for p in map(filler.plan, range(120))
+    )
+    stored = sorted(
+        (d.subject, d.agency_id, d.arrival_date or _issued_at(d)) for d in Document.objects.all()
+    )
+    assert [s[:2] for s in stored] == [p[:2] for p in planned]
+    other = DocumentFiller(staff=staff, seed=8, start=start, end=end)
+    assert [other.plan(i).document.subject for i in range(20)] != [
+        filler.plan(i).document.subject for i in range(20)
+    ]
+
+
+def _issued_at(document: Document) -> Any:
+    return NumberAllocation.objects.get(document=document).allocated_at
