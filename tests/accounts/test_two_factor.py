@@ -89,8 +89,11 @@ def test_leaders_and_administrators_must_enrol(stp, user_factory, role) -> None:
 
 def test_a_specialist_is_not_forced_and_may_opt_in(specialist) -> None:
     client, response = sign_in("chuyenvien.stp")
-    assert client.get(DASHBOARD).status_code == 200
+    dashboard = client.get(DASHBOARD)
+    assert dashboard.status_code == 200
+    assert reverse("two-factor") in dashboard.content.decode()  # the way to the security page
     page = client.get(reverse("two-factor")).content.decode()
+    assert "Đang tắt" in page
     assert reverse("two-factor-enrol") in page
     client.get(reverse("two-factor-enrol"))
     key = client.session["lienthong_two_factor_pending_key"]
