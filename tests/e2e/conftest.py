@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright runs an event loop in this thread; the ORM calls in the tests are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,3 +66,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def two_factor_on(settings: Any) -> None:
+    """Browser tests run with two-factor sign-in as in production (the suite at large has it
+    off, see conf/test.py): leaders and administrators give a code after their password."""
+    settings.LIENTHONG_2FA_REQUIRED_ROLES = settings.LIENTHONG_2FA_DEFAULT_ROLES
+
+
+def second_factor_device(username: str) -> Any:
+    """The authenticator device of an account that will be asked for a code at sign-in (one is
+    enrolled through the service if the account must have one), or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lienthong.accounts.models import User
+    from lienthong.accounts.permissions import two_factor_required
+    from tests.accounts.two_factor import enrol
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and two_factor_required(user):
+        device = enrol(user).device
+    return device
+
+
+def give_code(page: Page, device: Any) -> None:
+    """On the code page after the password, type the code the phone would show."""
+    from tests.accounts.two_factor import next_code
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác thực hai yếu tố")
+    page.get_by_label("Mã", exact=True).fill(next_code(device))
+    page.get_by_role("button", name="Xác nhận").click()

@@ -16,6 +16,7 @@ from lienthong.onestop.constants import DossierStatus
 from lienthong.onestop.models import Dossier
 from tests.conftest import PASSWORD
 from tests.documents.files import text_pdf
+from tests.e2e.conftest import give_code, second_factor_device
 from tests.onestop.conftest import filed_online, world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,11 +24,14 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
+    device = second_factor_device(username)  # leaders: the code page too
     page.context.clear_cookies()
     page.goto(f"{base}/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if device is not None:
+        give_code(page, device)
 
 
 def pdf(name: str, text: str) -> dict:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 
@@ -36,11 +37,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
     """Built once for the module inside a transaction that is rolled back at its end; each test
-    runs in a savepoint inside it."""
+    runs in a savepoint inside it. Two-factor sign-in is on, as in production."""
     media = tmp_path_factory.mktemp("matrix-media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
-        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=fast),
+        override_settings(
+            MEDIA_ROOT=str(media),
+            PASSWORD_HASHERS=fast,
+            LIENTHONG_2FA_REQUIRED_ROLES=settings.LIENTHONG_2FA_DEFAULT_ROLES,
+        ),
         django_db_blocker.unblock(),
     ):
         atomic = transaction.atomic()

@@ -14,10 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
+
 from lienthong.accounts import services as accounts
 from lienthong.accounts.constants import Role
 from lienthong.accounts.demo import load_demo_province
 from lienthong.accounts.models import Agency, Unit, User
+from lienthong.accounts.permissions import two_factor_required
 from lienthong.catalogue import services as catalogue
 from lienthong.catalogue.constants import StepRole
 from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep, Sector
@@ -33,6 +36,7 @@ from lienthong.records import services as records
 from lienthong.records.models import RetentionPeriod
 from lienthong.workflows import services as workflows
 from lienthong.workflows.services import Assignee
+from tests.accounts.two_factor import verified_login
 from tests.documents import files
 
 # Actor name → demo username (None: anonymous). Keys are the columns of the matrix.
@@ -408,3 +412,17 @@ def _dossiers_in_every_state(
         "dossier_done": done().pk,  # the result awaits return at the counter
         "dossier_returned": returned.pk,
     }
+
+
+def actor_client(actor: str) -> Client:
+    """A client signed in as the actor. Leaders and administrators sign in as the production
+    setting requires (`LIENTHONG_2FA_REQUIRED_ROLES`, on in this suite): with their second
+    factor verified, so their cells test what their roles allow, not the code page."""
+    client = Client()
+    user = actor_user(actor)
+    if user is None:
+        return client
+    if two_factor_required(user):
+        return verified_login(client, user)
+    client.force_login(user)
+    return client

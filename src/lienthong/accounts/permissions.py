@@ -68,3 +68,26 @@ def require_manage_agency(actor: User | None, agency: Agency | None) -> None:
 def require_system_admin(actor: User | None) -> None:
     if actor is not None and not (actor.is_active and actor.is_system_admin):
         raise PermissionDenied(_("Only a system administrator may do this."))
+
+
+def two_factor_required(user: Any) -> bool:
+    """Whether the account must sign in with a second factor (TOTP): it holds one of the roles
+    in `LIENTHONG_2FA_REQUIRED_ROLES` (a superuser counts as a system administrator)."""
+    from django.conf import settings
+
+    required = set(settings.LIENTHONG_2FA_REQUIRED_ROLES)
+    if not required or not user.is_authenticated:
+        return False
+    roles = set(user.role_set())
+    if user.is_superuser:
+        roles.add(Role.SYSTEM_ADMIN.value)
+    return bool(roles & required)
+
+
+def has_two_factor(user: Any) -> bool:
+    """Whether the account has enrolled an authenticator app (a confirmed TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return bool(
+        user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )

@@ -3,16 +3,25 @@ management commands all call these; each validates, changes and audits in one tr
 
 from __future__ import annotations
 
+import base64
 import re
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from lienthong.core.audit import record_event
 
@@ -388,3 +397,163 @@ def create_agency_admin(
         roles=[Role.AGENCY_ADMIN],
         email=email,
     )
+
+
+# --- Two-factor sign-in (TOTP authenticator app + one-time backup codes, django-otp) -----------
+
+
+def new_totp_key() -> str:
+    """A fresh TOTP secret (20 random bytes, hex), kept in the session until it is confirmed."""
+    return random_hex(20)
+
+
+def totp_secret_text(key: str) -> str:
+    """The secret as an authenticator app asks for it when typed in: base32, in groups of 4."""
+    secret = base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_config_url(*, user: User, key: str) -> str:
+    """The otpauth:// address the QR code carries."""
+    return str(TOTPDevice(user=user, key=key, name="").config_url)
+
+
+def _normalised_code(code: str) -> str:
+    return "".join(str(code).split()).lower()
+
+
+def _replace_backup_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.LIENTHONG_2FA_BACKUP_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: TOTPDevice
+    backup_codes: list[str]  # shown once; only django-otp's rows keep them
+
+
+@transaction.atomic
+def enrol_totp(*, user: User, key: str, code: str) -> Enrolment:
+    """Confirm an authenticator app: the first code it shows must match the secret `key` (read
+    from the QR code or typed in). Replaces any earlier unconfirmed device and hands out a new
+    set of one-time backup codes."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError({"code": _("Two-factor sign-in is already set up for this account.")})
+    device = TOTPDevice(user=user, key=key, name="authenticator", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    code = _normalised_code(code)
+    if not (code.isdigit() and len(code) == device.digits and totp.verify(int(code), 1)):
+        raise ValidationError(
+            {
+                "code": _(
+                    "This code does not match. Check the time on your phone and enter the "
+                    "6-digit code the app shows now."
+                )
+            }
+        )
+    device.last_t = totp.t()
+    TOTPDevice.objects.filter(user=user).delete()
+    device.save()
+    codes = _replace_backup_codes(user)
+    record_event(
+        action="security.two_factor_enrolled",
+        actor=user,
+        obj=user,
+        data={"backup_codes": len(codes)},
+    )
+    return Enrolment(device=device, backup_codes=codes)
+
+
+@transaction.atomic
+def regenerate_backup_codes(*, user: User) -> list[str]:
+    """A new set of one-time backup codes; the old ones stop working."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Set up two-factor sign-in first."))
+    codes = _replace_backup_codes(user)
+    record_event(
+        action="security.two_factor_backup_codes_generated",
+        actor=user,
+        obj=user,
+        data={"backup_codes": len(codes)},
+    )
+    return codes
+
+
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    device: Device | None  # the device that accepted the code; None: refused
+    locked_until: datetime | None = None  # refused without trying: too many wrong codes
+    backup_codes_left: int | None = None  # when a backup code was used
+
+
+@transaction.atomic
+def verify_second_factor(*, user: User, code: str) -> SecondFactorCheck:
+    """Check the code given after the password: the authenticator app's current code or one of
+    the backup codes (used up by this). Wrong codes are throttled on the TOTP device (django-otp:
+    each failure doubles the wait); every failure and every refusal while throttled is audited.
+    Never raises for a wrong code, so the failure count and the audit entry are kept."""
+    totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if totp is None:
+        return SecondFactorCheck(device=None)
+    allowed, info = totp.verify_is_allowed()
+    if not allowed:
+        record_event(
+            action="security.two_factor_throttled",
+            actor=user,
+            obj=user,
+            data={"failures": totp.throttling_failure_count},
+        )
+        return SecondFactorCheck(device=None, locked_until=(info or {}).get("locked_until"))
+    code = _normalised_code(code)
+    if code.isdigit() and len(code) == totp.digits:
+        if totp.verify_token(code):  # resets the throttle, or counts the failure
+            record_event(
+                action="security.two_factor_verified", actor=user, obj=user, data={"by": "totp"}
+            )
+            return SecondFactorCheck(device=totp)
+    else:
+        backup = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if code and backup is not None and backup.verify_token(code):
+            totp.throttle_reset()
+            left = backup.token_set.count()
+            record_event(
+                action="security.two_factor_verified",
+                actor=user,
+                obj=user,
+                data={"by": "backup_code", "backup_codes_left": left},
+            )
+            return SecondFactorCheck(device=backup, backup_codes_left=left)
+        totp.throttle_increment()
+    record_event(
+        action="security.two_factor_failed",
+        actor=user,
+        obj=user,
+        data={"failures": totp.throttling_failure_count},
+    )
+    return SecondFactorCheck(device=None)
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: User | None, user: User) -> int:
+    """An administrator removes an official's authenticator app and backup codes (a lost or
+    replaced phone) and signs them out everywhere; at the next sign-in they enrol again (if
+    their role requires it). Only a system administrator resets a system administrator's.
+    Returns how many devices were removed."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, user.agency)
+    if user.is_system_admin:
+        require_system_admin(actor)
+    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
+    end_sessions(user)
+    record_event(
+        action="security.two_factor_reset", actor=actor, obj=user, data={"devices_removed": removed}
+    )
+    return removed

@@ -39,3 +39,12 @@ def _locked_out(
         actor_username=(username or "")[:150],
         data={"username": username, "ip_address": ip_address},
     )
+
+
+@receiver(user_logged_in, dispatch_uid="two_factor_session_flag")
+def _remember_device(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from .middleware import SESSION_HAS_DEVICE
+    from .permissions import has_two_factor
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_HAS_DEVICE] = has_two_factor(user)

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lienthong.core",
     "lienthong.accounts",
     "lienthong.documents",
@@ -121,11 +124,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
     "lienthong.core.middleware.OfficersOnlyMiddleware",
+    "lienthong.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -201,6 +206,20 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp). Accounts holding one of these roles must enrol an
+# authenticator app and give its code after the password; others may opt in from their security
+# page. A comma-separated list of role values; "none" requires it of nobody.
+LIENTHONG_2FA_DEFAULT_ROLES = ("agency_leader", "unit_leader", "agency_admin", "system_admin")
+_two_factor_roles = env_list("LIENTHONG_2FA_REQUIRED_ROLES", list(LIENTHONG_2FA_DEFAULT_ROLES))
+LIENTHONG_2FA_REQUIRED_ROLES = tuple(r for r in _two_factor_roles if r.lower() != "none")
+# How many one-time backup codes an enrolment or a regeneration hands out.
+LIENTHONG_2FA_BACKUP_CODES = env_int("LIENTHONG_2FA_BACKUP_CODES", 10)
+OTP_TOTP_ISSUER = os.environ.get("LIENTHONG_2FA_ISSUER", "lienthong")
+# Wrong codes: each failure doubles the wait before the next try (1, 2, 4 ... seconds).
+OTP_TOTP_THROTTLE_FACTOR = env_int("LIENTHONG_2FA_THROTTLE_FACTOR", 1)
+# Backup codes are throttled with the authenticator app's counter (one count per person).
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- HTTP security ----------------------------------------------------------------------------
 HTTPS = env_bool("LIENTHONG_HTTPS", True)  # behind TLS in production; the local demo sets 0
@@ -350,7 +369,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "lienthong.accounts.authentication.TwoFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Officials only; an endpoint for citizens names its own permission classes.

@@ -31,3 +31,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     from .base import DATA_DIR
 
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+
+# Two-factor sign-in is off for the suite at large: the tests of other apps sign officials in
+# with `force_login` and are not about the second factor. The tests that are (tests/accounts/
+# test_two_factor*.py), the hardening suite (its permission matrix signs leaders and
+# administrators in with a verified second factor) and the browser tests turn the production
+# default (`LIENTHONG_2FA_DEFAULT_ROLES`) back on.
+LIENTHONG_2FA_REQUIRED_ROLES = ()
