@@ -232,17 +232,46 @@ class Platform:
         master = self.processes["web"].pid
         return _children(master)
 
-    def pending_jobs(self) -> int:
+    def pending_jobs(self, statuses: tuple[str, ...] = ("READY", "RUNNING")) -> int:
         """Jobs not finished yet, queued (maybe for a later retry) or running; read with a
         plain connection (a Django process would take seconds to start)."""
         import psycopg
 
-        with psycopg.connect(self.cluster.url.replace("postgres://", "postgresql://")) as db:
+        with psycopg.connect(self.cluster.url, connect_timeout=2) as db:
             row = db.execute(
-                "SELECT count(*) FROM django_tasks_database_dbtaskresult"
-                " WHERE status IN ('READY', 'RUNNING')"
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = ANY(%s)",
+                [list(statuses)],
             ).fetchone()
         return int(row[0]) if row else 0
+
+    def queue(self) -> tuple[int, float, list[Any]]:
+        """The unfinished jobs: how many, in how many seconds the last one is due (a retry
+        waits its back-off), and the rows themselves (to say which, if the queue never
+        drains)."""
+        import psycopg
+
+        with psycopg.connect(self.cluster.url, connect_timeout=2) as db:
+            rows = db.execute(
+                "SELECT task_path, status, args_kwargs::text,"
+                " coalesce(extract(epoch FROM run_after - now()), 0)"
+                " FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+            ).fetchall()
+        due = max((float(r[3]) for r in rows), default=0.0)
+        return len(rows), due, rows
+
+    def wait_for_running_job(self, seconds: float) -> bool:
+        """Watch the queue for a job being run, so the worker is killed in the middle of it."""
+        import psycopg
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if self.pending_jobs(("RUNNING",)):
+                    return True
+            except psycopg.Error:
+                return False
+            time.sleep(0.01)
+        return False
 
     def stop_worker(self) -> None:
         """Stop the background worker for good (the supervisor stops restarting it)."""
@@ -271,7 +300,11 @@ FAULT_KINDS = ["web worker", "web master", "background worker", "postgresql"]
 
 
 def inject(platform: Platform, kind: str) -> bool:
-    """SIGKILL one process of the given kind; False when there was none to kill."""
+    """SIGKILL one process of the given kind; False when there was none to kill. The
+    background worker is preferably killed while it runs a job (jobs take milliseconds: a
+    random moment would almost always find it idle)."""
+    if kind == "background worker":
+        platform.wait_for_running_job(3.0)
     with platform.lock:
         if kind == "web worker":
             workers = platform.web_workers()
