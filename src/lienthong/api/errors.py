@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -23,6 +23,14 @@ def as_drf_error(exc: ValidationError) -> DRFValidationError:
     return DRFValidationError({"non_field_errors": exc.messages})
 
 
+class InsufficientStorage(APIException):
+    """507: the file store is full. The request was refused as a whole; the same request may
+    succeed once an administrator has made room."""
+
+    status_code = 507
+    default_code = "storage_full"
+
+
 @contextmanager
 def service_errors(
     general_field: str | None = None, only_codes: set[str] | None = None
@@ -34,6 +42,10 @@ def service_errors(
     try:
         yield
     except ValidationError as exc:
+        if not hasattr(exc, "error_dict") and any(
+            error.code == "storage_full" for error in exc.error_list
+        ):
+            raise InsufficientStorage({general_field or "non_field_errors": exc.messages}) from exc
         if general_field and not hasattr(exc, "error_dict"):
             codes = {error.code for error in exc.error_list}
             if only_codes is None or codes & only_codes:

@@ -3,7 +3,9 @@ OOXML, content-addressed storage through Django's storage API (local disk or S3)
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -21,6 +23,11 @@ from pypdf.generic import ArrayObject
 
 from .constants import ALLOWED_TYPES, IMAGE_TYPES
 from .models import Blob
+
+logger = logging.getLogger(__name__)
+
+# Write errors that mean the file store has no room left (a full disk or a quota).
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 _OOXML_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
@@ -222,12 +229,41 @@ def store_blob(upload: IO[bytes], checked: CheckedFile) -> tuple[Blob, bool]:
     created_file = False
     if not default_storage.exists(name):
         upload.seek(0)
-        saved = default_storage.save(name, File(upload))
+        try:
+            saved = default_storage.save(name, File(upload))
+        except OSError as exc:
+            _remove_partial(name, checked)
+            if exc.errno in _NO_SPACE:
+                logger.error("the file store is full: %s", exc)
+                raise ValidationError(
+                    _(
+                        "The file store is full, so the file could not be saved; nothing was "
+                        "recorded. Please tell the system administrator, then try again."
+                    ),
+                    code="storage_full",
+                ) from exc
+            raise
         if saved != name:  # the storage renamed it: a concurrent upload of the same content
             default_storage.delete(saved)
         created_file = True
-    blob, _ = Blob.objects.get_or_create(
+    blob, _blob_created = Blob.objects.get_or_create(
         sha256=checked.sha256,
         defaults={"size": checked.size, "content_type": checked.content_type, "storage_name": name},
     )
     return blob, created_file
+
+
+def _remove_partial(name: str, checked: CheckedFile) -> None:
+    """After a failed write (a full disk): remove what the storage left of this content, the
+    file under its own name unless it is complete (written by a concurrent upload) and any
+    renamed copy (the storage adds a suffix when the name is taken). A blob's file is always
+    stored under its own name, so a renamed copy is never in use."""
+    try:
+        if default_storage.exists(name) and default_storage.size(name) != checked.size:
+            default_storage.delete(name)
+        folder, _slash, base = name.rpartition("/")
+        for other in default_storage.listdir(folder)[1]:
+            if other != base and other.startswith(base):
+                default_storage.delete(f"{folder}/{other}")
+    except OSError:  # the storage itself is failing: leave the rest to the administrator
+        logger.exception("could not remove the partial file %s", name)
