@@ -153,6 +153,7 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
                 "username": username,
                 "agency": agency["code"],
                 "documents": documents_of(user),
+                "totp_key": second_factor(user),
             }
             if persona == "clerk":
                 entry["document_types"] = types
@@ -182,6 +183,33 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
     }
 
 
+def second_factor(user: Any) -> str | None:
+    """The authenticator secret of a user who must sign in with a second factor (leaders and
+    administrators by default): enrolled once through the accounts service, as the user would
+    from the enrolment page; the virtual user then types the code its "phone" shows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lienthong.accounts import services
+    from lienthong.accounts.permissions import two_factor_required
+
+    if not two_factor_required(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return str(device.key)
+    key = os.urandom(20).hex()
+    services.enrol_totp(user=user, key=key, code=totp_code(key))
+    return key
+
+
+def totp_code(key: str, at: float | None = None) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(key))
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
+
+
 def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
     """Each action served once through the real view (Django's test client, a rolled-back
     transaction for the writes), its SQL captured, then replayed `repeat` times directly on the
@@ -199,7 +227,16 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
         if persona not in clients:
             client = Client(raise_request_exception=True)
             if persona != "citizen":
-                client.force_login(User.objects.get(username=by_persona[persona]["username"]))
+                user = User.objects.get(username=by_persona[persona]["username"])
+                client.force_login(user)
+                if by_persona[persona].get("totp_key"):  # as after the code page
+                    from django_otp import DEVICE_ID_SESSION_KEY
+                    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                    session = client.session
+                    device = TOTPDevice.objects.get(user=user, confirmed=True)
+                    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                    session.save()
             clients[persona] = client
         return clients[persona]
 
@@ -389,6 +426,22 @@ class VirtualUser:
                 raise SystemExit(
                     f"sign-in of {self.user['username']} failed with HTTP {response.status}"
                 )
+        if self.user.get("totp_key"):  # the code page, with the code the phone shows now
+            for _attempt in range(2):
+                code = await asyncio.to_thread(totp_code, self.user["totp_key"])
+                async with self.session.post(
+                    "/tai-khoan/xac-thuc-hai-yeu-to/",
+                    data={"code": code},
+                    headers={"X-CSRFToken": self.csrf()},
+                    allow_redirects=False,
+                ) as response:
+                    await response.read()
+                    if response.status == 302:
+                        return
+                # A code is good once: the same user signed in during this 30-second step
+                # (an earlier size of the run); wait for the phone's next code.
+                await asyncio.sleep(31 - time.time() % 30)
+            raise SystemExit(f"second factor of {self.user['username']} refused")
 
     async def one(self, action: str, stats: Stats, *, record: bool) -> None:
         request = make_request(action, self.user, self.plan, self.rng)
