@@ -832,25 +832,29 @@ def chart(results: list[dict[str, Any]], path: str) -> None:
     import matplotlib.pyplot as plt
 
     sizes = [r["documents"] for r in results]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.2))
     for action in [*FLAT_ACTIONS, "register", "assign", "complete"]:
         values = [r["actions"][action].get("p95") for r in results]
         if all(v is not None for v in values):
             left.plot(sizes, values, marker="o", label=action)
-    left.set_xscale("log")
-    left.set_xlabel("documents in the database")
+        ratios = [r["actions"][action].get("ratio") for r in results]
+        if all(v is not None for v in ratios):
+            middle.plot(sizes, ratios, marker="o", label=action)
     left.set_ylabel("p95 latency (ms)")
     left.set_title("p95 per action under load")
-    left.legend(fontsize=8)
-    left.grid(True, alpha=0.3)
+    middle.set_ylabel("p50 / (floor view p50 + SQL floor)")
+    middle.set_title("ratio to the floor (same run)")
+    middle.set_ylim(bottom=0)
     right.plot(sizes, [r["officer"]["rps"] for r in results], marker="o", label="officers")
     right.plot(sizes, [r["total_rps"] for r in results], marker="o", label="all users")
-    right.set_xscale("log")
-    right.set_xlabel("documents in the database")
     right.set_ylabel("requests per second")
     right.set_title(f"throughput, {results[0]['users']} users")
-    right.legend(fontsize=8)
-    right.grid(True, alpha=0.3)
+    right.set_ylim(bottom=0)
+    for axis in (left, middle, right):
+        axis.set_xscale("log")
+        axis.set_xlabel("documents in the database")
+        axis.legend(fontsize=8)
+        axis.grid(True, alpha=0.3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
