@@ -109,6 +109,8 @@ def prepare_main(args: argparse.Namespace) -> int:
 
 
 def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    from django.db.models import Exists, OuterRef
+
     from lienthong.accounts.models import User
     from lienthong.documents.constants import Direction
     from lienthong.documents.models import Document, DocumentType
@@ -158,7 +160,11 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
             if persona == "clerk":
                 entry["document_types"] = types
             elif persona == "leader":
-                awaiting = awaiting_instruction(Document.objects.visible_to(user), user)
+                # Documents nobody was given yet: a unit that already has one (say for support
+                # after a returned lead) may not be made its lead again, rightly.
+                awaiting = awaiting_instruction(Document.objects.visible_to(user), user).exclude(
+                    Exists(Assignment.objects.filter(document=OuterRef("pk")))
+                )
                 entry["assignable"] = list(
                     awaiting.order_by("-id").values_list("pk", flat=True)[: args.work_items]
                 )
