@@ -705,6 +705,18 @@ def start_cluster(cleanup: Cleanup, *, fsync: bool) -> str:
     return f"postgres://postgres@127.0.0.1:{port}/postgres"
 
 
+def _find_local_cluster(url: str) -> None:
+    """When the given server runs on this machine, its memory is measured too."""
+    import psycopg
+
+    global PG_DATA
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+    folder = Path(row[0]) if row else None
+    if folder is not None and (folder / "postmaster.pid").is_file():
+        PG_DATA = folder
+
+
 def run_size(
     size: int, env: dict[str, str], folder: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -922,6 +934,7 @@ def main(argv: list[str] | None = None) -> int:
             if not given:
                 raise SystemExit("--existing-database needs DATABASE_URL")
             database = given  # filled before (the generator appends only what is missing)
+            _find_local_cluster(database)
         else:
             database = create_database(server_url, cleanup, drop=bool(given))
         env = {
