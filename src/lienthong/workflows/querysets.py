@@ -204,7 +204,11 @@ def page_after(
             queryset = queryset.filter(
                 Q(deadline_key__gt=day) | Q(deadline_key=day, id__gt=last_id)
             )
-    rows = list(queryset[: size + 1])
+    # A deferred join: the page's ids are sorted over the assignments alone (the work at hand can
+    # be hundreds of rows), and only those rows are read with everything the page shows joined.
+    ids = list(queryset.values_list("pk", flat=True)[: size + 1])
+    found = queryset.in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
     more = len(rows) > size
     rows = rows[:size]
     if not (more and rows):
