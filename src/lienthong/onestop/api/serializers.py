@@ -13,7 +13,7 @@ from ..models import Dossier, DossierComponent, DossierStep, HandOver
 
 class DossierStepSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.name")
-    unit = serializers.CharField(source="unit.name", default=None)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
 
     class Meta:
         model = DossierStep
