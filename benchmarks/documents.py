@@ -842,6 +842,9 @@ def create_database(server_url: str, cleanup: Cleanup, *, drop: bool) -> str:
     from psycopg import sql
 
     name = f"lienthong_bench_{os.getpid()}"
+    # The server's maintenance database: the database named in DATABASE_URL may not exist yet
+    # (scripts/test names one that only pytest's test_ copy of is ever created).
+    server_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
