@@ -165,9 +165,12 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
                 awaiting = awaiting_instruction(Document.objects.visible_to(user), user).exclude(
                     Exists(Assignment.objects.filter(document=OuterRef("pk")))
                 )
-                entry["assignable"] = list(
+                assignable = list(
                     awaiting.order_by("-id").values_list("pk", flat=True)[: args.work_items]
                 )
+                if len(assignable) < MORNING_MAIL:  # a small province may have none waiting
+                    assignable += morning_mail(agency["clerk"], types, MORNING_MAIL, rng)
+                entry["assignable"] = assignable
                 entry["units"] = [
                     f"unit:{pk}"
                     for pk in user.agency.units.filter(is_active=True).values_list("pk", flat=True)
@@ -187,6 +190,39 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
         "users": users,
         "tracking": manifest.get("tracking", [])[:500],
     }
+
+
+MORNING_MAIL = 20
+
+
+def morning_mail(
+    clerk_name: str, types: list[list[Any]], count: int, rng: random.Random
+) -> list[int]:
+    """Register `count` incoming documents through the service as the agency's clerk, so its
+    leader has documents awaiting instructions however small the generated province is."""
+    import datetime
+
+    from lienthong.accounts.models import User
+    from lienthong.documents import services
+    from lienthong.documents.models import DocumentType
+
+    clerk = User.objects.get(username=clerk_name)
+    registered = []
+    for _ in range(count):
+        type_pk, notation = rng.choice(types)
+        registration = services.register_incoming(
+            actor=clerk,
+            document_type=DocumentType.objects.get(pk=type_pk),
+            issuer_name=rng.choice(ISSUERS),
+            code_number=str(rng.randint(1, 9999)),
+            code_notation=notation,
+            issued_date=datetime.date.today(),
+            subject=rng.choice(SUBJECTS),
+            accept_duplicate=True,
+        )
+        assert registration.document is not None
+        registered.append(registration.document.pk)
+    return registered
 
 
 def second_factor(user: Any) -> str | None:
