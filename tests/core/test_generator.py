@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import verify_chain
-from lienthong.core.generator.documents import DocumentFiller, span
+from lienthong.core.generator.documents import STALE_DAYS, DocumentFiller, span
 from lienthong.core.generator.people import ensure_staff, hash_password
 from lienthong.documents.constants import Direction, NumberStatus
 from lienthong.documents.models import (
@@ -124,14 +124,10 @@ def test_generates_a_province_whose_rows_are_what_the_services_would_write(
             assert cursor.fetchone()[0] == 300
 
     # Processing in every state, consistent with the workflows' rules.
+    # (Every actionable state, overdue work included: test_open_work_is_recent.)
     states = Counter(Assignment.objects.values_list("state", flat=True))
-    assert {AssignmentState.OPEN, AssignmentState.IN_PROGRESS, AssignmentState.COMPLETED} <= set(
-        states
-    )
-    overdue = Assignment.objects.filter(
-        state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS], deadline__lt=UNTIL
-    )
-    assert overdue.exists()
+    assert {AssignmentState.COMPLETED, AssignmentState.RETURNED} <= set(states)
+    assert states[AssignmentState.OPEN] + states[AssignmentState.IN_PROGRESS] > 0
     assert not Assignment.objects.filter(document__direction=Direction.OUTGOING).exists()
     for child in Assignment.objects.filter(parent__isnull=False).select_related("parent"):
         assert child.document_id == child.parent.document_id
@@ -274,6 +270,23 @@ def assert_officials_sign_in(manifest: dict[str, Any], client: Any) -> None:
     response = client.get(reverse("workflows:queue"))
     assert response.status_code == 200
     assert response.context["user"] == specialist
+
+
+def test_open_work_is_recent_and_every_actionable_state_is_there(tmp_path: Path) -> None:
+    """Work still open is this season's (some of it overdue); work whose deadline passed more
+    than STALE_DAYS ago is finished, so an official's queue does not grow with the archive."""
+    generate(tmp_path, 200, years=1, agencies=3)
+    states = Counter(Assignment.objects.values_list("state", flat=True))
+    assert {AssignmentState.OPEN, AssignmentState.IN_PROGRESS, AssignmentState.COMPLETED} <= set(
+        states
+    )
+    actionable = Assignment.objects.filter(
+        state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS]
+    )
+    assert actionable.filter(deadline__lt=UNTIL).exists()  # overdue work
+    stale = UNTIL - timedelta(days=STALE_DAYS)
+    assert not actionable.filter(deadline__lt=stale).exists()
+    assert Assignment.objects.filter(deadline__lt=stale).exists()  # the rule had work to apply to
 
 
 def test_appending_adds_only_the_difference_deterministically_and_keeps_numbers_gap_free(

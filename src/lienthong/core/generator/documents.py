@@ -99,6 +99,7 @@ FILES_PER_UNIT = 3
 # One one-stop dossier for this many documents (its day is the document's).
 DOCUMENTS_PER_DOSSIER = 10
 DEADLINE_DAYS = (5, 7, 10, 10, 15, 30)
+STALE_DAYS = 60  # late work older than this is finished (completed or returned)
 
 
 def index_text(document: Document, type_name: str, texts: Sequence[str] = ()) -> str:
@@ -581,7 +582,11 @@ class DocumentFiller:
                 )
             tops.extend((lead, *others))
             r = rng.random()
-            if deadline < today:
+            if deadline < today - timedelta(days=STALE_DAYS):
+                # Work of past months was finished or sent back: offices chase late work, and
+                # an inbox that kept every year's leftovers would grow with the archive.
+                state = "completed" if r < 0.96 else "returned"
+            elif deadline < today:
                 # Late work: left open, or started and not finished.
                 state = (
                     "completed"
