@@ -245,3 +245,39 @@ def test_deadline_uses_the_leaders_day_in_vietnam(clock, people, incoming) -> No
         working_days=10,
     )
     assert lead.deadline == date(2026, 3, 5)
+
+
+def test_own_work_is_what_visibility_and_handling_give_together(clock, people, incoming) -> None:
+    """`work_of` (the queue's and the dashboard's rows) drops the per-document visibility test
+    as redundant: it must give exactly visible_to(user).handled_by(user), confidential work
+    included, and nothing of an agency the user has left."""
+    plain = incoming()
+    secret = incoming(confidentiality=Confidentiality.CONFIDENTIAL)
+    for doc in (plain, secret):
+        (lead,) = services.assign(
+            actor=people.leader, document=doc, assignees=[Assignee(role=LEAD, unit=people.legal)]
+        )
+        services.reassign(
+            actor=people.legal_head,
+            assignment=lead,
+            assignees=[Assignee(role=LEAD, user=people.specialist)],
+        )
+    everyone = [
+        people.leader, people.legal_head, people.admin_head, people.specialist,
+        people.specialist2, people.clerk, people.outsider, people.other_specialist,
+    ]  # fmt: skip
+    for user in everyone:
+        expected = set(Assignment.objects.visible_to(user).handled_by(user))
+        assert set(Assignment.objects.work_of(user)) == expected, user.username
+    assert Assignment.objects.work_of(people.specialist).count() == 2
+    assert Assignment.objects.work_of(people.legal_head).count() == 2
+
+    other_unit = account_services.create_unit(
+        actor=None, agency=people.other_agency, name="Phòng Công chức", abbreviation="CC"
+    )
+    account_services.move_user(actor=None, user=people.specialist, unit=other_unit, position=None)
+    account_services.set_roles(actor=None, user=people.specialist, roles=[Role.SPECIALIST])
+    people.specialist.refresh_from_db()
+    assert Assignment.objects.handled_by(people.specialist).count() == 2  # still named on them
+    assert not Assignment.objects.work_of(people.specialist).exists()
+    assert not Assignment.objects.visible_to(people.specialist).handled_by(people.specialist)

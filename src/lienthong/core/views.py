@@ -30,7 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     today = timezone.localdate()
     visible = Document.objects.visible_to(user)
-    work = Assignment.objects.handled_by(user).queue_counts()
+    work = Assignment.objects.work_of(user).queue_counts()
     queue = reverse("workflows:queue")
     queues: list[tuple[str, str, int | str]] = [
         (_("My work to do"), f"{queue}?tab=todo", work["todo"]),

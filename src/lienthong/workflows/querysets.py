@@ -90,6 +90,16 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
             return self.none()
         return self.filter(Q(assignee_user_id=user.pk) | Q(assignee_unit_id__in=led_unit_ids(user)))
 
+    def work_of(self, user: Any) -> AssignmentQuerySet:
+        """The user's own work in their agency: the same rows as
+        `visible_to(user).handled_by(user)` (what is given to a user or to a unit they lead is
+        visible to them: `visible_to`'s second branch), without the per-document visibility
+        test, which PostgreSQL cannot tell is redundant here: at 1M documents it hash-joined the
+        agency's whole archive and made the queue's counts ten times slower."""
+        if not _active_official(user):
+            return self.none()
+        return self.filter(document__agency_id=user.agency_id).handled_by(user)
+
     def of_units(self, unit_ids: Iterable[int]) -> AssignmentQuerySet:
         """Everything given to the units or to their people (the unit leader's view)."""
         ids = list(unit_ids)

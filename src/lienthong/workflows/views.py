@@ -84,13 +84,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     today = timezone.localdate()
     cutoff = due_soon_cutoff(today)
-    base = Assignment.objects.visible_to(user)
     if scope == Scope.UNIT:
-        base = base.of_units(led)
+        base = Assignment.objects.visible_to(user).of_units(led)
     elif scope == Scope.GIVEN:
-        base = base.given_by(user)
+        base = Assignment.objects.visible_to(user).given_by(user)
     else:
-        base = base.handled_by(user)
+        base = Assignment.objects.work_of(user)
     counts = base.queue_counts(today, cutoff)
     after = request.GET.get("after", "")
     rows: list[Any] = []
