@@ -286,6 +286,13 @@ def test_open_work_is_recent_and_every_actionable_state_is_there(tmp_path: Path)
     assert actionable.filter(deadline__lt=UNTIL).exists()  # overdue work
     stale = UNTIL - timedelta(days=STALE_DAYS)
     assert not actionable.filter(deadline__lt=stale).exists()
+    information = actionable.filter(role=AssignmentRole.INFORMATION)  # no deadline: by date
+    assert not information.filter(assigned_at__date__lt=stale).exists()
+    assert Assignment.objects.filter(
+        role=AssignmentRole.INFORMATION, state=AssignmentState.COMPLETED
+    ).exists()
+    for returned in Assignment.objects.filter(state=AssignmentState.RETURNED, parent=None):
+        assert not actionable.filter(document=returned.document, role=AssignmentRole.SUPPORT)
     assert Assignment.objects.filter(deadline__lt=stale).exists()  # the rule had work to apply to
 
 

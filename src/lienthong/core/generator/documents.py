@@ -640,6 +640,7 @@ class DocumentFiller:
                     history.append(
                         (EntryKind.COMPLETED, a, handler, finished_at, "", together, None)
                     )
+            if state in ("completed", "returned"):
                 for a in others:
                     if a.role == AssignmentRole.SUPPORT:  # the supporting unit finished first
                         a.state = AssignmentState.COMPLETED
@@ -648,7 +649,18 @@ class DocumentFiller:
                         history.append(
                             (EntryKind.COMPLETED, a, supporter, a.finished_at, "", None, None)
                         )
-            elif state == "returned":
+            for a in others:
+                # "For information": read and closed by the clerk within days; only this
+                # season's are sometimes still open.
+                stale = (self.end - a.assigned_at).days > STALE_DAYS
+                if a.role == AssignmentRole.INFORMATION and (stale or rng.random() < 0.5):
+                    a.state = AssignmentState.COMPLETED
+                    read = a.assigned_at + timedelta(hours=rng.randint(1, 72))
+                    a.finished_at = min(read, self.end - timedelta(seconds=1))
+                    history.append(
+                        (EntryKind.COMPLETED, a, staff.clerk, a.finished_at, "", None, None)
+                    )
+            if state == "returned":
                 for a in [lead] + ([child] if child is not None else []):
                     a.state = AssignmentState.RETURNED
                     a.finished_at = finished_at
