@@ -5,12 +5,17 @@ platform; an agency administrator sees and edits only their own agency."""
 
 from typing import Any
 
+# django-otp's ModelAdmins register on import; import them first so ours replace them (below).
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lienthong.core.audit import record_event
 
@@ -212,3 +217,59 @@ class DelegationAdmin(AuditedAdmin):
     list_display = ["delegator", "delegate", "starts_at", "ends_at", "revoked_at"]
     autocomplete_fields = ["delegator", "delegate"]
     search_fields = ["delegator__full_name", "delegate__full_name"]
+
+
+# --- django-otp's devices -----------------------------------------------------------------------
+# django-otp's own ModelAdmins show a TOTP device's secret key (and a page with its QR code) and
+# list every backup code: whoever reads them can pass as the official's second factor. They are
+# replaced by these: the devices are listed and looked at without their secrets and cannot be
+# added or edited here (an official enrols on their own security page); deleting one resets the
+# official's two-factor sign-in through `services.reset_two_factor` (both the app and the backup
+# codes, audited, signed out everywhere), as the reset button on the official's page does.
+DEVICE_FIELDS: list[Any] = ["user", "name", "confirmed", "created_at", "last_used_at"]
+TOTP_FIELDS: list[Any] = [*DEVICE_FIELDS, "throttling_failure_count"]
+STATIC_FIELDS: list[Any] = [*DEVICE_FIELDS, "backup_codes_left"]
+
+
+class SecretFreeDeviceAdmin(admin.ModelAdmin):
+    list_display = DEVICE_FIELDS
+    list_filter = ["confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__username", "user__full_name"]
+    list_select_related = ["user"]
+    fields = DEVICE_FIELDS
+    readonly_fields = DEVICE_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.reset_two_factor(actor=request.user, user=obj.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for user in User.objects.filter(pk__in=queryset.values("user")):
+            services.reset_two_factor(actor=request.user, user=user)  # type: ignore[arg-type]
+
+
+class TOTPDeviceAdmin(SecretFreeDeviceAdmin):
+    exclude = ["key"]
+    fields = TOTP_FIELDS
+    readonly_fields = TOTP_FIELDS
+
+
+class StaticDeviceAdmin(SecretFreeDeviceAdmin):
+    list_display = STATIC_FIELDS
+    fields = STATIC_FIELDS
+    readonly_fields = STATIC_FIELDS
+
+    @admin.display(description=_("backup codes left"))
+    def backup_codes_left(self, device: StaticDevice) -> int:
+        return device.token_set.count()
+
+
+for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

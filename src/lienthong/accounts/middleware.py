@@ -27,7 +27,10 @@ ALWAYS_OPEN = frozenset({"logout", "set_language", "health"})
 def second_factor_step(request: HttpRequest) -> str | None:
     """The URL name the session must go through before anything else, or None."""
     user: Any = request.user  # wrapped by OTPMiddleware: has is_verified()
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated:
+        return None
+    is_verified = getattr(user, "is_verified", None)  # absent: OTPMiddleware did not run
+    if is_verified is not None and is_verified():
         return None
     required = two_factor_required(user)
     if required or request.session.get(SESSION_HAS_DEVICE):

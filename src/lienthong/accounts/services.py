@@ -27,7 +27,7 @@ from lienthong.core.audit import record_event
 
 from .constants import AgencyKind, Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
-from .permissions import require_manage_agency, require_system_admin
+from .permissions import require_manage_agency, require_system_admin, two_factor_required
 from .validators import validate_child_agency_code
 
 AGENCY_FIELDS = {
@@ -484,6 +484,98 @@ def regenerate_backup_codes(*, user: User) -> list[str]:
         data={"backup_codes": len(codes)},
     )
     return codes
+
+
+def turn_off_two_factor(*, user: User, password: str, code: str) -> int:
+    """The official turns off the two-factor sign-in they turned on themselves, confirming with
+    their password and a current code of the authenticator app (or a backup code): the app and
+    the backup codes are removed. Refused, with a clear message, while one of their roles
+    requires it (`LIENTHONG_2FA_REQUIRED_ROLES`). A wrong password or code counts as a failure
+    of the app's throttle (as at sign-in) and is audited; that is why this is not one atomic
+    block: the failure is committed, then the error raised. Returns how many devices were
+    removed."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if two_factor_required(user):
+            raise ValidationError(
+                _(
+                    "Your role requires two-factor sign-in, so it cannot be turned off. "
+                    "If you lost your phone, ask your agency administrator to reset it."
+                )
+            )
+        totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if totp is None:
+            raise ValidationError(_("Two-factor sign-in is not on for this account."))
+        allowed, info = totp.verify_is_allowed()
+        if not allowed:
+            record_event(
+                action="security.two_factor_throttled",
+                actor=user,
+                obj=user,
+                data={"failures": totp.throttling_failure_count, "turning_off": True},
+            )
+            locked_until = (info or {}).get("locked_until") or timezone.now()
+            seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+            error = ValidationError(
+                {
+                    "code": _("Too many wrong codes. Wait %(seconds)s seconds, then try again.")
+                    % {"seconds": seconds}
+                }
+            )
+        else:
+            refusal = _turn_off_or_error(user=user, totp=totp, password=password, code=code)
+            if refusal is not None:
+                error = refusal
+            else:
+                removed = (
+                    TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+                )
+                removed += (
+                    StaticDevice.objects.filter(user=user)
+                    .delete()[1]
+                    .get(StaticDevice._meta.label, 0)
+                )
+                record_event(
+                    action="security.two_factor_turned_off",
+                    actor=user,
+                    obj=user,
+                    data={"devices_removed": removed},
+                )
+                return removed
+    raise error
+
+
+def _turn_off_or_error(
+    *, user: User, totp: TOTPDevice, password: str, code: str
+) -> ValidationError | None:
+    """None when the password and the code are right; else the error, after counting the
+    failure on the app's throttle and auditing it."""
+    wrong: str | None = None
+    if not user.check_password(password):
+        wrong = "password"
+        totp.throttle_increment()
+    else:
+        code = _normalised_code(code)
+        if code.isdigit() and len(code) == totp.digits:
+            if not totp.verify_token(code):  # counts the failure itself
+                wrong = "code"
+        else:
+            backup = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
+            device = backup.first()
+            if not (code and device is not None and device.verify_token(code)):
+                wrong = "code"
+                totp.throttle_increment()
+    if wrong is None:
+        return None
+    record_event(
+        action="security.two_factor_failed",
+        actor=user,
+        obj=user,
+        data={"failures": totp.throttling_failure_count, "turning_off": True, "wrong": wrong},
+    )
+    if wrong == "password":
+        return ValidationError({"password": _("The password is not right.")})
+    return ValidationError({"code": _("The code is not right. Try again.")})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
 from . import services
-from .forms import CodeForm
+from .forms import CodeForm, TurnOffTwoFactorForm
 from .middleware import SESSION_HAS_DEVICE
 from .models import Unit, User
 from .permissions import (
@@ -157,13 +157,37 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_security(request: HttpRequest) -> HttpResponse:
-    """The official's own security page: whether two-factor sign-in is on, backup codes left."""
-    user = request.user
+    """The official's own security page: whether two-factor sign-in is on, backup codes left;
+    a POST turns it off (password and a current code), unless their role requires it."""
+    user = cast(User, request.user)
+    required = two_factor_required(user)
+    enrolled = has_two_factor(user)
+    form = TurnOffTwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.turn_off_two_factor(
+                user=user, password=form.cleaned_data["password"], code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                form.add_error(None, exc)
+        else:
+            request.session[SESSION_HAS_DEVICE] = False
+            messages.success(
+                request,
+                _("Two-factor sign-in is off: you now sign in with your password only."),
+            )
+            return redirect("two-factor")
     left = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
     context = {
-        "enrolled": has_two_factor(user),
-        "required": two_factor_required(user),
+        "enrolled": enrolled,
+        "required": required,
         "backup_codes_left": left,
+        "turn_off_form": form,
     }
     return render(request, "accounts/two_factor_security.html", context)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+
 _DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -24,6 +26,19 @@ ERRORS = {
     "404": ("No such object, or not visible to the caller.", _DETAIL),
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+
+# 507 from an upload (`lienthong.api.errors.InsufficientStorage`): the file store is full. The
+# body names the upload field (`file`) with the message; nothing was stored or recorded.
+STORAGE_FULL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"file": {"type": "array", "items": {"type": "string"}}},
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+STORAGE_FULL = OpenApiResponse(
+    STORAGE_FULL_SCHEMA,
+    description="The file store is full: the file could not be saved and nothing was recorded "
+    "(no row, no partial file). The same request succeeds once an administrator has made room.",
+)
 
 
 def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from rest_framework.reverse import reverse
 
 from lienthong.accounts.models import User
 from lienthong.api.errors import DownloadNegotiation, service_errors
+from lienthong.api.schema import STORAGE_FULL
 
 from .. import services
 from ..constants import NumberStatus
@@ -195,6 +196,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
             400: BAD_REQUEST,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            507: STORAGE_FULL,
         },
     )
     @action(

@@ -22,6 +22,7 @@ from rest_framework.reverse import reverse
 
 from lienthong.accounts.models import User
 from lienthong.api.errors import DownloadNegotiation, service_errors
+from lienthong.api.schema import STORAGE_FULL
 from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
 
 from .. import services
@@ -145,7 +146,12 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         "leader of the agency; KT., TUQ. and TL. name the head signed for (`on_behalf_of`); "
         "TUQ. needs the head's written authorisation to the signer that is not over.",
         request=DraftCreateSerializer,
-        responses={201: DraftDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
+        responses={
+            201: DraftDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            507: STORAGE_FULL,
+        },
     )
     def create(self, request: Request) -> Response:
         user = _official(request)
@@ -186,6 +192,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
             400: BAD_REQUEST,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            507: STORAGE_FULL,
         },
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -307,7 +314,13 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         description="Multipart with `file` to approve (or return) an edited version: it "
         "becomes a new version, and on approval the one that is issued.",
         request=DraftSignOffInputSerializer,
-        responses={200: DraftDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: DraftDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            507: STORAGE_FULL,
+        },
     )
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:

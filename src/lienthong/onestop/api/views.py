@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from lienthong.accounts.models import Unit, User
 from lienthong.api.errors import service_errors
+from lienthong.api.schema import STORAGE_FULL
 from lienthong.catalogue.models import Procedure
 from lienthong.core.middleware import client_ip
 from lienthong.documents.models import DocumentType
@@ -94,7 +95,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         request={"multipart/form-data": s.DossierPaperSerializer},
-        responses={201: s.DossierDetailSerializer},
+        responses={201: s.DossierDetailSerializer, 507: STORAGE_FULL},
     )
     @action(detail=True, methods=["post"])
     def papers(self, request: Request, pk: str) -> Response:
