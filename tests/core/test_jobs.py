@@ -61,3 +61,49 @@ def test_recent_running_jobs_are_left_alone(register_incoming) -> None:
     call_command("scheduler", "--once")
     job.refresh_from_db()
     assert job.status == "RUNNING"
+
+
+def test_a_retry_lost_with_the_database_is_enqueued_once_by_the_scheduler(
+    register_incoming, run_tasks, monkeypatch
+) -> None:
+    """The job failed and its retry could not be written (the database was down), but the
+    failure was recorded: the scheduler writes the retry, once."""
+    from django.db import OperationalError
+    from django_tasks_db.backend import DatabaseBackend
+
+    from lienthong.documents import tasks
+
+    doc = register_incoming()
+
+    def server_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "fold", server_down)
+        patch.setattr(DatabaseBackend, "enqueue", server_down)
+        run_tasks()
+    jobs = DBTaskResult.objects.filter(task_path__endswith="index_document")
+    assert list(jobs.values_list("status", flat=True)) == ["FAILED"]
+    call_command("scheduler", "--once")
+    call_command("scheduler", "--once")
+    assert [j.args_kwargs["kwargs"] for j in jobs.filter(status="READY")] == [{"_attempt": 2}]
+    run_tasks()
+    assert SearchEntry.objects.filter(document=doc).exists()
+
+
+def test_the_last_failed_attempt_stays_failed(register_incoming, run_tasks, monkeypatch) -> None:
+    from lienthong.documents import tasks
+
+    register_incoming()
+    job = DBTaskResult.objects.get(task_path__endswith="index_document")
+    job.args_kwargs["kwargs"]["_attempt"] = 5  # index_document has 5 attempts
+    job.save(update_fields=["args_kwargs"])
+
+    def broken(text: str) -> str:
+        raise RuntimeError("still broken")
+
+    monkeypatch.setattr(tasks, "fold", broken)
+    run_tasks()
+    call_command("scheduler", "--once")
+    statuses = DBTaskResult.objects.values_list("status", flat=True)
+    assert list(statuses) == ["FAILED"]  # visible to administrators, not retried for ever
