@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from lienthong.core.jobs import enqueue_lost_retries
 from lienthong.documents.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_failed_job_is_retried_with_back_off(register_incoming, run_tasks, monke
     assert retry.run_after > timezone.now()  # waits before the second attempt
     assert retry.args_kwargs["kwargs"] == {"_attempt": 2}
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+    assert enqueue_lost_retries() == 0  # the retry is there: nothing was lost
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_tasks()
     assert SearchEntry.objects.filter(document=doc).exists()
