@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from lienthong.core.jobs import enqueue_lost_retries
+from lienthong.core.jobs import enqueue_lost_retries, requeue_stuck_jobs
 from lienthong.documents.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,21 @@ def test_job_left_running_by_a_dead_worker_is_requeued_and_completes(
     call_command("scheduler", "--once")
     job.refresh_from_db()
     assert job.status == "READY"
+    run_tasks()
+    assert SearchEntry.objects.filter(document=doc).exists()
+
+
+def test_with_no_worker_running_every_running_job_can_be_requeued_at_once(
+    register_incoming, run_tasks
+) -> None:
+    """What an operator does after a crash, with every worker stopped (and the fault run
+    does): no waiting for the timeout. A zero timeout once meant the default hour."""
+    doc = register_incoming()
+    job = DBTaskResult.objects.get(task_path__endswith="index_document")
+    job.claim("killed-worker")
+    assert requeue_stuck_jobs(older_than=timedelta(0)) == 1
+    job.refresh_from_db()
+    assert job.status == "READY" and job.started_at is None
     run_tasks()
     assert SearchEntry.objects.filter(document=doc).exists()
 

@@ -72,7 +72,12 @@ def retrying(
 
 def requeue_stuck_jobs(older_than: timedelta | None = None) -> int:
     """Put jobs RUNNING for longer than the timeout back in the queue; returns how many."""
-    timeout = older_than or timedelta(minutes=settings.LIENTHONG_JOB_TIMEOUT_MINUTES)
+    # Not `older_than or ...`: timedelta(0) (requeue at once, when no worker runs) is falsy.
+    timeout = (
+        older_than
+        if older_than is not None
+        else timedelta(minutes=settings.LIENTHONG_JOB_TIMEOUT_MINUTES)
+    )
     cutoff = timezone.now() - timeout
     requeued = 0
     with transaction.atomic():
