@@ -52,6 +52,9 @@ TOTAL_SECONDS = 270
 SEED = random.randrange(1_000_000)
 
 pytestmark = [
+    # The test does not use the test database, but the suite's autouse fixtures open it for
+    # every test: marked so that it is created when this test runs alone.
+    pytest.mark.django_db,
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="fault injection needs PostgreSQL (a database server to kill)",
