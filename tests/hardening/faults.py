@@ -1,7 +1,7 @@
-"""The fault-injection harness: a throwaway PostgreSQL cluster (fsync on), the platform served
-as in production (gunicorn with sync workers and `lienthong db_worker`), kept running by a
-supervisor that restarts whatever dies (as systemd does), clients that send a load over HTTP and
-retry, and a fault injector that kills processes with SIGKILL.
+"""The fault-injection harness: a throwaway PostgreSQL cluster (fsync on once set up), the
+platform served as in production (gunicorn with sync workers and `lienthong db_worker`), kept
+running by a supervisor that restarts whatever dies (as systemd does), clients that send a load
+over HTTP and retry, and a fault injector that kills processes with SIGKILL.
 
 Run as a module in a Django process pointed at the cluster for the set-up and the final checks:
     python -m tests.hardening.faults prepare|requeue|check

@@ -45,7 +45,7 @@ LOAD_SECONDS = 30
 # After the load, the clients finish the write in hand within this time.
 WIND_DOWN_SECONDS = 45
 # The queue drains within this time after the worker is back, or after the last retry
-# waiting its back-off is due; never beyond DRAIN_MAX_SECONDS.
+# waiting its back-off is due; never beyond the whole run's bound.
 DRAIN_SECONDS = 45
 # Every phase's bound is cut to what is left of this.
 TOTAL_SECONDS = 300

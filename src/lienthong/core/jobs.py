@@ -31,7 +31,9 @@ R = TypeVar("R")
 # The task path ("module.function") of every job decorated with `retrying`: its max_attempts.
 _MAX_ATTEMPTS: dict[str, int] = {}
 
-# How far back `enqueue_lost_retries` looks for failures (it runs every minute).
+# How far back `enqueue_lost_retries` looks for failures (it runs every minute). Finished jobs
+# must be kept at least this long (the platform prunes none): a pruned next attempt would look
+# lost, and the work would run once more (harmless, every job being idempotent).
 LOST_RETRY_LOOKBACK = timedelta(days=7)
 
 
