@@ -119,6 +119,44 @@ def test_job_dying_half_way_leaves_nothing_and_retries(
     assert Document.objects.filter(agency=two_agencies[1]).count() == 1
 
 
+def test_delivery_failing_while_the_database_is_down_is_not_lost(
+    clerk, unit, two_agencies, run_tasks, monkeypatch
+) -> None:
+    """The job fails because PostgreSQL went down, and the retry it enqueues fails for the same
+    reason; the server is back a moment later, when the worker records the failure. The job is
+    FAILED with no retry in the queue: the scheduler enqueues the retry, the document arrives."""
+    from django.core.management import call_command
+    from django.db import OperationalError
+    from django_tasks_db.backend import DatabaseBackend
+
+    from lienthong.exchange import tasks
+
+    issue(clerk, unit, [two_agencies[1]])
+    real_make, real_enqueue = tasks.make_delivery, DatabaseBackend.enqueue
+
+    def server_down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks, "make_delivery", server_down)
+    monkeypatch.setattr(DatabaseBackend, "enqueue", server_down)
+    run_tasks()
+    monkeypatch.setattr(tasks, "make_delivery", real_make)
+    monkeypatch.setattr(DatabaseBackend, "enqueue", real_enqueue)
+    jobs = DBTaskResult.objects.filter(task_path__endswith="exchange.tasks.deliver")
+    assert list(jobs.values_list("status", flat=True)) == ["FAILED"]  # and no retry
+    run_tasks()
+    assert not Document.objects.filter(agency=two_agencies[1]).exists()
+
+    call_command("scheduler", "--once")
+    retry = jobs.get(status="READY")
+    assert retry.args_kwargs == {"args": [Delivery.objects.get().pk], "kwargs": {"_attempt": 2}}
+    call_command("scheduler", "--once")  # it is there already: not enqueued twice
+    assert jobs.filter(status="READY").count() == 1
+    run_tasks()
+    assert Document.objects.filter(agency=two_agencies[1]).count() == 1
+    assert Delivery.objects.get().status == DeliveryStatus.RECEIVED
+
+
 def test_recipient_registers_and_the_sender_follows_the_status(
     clerk, other_clerk, unit, two_agencies, run_tasks
 ) -> None:

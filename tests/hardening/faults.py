@@ -1,7 +1,7 @@
-"""The fault-injection harness: a throwaway PostgreSQL cluster (fsync on), the platform served
-as in production (gunicorn with sync workers and `lienthong db_worker`), kept running by a
-supervisor that restarts whatever dies (as systemd does), clients that send a load over HTTP and
-retry, and a fault injector that kills processes with SIGKILL.
+"""The fault-injection harness: a throwaway PostgreSQL cluster (fsync on once set up), the
+platform served as in production (gunicorn with sync workers and `lienthong db_worker`), kept
+running by a supervisor that restarts whatever dies (as systemd does), clients that send a load
+over HTTP and retry, and a fault injector that kills processes with SIGKILL.
 
 Run as a module in a Django process pointed at the cluster for the set-up and the final checks:
     python -m tests.hardening.faults prepare|requeue|check
@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PYTHON = sys.executable
+# Connection options for the harness's own reads of the queue: never wait long.
+QUICK: dict[str, Any] = {"connect_timeout": 2, "options": "-c statement_timeout=5000"}
 
 
 def free_port() -> int:
@@ -52,12 +54,18 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+class Stuck(AssertionError):
+    """A bounded wait ran out: the message says what was stuck."""
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 
 class Cluster:
     """A PostgreSQL 15 cluster in a temporary folder, with fsync and full-page writes on (the
-    defaults), so that a killed server has to recover from its write-ahead log."""
+    defaults), so that a killed server has to recover from its write-ahead log. The set-up
+    (migrations, demo data) may run with fsync off, to be quicker on a loaded machine:
+    `make_durable` then restarts it with fsync on, before any fault."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="lienthong-faults-pg."))
@@ -65,15 +73,21 @@ class Cluster:
         self.data = self.dir / "data"
         self.port = free_port()
         self.as_root = os.geteuid() == 0
+        self.durable = False
         if self.as_root:
             shutil.chown(self.dir, "postgres")
 
-    def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
+    def _run(self, *argv: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
         command = [str(PG_BIN / argv[0]), *argv[1:]]
         if self.as_root:
             quoted = " ".join(subprocess.list2cmdline([a]) for a in command)
             command = ["su", "postgres", "-s", "/bin/sh", "-c", quoted]
-        return subprocess.run(command, capture_output=True, text=True, check=False)
+        try:
+            return subprocess.run(
+                command, capture_output=True, text=True, check=False, timeout=timeout
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"{argv[0]} did not finish within {timeout} s") from exc
 
     @property
     def url(self) -> str:
@@ -92,8 +106,9 @@ class Cluster:
         )
 
     def start(self) -> None:
+        fsync = "on" if self.durable else "off"
         options = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=on "
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={fsync} "
             "-c synchronous_commit=on -c full_page_writes=on -c max_connections=100"
         )
         done = self._run(
@@ -103,6 +118,14 @@ class Cluster:
         if done.returncode != 0:
             raise RuntimeError(f"PostgreSQL did not start: {done.stdout} {done.stderr}")
 
+    def make_durable(self) -> None:
+        """Restart with fsync on (a clean shutdown first writes everything to disk)."""
+        done = self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "stop", "-m", "fast")
+        if done.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not stop: {done.stdout} {done.stderr}")
+        self.durable = True
+        self.start()
+
     def postmaster(self) -> int | None:
         try:
             return int((self.data / "postmaster.pid").read_text().split()[0])
@@ -111,7 +134,7 @@ class Cluster:
 
     def running(self) -> bool:
         pid = self.postmaster()
-        return pid is not None and Path(f"/proc/{pid}").exists()
+        return pid is not None and Path(f"/proc/{pid}").exists() and not _zombie(pid)
 
     def kill(self) -> None:
         """SIGKILL the postmaster and every server process at once (a crash of the server:
@@ -119,15 +142,27 @@ class Cluster:
         pid = self.postmaster()
         if pid is None:
             return
-        for child in [pid, *_children(pid)]:
-            _kill(child)
+        # Stopped first, the postmaster cannot fork a server process that the kill would miss
+        # (one left alive would hold the shared memory and keep the next server from starting).
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGSTOP)
+        processes = [pid, *_children(pid)]
+        for process in processes:
+            _kill(process)
         for _ in range(100):
-            if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+            if all(not Path(f"/proc/{p}").exists() or _zombie(p) for p in processes):
                 break
             time.sleep(0.05)
+        # A postmaster left a zombie (in a container whose first process does not reap
+        # orphans) still "exists" for the next one, which would refuse to start as its lock
+        # file names a live process: the file goes (every server process is dead).
+        if Path(f"/proc/{pid}").exists() and _zombie(pid):
+            (self.data / "postmaster.pid").unlink(missing_ok=True)
 
     def destroy(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "stop", "-m", "immediate")
+        with contextlib.suppress(RuntimeError):
+            self._run("pg_ctl", "-D", str(self.data), "stop", "-m", "immediate", timeout=30)
+        self.kill()  # if the stop did not do it
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -172,11 +207,18 @@ class Platform:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.supervisor: threading.Thread | None = None
+        self.supervisor_errors: list[str] = []
 
-    def manage(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [PYTHON, *argv], env=self.env, cwd=ROOT, capture_output=True, text=True, check=False
-        )
+    def manage(
+        self, *argv: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        try:
+            done = subprocess.run(
+                [PYTHON, *argv], env=self.env, cwd=ROOT, capture_output=True, text=True,
+                check=False, timeout=timeout,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as exc:
+            raise Stuck(f"{argv} did not finish within {timeout} s:\n{exc.stderr!r}") from exc
         if check and done.returncode != 0:
             raise RuntimeError(f"{argv} failed:\n{done.stdout}\n{done.stderr}")
         return done
@@ -196,20 +238,29 @@ class Platform:
 
     def _supervise(self) -> None:
         while not self.stopping.is_set():
-            with self.lock:
-                for name, process in self.processes.items():
-                    if process.poll() is not None:
-                        # What is left of the service goes with it (systemd's default
-                        # KillMode=control-group): a dead gunicorn master's workers.
-                        with contextlib.suppress(ProcessLookupError):
-                            os.killpg(process.pid, signal.SIGKILL)
-                        self.restarts[name] += 1
-                        self._spawn(name)
-                if not self.cluster.running():
-                    self.restarts["postgresql"] += 1
-                    with contextlib.suppress(RuntimeError):  # tried again on the next round
-                        self.cluster.start()
+            try:
+                self._restart_the_dead()
+            except Exception as exc:  # a supervisor keeps supervising
+                self.supervisor_errors.append(f"{type(exc).__name__}: {exc}")
             time.sleep(0.2)
+
+    def _restart_the_dead(self) -> None:
+        with self.lock:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    # What is left of the service goes with it (systemd's default
+                    # KillMode=control-group): a dead gunicorn master's workers.
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    self.restarts[name] += 1
+                    self._spawn(name)
+            if not self.cluster.running():
+                try:
+                    self.cluster.start()
+                except RuntimeError as exc:  # tried again on the next round
+                    self.supervisor_errors.append(str(exc)[:300])
+                else:
+                    self.restarts["postgresql"] += 1
 
     def wait_until_serving(self, timeout: float = 60) -> None:
         import requests
@@ -237,7 +288,7 @@ class Platform:
         plain connection (a Django process would take seconds to start)."""
         import psycopg
 
-        with psycopg.connect(self.cluster.url, connect_timeout=2) as db:
+        with psycopg.connect(self.cluster.url, **QUICK) as db:
             row = db.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = ANY(%s)",
                 [list(statuses)],
@@ -250,7 +301,7 @@ class Platform:
         drains)."""
         import psycopg
 
-        with psycopg.connect(self.cluster.url, connect_timeout=2) as db:
+        with psycopg.connect(self.cluster.url, **QUICK) as db:
             rows = db.execute(
                 "SELECT task_path, status, args_kwargs::text,"
                 " coalesce(extract(epoch FROM run_after - now()), 0)"
@@ -278,20 +329,40 @@ class Platform:
         with self.lock:
             process = self.processes.pop("worker")
             _kill(process.pid)
-            process.wait()
+            process.wait(timeout=30)
 
     def start_worker(self) -> None:
         with self.lock:
             self._spawn("worker")
 
+    def status(self) -> str:
+        """What runs now, to say what was stuck when a wait runs out."""
+        alive = {name: p.poll() is None for name, p in self.processes.items()}
+        return (
+            f"processes alive {alive}, web workers {len(self.web_workers())}, "
+            f"PostgreSQL running {self.cluster.running()}, restarts {dict(self.restarts)}, "
+            f"supervisor errors {self.supervisor_errors[-3:]}"
+        )
+
+    def log_tail(self, lines: int = 15) -> str:
+        parts = []
+        for path in [*sorted(self.work.glob("*.log")), self.cluster.dir / "pg.log"]:
+            with contextlib.suppress(OSError):
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+                parts.append(f"--- {path.name}\n" + "\n".join(text))
+        return "\n".join(parts)
+
     def stop(self) -> None:
         self.stopping.set()
         if self.supervisor is not None:
-            self.supervisor.join()
+            self.supervisor.join(timeout=90)  # it may be waiting for PostgreSQL to start
         for process in self.processes.values():
             for pid in [*_children(process.pid), process.pid]:
                 _kill(pid)
-            process.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
 
 
 # --- Faults --------------------------------------------------------------------------------------
@@ -355,38 +426,61 @@ class Tally:
 
 class Client:
     """An API client (token authentication) that retries a write until it is done: after a
-    connection error or a 5xx it checks the state first when the API has no idempotency key."""
+    connection error or a 5xx it checks the state first when the API has no idempotency key.
 
-    def __init__(self, base: str, token: str, tally: Tally, stop: threading.Event) -> None:
+    Every wait is bounded: each request has connect and read timeouts, and nothing is retried
+    after `give_up_at` (a time.monotonic() value): the client raises Stuck, naming what it was
+    doing and the last error it saw."""
+
+    def __init__(
+        self, name: str, base: str, token: str, tally: Tally, stop: threading.Event,
+        give_up_at: float,
+    ) -> None:  # fmt: skip
         import requests
 
+        self.name = name
         self.base = base
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Token {token}"
         self.session.headers["Accept-Language"] = "vi"
         self.tally = tally
         self.stop = stop
+        self.give_up_at = give_up_at
+        self.doing = "starting"
+        self.last_error = ""
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any | None:
         """One HTTP request; None when it failed (no answer, or 5xx)."""
         import requests
 
+        self.doing = f"{method} {path}"
+        read = max(1.0, min(20.0, self.give_up_at - time.monotonic()))
         try:
-            response = self.session.request(method, self.base + path, timeout=30, **kwargs)
-        except requests.RequestException:
+            response = self.session.request(method, self.base + path, timeout=(5, read), **kwargs)
+        except requests.RequestException as exc:
             self.tally.count(False)
+            self.last_error = f"{method} {path}: {type(exc).__name__}: {str(exc)[:200]}"
             time.sleep(0.3)
             return None
         ok = response.status_code < 500
         self.tally.count(ok)
         if not ok:
+            self.last_error = f"{method} {path}: {response.status_code}"
             time.sleep(0.3)
             return None
         return response
 
+    def _check_time(self, what: str) -> None:
+        if time.monotonic() > self.give_up_at:
+            raise Stuck(
+                f"client {self.name}: {what} still not done when the time ran out "
+                f"(last error: {self.last_error or 'none'})"
+            )
+
     def get(self, path: str) -> Any:
-        """A read, repeated until it is answered."""
+        """A read, repeated until it is answered (or the time runs out)."""
         while True:
+            self._check_time(f"GET {path}")
             response = self.call("GET", path)
             if response is not None:
                 return response
@@ -403,8 +497,8 @@ class Client:
         with self.tally.lock:
             self.tally.writes.append(write)
         failed_before = False
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while True:
+            self._check_time(f"{write.kind} {write.key} (after {write.attempts} attempts)")
             if failed_before:
                 found = done_already()
                 if found is not None:
@@ -424,7 +518,6 @@ class Client:
             raise AssertionError(
                 f"{write.kind} {write.key}: unexpected {response.status_code} {response.text[:500]}"
             )
-        raise AssertionError(f"{write.kind} {write.key}: not done after two minutes of retries")
 
 
 def _created(response: Any) -> int | None:
@@ -632,12 +725,17 @@ def prepare() -> dict[str, Any]:
 
 
 def requeue() -> dict[str, Any]:
-    """What the scheduler does after LIENTHONG_JOB_TIMEOUT_MINUTES, at once: no worker runs."""
+    """What the scheduler does: put back the jobs left RUNNING by a killed worker (after
+    LIENTHONG_JOB_TIMEOUT_MINUTES; here at once, as no worker runs) and the retries that could
+    not be enqueued while PostgreSQL was down."""
     from datetime import timedelta
 
-    from lienthong.core.jobs import requeue_stuck_jobs
+    from lienthong.core.jobs import enqueue_lost_retries, requeue_stuck_jobs
 
-    return {"requeued": requeue_stuck_jobs(older_than=timedelta(0))}
+    return {
+        "requeued": requeue_stuck_jobs(older_than=timedelta(0)),
+        "lost retries": enqueue_lost_retries(),
+    }
 
 
 def check() -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Periodic housekeeping, run beside the workers (by `lienthong serve`, or by systemd/cron with
---once): puts back jobs whose worker died."""
+--once): puts back jobs whose worker died, and retries that could not be enqueued."""
 
 import time
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from lienthong.core import periodic
-from lienthong.core.jobs import requeue_stuck_jobs
+from lienthong.core.jobs import enqueue_lost_retries, requeue_stuck_jobs
 
 
 class Command(BaseCommand):
@@ -22,6 +22,9 @@ class Command(BaseCommand):
             requeued = requeue_stuck_jobs()
             if requeued:
                 self.stdout.write(f"Requeued {requeued} stuck job(s).")
+            retried = enqueue_lost_retries()
+            if retried:
+                self.stdout.write(f"Enqueued {retried} lost retry(ies).")
             for name, function in periodic.registered().items():
                 try:
                     function()
