@@ -30,7 +30,7 @@ def s3_endpoint() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # up to half a minute on a loaded machine
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
