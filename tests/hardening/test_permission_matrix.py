@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +27,11 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from lienthong.documents.models import Document, NumberAllocation
+from lienthong.drafting.models import Draft
 from lienthong.onestop.models import Dossier, DossierStep
+from lienthong.records.models import CaseFile
+from lienthong.workflows.models import Assignment
 from tests.conftest import table_counts
 from tests.documents import files
 
@@ -61,6 +66,10 @@ class Row:
     # needs: the allowed actors must perform it (2xx/3xx, the database changes), every other
     # actor must be refused (401/403/404, or the page's error message) with nothing changed.
     body: Callable[[World], dict[str, Any]] | None = None
+    # Actors for whom the body is not valid, so that the answer to it is the form's or the
+    # API's validation error (200 with the form again, or 400), not 403/404: an official of
+    # another agency, or one with no unit, naming Sở Tư pháp's people or units.
+    invalid: frozenset[str] = frozenset()
 
     def allowed(self, method: str) -> frozenset[str]:
         return self.allow if method == "GET" or self.post is None else self.post
@@ -129,6 +138,164 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "give_back": lambda w: {"reason": "Không thuộc lĩnh vực của phòng.", "to": "assigner"},
     "hand_on": lambda w: {"assignees": [{"role": "lead", "user": w.ids["user"]}]},
 }
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _retention(w: World) -> int:
+    return int(w.ids["retention_period"])
+
+
+# Valid inputs of the actions of documents, drafting and records (pages and API).
+INCOMING = {
+    "issuer_name": "UBND huyện Trần Văn Thời",
+    "code_number": "55",
+    "code_notation": "UBND-VP",
+    "issued_date": "2026-11-20",
+    "subject": "V/v cung cấp hồ sơ lý lịch tư pháp",
+    "urgency": 0,
+    "confidentiality": 0,
+}
+PARTICULARS = {
+    "subject": "V/v phối hợp tuyên truyền pháp luật",
+    "urgency": 0,
+    "confidentiality": 0,
+    "external_recipients": "UBND các huyện",
+}
+CLERK_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "incoming": lambda w: INCOMING | {"document_type": w.ids["document_type"]},
+    "outgoing": lambda w: (
+        PARTICULARS | {"document_type": w.ids["document_type"], "drafting_unit": w.ids["hctp"]}
+    ),
+    "issue": lambda w: {"issued_date": _today()},
+    "attach": lambda w: {"file": _pdf("ban-scan.pdf"), "title": "Bản scan"},
+    "reserve": lambda w: {"note": "Dự phòng cho quyết định khen thưởng"},
+    "release": lambda w: {"reason": "Không dùng đến.", "allocation": w.ids["allocation"]},
+    # The exchange between agencies (liên thông): accept or return a delivered document, recall
+    # an issued one, agree to the sender's recall.
+    "accept": lambda w: {},
+    "return": lambda w: {"reason": "Gửi nhầm cơ quan."},
+    "recall": lambda w: {"reason": "Sai sót về thể thức."},
+    "agree": lambda w: {"agree": "1", "reason": ""},
+    "agree_api": lambda w: {"agree": True, "reason": ""},
+}
+DRAFT_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "new": lambda w: (
+        PARTICULARS
+        | {
+            "document_type": w.ids["document_type"],
+            "signer": w.ids["leader_user"],
+            "signing_authority": "none",
+        }
+    ),
+    "edit": lambda w: (
+        PARTICULARS
+        | {
+            "document_type": w.ids["document_type"],
+            "signer": w.ids["leader_user"],
+            "signing_authority": "none",
+            "subject": "V/v phối hợp kết nối phần mềm (sửa)",
+        }
+    ),
+    "patch": lambda w: {"subject": "V/v phối hợp kết nối phần mềm (sửa)"},
+    "version": lambda w: {"file": _pdf("du-thao-2.pdf"), "note": "Sửa theo góp ý"},
+    "comment": lambda w: {"comment": "Thống nhất nội dung."},
+    "approve": lambda w: {"decision": "approve", "comment": ""},
+    "units": lambda w: {"units": [w.ids["vp"]], "mode": "parallel", "comment": ""},
+    "withdraw": lambda w: {"comment": "Không ban hành nữa.", "reason": "Không ban hành nữa."},
+    "issue": lambda w: {"issued_date": _today()},
+}
+RECORD_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "open": lambda w: {
+        "title": "Hồ sơ phối hợp tuyên truyền năm 2026",
+        "notation": "03.HCTP",
+        "year": 2026,
+        "retention": _retention(w),
+        "rights": "public",
+        "language": "Tiếng Việt",
+    },
+    "close": lambda w: {"title": "Hồ sơ kiện toàn tổ chức năm 2026", "retention": _retention(w)},
+    "reason": lambda w: {"reason": "Bổ sung văn bản còn thiếu.", "ordinal": 1},
+    "document": lambda w: {"document": w.ids["outgoing"]},
+    "catalog": lambda w: {"year": 2027, "numbering": "per_heading"},
+    "entry": lambda w: {
+        "unit": w.ids["hctp"],
+        "title": "Hồ sơ hướng dẫn nghiệp vụ hộ tịch",
+        "retention": _retention(w),
+    },
+}
+# Officials of other agencies, and the system administrator (of the province, no unit), are
+# answered by validation: the body names Sở Tư pháp's signer, units or entries, which are not
+# theirs to choose.
+NOT_OURS = frozenset({"other_agency", "system_admin"})
+DRAFTERS = STP - {"agency_leader"}  # every official of Sở Tư pháp with a unit
+SIGNER = frozenset({"agency_leader"})  # the drafts' designated signer
+# Who keeps the agency's file catalogue (danh mục hồ sơ): its clerk and its leader.
+CATALOG_KEEPERS = frozenset({"agency_leader", "clerk"})
+DRAFT_WITHDRAWERS = frozenset({"officer", "unit_leader", "agency_leader"})
+
+# The workflows: an incoming document not yet presented or assigned is presented by the clerk to
+# the agency's leader, and assigned by the leader to a unit (HCTP to lead); the assignment given
+# to HCTP is completed by its leader.
+WORKFLOW_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "present": lambda w: {"leader": w.ids["leader_user"], "note": "Kính trình Giám đốc."},
+    "present_api": lambda w: {
+        "document": w.ids["incoming_new"],
+        "leader": w.ids["leader_user"],
+        "note": "Kính trình Giám đốc.",
+    },
+    "assign": lambda w: {
+        "lead": f"unit:{w.ids['hctp']}",
+        "instruction": "Phòng HCTP chủ trì tham mưu.",
+        "working_days": 5,
+    },
+    "assign_api": lambda w: {
+        "document": w.ids["incoming_new"],
+        "assignees": [{"role": "lead", "unit": w.ids["hctp"]}],
+        "instruction": "Phòng HCTP chủ trì tham mưu.",
+        "working_days": 5,
+    },
+    "complete": lambda w: {"note": "Đã tham mưu văn bản trả lời."},
+    "reassign": lambda w: {"lead": str(w.ids["user"]), "instruction": "Chuyên viên xử lý."},
+}
+
+
+# Filing a dossier: on line by the applicant, or at the counter for an applicant who came in
+# person (one file field per paper the procedure asks for).
+def _filing(w: World) -> dict[str, Any]:
+    return {
+        "token": str(uuid.uuid4()),
+        "subject": "Cấp phiếu lý lịch tư pháp số 1",
+        "copies": 1,
+        f"component_{w.ids['procedure_component']}": _pdf("to-khai.pdf"),
+    }
+
+
+FILING_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "api": lambda w: {"procedure": w.ids["procedure"], "idempotency_key": str(uuid.uuid4())},
+    "api_counter": lambda w: {
+        "procedure": w.ids["procedure"],
+        "idempotency_key": str(uuid.uuid4()),
+        "applicant_kind": "citizen",
+        "applicant_name": "Phạm Văn Đến",
+        "applicant_id_number": "096188000999",
+        "applicant_phone": "0913000999",
+    },
+    "online": lambda w: _filing(w) | {"submit": "1"},
+    "counter": lambda w: (
+        _filing(w)
+        | {
+            "procedure": w.ids["procedure"],
+            "kind": "citizen",
+            "name": "Phạm Văn Đến",
+            "id_number": "096188000999",
+            "phone": "0913000999",
+        }
+    ),
+}
+
 # The assignment is the unit's (HCTP): its leader handles it, records progress, gives it back
 # or hands it on to the unit's people.
 UNIT_HANDLER = frozenset({"unit_leader"})
@@ -150,7 +317,7 @@ MATRIX: dict[str, Row] = {
     "citizen:component": Row(
         SEES_DOSSIER, obj="dossier", extra={"component_pk": "dossier_component"}
     ),
-    "citizen:file": Row(APPLICANT, obj="procedure"),
+    "citizen:file": Row(APPLICANT, obj="procedure", body=FILING_BODIES["online"]),
     "citizen:form-pdf": Row(SEES_DOSSIER, obj="dossier", extra={"form": "printout"}),
     "citizen:my-dossier": Row(APPLICANT, obj="dossier"),
     "citizen:my-dossiers": Row(APPLICANT),
@@ -165,7 +332,7 @@ MATRIX: dict[str, Row] = {
     ),
     "onestop:dossier": Row(DOSSIER_OFFICIALS, obj="dossier"),
     "onestop:form-pdf": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"form": "printout"}),
-    "onestop:intake": Row(ONESTOP),
+    "onestop:intake": Row(ONESTOP, body=FILING_BODIES["counter"]),
     "onestop:queue": Row(OFFICERS),
     "payments:detail": Row(APPLICANT, obj="txn_ref"),
     "payments:gateway-ipn": Row(ANYONE),
@@ -190,7 +357,7 @@ MATRIX: dict[str, Row] = {
     "v1:dossier-assign": Row(STEP_LEADERS, obj="dossier", body=BODIES["handler"]),
     "v1:dossier-consult": Row(OFFICER, obj="dossier_assigned", body=BODIES["consult"]),
     "v1:dossier-detail": Row(SEES_DOSSIER, obj="dossier"),
-    "v1:dossier-list": Row(SIGNED_IN),
+    "v1:dossier-list": Row(SIGNED_IN, post=APPLICANT, body=FILING_BODIES["api"], invalid=ONESTOP),
     "v1:dossier-papers": Row(APPLICANT, obj="dossier_draft", body=BODIES["paper"]),
     "v1:dossier-propose": Row(OFFICER, obj="dossier_assigned", body=BODIES["text"]),
     "v1:dossier-rate": Row(APPLICANT, obj="dossier_returned", body=BODIES["rating"]),
@@ -209,39 +376,47 @@ MATRIX: dict[str, Row] = {
     "v1:signature-sign": Row(OFFICERS),
     "v1:signature-verify": Row(OFFICERS),
     "v1:tracking": Row(ANYONE),
-    "documents:add-attachment": Row(CLERK, obj="document"),
+    "documents:add-attachment": Row(CLERK, obj="document", body=CLERK_BODIES["attach"]),
     "documents:detail": Row(STP, obj="document"),
     "documents:file": Row(STP, obj="attachment_version"),
     "documents:incoming": Row(OFFICERS),
-    "documents:issue": Row(CLERK, obj="outgoing"),
+    "documents:issue": Row(CLERK, obj="outgoing_draft", body=CLERK_BODIES["issue"]),
     "documents:outgoing": Row(OFFICERS),
-    "documents:record-outgoing": Row(CLERK),
+    "documents:record-outgoing": Row(CLERK, body=CLERK_BODIES["outgoing"]),
     "documents:register": Row(STP, obj="register"),
-    "documents:register-incoming": Row(CLERK),
+    "documents:register-incoming": Row(CLERK, body=CLERK_BODIES["incoming"]),
     "documents:registers": Row(OFFICERS),
-    "documents:release": Row(CLERK, obj="register"),
-    "documents:reserve": Row(CLERK, obj="register"),
+    "documents:release": Row(CLERK, obj="register", body=CLERK_BODIES["release"]),
+    "documents:reserve": Row(CLERK, obj="register", body=CLERK_BODIES["reserve"]),
     "documents:search": Row(OFFICERS),
     "drafting:all": Row(OFFICERS),
     "drafting:awaiting": Row(OFFICERS),
-    "drafting:comment": Row(DRAFT_READERS, obj="draft"),
-    "drafting:create": Row(OFFICERS),
+    "drafting:comment": Row(UNIT_HANDLER, obj="draft_commenting", body=DRAFT_BODIES["comment"]),
+    # Any official drafts in their own unit; the agency's leader (no unit of their own) is asked
+    # for the drafting unit, which only the API takes, so the page answers with the form's error.
+    "drafting:create": Row(
+        OFFICERS, post=DRAFTERS, body=DRAFT_BODIES["new"], invalid=NOT_OURS | {"agency_leader"}
+    ),
     "drafting:detail": Row(DRAFT_READERS, obj="draft"),
-    "drafting:edit": Row(frozenset({"officer"}), obj="draft"),
+    "drafting:edit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["edit"]),
     "drafting:file": Row(DRAFT_READERS, obj="draft_version"),
-    "drafting:issue": Row(NOBODY, obj="draft"),
+    "drafting:issue": Row(CLERK, obj="draft_approved", body=DRAFT_BODIES["issue"]),
     "drafting:mine": Row(OFFICERS),
-    "drafting:request-comments": Row(DRAFT_READERS, obj="draft"),
-    "drafting:review": Row(DRAFT_READERS, obj="draft"),
-    "drafting:send-to-signer": Row(frozenset({"unit_leader"}), obj="draft"),
-    "drafting:sign": Row(DRAFT_READERS, obj="draft"),
-    "drafting:submit": Row(frozenset({"officer"}), obj="draft"),
-    "drafting:upload": Row(DRAFT_READERS, obj="draft"),
-    "drafting:withdraw": Row(DRAFT_READERS, obj="draft"),
-    "exchange:accept": Row(CLERK, obj="delivered"),
-    "exchange:answer-recall": Row(CLERK, obj="delivered"),
-    "exchange:recall": Row(CLERK, obj="outgoing"),
-    "exchange:reject": Row(CLERK, obj="delivered"),
+    "drafting:request-comments": Row(
+        UNIT_HANDLER, obj="draft_reviewed", body=DRAFT_BODIES["units"]
+    ),
+    "drafting:review": Row(UNIT_HANDLER, obj="draft_in_review", body=DRAFT_BODIES["approve"]),
+    "drafting:send-to-signer": Row(
+        UNIT_HANDLER, obj="draft_reviewed", body=DRAFT_BODIES["comment"]
+    ),
+    "drafting:sign": Row(SIGNER, obj="draft_to_sign", body=DRAFT_BODIES["approve"]),
+    "drafting:submit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["comment"]),
+    "drafting:upload": Row(OFFICER, obj="draft", body=DRAFT_BODIES["version"]),
+    "drafting:withdraw": Row(DRAFT_WITHDRAWERS, obj="draft", body=DRAFT_BODIES["withdraw"]),
+    "exchange:accept": Row(CLERK, obj="delivered", body=CLERK_BODIES["accept"]),
+    "exchange:answer-recall": Row(CLERK, obj="recalled", body=CLERK_BODIES["agree"]),
+    "exchange:recall": Row(CLERK, obj="outgoing", body=CLERK_BODIES["recall"]),
+    "exchange:reject": Row(CLERK, obj="delivered", body=CLERK_BODIES["return"]),
     "health": Row(ANYONE),
     "home": Row(SIGNED_IN),
     "login": Row(ANYONE),
@@ -252,19 +427,21 @@ MATRIX: dict[str, Row] = {
     "notifications:mark-read": Row(frozenset({"officer"}), obj="notification"),
     "notifications:open": Row(frozenset({"officer"}), obj="notification"),
     "notifications:preferences": Row(SIGNED_IN),
-    "records:add-document": Row(STP_STAFF, obj="case_file", post=NOBODY),
-    "records:add-entry": Row(frozenset({"agency_leader", "clerk"}), obj="catalog"),
+    "records:add-document": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["document"]),
+    "records:add-entry": Row(CATALOG_KEEPERS, obj="catalog", body=RECORD_BODIES["entry"]),
     "records:catalog": Row(OFFICERS),
-    "records:close": Row(STP_STAFF, obj="case_file"),
-    "records:create-catalog": Row(OFFICERS),
+    "records:close": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["close"]),
+    "records:create-catalog": Row(OFFICERS, post=CATALOG_KEEPERS, body=RECORD_BODIES["catalog"]),
     "records:detail": Row(STP, obj="case_file"),
     "records:export": Row(STP, obj="case_file"),
     "records:list": Row(OFFICERS),
     "records:mine": Row(OFFICERS),
-    "records:open": Row(FILE_OPENERS),
-    "records:reopen": Row(STP, obj="case_file"),
+    "records:open": Row(FILE_OPENERS, body=RECORD_BODIES["open"]),
+    "records:reopen": Row(
+        STP, obj="case_file_closed", post=STP_STAFF, body=RECORD_BODIES["reason"]
+    ),
     "records:retention": Row(OFFICERS),
-    "records:withdraw": Row(STP, obj="case_file"),
+    "records:withdraw": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["reason"]),
     "set_language": Row(ANYONE),
     "user-detail": Row(DIRECTORY, obj="user"),
     # Two-factor sign-in: each official's own pages (a citizen has none: 403); the reset of
@@ -277,51 +454,59 @@ MATRIX: dict[str, Row] = {
     "v1:agency-detail": Row(DIRECTORY, obj="agency"),
     "v1:agency-list": Row(OFFICERS),
     "v1:api-root": Row(OFFICERS),
-    "v1:assignment-complete": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "v1:assignment-complete": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["complete"]),
     "v1:assignment-detail": Row(STP, obj="assignment"),
-    "v1:assignment-list": Row(OFFICERS),
-    "v1:assignment-present": Row(OFFICERS),
+    "v1:assignment-list": Row(
+        OFFICERS, post=frozenset({"agency_leader"}), body=WORKFLOW_BODIES["assign_api"]
+    ),
+    "v1:assignment-present": Row(CLERK, body=WORKFLOW_BODIES["present_api"]),
     "v1:assignment-progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
     "v1:assignment-reassign": Row(UNIT_HANDLER, obj="assignment", body=BODIES["hand_on"]),
     "v1:assignment-return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "v1:attachment-version-detail": Row(STP, obj="attachment_version"),
     "v1:attachment-version-file": Row(STP, obj="attachment_version"),
-    "v1:case-file-close": Row(STP_STAFF, obj="case_file"),
+    "v1:case-file-close": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["close"]),
     "v1:case-file-detail": Row(STP, obj="case_file"),
-    "v1:case-file-documents": Row(STP, obj="case_file"),
+    "v1:case-file-documents": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["document"]),
     "v1:case-file-export": Row(STP, obj="case_file"),
-    "v1:case-file-list": Row(OFFICERS, post=FILE_OPENERS),
-    "v1:case-file-reopen": Row(STP, obj="case_file"),
-    "v1:case-file-withdraw": Row(STP, obj="case_file"),
-    "v1:document-accept-delivery": Row(CLERK, obj="delivered"),
-    "v1:document-answer-recall": Row(STP, obj="delivered"),
-    "v1:document-attachments": Row(CLERK, obj="document"),
+    "v1:case-file-list": Row(OFFICERS, post=FILE_OPENERS, body=RECORD_BODIES["open"]),
+    "v1:case-file-reopen": Row(STP_STAFF, obj="case_file_closed", body=RECORD_BODIES["reason"]),
+    "v1:case-file-withdraw": Row(STP_STAFF, obj="case_file", body=RECORD_BODIES["reason"]),
+    "v1:document-accept-delivery": Row(CLERK, obj="delivered", body=CLERK_BODIES["accept"]),
+    "v1:document-answer-recall": Row(CLERK, obj="recalled", body=CLERK_BODIES["agree_api"]),
+    "v1:document-attachments": Row(CLERK, obj="document", body=CLERK_BODIES["attach"]),
     "v1:document-deliveries": Row(STP, obj="outgoing"),
     "v1:document-detail": Row(STP, obj="document"),
-    "v1:document-incoming": Row(CLERK),
-    "v1:document-issue": Row(CLERK, obj="outgoing"),
+    "v1:document-incoming": Row(CLERK, body=CLERK_BODIES["incoming"]),
+    "v1:document-issue": Row(CLERK, obj="outgoing_draft", body=CLERK_BODIES["issue"]),
     "v1:document-list": Row(OFFICERS),
-    "v1:document-outgoing": Row(CLERK),
-    "v1:document-recall": Row(CLERK, obj="outgoing"),
-    "v1:document-reject-delivery": Row(CLERK, obj="delivered"),
+    "v1:document-outgoing": Row(CLERK, body=CLERK_BODIES["outgoing"]),
+    "v1:document-recall": Row(CLERK, obj="outgoing", body=CLERK_BODIES["recall"]),
+    "v1:document-reject-delivery": Row(CLERK, obj="delivered", body=CLERK_BODIES["return"]),
     "v1:document-type-detail": Row(OFFICERS, obj="document_type"),
     "v1:document-type-list": Row(OFFICERS),
-    "v1:draft-comment": Row(DRAFT_READERS, obj="draft"),
-    "v1:draft-detail": Row(DRAFT_READERS, obj="draft", post=frozenset({"officer"})),
-    "v1:draft-issue": Row(NOBODY, obj="draft"),
-    "v1:draft-list": Row(OFFICERS),
-    "v1:draft-request-comments": Row(DRAFT_READERS, obj="draft"),
-    "v1:draft-review": Row(DRAFT_READERS, obj="draft"),
-    "v1:draft-send-to-signer": Row(frozenset({"unit_leader"}), obj="draft"),
-    "v1:draft-sign-off": Row(DRAFT_READERS, obj="draft"),
-    "v1:draft-submit": Row(frozenset({"officer"}), obj="draft"),
+    "v1:draft-comment": Row(UNIT_HANDLER, obj="draft_commenting", body=DRAFT_BODIES["comment"]),
+    "v1:draft-detail": Row(DRAFT_READERS, obj="draft", post=OFFICER, body=DRAFT_BODIES["patch"]),
+    "v1:draft-issue": Row(CLERK, obj="draft_approved", body=DRAFT_BODIES["issue"]),
+    "v1:draft-list": Row(
+        OFFICERS, post=DRAFTERS, body=DRAFT_BODIES["new"], invalid=NOT_OURS | {"agency_leader"}
+    ),
+    "v1:draft-request-comments": Row(
+        UNIT_HANDLER, obj="draft_reviewed", body=DRAFT_BODIES["units"]
+    ),
+    "v1:draft-review": Row(UNIT_HANDLER, obj="draft_in_review", body=DRAFT_BODIES["approve"]),
+    "v1:draft-send-to-signer": Row(
+        UNIT_HANDLER, obj="draft_reviewed", body=DRAFT_BODIES["comment"]
+    ),
+    "v1:draft-sign-off": Row(SIGNER, obj="draft_to_sign", body=DRAFT_BODIES["approve"]),
+    "v1:draft-submit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["comment"]),
     "v1:draft-version-detail": Row(DRAFT_READERS, obj="draft_version"),
     "v1:draft-version-file": Row(DRAFT_READERS, obj="draft_version"),
-    "v1:draft-versions": Row(DRAFT_READERS, obj="draft"),  # /drafts/<draft pk>/versions/
-    "v1:draft-withdraw": Row(DRAFT_READERS, obj="draft"),
+    "v1:draft-versions": Row(OFFICER, obj="draft", body=DRAFT_BODIES["version"]),
+    "v1:draft-withdraw": Row(DRAFT_WITHDRAWERS, obj="draft", body=DRAFT_BODIES["withdraw"]),
     "v1:file-catalog-detail": Row(STP, obj="catalog"),
-    "v1:file-catalog-entries": Row(STP, obj="catalog"),
-    "v1:file-catalog-list": Row(OFFICERS),
+    "v1:file-catalog-entries": Row(CATALOG_KEEPERS, obj="catalog", body=RECORD_BODIES["entry"]),
+    "v1:file-catalog-list": Row(OFFICERS, post=CATALOG_KEEPERS, body=RECORD_BODIES["catalog"]),
     "v1:notification-detail": Row(frozenset({"officer"}), obj="notification"),
     "v1:notification-list": Row(SIGNED_IN),
     "v1:notification-preferences": Row(SIGNED_IN),
@@ -332,8 +517,8 @@ MATRIX: dict[str, Row] = {
     "v1:register-allocations": Row(STP, obj="register"),
     "v1:register-detail": Row(STP, obj="register"),
     "v1:register-list": Row(OFFICERS),
-    "v1:register-release": Row(CLERK, obj="register"),
-    "v1:register-reserve": Row(CLERK, obj="register"),
+    "v1:register-release": Row(CLERK, obj="register", body=CLERK_BODIES["release"]),
+    "v1:register-reserve": Row(CLERK, obj="register", body=CLERK_BODIES["reserve"]),
     "v1:retention-period-detail": Row(OFFICERS, obj="retention_period"),
     "v1:retention-period-list": Row(OFFICERS),
     "v1:unit-detail": Row(DIRECTORY, obj="unit"),
@@ -341,13 +526,15 @@ MATRIX: dict[str, Row] = {
     "v1:user-detail": Row(DIRECTORY, obj="user"),
     "v1:user-list": Row(OFFICERS),
     "v1:user-me": Row(OFFICERS),
-    "workflows:assign": Row(frozenset({"agency_leader"}), obj="document"),
-    "workflows:complete": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "workflows:assign": Row(
+        frozenset({"agency_leader"}), obj="incoming_new", body=WORKFLOW_BODIES["assign"]
+    ),
+    "workflows:complete": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["complete"]),
     "workflows:document": Row(STP, obj="document"),
-    "workflows:present": Row(STP, obj="document"),
+    "workflows:present": Row(CLERK, obj="incoming_new", body=WORKFLOW_BODIES["present"]),
     "workflows:progress": Row(UNIT_HANDLER, obj="assignment", body=BODIES["progress"]),
     "workflows:queue": Row(OFFICERS),
-    "workflows:reassign": Row(frozenset({"unit_leader"}), obj="assignment"),
+    "workflows:reassign": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["reassign"]),
     "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
 }
@@ -365,13 +552,25 @@ def _files() -> dict[str, str]:
     return found
 
 
-def _state() -> tuple[dict[str, int], dict[str, str], list[tuple[Any, ...]]]:
+STATEFUL: list[tuple[Any, tuple[str, ...]]] = [
+    (Dossier, ("status",)),
+    (DossierStep, ("state", "handler_id")),
+    (Document, ("status", "updated_at")),
+    (NumberAllocation, ("status",)),
+    (Draft, ("state", "updated_at")),
+    (CaseFile, ("status", "title", "updated_at")),
+    (Assignment, ("state",)),
+]
+
+
+def _state() -> tuple[dict[str, int], dict[str, str], list[list[tuple[Any, ...]]]]:
     counts = table_counts()
     counts.pop("core_auditevent", None)  # refused sign-ins are audited on purpose
-    # Changes that add no row: the dossiers' statuses, their steps' states and handlers.
-    stages = list(Dossier.objects.order_by("pk").values_list("pk", "status")) + list(
-        DossierStep.objects.order_by("pk").values_list("pk", "state", "handler_id")
-    )
+    # Changes that add no row: the states of dossiers and their steps, documents, numbers,
+    # drafts, case files and assignments.
+    stages = [
+        list(model.objects.order_by("pk").values_list("pk", *fields)) for model, fields in STATEFUL
+    ]
     return counts, _files(), stages
 
 
@@ -494,7 +693,10 @@ def _check(world: World, endpoint: Endpoint, row: Row, fixed: dict[str, str] | N
             if body is not None:
                 refused = not _performed(response, before, after)
                 said_no = (
-                    status in (401, 403, 404) or _to_sign_in(response) or _error_shown(response)
+                    status in (401, 403, 404)
+                    or _to_sign_in(response)
+                    or _error_shown(response)
+                    or (actor in row.invalid and status in (200, 400))
                 )
                 if refused and not said_no:
                     wrong.append(f"{method} {url} as {actor}: {status}, not a refusal")
@@ -586,6 +788,15 @@ ACTIONS: dict[tuple[str, str], Row] = {
     ("citizen:action", "resubmit"): Row(APPLICANT, obj="dossier_supplied", body=BODIES["none"]),
     ("citizen:action", "withdraw"): Row(APPLICANT, obj="dossier", body=BODIES["no_reason"]),
     ("citizen:action", "rate"): Row(APPLICANT, obj="dossier_returned", body=BODIES["rating"]),
+    # The fee of a level-4 procedure, paid on line by the applicant: the payment is opened and
+    # the applicant sent to the gateway.
+    ("citizen:action", "pay"): Row(APPLICANT, obj="dossier_fee", body=BODIES["none"]),
+    # A dossier created through the API at the counter, for an applicant who came in person
+    # (the applicant's data in the body; the counter must give them: without, 400 above). An
+    # applicant may give them too (filing for someone else: the dossier is still their own).
+    ("v1:dossier-list", "counter"): Row(
+        SIGNED_IN, post=ONESTOP | APPLICANT, body=FILING_BODIES["api_counter"]
+    ),
     # In processing, papers are asked for by the counter or the step's leaders, and processing
     # is stopped by the step's leaders; a dossier not yet received is withdrawn by its applicant.
     ("v1:dossier-supplement", ""): Row(ONESTOP | STEP_LEADERS, obj="dossier", body=BODIES["items"]),

@@ -28,6 +28,7 @@ from lienthong.documents import services as documents
 from lienthong.documents.constants import Confidentiality, Direction, RegisterKind
 from lienthong.documents.models import Document, DocumentType, Register
 from lienthong.drafting import services as drafting
+from lienthong.exchange import services as exchange
 from lienthong.notifications import services as notifications
 from lienthong.onestop import services as onestop
 from lienthong.onestop.models import Dossier, DossierStep
@@ -208,6 +209,22 @@ def build_world() -> World:
     run_jobs_here()
     delivered = Document.objects.get(agency=stp, direction=Direction.INCOMING, subject=sent.subject)
     w.ids["delivered"] = delivered.pk
+    # Another one Sở Tư pháp registered, which its sender now recalls: the recall awaits the
+    # answer of Sở Tư pháp's clerk.
+    stttt_clerk = _user("vanthu.stttt")
+    recalled = documents.record_outgoing(
+        actor=stttt_clerk,
+        document_type=_doc_type("Công văn"),
+        subject="V/v mời họp giao ban",
+        drafting_unit=Unit.objects.get(agency=stttt, abbreviation="CNTT"),
+        recipient_agencies=[stp],
+    )
+    recalled = documents.issue_outgoing(actor=stttt_clerk, document=recalled)
+    run_jobs_here()
+    copy = Document.objects.get(agency=stp, direction=Direction.INCOMING, subject=recalled.subject)
+    exchange.accept_delivered(actor=clerk, document=copy)
+    exchange.recall(actor=stttt_clerk, outgoing=recalled, reason="Sai thời gian họp.")
+    w.ids["recalled"] = copy.pk
 
     # A case file with the incoming document, and a file catalogue.
     retention = RetentionPeriod.objects.order_by("pk").first()
@@ -233,6 +250,7 @@ def build_world() -> World:
         actor=None,
     )
     w.ids["notification"] = notice.pk
+    w.ids |= _actions_in_every_state(w, incoming=incoming, case_file=case_file)
     # A published procedure of Sở Tư pháp with a form to download, and a dossier the citizen
     # filed on line, received at the counter; its fee is being paid; another applicant's dossier.
     procedure = Procedure.objects.create(
@@ -306,6 +324,36 @@ def build_world() -> World:
         return_url="/cong-dan/ho-so/",
     )
     w.ids |= _dossiers_in_every_state(file, citizen, counter, procedure)
+    # A level-4 procedure with a fee: the citizen's dossier filed to it awaits on-line payment.
+    paid = Procedure.objects.create(
+        national_code="T-CMU-TP-02",
+        name="Cấp bản sao trích lục hộ tịch",
+        sector=procedure.sector,
+        agency=stp,
+        level_2011=4,
+        fee_vnd=8000,
+        legal_basis="Luật Hộ tịch 2014",
+        processing_days=Decimal("1"),
+        result_name="Bản sao trích lục hộ tịch",
+        is_published=True,
+    )
+    paid_component = ProcedureComponent.objects.create(procedure=paid, order=1, name="Tờ khai")
+    for step in procedure.steps.order_by("order"):
+        step.pk, step.procedure = None, paid
+        step.save()
+    w.ids["dossier_fee"] = onestop.file_dossier(
+        actor=citizen,
+        procedure=paid,
+        idempotency_key="6f1c4f0e-0000-4000-8000-000000000003",
+        papers=[
+            onestop.Paper(
+                upload=io.BytesIO(files.text_pdf("Tờ khai")),
+                name="to-khai.pdf",
+                component=paid_component,
+            )
+        ],
+        submit=True,
+    ).pk
     w.ids |= {
         "procedure": procedure.pk,
         "procedure_pk": procedure.pk,
@@ -313,6 +361,7 @@ def build_world() -> World:
         "sector": procedure.sector_id,
         "dossier": dossier.pk,
         "dossier_component": dossier.components.get().pk,
+        "procedure_component": component.pk,
         "others_dossier": others.pk,
         "others_component": others.components.get().pk,
         "printout": "01",
@@ -327,6 +376,104 @@ def build_world() -> World:
         "document_type": _doc_type("Công văn").pk,
     }
     return w
+
+
+def _actions_in_every_state(w: World, *, incoming: Document, case_file: Any) -> dict[str, Any]:
+    """The objects of documents, drafting and records in the state each action needs, so that
+    the matrix posts a valid body and the allowed actors really perform it."""
+    stp = w.stp
+    clerk, officer = _user("vanthu.stp"), _user("chuyenvien.stp")
+    unit_leader, leader = _user("truongphong.stp"), _user("lanhdao.stp")
+    hctp = Unit.objects.get(agency=stp, abbreviation="HCTP")
+    vp = Unit.objects.get(agency=stp, abbreviation="VP")
+    ids: dict[str, Any] = {}
+
+    # An outgoing document recorded but not yet issued.
+    ids["outgoing_draft"] = documents.record_outgoing(
+        actor=clerk,
+        document_type=_doc_type("Công văn"),
+        subject="V/v báo cáo tình hình thực hiện",
+        drafting_unit=hctp,
+        external_recipients="UBND các huyện",
+    ).pk
+
+    # An incoming document registered but not yet presented or assigned.
+    fresh = documents.register_incoming(
+        actor=clerk,
+        document_type=_doc_type("Công văn"),
+        issuer_name="UBND huyện Cái Nước",
+        code_number="88",
+        code_notation="UBND-TP",
+        issued_date=date(2026, 11, 5),
+        subject="V/v đề nghị hướng dẫn nghiệp vụ chứng thực",
+    ).document
+    assert fresh is not None
+    ids["incoming_new"] = fresh.pk
+
+    # The specialist's drafts at each stage of the route: submitted to the unit leader, approved
+    # by them, sent to the signer (the agency's leader), and signed off awaiting issue.
+    def new_draft(subject: str) -> Any:
+        return drafting.create_draft(
+            actor=officer,
+            document_type=_doc_type("Công văn"),
+            signer=leader,
+            subject=subject,
+            external_recipients="UBND các huyện",
+            upload=io.BytesIO(files.text_pdf(subject)),
+            file_name="du-thao.pdf",
+        )
+
+    def in_review(subject: str) -> Any:
+        return drafting.submit_for_review(actor=officer, draft=new_draft(subject))
+
+    def reviewed(subject: str) -> Any:
+        return drafting.review(actor=unit_leader, draft=in_review(subject), decision="approve")
+
+    def to_sign(subject: str) -> Any:
+        return drafting.send_to_signer(actor=unit_leader, draft=reviewed(subject))
+
+    ids["draft_in_review"] = in_review("V/v đề nghị thẩm định").pk
+    ids["draft_reviewed"] = reviewed("V/v đề nghị góp ý").pk
+    ids["draft_to_sign"] = to_sign("V/v đề nghị ký ban hành").pk
+    signed = drafting.sign_off(actor=leader, draft=to_sign("V/v ban hành"), decision="approve")
+    ids["draft_approved"] = signed.pk
+    # A draft of the Văn phòng (VP), on which the HCTP's comments are asked: its leader (a
+    # member of the world, not an actor) drafts, approves and asks for them.
+    vp_leader = accounts.create_user(
+        actor=None,
+        username="truongphong.vp.stp",
+        full_name="Lê Văn Phòng",
+        password=None,
+        agency=stp,
+        unit=vp,
+        roles=[Role.UNIT_LEADER],
+    )
+    asked = drafting.create_draft(
+        actor=vp_leader,
+        document_type=_doc_type("Công văn"),
+        signer=leader,
+        subject="V/v lấy ý kiến các phòng",
+        external_recipients="UBND các huyện",
+        upload=io.BytesIO(files.text_pdf("Lấy ý kiến")),
+        file_name="lay-y-kien.pdf",
+    )
+    asked = drafting.submit_for_review(actor=vp_leader, draft=asked)
+    asked = drafting.review(actor=vp_leader, draft=asked, decision="approve")
+    asked = drafting.request_comments(actor=vp_leader, draft=asked, units=[hctp])
+    ids["draft_commenting"] = asked.pk
+
+    # Records: a closed case file (reopen), and a document that is in no case file yet.
+    closed = records.open_file(
+        actor=officer,
+        title="Hồ sơ đã kết thúc năm 2026",
+        notation="02.HCTP",
+        year=2026,
+        retention=RetentionPeriod.objects.order_by("pk").first(),
+    )
+    records.add_document(actor=officer, case_file=closed, document=incoming)
+    ids["case_file_closed"] = records.close_file(actor=officer, case_file=closed).pk
+    ids |= {"hctp": hctp.pk, "vp": vp.pk, "clerk_user": clerk.pk, "leader_user": leader.pk}
+    return ids
 
 
 def actor_user(actor: str) -> Any:
