@@ -178,11 +178,14 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
             else:
                 mine = Assignment.objects.visible_to(user).handled_by(user)
                 open_ = mine.filter(state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS])
-                entry["completable"] = list(
+                completable = list(
                     open_.filter(assignee_user=user)
                     .order_by("-id")
                     .values_list("pk", flat=True)[: args.work_items]
                 )
+                if len(completable) < MORNING_MAIL and persona == "specialist":
+                    completable += morning_work(user, agency, types, MORNING_MAIL, rng)
+                entry["completable"] = completable
             users.append(entry)
     return {
         "password": manifest.get("password", PASSWORD),
@@ -223,6 +226,41 @@ def morning_mail(
         assert registration.document is not None
         registered.append(registration.document.pk)
     return registered
+
+
+def morning_work(
+    specialist: Any, agency: dict[str, Any], types: list[list[Any]], count: int, rng: random.Random
+) -> list[int]:
+    """Work for a specialist who has none open (a small province, whose old work is finished):
+    documents of the morning's mail, assigned by the leader to the specialist's unit and handed
+    on by its unit leader, through the workflows services; returns the specialist's assignments."""
+    from lienthong.accounts.constants import Role
+    from lienthong.accounts.models import User
+    from lienthong.documents.models import Document
+    from lienthong.workflows import services
+    from lienthong.workflows.constants import AssignmentRole
+
+    leader = User.objects.get(username=agency["leader"])
+    unit_leader = User.objects.filter(
+        unit=specialist.unit, role_grants__role=Role.UNIT_LEADER, is_active=True
+    ).first()
+    if unit_leader is None or specialist.unit is None:
+        return []
+    work = []
+    for pk in morning_mail(agency["clerk"], types, count, rng):
+        (lead,) = services.assign(
+            actor=leader,
+            document=Document.objects.get(pk=pk),
+            assignees=[services.Assignee(role=AssignmentRole.LEAD, unit=specialist.unit)],
+            working_days=5,
+        )
+        (handed,) = services.reassign(
+            actor=unit_leader,
+            assignment=lead,
+            assignees=[services.Assignee(role=AssignmentRole.LEAD, user=specialist)],
+        )
+        work.append(handed.pk)
+    return work
 
 
 def second_factor(user: Any) -> str | None:
