@@ -508,13 +508,7 @@ def turn_off_two_factor(*, user: User, password: str, code: str) -> int:
             raise ValidationError(_("Two-factor sign-in is not on for this account."))
         allowed, info = totp.verify_is_allowed()
         if not allowed:
-            record_event(
-                action="security.two_factor_throttled",
-                actor=user,
-                obj=user,
-                data={"failures": totp.throttling_failure_count, "turning_off": True},
-            )
-            locked_until = (info or {}).get("locked_until") or timezone.now()
+            locked_until = _record_throttled(user, totp, info, turning_off=True) or timezone.now()
             seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
             error = ValidationError(
                 {
@@ -545,6 +539,34 @@ def turn_off_two_factor(*, user: User, password: str, code: str) -> int:
     raise error
 
 
+def _record_throttled(
+    user: User, totp: TOTPDevice, info: dict[str, Any] | None, **data: Any
+) -> datetime | None:
+    """Audit a code refused unread because of too many wrong ones; returns when the wait ends."""
+    record_event(
+        action="security.two_factor_throttled",
+        actor=user,
+        obj=user,
+        data={"failures": totp.throttling_failure_count, **data},
+    )
+    return (info or {}).get("locked_until")
+
+
+def _code_accepted(user: User, totp: TOTPDevice, code: str) -> Device | None:
+    """The device that accepts `code`: the authenticator app for its digits, else one of the
+    backup codes (used up by this). A wrong code counts on the app's throttle; a right one
+    resets it."""
+    code = _normalised_code(code)
+    if code.isdigit() and len(code) == totp.digits:
+        return totp if totp.verify_token(code) else None  # verify_token keeps the throttle
+    backup = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if code and backup is not None and backup.verify_token(code):
+        totp.throttle_reset()
+        return backup
+    totp.throttle_increment()
+    return None
+
+
 def _turn_off_or_error(
     *, user: User, totp: TOTPDevice, password: str, code: str
 ) -> ValidationError | None:
@@ -554,17 +576,8 @@ def _turn_off_or_error(
     if not user.check_password(password):
         wrong = "password"
         totp.throttle_increment()
-    else:
-        code = _normalised_code(code)
-        if code.isdigit() and len(code) == totp.digits:
-            if not totp.verify_token(code):  # counts the failure itself
-                wrong = "code"
-        else:
-            backup = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
-            device = backup.first()
-            if not (code and device is not None and device.verify_token(code)):
-                wrong = "code"
-                totp.throttle_increment()
+    elif _code_accepted(user, totp, code) is None:
+        wrong = "code"
     if wrong is None:
         return None
     record_event(
@@ -596,33 +609,22 @@ def verify_second_factor(*, user: User, code: str) -> SecondFactorCheck:
         return SecondFactorCheck(device=None)
     allowed, info = totp.verify_is_allowed()
     if not allowed:
+        return SecondFactorCheck(device=None, locked_until=_record_throttled(user, totp, info))
+    device = _code_accepted(user, totp, code)
+    if device is totp:
         record_event(
-            action="security.two_factor_throttled",
+            action="security.two_factor_verified", actor=user, obj=user, data={"by": "totp"}
+        )
+        return SecondFactorCheck(device=totp)
+    if isinstance(device, StaticDevice):
+        left = device.token_set.count()
+        record_event(
+            action="security.two_factor_verified",
             actor=user,
             obj=user,
-            data={"failures": totp.throttling_failure_count},
+            data={"by": "backup_code", "backup_codes_left": left},
         )
-        return SecondFactorCheck(device=None, locked_until=(info or {}).get("locked_until"))
-    code = _normalised_code(code)
-    if code.isdigit() and len(code) == totp.digits:
-        if totp.verify_token(code):  # resets the throttle, or counts the failure
-            record_event(
-                action="security.two_factor_verified", actor=user, obj=user, data={"by": "totp"}
-            )
-            return SecondFactorCheck(device=totp)
-    else:
-        backup = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        if code and backup is not None and backup.verify_token(code):
-            totp.throttle_reset()
-            left = backup.token_set.count()
-            record_event(
-                action="security.two_factor_verified",
-                actor=user,
-                obj=user,
-                data={"by": "backup_code", "backup_codes_left": left},
-            )
-            return SecondFactorCheck(device=backup, backup_codes_left=left)
-        totp.throttle_increment()
+        return SecondFactorCheck(device=device, backup_codes_left=left)
     record_event(
         action="security.two_factor_failed",
         actor=user,
