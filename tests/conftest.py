@@ -3,7 +3,9 @@ from __future__ import annotations
 import importlib
 import socket
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -189,3 +191,13 @@ def _close_connections_before_teardown(django_db_setup: Any, django_db_blocker: 
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
         connections.close_all()
+
+
+@pytest.fixture
+def in_november_2026(time_machine: Any) -> None:
+    """The clock at 27/11/2026 10:00 in Vietnam, ticking: for tests whose documents are dated in
+    2026 and issued, since a number is only given in the register of the current year. The suite
+    runs with the clock moved to later years (conf/test.py); these tests move it back."""
+    time_machine.move_to(
+        datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True
+    )

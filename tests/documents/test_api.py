@@ -369,6 +369,7 @@ def test_keyset_pages_without_count(clerk, register_incoming, run_tasks) -> None
 # --- Outgoing documents and numbers --------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("in_november_2026")
 def test_record_and_issue_outgoing(clerk, unit, two_agencies) -> None:
     client = client_for(clerk)
     response = client.post(

@@ -71,6 +71,7 @@ def test_arrival_numbers_restart_at_01_on_new_year_vietnam_time(register_incomin
     assert before.register_id != after.register_id
 
 
+@pytest.mark.usefixtures("in_november_2026")
 def test_outgoing_numbers_shared_sequence_and_confidential_register(
     clerk, unit, two_agencies
 ) -> None:
@@ -103,6 +104,7 @@ def test_outgoing_numbers_shared_sequence_and_confidential_register(
     assert issued[0].register_id == issued[1].register_id == issued[3].register_id
 
 
+@pytest.mark.usefixtures("in_november_2026")
 def test_a_type_can_have_its_own_sequence(clerk, unit, two_agencies) -> None:
     services.configure_type_register(
         actor=clerk, agency=clerk.agency, year=2026, document_type=doc_type("Quyết định")
@@ -125,6 +127,7 @@ def test_a_type_can_have_its_own_sequence(clerk, unit, two_agencies) -> None:
     assert numbers == ["01/STP-VP", "01/QĐ-STP", "02/STP-VP", "02/QĐ-STP"]
 
 
+@pytest.mark.usefixtures("in_november_2026")
 def test_reserve_release_and_reuse(clerk, unit, two_agencies) -> None:
     snv = two_agencies[1]
     register = services.ensure_register(agency=clerk.agency, year=2026, kind=RegisterKind.OUTGOING)

@@ -32,6 +32,9 @@ from lienthong.documents.register_exports import (
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# Documents dated in 2026 are issued: the register of 2026 must be the current one.
+pytestmark = pytest.mark.usefixtures("in_november_2026")
+
 
 def export(
     user: User, register: Register, date_from: date, date_to: date, fmt: str

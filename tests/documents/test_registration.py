@@ -103,6 +103,7 @@ def test_only_the_clerk_registers(specialist, db_snapshot) -> None:
     assert db_snapshot() == before
 
 
+@pytest.mark.usefixtures("in_november_2026")
 def test_record_and_issue_outgoing(clerk, unit, two_agencies) -> None:
     snv = two_agencies[1]
     doc = services.record_outgoing(

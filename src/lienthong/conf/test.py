@@ -38,3 +38,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # administrators in with a verified second factor) and the browser tests turn the production
 # default (`LIENTHONG_2FA_DEFAULT_ROLES`) back on.
 LIENTHONG_2FA_REQUIRED_ROLES = ()
+
+# The suite must pass next year too: `LIENTHONG_TEST_CLOCK=2027-01-05T09:00+07:00` moves this
+# process's clock (and that of every server a test starts with these settings) to that moment,
+# ticking from there. scripts/test runs the PostgreSQL half that way.
+if os.environ.get("LIENTHONG_TEST_CLOCK"):
+    from datetime import datetime as _datetime
+
+    import time_machine
+
+    time_machine.travel(
+        _datetime.fromisoformat(os.environ["LIENTHONG_TEST_CLOCK"]), tick=True
+    ).start()
