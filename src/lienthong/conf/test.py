@@ -7,6 +7,10 @@ os.environ["LIENTHONG_SECRET_KEY"] = (
     os.environ.get("LIENTHONG_SECRET_KEY") or "test-only-" + "t" * 50
 )
 os.environ.setdefault("LIENTHONG_HTTPS", "0")
+# The key-encryption key of stored signing keys (published: test only, refused in production).
+os.environ.setdefault(
+    "LIENTHONG_KEY_ENCRYPTION_KEY", "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI="
+)
 # The local payment gateway simulator's merchant code and shared secret (published: test only).
 os.environ.setdefault("LIENTHONG_PAYMENT_MERCHANT_CODE", "LTCAMAU1")
 os.environ.setdefault("LIENTHONG_PAYMENT_SECRET", "test-only-payment-secret-" + "p" * 24)
