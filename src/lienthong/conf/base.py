@@ -373,6 +373,18 @@ TASKS = {
 # A job RUNNING longer than this is taken to have lost its worker and is queued again.
 LIENTHONG_JOB_TIMEOUT_MINUTES = env_int("LIENTHONG_JOB_TIMEOUT_MINUTES", 60)
 
+# --- Audit log anchors (core.anchoring, docs/operations.md) ------------------------------------
+# The audit chain's head is written, with an RFC 3161 timestamp from LIENTHONG_TSA_URL when set,
+# to an append-only file in this folder at least every LIENTHONG_AUDIT_ANCHOR_MINUTES (by the
+# scheduler). In production the folder belongs to another user and the file is `chattr +a`.
+LIENTHONG_AUDIT_ANCHOR_DIR: Path | None = Path(
+    os.environ.get("LIENTHONG_AUDIT_ANCHOR_DIR") or DATA_DIR / "audit-anchors"
+)
+LIENTHONG_AUDIT_ANCHOR_MINUTES = env_int("LIENTHONG_AUDIT_ANCHOR_MINUTES", 5)
+# PostgreSQL: the owner role that runs `lienthong migrate` (and restores), while DATABASE_URL
+# names the application's role, which may only read and append to the audit log.
+LIENTHONG_MIGRATE_DATABASE_URL = os.environ.get("LIENTHONG_MIGRATE_DATABASE_URL", "")
+
 # --- E-mail (notifications) -------------------------------------------------------------------
 LIENTHONG_EMAIL_ENABLED = env_bool(
     "LIENTHONG_EMAIL_ENABLED", bool(os.environ.get("LIENTHONG_EMAIL_HOST"))
