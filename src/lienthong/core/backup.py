@@ -29,7 +29,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from . import sealing
+from . import db_roles, sealing
 
 FORMAT = 2  # 2: the key-encryption keys' fingerprints (1: before them, keys sealed by SECRET_KEY)
 READABLE_FORMATS = {1, 2}
@@ -162,28 +162,13 @@ def _check_key_encryption_keys(manifest: dict[str, Any]) -> None:
             "The stored signing keys in this backup are sealed with a key-encryption key this "
             "installation does not have. Set LIENTHONG_KEY_ENCRYPTION_KEY to the key of the "
             f"backed-up installation (fingerprint {', '.join(missing)}; this installation has "
-            f"{', '.join(sorted(present))}) and run the restore again. Nothing was restored."
+            f"{', '.join(sorted(present))}) and run the restore again; if that key is lost, "
+            "--without-key-encryption-key restores without the use of the stored signing keys. "
+            "Nothing was restored."
         )
 
 
-def restore_backup(src: Path) -> BackupReport:
-    try:
-        manifest = json.loads((src / MANIFEST).read_text())
-    except (OSError, ValueError) as exc:
-        raise BackupError(f"{src} holds no readable {MANIFEST}.") from exc
-    if manifest.get("format") not in READABLE_FORMATS:
-        raise BackupError("Unknown backup format.")
-    _check_key_encryption_keys(manifest)
-    info = manifest["database"]
-    database = src / info["file"]
-    if sha256_of(database) != info["sha256"]:
-        raise BackupError(f"{database.name} does not match its hash in the manifest.")
-    for name, entry in manifest["files"].items():
-        if sha256_of(src / "files" / name) != entry["sha256"]:
-            raise BackupError(f"The stored file {name} does not match its hash.")
-    if info["vendor"] != connection.vendor:
-        raise BackupError(f"A {info['vendor']} backup cannot go into {connection.vendor}.")
-    _check_empty()
+def _restore_database(database: Path) -> None:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         source = sqlite3.connect(database)
@@ -199,6 +184,35 @@ def restore_backup(src: Path) -> BackupReport:
              "--single-transaction", *args, str(database)],
             env=env, check=True,
         )  # fmt: skip
+
+
+def restore_backup(src: Path, *, check_keys: bool = True) -> BackupReport:
+    """`check_keys=False`: restore although the key-encryption keys the backup names are not
+    configured (they are lost): the stored signing keys will not open, and signing with them is
+    refused until each certificate is registered again."""
+    try:
+        manifest = json.loads((src / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{src} holds no readable {MANIFEST}.") from exc
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise BackupError("Unknown backup format.")
+    if check_keys:
+        _check_key_encryption_keys(manifest)
+    info = manifest["database"]
+    database = src / info["file"]
+    if sha256_of(database) != info["sha256"]:
+        raise BackupError(f"{database.name} does not match its hash in the manifest.")
+    for name, entry in manifest["files"].items():
+        if sha256_of(src / "files" / name) != entry["sha256"]:
+            raise BackupError(f"The stored file {name} does not match its hash.")
+    if info["vendor"] != connection.vendor:
+        raise BackupError(f"A {info['vendor']} backup cannot go into {connection.vendor}.")
+    role = db_roles.app_role()
+    with db_roles.as_owner() as switched:  # PostgreSQL: the tables belong to the owner role
+        _check_empty()
+        _restore_database(database)
+        if switched and connection.vendor == "postgresql" and role:
+            db_roles.grant_app_role(connection, role)
     for name in manifest["files"]:
         with (src / "files" / name).open("rb") as handle:
             saved = default_storage.save(name, File(handle))
