@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import random
@@ -1018,6 +1019,7 @@ def main(argv: list[str] | None = None) -> int:
             "DATABASE_URL": database,
             "LIENTHONG_DATA_DIR": str(folder / "data"),
             "LIENTHONG_SECRET_KEY": os.urandom(32).hex(),
+            "LIENTHONG_KEY_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
             "LIENTHONG_HTTPS": "0",
             "LIENTHONG_LOG_LEVEL": "WARNING",
             # Every simulated citizen comes from 127.0.0.1: the per-address tracking limit

@@ -1,4 +1,5 @@
-"""The production settings refuse to start with a default secret key or DEBUG on."""
+"""The production settings refuse to start with a default secret key, without a key-encryption
+key or with a published one, or with DEBUG on."""
 
 import os
 import subprocess
@@ -21,12 +22,16 @@ print(settings.DEBUG, journal, foreign_keys)
 """
 
 
+A_KEK = "Zm9yLXRoZS1zZXR0aW5ncy10ZXN0cy1vbmx5LWtleS0="  # 32 bytes, not the published one
+
+
 def run_production_settings(data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")}
     clean.update(
         {"DJANGO_SETTINGS_MODULE": "lienthong.conf.base", "LIENTHONG_DATA_DIR": str(data_dir)}
     )
     clean.pop("DATABASE_URL", None)
+    clean["LIENTHONG_KEY_ENCRYPTION_KEY"] = A_KEK
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", PROBE],
@@ -50,6 +55,24 @@ def test_missing_secret_key_is_refused(tmp_path: Path) -> None:
 def test_published_or_short_keys_are_refused(tmp_path: Path, key: str) -> None:
     result = run_production_settings(tmp_path, LIENTHONG_SECRET_KEY=key)
     assert result.returncode != 0 and "refusing to start" in result.stderr
+
+
+def test_missing_key_encryption_key_is_refused(tmp_path: Path) -> None:
+    result = run_production_settings(
+        tmp_path, LIENTHONG_SECRET_KEY="k" * 50, LIENTHONG_KEY_ENCRYPTION_KEY=""
+    )
+    assert result.returncode != 0
+    assert "LIENTHONG_KEY_ENCRYPTION_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "kek", ["dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI=", "not-a-fernet-key", A_KEK + ",short"]
+)
+def test_published_or_malformed_key_encryption_keys_are_refused(tmp_path: Path, kek: str) -> None:
+    result = run_production_settings(
+        tmp_path, LIENTHONG_SECRET_KEY="k" * 50, LIENTHONG_KEY_ENCRYPTION_KEY=kek
+    )
+    assert result.returncode != 0 and "LIENTHONG_KEY_ENCRYPTION_KEY" in result.stderr
 
 
 def test_debug_is_refused_in_production(tmp_path: Path) -> None:

@@ -1,7 +1,11 @@
 """`lienthong backup` then `lienthong restore` onto an empty installation, run as commands the
 way an administrator runs them: every row of every table and every stored file comes back
 identical, and the audit chain still verifies. On SQLite and on PostgreSQL (the database the
-suite runs on)."""
+suite runs on).
+
+The target has another SECRET_KEY (a new machine): the director's stored signing key still
+signs there, because it is sealed with the key-encryption key, which the restore is given;
+without that key the restore is refused before anything is written."""
 
 from __future__ import annotations
 
@@ -42,7 +46,38 @@ for n in range(1, 4):
         actor=clerk, document=document, upload=io.BytesIO(files.text_pdf(f"Văn bản {n}")),
         name=f"van-ban-{n}.pdf",
     )
+
+# The director's signing certificate on file (PKCS#12, sealed at rest).
+import tempfile
+from pathlib import Path
+from lienthong.accounts.models import Agency
+from lienthong.signatures import services as signatures
+from tests.conftest import free_port
+from tests.signatures import pki
+
+built = pki.start(Path(tempfile.mkdtemp()), free_port())
+director = User.objects.get(username="lanhdao.stp")
+signatures.register_credential(
+    actor=None, kind="personal", agency=director.agency, user=director, source="pkcs12",
+    pkcs12=built.pkcs12("director", "mat-khau"), passphrase="mat-khau",
+)
+built.stop()
 """
+
+SIGN = """
+from lienthong.accounts.models import User
+from lienthong.signatures import services
+from tests.signatures import pki
+
+signed = services.sign_personal(
+    actor=User.objects.get(username="lanhdao.stp"), data=pki.decision_pdf(), secret="mat-khau"
+)
+print("signed", len(signed))
+"""
+
+
+KEK = "YmFja3VwLXJlc3RvcmUtdGVzdC1vbmx5LWtleS0zMmI="  # 32 bytes, URL-safe base64
+OTHER_KEK = "b3RoZXItbWFjaGluZS1rZXktZW5jcnlwdGlvbi1rZXk="
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -63,8 +98,11 @@ def installations(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, st
     function reading every row of every table of one of them."""
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["DJANGO_SETTINGS_MODULE"] = "lienthong.conf.test"
-    src = {**base, "LIENTHONG_DATA_DIR": str(tmp_path / "src")}
-    dst = {**base, "LIENTHONG_DATA_DIR": str(tmp_path / "dst")}
+    base["LIENTHONG_TSA_URL"] = ""
+    base["LIENTHONG_KEY_ENCRYPTION_KEY"] = KEK
+    src = {**base, "LIENTHONG_DATA_DIR": str(tmp_path / "src"), "LIENTHONG_SECRET_KEY": "a" * 50}
+    # A new machine: another secret key, the same key-encryption key.
+    dst = {**base, "LIENTHONG_DATA_DIR": str(tmp_path / "dst"), "LIENTHONG_SECRET_KEY": "b" * 50}
     url = os.environ.get("DATABASE_URL", "")
     created: list[str] = []
     if connection.vendor == "postgresql":
@@ -135,6 +173,14 @@ def test_backup_then_restore_gives_back_every_row_and_file(
     refused = _run(dst, "restore", str(tampered))
     assert refused.returncode != 0 and "hash" in refused.stderr, refused.stderr
 
+    # Without the key-encryption key the stored signing keys were sealed with: refused, naming it.
+    refused = _run({**dst, "LIENTHONG_KEY_ENCRYPTION_KEY": OTHER_KEK}, "restore", str(backup))
+    assert refused.returncode != 0, refused.stdout
+    assert "LIENTHONG_KEY_ENCRYPTION_KEY" in refused.stderr and "Nothing was restored" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+
     print(_ok(_run(dst, "restore", str(backup))))
     before, after = rows(src), rows(dst)
     assert set(before) == set(after)
@@ -144,6 +190,9 @@ def test_backup_then_restore_gives_back_every_row_and_file(
     assert media and media == _file_hashes(Path(dst["LIENTHONG_DATA_DIR"]) / "media")
     assert "Audit chain intact" in _ok(_run(dst, "verify_audit_chain"))
     FIGURES["backup round trips (rows compared)"] += sum(len(r) for r in before.values())
+    # The director signs on the new machine, with the stored (sealed) key.
+    assert "signed" in _ok(_run(dst, "shell", "-c", SIGN))
+    after = rows(dst)
 
     # A second restore onto the now non-empty installation is refused, and changes nothing.
     refused = _run(dst, "restore", str(backup))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,42 @@ if SETTINGS_PROFILE == "production" and (
         "LIENTHONG_SECRET_KEY is a default, published or short key; refusing to start. "
         "Use at least 32 random characters."
     )
+
+# Key-encryption key (KEK): seals the signing keys stored in the database (PKCS#12 files). It is
+# neither in the database nor in a backup, and not derived from SECRET_KEY: keep it with the
+# secrets, and give it to a restore (docs/operations.md). A comma-separated list of Fernet keys
+# (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'):
+# the first seals, every one opens; rotation puts a new key first, runs
+# `lienthong reseal_signing_keys`, then drops the old one. Development generates one in DATA_DIR.
+PUBLIC_KEY_ENCRYPTION_KEYS = {"dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI="}  # conf/test.py
+KEY_ENCRYPTION_KEY_FILE = DATA_DIR / "key_encryption_key"
+LIENTHONG_KEY_ENCRYPTION_KEYS = env_list("LIENTHONG_KEY_ENCRYPTION_KEY", [])
+if not LIENTHONG_KEY_ENCRYPTION_KEYS and SETTINGS_PROFILE == "dev":
+    if not KEY_ENCRYPTION_KEY_FILE.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _fd = os.open(KEY_ENCRYPTION_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(_fd, "w") as _handle:
+            _handle.write(Fernet.generate_key().decode() + "\n")
+    LIENTHONG_KEY_ENCRYPTION_KEYS = [KEY_ENCRYPTION_KEY_FILE.read_text().strip()]
+if not LIENTHONG_KEY_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "LIENTHONG_KEY_ENCRYPTION_KEY is not set: it seals the stored signing keys. Set it to a "
+        "Fernet key (python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())') and keep it apart from the database and its "
+        "backups (docs/operations.md)."
+    )
+for _kek in LIENTHONG_KEY_ENCRYPTION_KEYS:
+    try:
+        Fernet(_kek)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "LIENTHONG_KEY_ENCRYPTION_KEY must be Fernet keys (32 bytes, URL-safe base64), "
+            "separated by commas."
+        ) from exc
+    if SETTINGS_PROFILE == "production" and _kek in PUBLIC_KEY_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "LIENTHONG_KEY_ENCRYPTION_KEY is a key published in this repository; refusing to start."
+        )
 
 ALLOWED_HOSTS = env_list("LIENTHONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LIENTHONG_CSRF_TRUSTED_ORIGINS", [])
@@ -335,6 +372,18 @@ TASKS = {
 
 # A job RUNNING longer than this is taken to have lost its worker and is queued again.
 LIENTHONG_JOB_TIMEOUT_MINUTES = env_int("LIENTHONG_JOB_TIMEOUT_MINUTES", 60)
+
+# --- Audit log anchors (core.anchoring, docs/operations.md) ------------------------------------
+# The audit chain's head is written, with an RFC 3161 timestamp from LIENTHONG_TSA_URL when set,
+# to an append-only file in this folder at least every LIENTHONG_AUDIT_ANCHOR_MINUTES (by the
+# scheduler). In production the folder belongs to another user and the file is `chattr +a`.
+LIENTHONG_AUDIT_ANCHOR_DIR: Path | None = Path(
+    os.environ.get("LIENTHONG_AUDIT_ANCHOR_DIR") or DATA_DIR / "audit-anchors"
+)
+LIENTHONG_AUDIT_ANCHOR_MINUTES = env_int("LIENTHONG_AUDIT_ANCHOR_MINUTES", 5)
+# PostgreSQL: the owner role that runs `lienthong migrate` (and restores), while DATABASE_URL
+# names the application's role, which may only read and append to the audit log.
+LIENTHONG_MIGRATE_DATABASE_URL = os.environ.get("LIENTHONG_MIGRATE_DATABASE_URL", "")
 
 # --- E-mail (notifications) -------------------------------------------------------------------
 LIENTHONG_EMAIL_ENABLED = env_bool(

@@ -7,6 +7,10 @@ os.environ["LIENTHONG_SECRET_KEY"] = (
     os.environ.get("LIENTHONG_SECRET_KEY") or "test-only-" + "t" * 50
 )
 os.environ.setdefault("LIENTHONG_HTTPS", "0")
+# The key-encryption key of stored signing keys (published: test only, refused in production).
+os.environ.setdefault(
+    "LIENTHONG_KEY_ENCRYPTION_KEY", "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI="
+)
 # The local payment gateway simulator's merchant code and shared secret (published: test only).
 os.environ.setdefault("LIENTHONG_PAYMENT_MERCHANT_CODE", "LTCAMAU1")
 os.environ.setdefault("LIENTHONG_PAYMENT_SECRET", "test-only-payment-secret-" + "p" * 24)
@@ -39,9 +43,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # default (`LIENTHONG_2FA_DEFAULT_ROLES`) back on.
 LIENTHONG_2FA_REQUIRED_ROLES = ()
 
+# No audit anchors by default: every test has its own database, so anchors written by one would
+# not match the next. The anchoring tests give a folder of their own.
+LIENTHONG_AUDIT_ANCHOR_DIR = None
+
 # The suite must pass next year too: `LIENTHONG_TEST_CLOCK=2027-01-05T09:00+07:00` moves this
 # process's clock (and that of every server a test starts with these settings) to that moment,
-# ticking from there. scripts/test runs the PostgreSQL half that way.
+# ticking from there. scripts/test runs both halves that way.
 if os.environ.get("LIENTHONG_TEST_CLOCK"):
     from datetime import datetime as _datetime
 

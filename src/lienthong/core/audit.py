@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -109,8 +109,10 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain() -> ChainReport:
-    """Re-compute every hash in order; report the first break."""
+def verify_chain(*, anchored: Mapping[int, str] | None = None) -> ChainReport:
+    """Re-compute every hash in order; report the first break. `anchored`: sequence -> hash
+    recorded outside the database (core.anchoring); each must still be there, unchanged."""
+    anchored = anchored or {}
     previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
@@ -123,10 +125,21 @@ def verify_chain() -> ChainReport:
             )
         if compute_hash(event) != event.entry_hash:
             return ChainReport(checked, False, f"entry #{event.sequence} was altered")
+        if anchored.get(event.sequence, event.entry_hash) != event.entry_hash:
+            return ChainReport(
+                checked, False, f"entry #{event.sequence} differs from its anchor: rewritten"
+            )
         previous = event.entry_hash
         expected_sequence += 1
         checked += 1
     head = AuditChainHead.objects.filter(singleton=1).first()
     if head is not None and (head.last_sequence != checked or head.last_hash != previous):
         return ChainReport(checked, False, "the newest entries were removed")
+    if anchored and max(anchored) > checked:
+        return ChainReport(
+            checked,
+            False,
+            f"the database ends at entry #{checked}, BEHIND the anchored #{max(anchored)}: "
+            "the newest entries were removed and the head rewound",
+        )
     return ChainReport(checked, True)

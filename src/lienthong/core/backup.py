@@ -5,7 +5,11 @@ audit chain's head.
 Consistency: the database is copied first, as one snapshot; the stored files are content-
 addressed and never rewritten, so every file the snapshot names exists when the files are
 copied just after. A restore refuses a non-empty installation, checks every hash, and checks
-that every stored-file row of the restored database has its file."""
+that every stored-file row of the restored database has its file.
+
+Not in a backup: the secrets (LIENTHONG_SECRET_KEY, the key-encryption key that seals the stored
+signing keys, TLS keys), docs/operations.md. The manifest names the key-encryption keys by
+fingerprint, and a restore refuses, before writing anything, to go on without them."""
 
 from __future__ import annotations
 
@@ -25,7 +29,10 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
 
-FORMAT = 1
+from . import db_roles, sealing
+
+FORMAT = 2  # 2: the key-encryption keys' fingerprints (1: before them, keys sealed by SECRET_KEY)
+READABLE_FORMATS = {1, 2}
 MANIFEST = "manifest.json"
 
 
@@ -123,6 +130,11 @@ def make_backup(dest: Path) -> BackupReport:
         "created": datetime.now(UTC).isoformat(),
         "database": {"vendor": vendor, "file": database.name, "sha256": sha256_of(database)},
         "audit": audit,
+        # The keys themselves are never written here: keep them with the other secrets.
+        "key_encryption_keys": {
+            "setting": "LIENTHONG_KEY_ENCRYPTION_KEY",
+            "fingerprints": sealing.fingerprints(),
+        },
         "files": files,
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -139,23 +151,24 @@ def _check_empty() -> None:
         raise BackupError("The file storage is not empty: restore only onto an empty one.")
 
 
-def restore_backup(src: Path) -> BackupReport:
-    try:
-        manifest = json.loads((src / MANIFEST).read_text())
-    except (OSError, ValueError) as exc:
-        raise BackupError(f"{src} holds no readable {MANIFEST}.") from exc
-    if manifest.get("format") != FORMAT:
-        raise BackupError("Unknown backup format.")
-    info = manifest["database"]
-    database = src / info["file"]
-    if sha256_of(database) != info["sha256"]:
-        raise BackupError(f"{database.name} does not match its hash in the manifest.")
-    for name, entry in manifest["files"].items():
-        if sha256_of(src / "files" / name) != entry["sha256"]:
-            raise BackupError(f"The stored file {name} does not match its hash.")
-    if info["vendor"] != connection.vendor:
-        raise BackupError(f"A {info['vendor']} backup cannot go into {connection.vendor}.")
-    _check_empty()
+def _check_key_encryption_keys(manifest: dict[str, Any]) -> None:
+    """The stored signing keys in the backup open only with the keys that sealed them: every key
+    the backed-up installation had must be configured here (any order, new ones may be added)."""
+    needed = manifest.get("key_encryption_keys", {}).get("fingerprints", [])
+    present = set(sealing.fingerprints())
+    missing = [f for f in needed if f not in present]
+    if missing:
+        raise BackupError(
+            "The stored signing keys in this backup are sealed with a key-encryption key this "
+            "installation does not have. Set LIENTHONG_KEY_ENCRYPTION_KEY to the key of the "
+            f"backed-up installation (fingerprint {', '.join(missing)}; this installation has "
+            f"{', '.join(sorted(present))}) and run the restore again; if that key is lost, "
+            "--without-key-encryption-key restores without the use of the stored signing keys. "
+            "Nothing was restored."
+        )
+
+
+def _restore_database(database: Path) -> None:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         source = sqlite3.connect(database)
@@ -171,6 +184,35 @@ def restore_backup(src: Path) -> BackupReport:
              "--single-transaction", *args, str(database)],
             env=env, check=True,
         )  # fmt: skip
+
+
+def restore_backup(src: Path, *, check_keys: bool = True) -> BackupReport:
+    """`check_keys=False`: restore although the key-encryption keys the backup names are not
+    configured (they are lost): the stored signing keys will not open, and signing with them is
+    refused until each certificate is registered again."""
+    try:
+        manifest = json.loads((src / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{src} holds no readable {MANIFEST}.") from exc
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise BackupError("Unknown backup format.")
+    if check_keys:
+        _check_key_encryption_keys(manifest)
+    info = manifest["database"]
+    database = src / info["file"]
+    if sha256_of(database) != info["sha256"]:
+        raise BackupError(f"{database.name} does not match its hash in the manifest.")
+    for name, entry in manifest["files"].items():
+        if sha256_of(src / "files" / name) != entry["sha256"]:
+            raise BackupError(f"The stored file {name} does not match its hash.")
+    if info["vendor"] != connection.vendor:
+        raise BackupError(f"A {info['vendor']} backup cannot go into {connection.vendor}.")
+    role = db_roles.app_role()
+    with db_roles.as_owner() as switched:  # PostgreSQL: the tables belong to the owner role
+        _check_empty()
+        _restore_database(database)
+        if switched and connection.vendor == "postgresql" and role:
+            db_roles.grant_app_role(connection, role)
     for name in manifest["files"]:
         with (src / "files" / name).open("rb") as handle:
             saved = default_storage.save(name, File(handle))

@@ -1,22 +1,21 @@
 """Where the private keys are and how to reach them at signing time: a PKCS#12 file stored
-sealed (Fernet, key derived from SECRET_KEY) and opened with the passphrase the official types
-in; a token through PKCS#11 opened with its PIN; or a remote signing service plugged in by
-setting. Neither passphrase nor PIN is ever stored."""
+sealed with the key-encryption key (`lienthong.core.sealing`) and opened with the passphrase the
+official types in; a token through PKCS#11 opened with its PIN; or a remote signing service
+plugged in by setting. Neither passphrase nor PIN is ever stored."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from asn1crypto import pem, x509
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.utils.module_loading import import_string
 from pyhanko.sign import signers
+
+from lienthong.core import sealing
 
 from .constants import KeySource
 
@@ -38,17 +37,17 @@ class RemoteSigningService(Protocol):
     def __call__(self, credential: SigningCredential, secret: str) -> signers.Signer: ...
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(b"lienthong-signing-credentials:" + settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(digest.digest()))
-
-
 def seal(data: bytes) -> bytes:
-    return _fernet().encrypt(data)
+    return sealing.seal(data)
 
 
 def unseal(data: bytes) -> bytes:
-    return _fernet().decrypt(data)
+    """The stored PKCS#12 file; refused clearly when this installation's key-encryption key
+    cannot open it (a restore without the right key, a key dropped before re-sealing)."""
+    try:
+        return sealing.unseal(data)
+    except sealing.SealBroken as exc:
+        raise KeyProblem("sealed with another key-encryption key", "key_sealed") from exc
 
 
 # --- Reading certificates -------------------------------------------------------------------------
@@ -111,9 +110,10 @@ def open_signer(credential: SigningCredential, secret: str) -> Iterator[signers.
     chain = chain_of(credential)
     source = KeySource(credential.source)
     if source == KeySource.PKCS12:
+        pkcs12 = unseal(bytes(credential.sealed_pkcs12))
         try:
             signer = signers.SimpleSigner.load_pkcs12_data(
-                unseal(bytes(credential.sealed_pkcs12)),
+                pkcs12,
                 other_certs=chain,
                 passphrase=secret.encode() or None,
             )

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from lienthong.accounts.models import Agency, User
+from lienthong.core import sealing
 from lienthong.core.audit import record_event
 from lienthong.documents.models import Blob
 
@@ -56,6 +57,7 @@ __all__ = [
     "has_agency_credential",
     "has_personal_credential",
     "register_credential",
+    "reseal_stored_keys",
     "revoke_signing_rights",
     "sign_personal",
     "verify_pdf",
@@ -69,6 +71,11 @@ def _messages() -> dict[str, str]:
         "wrong_passphrase": _("Wrong passphrase or PIN: nothing was signed."),
         "no_key": _("The PKCS#12 file holds no private key and certificate."),
         "token_unavailable": _("The signing key could not be reached (token or service)."),
+        "key_sealed": _(
+            "The stored signing key cannot be opened with this installation's key-encryption key "
+            "(LIENTHONG_KEY_ENCRYPTION_KEY): nothing was signed. Ask the system administrator to "
+            "set the key the certificate was stored with, or to register the certificate again."
+        ),
         "bad_pdf": _("The file is not a readable PDF."),
         "encrypted_pdf": _("The PDF is password-protected; it cannot be signed."),
     }
@@ -276,6 +283,46 @@ def revoke_signing_rights(*, actor: User, user: User, reason: str) -> int:
         data={"credentials": [c.pk for c in rows], "reason": text[:500]},
     )
     return len(rows)
+
+
+@transaction.atomic
+def reseal_stored_keys(*, actor: User | None = None) -> int:
+    """Seal every stored PKCS#12 file again under the first key of LIENTHONG_KEY_ENCRYPTION_KEY
+    (rotation: the new key first, the old one after it, until this has run). Refused, changing
+    nothing, when a stored key opens with none of the configured keys; returns how many."""
+    if actor is not None and not can_manage_trust(actor):
+        raise PermissionDenied(_("Only a system administrator re-seals the stored keys."))
+    stored = list(
+        SigningCredential.objects.select_for_update()
+        .exclude(sealed_pkcs12=b"")
+        .only("pk", "sealed_pkcs12")
+        .order_by("pk")
+    )
+    resealed: dict[int, bytes] = {}
+    unreadable: list[int] = []
+    for credential in stored:
+        try:
+            resealed[credential.pk] = sealing.reseal(bytes(credential.sealed_pkcs12))
+        except sealing.SealBroken:
+            unreadable.append(credential.pk)
+    if unreadable:
+        raise ValidationError(
+            _(
+                "None of the keys in LIENTHONG_KEY_ENCRYPTION_KEY opens the stored keys of "
+                "credentials %(ids)s: nothing was re-sealed. Add the key they were sealed with "
+                "after the new one."
+            )
+            % {"ids": ", ".join(map(str, unreadable))},
+            code="key_sealed",
+        )
+    for pk, data in resealed.items():
+        SigningCredential.objects.filter(pk=pk).update(sealed_pkcs12=data)
+    record_event(
+        action="signatures.keys_resealed",
+        actor=actor,
+        data={"count": len(resealed), "key_encryption_key": sealing.fingerprints()[0]},
+    )
+    return len(resealed)
 
 
 def has_personal_credential(user: User | Any) -> bool:

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lienthong.core import sealing
 from lienthong.core.backup import BackupError, make_backup
 
 
@@ -22,4 +23,9 @@ class Command(BaseCommand):
                 f"Backed up: {report.database}, {report.files} files, "
                 f"{report.audit_events} audit events."
             )
+        )
+        self.stdout.write(
+            "Not in the backup: LIENTHONG_SECRET_KEY and LIENTHONG_KEY_ENCRYPTION_KEY (fingerprint "
+            f"{', '.join(sealing.fingerprints())}); a restore needs the key-encryption key to "
+            "sign with the stored keys. Keep both with the installation's other secrets."
         )

@@ -11,10 +11,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("src", type=Path)
+        parser.add_argument(
+            "--without-key-encryption-key",
+            action="store_true",
+            help="restore although the backup's key-encryption key is lost: stored signing keys "
+            "will not open (certificates must be registered again)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = restore_backup(options["src"])
+            report = restore_backup(
+                options["src"], check_keys=not options["without_key_encryption_key"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
