@@ -1,15 +1,20 @@
 """The client's address behind the front: believed from `X-Forwarded-For` only on gunicorn's unix
-socket, which only the front reaches (core.middleware.TrustedFrontMiddleware)."""
+socket, which only the front reaches (core.middleware.TrustedFrontMiddleware); the front's
+configuration (core/front.py) caps bodies per route."""
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 
+from lienthong.core import front
 from lienthong.core.middleware import TrustedFrontMiddleware, client_ip
 
 
@@ -52,3 +57,14 @@ def test_a_forwarded_address_over_tcp_is_not_believed(tcp: socket.socket) -> Non
 def test_a_malformed_forwarded_address_names_no_client(unix: socket.socket) -> None:
     assert _seen_address(unix, "203.0.113.9, 10.0.0.1") is None
     assert _seen_address(unix, "") is None
+
+
+def test_every_route_the_front_caps_exists_and_matches_its_path() -> None:
+    text = front.Front(Path("/nonexistent")).render(host="127.0.0.1", port=8000)
+    ipn = reverse("payments:gateway-ipn")
+    assert f"location = {ipn} {{\n            client_max_body_size 8k;" in text
+    attachment = front.route_regex("documents:add-attachment")
+    assert re.match(attachment, reverse("documents:add-attachment", args=[12]))
+    assert not re.match(attachment, reverse("documents:add-attachment", args=[12]) + "x/")
+    action = front.route_regex("citizen:action")
+    assert re.match(action, reverse("citizen:action", args=[3, "bo-sung"]))
