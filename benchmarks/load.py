@@ -6,17 +6,17 @@
 
 For each size the script fills a PostgreSQL database with `lienthong generate_province` (a
 throwaway cluster tuned as docs/performance.md advises, or a new database on the server of
-DATABASE_URL), starts `lienthong serve` (gunicorn sync workers, the django-tasks worker and the
-scheduler) with the production settings, signs in realistic users of several agencies through
-the sign-in form and drives a closed-loop mixed workload over loopback for `--duration` seconds:
-clerks, leaders and specialists open their queue, open documents, search with and without tone
-marks, register incoming documents, assign and complete; citizens browse the catalogue and track
-dossiers by code. It prints requests per second, p50/p95/p99 per action, errors, the server's
-memory, and each action's ratio to its floor: a bare view of the same framework behind the same
-middleware (benchmarks/urls.py), measured in the same run at the same concurrency, plus the SQL
-the action runs, captured from the real view and timed directly in PostgreSQL. With several
-sizes it adds generator speed per size, the scale curve table and, with --chart, a PNG chart.
-See docs/performance.md.
+DATABASE_URL), starts `lienthong serve` (nginx before gunicorn sync workers, the django-tasks
+worker and the scheduler) with the production settings, signs in realistic users of several
+agencies through the sign-in form and drives a closed-loop mixed workload over loopback for
+`--duration` seconds: clerks, leaders and specialists open their queue, open documents, search
+with and without tone marks, register incoming documents, assign and complete; citizens browse
+the catalogue and track dossiers by code. It prints requests per second, p50/p95/p99 per action,
+errors, the server's memory, and each action's ratio to its floor: a bare view of the same
+framework behind the same middleware (benchmarks/urls.py), measured in the same run at the same
+concurrency, plus the SQL the action runs, captured from the real view and timed directly in
+PostgreSQL. With several sizes it adds generator speed per size, the scale curve table and, with
+--chart, a PNG chart. See docs/performance.md.
 """
 
 from __future__ import annotations

@@ -154,6 +154,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lienthong.core.middleware.TrustedFrontMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -267,6 +268,11 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("LIENTHONG_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Proxies before `lienthong serve`'s front (a TLS terminator) whose X-Forwarded-For and
+# X-Forwarded-Proto the front believes (core/front.py); the application believes only the front.
+# "none": no proxy (the front is the site's edge).
+_trusted_proxies = env_list("LIENTHONG_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+LIENTHONG_TRUSTED_PROXIES = [p for p in _trusted_proxies if p.lower() != "none"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,8 +15,29 @@ from .audit import RequestInfo, request_info
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # The platform sits behind one trusted reverse proxy at most; REMOTE_ADDR is what we record.
+    # REMOTE_ADDR is the client's address (TrustedFrontMiddleware sets it behind the front).
     return request.META.get("REMOTE_ADDR") or None
+
+
+class TrustedFrontMiddleware:
+    """Behind `lienthong serve`'s front (nginx, core/front.py), REMOTE_ADDR is gunicorn's unix
+    socket: the client's address is the one the front puts in `X-Forwarded-For`. The header is
+    believed only on that socket, which only the front can reach (a private folder); a request
+    over TCP keeps its peer's address whatever it says. The one place that decides the client's
+    address: everything else (the audit log, rate limits, django-axes) reads REMOTE_ADDR."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection = request.META.get("gunicorn.socket")
+        if getattr(connection, "family", None) == socket.AF_UNIX:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+            except ValueError:  # not from the front, which always sets one address
+                request.META["REMOTE_ADDR"] = ""
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

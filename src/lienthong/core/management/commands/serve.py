@@ -1,6 +1,12 @@
-"""Serve the web UI (gunicorn), the background worker and the scheduler together; Ctrl-C
-stops them all."""
+"""Serve the platform as in production: the buffering front (nginx, core/front.py) on the port,
+gunicorn behind it on a unix socket, the background worker and the scheduler. If any of them
+stops, the others are stopped and the command exits with status 1 (a supervisor such as systemd
+with `Restart=always` starts it all again); Ctrl-C or SIGTERM stops them all, exit status 0.
 
+`--no-front` (development only) puts gunicorn straight on the port, as before: slow clients
+can then hold its workers."""
+
+import contextlib
 import os
 import signal
 import subprocess
@@ -8,40 +14,77 @@ import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from lienthong.core import front as front_module
+
+SOCKET_WAIT_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background worker; stop both on Ctrl-C."
+    help = (
+        "Run nginx (the buffering front), gunicorn, the background worker and the scheduler; "
+        "stop them all on Ctrl-C, or when one of them stops."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--no-front",
+            action="store_true",
+            help="Development only: gunicorn on the port without nginx (slow clients can hold "
+            "every worker).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
+        host, port = options["host"], options["port"]
+        nginx = None if options["no_front"] else front_module.find_nginx()
+        if not options["no_front"] and nginx is None:
+            raise CommandError(
+                "nginx is not installed (apt-get install nginx): it is the front that keeps slow "
+                "clients away from the application. For development only, --no-front serves "
+                "without it."
+            )
+        front = front_module.Front.in_data_dir()
+        if nginx is not None:
+            try:
+                # Held until the command ends: one `serve` per data folder.
+                self.front_lock = front.prepare(host=host, port=port)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            checked = subprocess.run(  # noqa: S603
+                [*front_module.nginx_command(nginx, front), "-t", "-q"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if checked.returncode != 0:
+                raise CommandError(f"the front's configuration is refused:\n{checked.stderr}")
+            bind = ["--bind", f"unix:{front.socket}"]
+            bind += ["--access-logformat", front_module.gunicorn_access_format()]
+        else:
+            self.stderr.write(
+                "Warning: serving without the front (--no-front): a few slow clients can hold "
+                "every web worker. Do not use this in production."
+            )
+            bind = ["--bind", f"{host}:{port}"]
         web = subprocess.Popen(  # noqa: S603
             [
                 python,
                 "-m",
                 "gunicorn",
                 "lienthong.conf.wsgi:application",
-                "--bind",
-                f"{options['host']}:{options['port']}",
+                *bind,
                 "--workers",
                 str(options["web_workers"]),
                 "--access-logfile",
                 "-",
             ]
         )
-        worker = subprocess.Popen(  # noqa: S603
-            [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
-        )
-        scheduler = subprocess.Popen(  # noqa: S603
-            [python, "-m", "lienthong", "scheduler", "--interval", "60"]
-        )
-        children = [web, worker, scheduler]
+        children = {"gunicorn": web}
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -50,17 +93,49 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Serving http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
-        while not stopping and all(child.poll() is None for child in children):
+        if nginx is not None:
+            # nginx starts once gunicorn listens, so that the first requests find it.
+            deadline = time.monotonic() + SOCKET_WAIT_SECONDS
+            while not front.socket.exists() and web.poll() is None and not stopping:
+                if time.monotonic() > deadline:
+                    self.stderr.write("gunicorn did not open its socket in time.")
+                    break
+                time.sleep(0.1)
+            if front.socket.exists() and web.poll() is None and not stopping:
+                # In a process group of its own: its workers outlive a killed master.
+                children["nginx"] = subprocess.Popen(  # noqa: S603
+                    front_module.nginx_command(nginx, front), process_group=0
+                )
+        children["worker"] = subprocess.Popen(  # noqa: S603
+            [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
+        )
+        children["scheduler"] = subprocess.Popen(  # noqa: S603
+            [python, "-m", "lienthong", "scheduler", "--interval", "60"]
+        )
+        expected = {"gunicorn", "worker", "scheduler"} | ({"nginx"} if nginx else set())
+        if set(children) == expected:
+            self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
+        while not stopping and set(children) == expected:
+            if any(child.poll() is not None for child in children.values()):
+                break
             time.sleep(0.3)
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
+        ended = [name for name, child in children.items() if child.poll() is not None]
+        order = sorted(children, key=lambda name: name != "nginx")  # the front stops first
+        for name in order:
+            if children[name].poll() is None:
+                children[name].send_signal(signal.SIGTERM)
+        for child in children.values():
             try:
                 child.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 child.kill()
-        if not stopping:  # a child ended on its own: report the failure
-            self.stderr.write("The web server or the worker stopped unexpectedly.")
+                child.wait()
+        if "nginx" in children:  # the front's workers, if its master was killed
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(children["nginx"].pid, signal.SIGKILL)
+        if not stopping:  # a child ended on its own (or never started): report the failure
+            missing = sorted(expected - set(children))
+            self.stderr.write(
+                f"Stopped: {', '.join(ended + missing) or 'a process'} ended unexpectedly."
+            )
             sys.exit(1)
