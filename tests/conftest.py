@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models.signals import post_migrate
 
@@ -145,6 +146,7 @@ def _transactional_test_data(request: pytest.FixtureRequest, _django_db_helper: 
             importlib.import_module(module).load(django_apps, None)
     yield
     if transactional:
+        cache.clear()  # the shared cache's table outlives the closing flush (rate-limit counts)
         remove_audit_guards(connection)
 
 

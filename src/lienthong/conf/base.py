@@ -175,6 +175,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- The shared cache: rate limits, sign-in delays ---------------------------------------------
+# Every web process must count in the same place. Default: a table of the platform's database
+# (made by `migrate`); with LIENTHONG_REDIS_URL (redis://host:6379/0) Redis, which needs the
+# `redis` package installed. Never a per-process memory cache.
+LIENTHONG_REDIS_URL = os.environ.get("LIENTHONG_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if LIENTHONG_REDIS_URL:
+    try:
+        import redis  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LIENTHONG_REDIS_URL is set but the redis package is not installed "
+            "(pip install 'redis>=5')."
+        ) from exc
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LIENTHONG_REDIS_URL,
+            "KEY_PREFIX": "lienthong",
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "lienthong.core.cache.DatabaseCache",
+            "LOCATION": "lienthong_cache",
+            "TIMEOUT": 24 * 3600,
+            # Culling must not evict live counters: an attacker could flood the cache with keys.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10},
+        }
+    }
+
 # --- Accounts and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -299,11 +332,13 @@ LIENTHONG_MAX_PDF_CONTENT_MB = env_int("LIENTHONG_MAX_PDF_CONTENT_MB", 40)
 LIENTHONG_MAX_OCR_PAGES = env_int("LIENTHONG_MAX_OCR_PAGES", 100)
 # An uploaded image (scan) has at most this many pixels: A4 at 600 dpi is about 35 million.
 LIENTHONG_MAX_IMAGE_PIXELS = env_int("LIENTHONG_MAX_IMAGE_PIXELS", 60_000_000)
-# Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
-# per code in the window, counted in Django's cache (set CACHES to a shared cache with several
-# web processes).
+# Public dossier tracking (code + telephone or ID number), counted in the shared cache: look-ups
+# allowed per client address in the window; after this many wrong look-ups for one code (from any
+# address) in its window, that code answers only to the telephone and the ID number together.
 LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
 LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
+LIENTHONG_TRACKING_CODE_FAILURES = env_int("LIENTHONG_TRACKING_CODE_FAILURES", 20)
+LIENTHONG_TRACKING_CODE_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_CODE_WINDOW_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 

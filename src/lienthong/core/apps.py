@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "lienthong.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from .cache import ensure_cache_tables
+
+        # Every `migrate` (./scripts/run, deployments, the test database) makes the shared
+        # cache's table, so rate limits work from the first request.
+        post_migrate.connect(ensure_cache_tables, sender=self, dispatch_uid="core_cache_tables")

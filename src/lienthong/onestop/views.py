@@ -626,15 +626,18 @@ def track(request: HttpRequest) -> HttpResponse:
     account. A wrong factor and an unknown code get the same answer; lookups are limited."""
     form = forms.TrackForm(request.POST or None)
     dossier = None
-    not_found = limited = False
+    not_found = limited = needs_both = False
     status = 200
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        if not tracking.allowed(client=client_ip(request) or "unknown", code=code):
-            limited, status = True, 429
-        else:
-            dossier = tracking.find(code, form.cleaned_data["factor"])
-            not_found = dossier is None
+        result = tracking.look_up(
+            client=client_ip(request) or "unknown",
+            code=form.cleaned_data["code"],
+            factor=form.cleaned_data["factor"],
+            second_factor=form.cleaned_data["second_factor"],
+        )
+        dossier, limited, needs_both = result.dossier, result.limited, result.needs_both
+        not_found = dossier is None and not limited and not needs_both
+        status = 429 if limited else 200
     elif request.method == "POST":
         status = 400
     history = (
@@ -650,6 +653,7 @@ def track(request: HttpRequest) -> HttpResponse:
             "dossier": dossier,
             "not_found": not_found,
             "limited": limited,
+            "needs_both": needs_both,
             "history": history,
         },
         status=status,
