@@ -104,8 +104,8 @@ def table_counts() -> dict[str, int]:
     counts = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            if table.startswith(("django_session", "axes_")):
-                continue  # sign-in bookkeeping, not domain data
+            if table.startswith(("django_session", "axes_", "lienthong_cache")):
+                continue  # sign-in bookkeeping and rate-limit counts, not domain data
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts

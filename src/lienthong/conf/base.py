@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "lienthong.core.middleware.OfficersOnlyMiddleware",
     "lienthong.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lienthong.accounts.middleware.DeviceCookieMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -232,11 +233,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): counted per username and per IP address.
+# Failed sign-ins (accounts/signin.py): django-axes locks a user name at one address (never a
+# whole address, never an account everywhere); a user name's failures from anywhere make further
+# tries wait a growing delay (at most LIENTHONG_LOGIN_MAX_DELAY_SECONDS), except from an address
+# the account signed in from or a browser holding its device cookie.
 AXES_FAILURE_LIMIT = env_int("LIENTHONG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LIENTHONG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lienthong.accounts.signin.SignInHandler"
+AXES_USERNAME_CALLABLE = "lienthong.accounts.signin.username_of"
+AXES_WHITELIST_CALLABLE = "lienthong.accounts.signin.trusted_device"
+AXES_LOCKOUT_CALLABLE = "lienthong.accounts.signin.locked_out"
+# A try refused while locked or waiting is not checked, and counts for nothing (not even to
+# lengthen the lock): refused tries cannot be used to keep someone out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LIENTHONG_LOGIN_DELAY_AFTER = env_int("LIENTHONG_LOGIN_DELAY_AFTER", 5)
+LIENTHONG_LOGIN_MAX_DELAY_SECONDS = env_int("LIENTHONG_LOGIN_MAX_DELAY_SECONDS", 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

@@ -11,9 +11,13 @@ import hashlib
 from django.core.cache import cache
 
 
+def digest(subject: str) -> str:
+    """A fixed-length stand-in for any text in a cache key."""
+    return hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
 def _key(scope: str, subject: str) -> str:
-    digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:40]
-    return f"limit:{scope}:{digest}"
+    return f"limit:{scope}:{digest(subject)}"
 
 
 def hit(scope: str, subject: str, *, limit: int, window: int) -> bool:
