@@ -31,7 +31,8 @@ class ApplicantForm(forms.Form):
 
 
 class SignUpForm(ApplicantForm):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    """The ID number (or tax code) is the account's user name: there is no other to choose."""
+
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
     password2 = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput, max_length=128

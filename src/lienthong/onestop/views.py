@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.catalogue.models import Procedure
+from lienthong.core import ratelimit
 from lienthong.core.middleware import client_ip
 
 from . import forms, printouts, services, tracking
@@ -441,11 +443,22 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("citizen:my-dossiers")
     form = forms.SignUpForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.hit(
+        "sign-up",
+        client_ip(request) or "unknown",
+        limit=settings.LIENTHONG_SIGN_UP_LIMIT,
+        window=settings.LIENTHONG_SIGN_UP_WINDOW_SECONDS,
+    ):
+        return render(
+            request,
+            "onestop/sign_up.html",
+            {"form": forms.SignUpForm(), "limited": True},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.sign_up_applicant(
-                username=data["username"],
                 password=data["password"],
                 organisation_name=data["organisation_name"],
                 applicant=services.Applicant(
