@@ -241,6 +241,8 @@ AXES_FAILURE_LIMIT = env_int("LIENTHONG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LIENTHONG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "lienthong.accounts.signin.SignInHandler"
+# One notion of the client's address for every limit and the audit log (core.middleware).
+AXES_CLIENT_IP_CALLABLE = "lienthong.core.middleware.client_ip"
 AXES_USERNAME_CALLABLE = "lienthong.accounts.signin.username_of"
 AXES_WHITELIST_CALLABLE = "lienthong.accounts.signin.trusted_device"
 AXES_LOCKOUT_CALLABLE = "lienthong.accounts.signin.locked_out"
