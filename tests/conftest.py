@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models.signals import post_migrate
 
@@ -105,8 +106,8 @@ def table_counts() -> dict[str, int]:
     counts = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            if table.startswith(("django_session", "axes_")):
-                continue  # sign-in bookkeeping, not domain data
+            if table.startswith(("django_session", "axes_", "lienthong_cache")):
+                continue  # sign-in bookkeeping and rate-limit counts, not domain data
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts
@@ -147,6 +148,7 @@ def _transactional_test_data(request: pytest.FixtureRequest, _django_db_helper: 
             importlib.import_module(module).load(django_apps, None)
     yield
     if transactional:
+        cache.clear()  # the shared cache's table outlives the closing flush (rate-limit counts)
         remove_audit_guards(connection)
 
 

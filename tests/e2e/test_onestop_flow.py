@@ -53,7 +53,6 @@ def test_citizen_signs_up_on_a_phone_files_and_tracks(live_server, world, browse
     form.get_by_label("Họ tên hoặc tên tổ chức").fill("Phạm Văn Hùng")
     form.get_by_label("Số giấy tờ tùy thân").fill("096090001111")
     form.get_by_label(re.compile(r"^Điện thoại")).fill("0987654321")
-    form.get_by_label("Tên đăng nhập").fill("hung.pham")
     form.get_by_label(re.compile(r"^Mật khẩu")).fill(PASSWORD)
     form.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     form.get_by_role("button", name="Đăng ký").click()

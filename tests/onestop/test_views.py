@@ -47,7 +47,6 @@ def test_sign_up_creates_an_applicant_without_agency_or_roles() -> None:
     response = client.post(
         reverse("citizen:sign-up"),
         {
-            "username": "lan.nguyen",
             "password": PASSWORD,
             "password2": PASSWORD,
             "kind": "citizen",
@@ -59,7 +58,7 @@ def test_sign_up_creates_an_applicant_without_agency_or_roles() -> None:
         },
     )
     assert response.status_code == 302 and response["Location"] == reverse("citizen:my-dossiers")
-    user = User.objects.get(username="lan.nguyen")
+    user = User.objects.get(username="096199001234")  # the ID number is the user name
     assert user.agency_id is None and not user.role_set() and not user.is_staff
     assert ApplicantProfile.objects.get(user=user).id_number == "096199001234"
     # Signed in: the officers' start page leads to "my dossiers".
@@ -71,7 +70,6 @@ def test_sign_up_refuses_bad_identity_data(db_snapshot) -> None:
     response = Client().post(
         reverse("citizen:sign-up"),
         {
-            "username": "x",
             "password": PASSWORD,
             "password2": PASSWORD,
             "kind": "citizen",

@@ -11,6 +11,7 @@ import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from lienthong.core.audit import record_event
 from . import services
 from .constants import Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
+from .validators import validate_official_username
 
 
 def _is_system_admin(request: HttpRequest) -> bool:
@@ -163,8 +165,32 @@ class RoleGrantInline(admin.TabularInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+class _OfficialUsername(forms.ModelForm):
+    """An account of an agency never takes a user name of digits alone (citizens' ID numbers)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency = data.get("agency", getattr(self.instance, "agency", None))
+        if agency is not None and data.get("username"):
+            try:
+                validate_official_username(data["username"])
+            except forms.ValidationError as exc:
+                self.add_error("username", exc)
+        return data
+
+
+class OfficialChangeForm(_OfficialUsername, UserChangeForm):
+    pass
+
+
+class OfficialCreationForm(_OfficialUsername, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
+    form = OfficialChangeForm
+    add_form = OfficialCreationForm
     list_display = ["username", "full_name", "agency", "unit", "position", "is_active"]
     list_filter = ["is_active", "is_staff", "role_grants__role"]
     search_fields = ["username", "full_name", "email", "agency__name"]

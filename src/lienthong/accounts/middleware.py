@@ -65,3 +65,17 @@ class TwoFactorMiddleware:
             return HttpResponseForbidden(message)  # a polling fragment (the bell): not swapped in
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse(step)}?{query}")
+
+
+class DeviceCookieMiddleware:
+    """Hands out the device cookie a successful sign-in earned (accounts/signin.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .signin import set_device_cookie
+
+        response = self.get_response(request)
+        set_device_cookie(request, response)
+        return response

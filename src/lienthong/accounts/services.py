@@ -28,7 +28,7 @@ from lienthong.core.audit import record_event
 from .constants import AgencyKind, Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
 from .permissions import require_manage_agency, require_system_admin, two_factor_required
-from .validators import validate_child_agency_code
+from .validators import validate_child_agency_code, validate_official_username
 
 AGENCY_FIELDS = {
     "code",
@@ -200,6 +200,11 @@ def create_user(
     if unit is not None and (agency is None or unit.agency_id != agency.pk):
         raise ValidationError({"unit": _("The unit belongs to another agency.")})
     username = username.strip()
+    if agency is not None or role_values:
+        try:
+            validate_official_username(username)
+        except ValidationError as exc:
+            raise ValidationError({"username": exc.messages}) from exc
     _check_username_free(username)
     user = User(
         username=username,

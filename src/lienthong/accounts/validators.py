@@ -72,3 +72,25 @@ def validate_abbreviation(value: str) -> None:
             code="invalid_abbreviation",
             params={"value": value},
         )
+
+
+# Citizens and businesses sign up with their identity number or tax code as the user name
+# (onestop.services.sign_up_applicant): digits, and a dash before a branch number. An official's
+# user name never looks like one, so a sign-up can never collide with an official's account and
+# the sign-up page cannot tell anyone which officials' user names exist.
+_APPLICANT_ID = re.compile(r"^[0-9][0-9-]*$")
+
+
+def is_applicant_identifier(username: str) -> bool:
+    return bool(_APPLICANT_ID.match(username or ""))
+
+
+def validate_official_username(value: str) -> None:
+    if is_applicant_identifier(value):
+        raise ValidationError(
+            _(
+                "An official's user name contains a letter: user names of digits alone are "
+                "citizens' and businesses' ID numbers."
+            ),
+            code="applicant_identifier",
+        )

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from lienthong.accounts.models import Agency, Unit
 from lienthong.core.audit import record_event
+from lienthong.core.spreadsheets import append_row
 from lienthong.documents.search import fold
 
 from . import services
@@ -695,13 +696,12 @@ _HEADER_FILL = PatternFill("solid", fgColor="A50E0E")
 
 def _sheet(workbook: Workbook, title: str, columns: list[Any], rows: list[Any]) -> None:
     sheet = workbook.create_sheet(title)
-    sheet.append([header for _k, header, _r in columns])
-    for cell in sheet[1]:
+    for cell in append_row(sheet, [header for _k, header, _r in columns]):
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for index, (_k, header, _r) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) + 4))
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
 
 
@@ -711,8 +711,7 @@ def template_workbook(*, with_example: bool = True) -> bytes:
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"
-    guide.append(["Sheet", "Cột", "Bắt buộc", "Giá trị"])
-    for cell in guide[1]:
+    for cell in append_row(guide, ["Sheet", "Cột", "Bắt buộc", "Giá trị"]):
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for sheet_name, columns in (
         (SHEET_PROCEDURES, PROCEDURE_COLUMNS),
@@ -720,7 +719,9 @@ def template_workbook(*, with_example: bool = True) -> bytes:
         (SHEET_STEPS, STEP_COLUMNS),
     ):
         for key, header, required in columns:
-            guide.append([sheet_name, header, "Có" if required else "", COLUMN_NOTES.get(key, "")])
+            append_row(
+                guide, [sheet_name, header, "Có" if required else "", COLUMN_NOTES.get(key, "")]
+            )
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 36
     guide.column_dimensions["D"].width = 60

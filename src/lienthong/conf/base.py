@@ -170,6 +170,7 @@ MIDDLEWARE = [
     "lienthong.core.middleware.OfficersOnlyMiddleware",
     "lienthong.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lienthong.accounts.middleware.DeviceCookieMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -213,6 +214,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- The shared cache: rate limits, sign-in delays ---------------------------------------------
+# Every web process must count in the same place. Default: a table of the platform's database
+# (made by `migrate`); with LIENTHONG_REDIS_URL (redis://host:6379/0) Redis, which needs the
+# `redis` package installed. Never a per-process memory cache.
+LIENTHONG_REDIS_URL = os.environ.get("LIENTHONG_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if LIENTHONG_REDIS_URL:
+    try:
+        import redis  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "LIENTHONG_REDIS_URL is set but the redis package is not installed "
+            "(pip install 'redis>=5')."
+        ) from exc
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LIENTHONG_REDIS_URL,
+            "KEY_PREFIX": "lienthong",
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "lienthong.core.cache.DatabaseCache",
+            "LOCATION": "lienthong_cache",
+            "TIMEOUT": 24 * 3600,
+            # Culling must not evict live counters: an attacker could flood the cache with keys.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10},
+        }
+    }
+
 # --- Accounts and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -237,11 +271,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): counted per username and per IP address.
+# Failed sign-ins (accounts/signin.py): django-axes locks a user name at one address (never a
+# whole address, never an account everywhere); a user name's failures from anywhere make further
+# tries wait a growing delay (at most LIENTHONG_LOGIN_MAX_DELAY_SECONDS), except from an address
+# the account signed in from or a browser holding its device cookie.
 AXES_FAILURE_LIMIT = env_int("LIENTHONG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LIENTHONG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lienthong.accounts.signin.SignInHandler"
+# One notion of the client's address for every limit and the audit log (core.middleware).
+AXES_CLIENT_IP_CALLABLE = "lienthong.core.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "lienthong.accounts.signin.username_of"
+AXES_WHITELIST_CALLABLE = "lienthong.accounts.signin.trusted_device"
+AXES_LOCKOUT_CALLABLE = "lienthong.accounts.signin.locked_out"
+# A try refused while locked or waiting is not checked, and counts for nothing (not even to
+# lengthen the lock): refused tries cannot be used to keep someone out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LIENTHONG_LOGIN_DELAY_AFTER = env_int("LIENTHONG_LOGIN_DELAY_AFTER", 5)
+LIENTHONG_LOGIN_MAX_DELAY_SECONDS = env_int("LIENTHONG_LOGIN_MAX_DELAY_SECONDS", 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -342,11 +389,16 @@ LIENTHONG_MAX_PDF_CONTENT_MB = env_int("LIENTHONG_MAX_PDF_CONTENT_MB", 40)
 LIENTHONG_MAX_OCR_PAGES = env_int("LIENTHONG_MAX_OCR_PAGES", 100)
 # An uploaded image (scan) has at most this many pixels: A4 at 600 dpi is about 35 million.
 LIENTHONG_MAX_IMAGE_PIXELS = env_int("LIENTHONG_MAX_IMAGE_PIXELS", 60_000_000)
-# Public dossier tracking (code + telephone or ID number): lookups allowed per client address and
-# per code in the window, counted in Django's cache (set CACHES to a shared cache with several
-# web processes).
+# Public dossier tracking (code + telephone or ID number), counted in the shared cache: look-ups
+# allowed per client address in the window; after this many wrong look-ups for one code (from any
+# address) in its window, that code answers only to the telephone and the ID number together.
 LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
 LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
+LIENTHONG_TRACKING_CODE_FAILURES = env_int("LIENTHONG_TRACKING_CODE_FAILURES", 20)
+LIENTHONG_TRACKING_CODE_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_CODE_WINDOW_SECONDS", 3600)
+# Citizens' and businesses' sign-ups (every attempt) allowed per client address in the window.
+LIENTHONG_SIGN_UP_LIMIT = env_int("LIENTHONG_SIGN_UP_LIMIT", 10)
+LIENTHONG_SIGN_UP_WINDOW_SECONDS = env_int("LIENTHONG_SIGN_UP_WINDOW_SECONDS", 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,8 @@ class CoreConfig(AppConfig):
         from .anchoring import periodic_anchor
 
         periodic.register("core.anchor_audit_chain", periodic_anchor)
+        from .cache import ensure_cache_tables
+
+        # Every `migrate` (./scripts/run, deployments, the test database) makes the shared
+        # cache's table, so rate limits work from the first request.
+        post_migrate.connect(ensure_cache_tables, sender=self, dispatch_uid="core_cache_tables")

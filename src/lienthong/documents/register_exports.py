@@ -303,9 +303,10 @@ def _sheet_title(name: str) -> str:
 def render_xlsx(sheet: RegisterSheet, *, sheet_name: str) -> bytes:
     """One worksheet: the form's title rows, a frozen bold header, dates as real dates."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+
+    from lienthong.core.spreadsheets import write_cell
 
     font, bold = Font(name="Times New Roman", size=11), Font(name="Times New Roman", bold=True)
     thin = Side(style="thin")
@@ -322,12 +323,7 @@ def render_xlsx(sheet: RegisterSheet, *, sheet_name: str) -> bytes:
     ws.title = _sheet_title(sheet_name)
 
     def put(row: int, col: int, value: Cell, kind: CellKind = "text") -> Any:
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        else:
-            cell.value = value
+        cell = write_cell(ws, row, col, value)  # never a formula, whatever the text says
         if isinstance(value, date):
             cell.number_format = "DD/MM/YYYY"
         elif kind == "number":

@@ -31,7 +31,8 @@ class ApplicantForm(forms.Form):
 
 
 class SignUpForm(ApplicantForm):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    """The ID number (or tax code) is the account's user name: there is no other to choose."""
+
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
     password2 = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput, max_length=128
@@ -207,6 +208,15 @@ class TrackForm(forms.Form):
         label=_("Dossier code"), max_length=40, help_text=_("E.g. 000.00.05.H12-261123-0001")
     )
     factor = forms.CharField(label=_("Telephone or ID number given in the dossier"), max_length=20)
+    second_factor = forms.CharField(
+        label=_("The other one (if asked)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "After many wrong look-ups of a code, it answers only to the telephone and the ID "
+            "number together."
+        ),
+    )
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()

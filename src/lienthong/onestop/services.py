@@ -238,13 +238,31 @@ def _check_applicant(applicant: Applicant) -> Applicant:
 
 @transaction.atomic
 def sign_up_applicant(
-    *, username: str, password: str, applicant: Applicant, organisation_name: str = ""
+    *,
+    password: str,
+    applicant: Applicant,
+    organisation_name: str = "",
+    username: str | None = None,
 ) -> User:
     """A citizen's or business's account: a user with no agency and no roles, with the
-    identity data used to fill in dossiers."""
+    identity data used to fill in dossiers. The user name is the ID number or tax code (the
+    public sign-up page gives no other): officials' user names always contain a letter, so a
+    sign-up never meets an official's account, and an ID number already signed up gets one
+    answer whichever account holds it. `username` is for the demo province's named accounts."""
     applicant = _check_applicant(applicant)
     if applicant.kind == ApplicantKind.BUSINESS and not organisation_name.strip():
         raise ValidationError({"organisation_name": _("Give the business's name.")})
+    username = applicant.id_number if username is None else username
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "An account may already exist for this ID number: sign in with it, or ask "
+                    "the one-stop office for help."
+                )
+            },
+            code="taken",
+        )
     user = account_services.create_user(
         actor=None,
         username=username,

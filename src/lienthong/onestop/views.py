@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.catalogue.models import Procedure
+from lienthong.core import ratelimit
 from lienthong.core.middleware import client_ip
 
 from . import forms, printouts, services, tracking
@@ -441,11 +443,22 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("citizen:my-dossiers")
     form = forms.SignUpForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.hit(
+        "sign-up",
+        client_ip(request) or "unknown",
+        limit=settings.LIENTHONG_SIGN_UP_LIMIT,
+        window=settings.LIENTHONG_SIGN_UP_WINDOW_SECONDS,
+    ):
+        return render(
+            request,
+            "onestop/sign_up.html",
+            {"form": forms.SignUpForm(), "limited": True},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.sign_up_applicant(
-                username=data["username"],
                 password=data["password"],
                 organisation_name=data["organisation_name"],
                 applicant=services.Applicant(
@@ -626,15 +639,18 @@ def track(request: HttpRequest) -> HttpResponse:
     account. A wrong factor and an unknown code get the same answer; lookups are limited."""
     form = forms.TrackForm(request.POST or None)
     dossier = None
-    not_found = limited = False
+    not_found = limited = needs_both = False
     status = 200
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        if not tracking.allowed(client=client_ip(request) or "unknown", code=code):
-            limited, status = True, 429
-        else:
-            dossier = tracking.find(code, form.cleaned_data["factor"])
-            not_found = dossier is None
+        result = tracking.look_up(
+            client=client_ip(request) or "unknown",
+            code=form.cleaned_data["code"],
+            factor=form.cleaned_data["factor"],
+            second_factor=form.cleaned_data["second_factor"],
+        )
+        dossier, limited, needs_both = result.dossier, result.limited, result.needs_both
+        not_found = dossier is None and not limited and not needs_both
+        status = 429 if limited else 200
     elif request.method == "POST":
         status = 400
     history = (
@@ -650,6 +666,7 @@ def track(request: HttpRequest) -> HttpResponse:
             "dossier": dossier,
             "not_found": not_found,
             "limited": limited,
+            "needs_both": needs_both,
             "history": history,
         },
         status=status,

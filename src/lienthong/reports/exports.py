@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lienthong.core.spreadsheets import append_row
+
 from .indicators import Report
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
+    for cell in append_row(sheet, header):
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "quantize") else v for v in row])
+        append_row(sheet, row)
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)

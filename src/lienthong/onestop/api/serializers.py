@@ -175,6 +175,15 @@ class DossierTrackingInputSerializer(serializers.Serializer):
     factor = serializers.CharField(
         max_length=20, help_text="Telephone or ID number in the dossier."
     )
+    second_factor = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The other one (ID number when `factor` is the telephone, or the telephone). Required "
+            "once a code has had many wrong look-ups; when given, both must match."
+        ),
+    )
 
 
 class DossierTrackingSerializer(serializers.Serializer):

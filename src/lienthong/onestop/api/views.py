@@ -313,7 +313,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         200: s.DossierTrackingSerializer,
         400: OpenApiResponse(description="Malformed code."),
         404: OpenApiResponse(description="No dossier with this code and second factor."),
-        429: OpenApiResponse(description="Too many look-ups from this address or for this code."),
+        403: OpenApiResponse(
+            description="This code had many wrong look-ups: send `second_factor` as well."
+        ),
+        429: OpenApiResponse(description="Too many look-ups from this address."),
     },
 )
 @api_view(["POST"])
@@ -324,13 +327,29 @@ def track(request: Request) -> Response:
     factor answers exactly like an unknown code."""
     data = s.DossierTrackingInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    code = data.validated_data["code"].upper()
-    if not tracking.allowed(client=client_ip(request) or "unknown", code=code):
+    result = tracking.look_up(
+        client=client_ip(request) or "unknown",
+        code=data.validated_data["code"].upper(),
+        factor=data.validated_data["factor"],
+        second_factor=data.validated_data.get("second_factor", ""),
+    )
+    if result.limited:
         return Response(
             {"detail": _("Too many look-ups. Please try again in a few minutes.")},
             status=status.HTTP_429_TOO_MANY_REQUESTS,
         )
-    dossier = tracking.find(code, data.validated_data["factor"])
+    if result.needs_both:
+        return Response(
+            {
+                "detail": _(
+                    "This code has had many wrong look-ups: give both the telephone and the ID "
+                    "number given in the dossier."
+                ),
+                "code": "second_factor_required",
+            },
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    dossier = result.dossier
     if dossier is None:
         return Response(
             {"detail": _("No dossier matches this code and telephone or ID number.")},
