@@ -318,7 +318,7 @@ def reseal_stored_keys(*, actor: User | None = None) -> int:
     for pk, data in resealed.items():
         SigningCredential.objects.filter(pk=pk).update(sealed_pkcs12=data)
     record_event(
-        action="signatures.keys_resealed",
+        action="signature.keys_resealed",
         actor=actor,
         data={"count": len(resealed), "key_encryption_key": sealing.fingerprints()[0]},
     )
