@@ -1,4 +1,5 @@
-"""The production settings refuse to start with a default secret key or DEBUG on."""
+"""The production settings refuse to start with a default secret key, a published payment
+secret or DEBUG on."""
 
 import os
 import subprocess
@@ -50,6 +51,35 @@ def test_missing_secret_key_is_refused(tmp_path: Path) -> None:
 def test_published_or_short_keys_are_refused(tmp_path: Path, key: str) -> None:
     result = run_production_settings(tmp_path, LIENTHONG_SECRET_KEY=key)
     assert result.returncode != 0 and "refusing to start" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "dev-only-payment-secret-" + "p" * 24,  # conf/dev.py
+        "test-only-payment-secret-" + "p" * 24,  # conf/test.py
+        "dev-only-another-payment-secret",
+    ],
+)
+def test_published_payment_secrets_are_refused(tmp_path: Path, secret: str) -> None:
+    """Anyone could sign a payment notification (IPN) with the secret published in conf/dev.py
+    and mark a fee paid."""
+    result = run_production_settings(
+        tmp_path,
+        LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30,
+        LIENTHONG_PAYMENT_SECRET=secret,
+    )
+    assert result.returncode != 0 and "LIENTHONG_PAYMENT_SECRET" in result.stderr
+    assert "refusing to start" in result.stderr
+
+
+def test_a_proper_payment_secret_starts(tmp_path: Path) -> None:
+    result = run_production_settings(
+        tmp_path,
+        LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30,
+        LIENTHONG_PAYMENT_SECRET="the-gateway-" + "s" * 20,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_refused_in_production(tmp_path: Path) -> None:
