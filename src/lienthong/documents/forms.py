@@ -59,8 +59,8 @@ class IncomingForm(forms.Form):
     accept_duplicate = forms.BooleanField(
         label=_("Register it anyway: this is not a duplicate"), required=False
     )
-    stored_file = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=64)
-    stored_name = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=255)
+    # The single-use token of a file uploaded when the form was shown before (never its hash).
+    kept_file = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=64)
 
 
 class OutgoingForm(forms.Form):

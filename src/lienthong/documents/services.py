@@ -4,6 +4,7 @@ incoming documents, recording and issuing outgoing ones, attachments."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -33,6 +34,7 @@ from .models import (
     AttachmentVersion,
     Document,
     DocumentType,
+    KeptUpload,
     NumberAllocation,
     Register,
 )
@@ -596,10 +598,7 @@ def add_attachment(
                 actor=actor, document=document, blob=blob, name=name, title=title, replaces=replaces
             )
     except BaseException:
-        if (
-            created_file
-            and not AttachmentVersion.objects.filter(blob__sha256=checked.sha256).exists()
-        ):
+        if created_file and not _blob_used(checked.sha256):
             default_storage.delete(storage_name(checked.sha256))
         raise
 
@@ -659,6 +658,82 @@ def _record_attachment(
 
         enqueue_verification(blob=blob)
     return version
+
+
+# How long a file uploaded to a form that was shown again stays usable by its uploader.
+KEPT_UPLOAD_LIFETIME = timedelta(hours=8)
+
+
+def keep_upload(*, actor: User, upload: IO[bytes], name: str) -> KeptUpload:
+    """Keep a checked file uploaded to a form that is shown again (“fill in from the file”, an
+    error, a possible duplicate) for the same clerk's next submission. The form carries the
+    returned row's `token`: random, bound to `actor`, usable once (`attach_kept_upload`) and
+    until it expires. Nothing a client sends can name a stored file by its content hash."""
+    require_clerk(actor)
+    checked = check_upload(upload, name)
+    created_file = False
+    try:
+        with transaction.atomic():
+            blob, created_file = store_blob(upload, checked)
+            kept = KeptUpload.objects.create(
+                token=secrets.token_urlsafe(32),
+                user=actor,
+                blob=blob,
+                name=_safe_file_name(name),
+                expires_at=timezone.now() + KEPT_UPLOAD_LIFETIME,
+            )
+            record_event(
+                action="attachment.kept",
+                actor=actor,
+                data={"sha256": blob.sha256, "size": blob.size, "name": kept.name},
+            )
+            return kept
+    except BaseException:
+        if created_file and not _blob_used(checked.sha256):
+            default_storage.delete(storage_name(checked.sha256))
+        raise
+
+
+def _blob_used(sha256: str) -> bool:
+    return (
+        AttachmentVersion.objects.filter(blob__sha256=sha256).exists()
+        or KeptUpload.objects.filter(blob__sha256=sha256).exists()
+    )
+
+
+@transaction.atomic
+def attach_kept_upload(*, actor: User, document: Document, token: str) -> AttachmentVersion:
+    """Attach to `document` the file `actor` uploaded earlier (`keep_upload`): only with that
+    user's own, unexpired token, and only once. Anything else is refused and nothing is
+    attached."""
+    kept = (
+        KeptUpload.objects.usable_by(actor)
+        .select_for_update()
+        .select_related("blob")
+        .filter(token=token)
+        .first()
+        if token
+        else None
+    )
+    if kept is None or KeptUpload.objects.filter(pk=kept.pk).delete()[0] == 0:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file chosen before can no longer be used (it was used already, or "
+                    "too much time has passed). Choose the file again."
+                )
+            },
+            code="kept_upload_gone",
+        )
+    return _record_attachment(
+        actor=actor, document=document, blob=kept.blob, name=kept.name, title="", replaces=None
+    )
+
+
+def forget_expired_uploads() -> int:
+    """Periodic: drop the kept uploads nobody used in time (their tokens are dead already)."""
+    deleted, _rows = KeptUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 def _safe_file_name(name: str) -> str:
