@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
+from lienthong.core.ids import IdField
 
 from .constants import Confidentiality, Urgency
 from .models import DocumentType, NumberAllocation
@@ -133,6 +134,7 @@ class IssueForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    replaces = IdField(required=False, widget=forms.HiddenInput())
 
 
 class ReserveForm(forms.Form):
@@ -162,7 +164,7 @@ class SearchForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    register = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    register = IdField(required=False, widget=forms.HiddenInput())
     after = forms.CharField(required=False, widget=forms.HiddenInput())
 
 

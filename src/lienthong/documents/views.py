@@ -333,8 +333,10 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     clerk = _require_clerk(request)
     form = AttachmentForm(request.POST, request.FILES)
     replaces = None
-    if request.POST.get("replaces"):
-        replaces = Attachment.objects.filter(document=document, pk=request.POST["replaces"]).first()
+    if form.is_valid() and form.cleaned_data["replaces"] is not None:
+        replaces = Attachment.objects.filter(
+            document=document, pk=form.cleaned_data["replaces"]
+        ).first()
         if replaces is None:
             raise Http404
     if form.is_valid():
