@@ -21,6 +21,7 @@ from lienthong.core.audit import record_event
 
 from . import numbering
 from .constants import (
+    EARLIEST_DOCUMENT_DATE,
     Confidentiality,
     Direction,
     DocumentStatus,
@@ -28,6 +29,7 @@ from .constants import (
     ProcessingStatus,
     RegisterKind,
     Urgency,
+    latest_document_date,
 )
 from .models import (
     Attachment,
@@ -206,6 +208,29 @@ def _check_lengths(**values: str) -> dict[str, list[str]]:
     return errors
 
 
+def check_document_dates(**dates: date | datetime | None) -> dict[str, list[str]]:
+    """The one check of a document's dates (the document date, arrival, due date): each given
+    one lies between EARLIEST_DOCUMENT_DATE and `latest_document_date()`."""
+    earliest, latest = EARLIEST_DOCUMENT_DATE, latest_document_date()
+    errors: dict[str, list[str]] = {}
+    for name, value in dates.items():
+        if value is None:
+            continue
+        try:
+            day = timezone.localdate(value) if isinstance(value, datetime) else value
+        except OverflowError:  # a time on 31/12/9999 is past the calendar's end in Vietnam
+            day = None
+        if day is None or not earliest <= day <= latest:
+            errors[name] = [
+                _("Enter a date from %(earliest)s to %(latest)s.")
+                % {
+                    "earliest": earliest.strftime("%d/%m/%Y"),
+                    "latest": latest.strftime("%d/%m/%Y"),
+                }
+            ]
+    return errors
+
+
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -250,10 +275,10 @@ def register_incoming(
     actor: User,
     document_type: DocumentType,
     issuer_name: str,
-    code_number: str,
-    code_notation: str,
     issued_date: date,
     subject: str,
+    code_number: str = "",
+    code_notation: str = "",
     signer_name: str = "",
     signer_position: str = "",
     urgency: int = Urgency.NORMAL,
@@ -295,11 +320,15 @@ def register_incoming(
     )
     if not issuer_name.strip():
         errors["issuer_name"] = [_("The issuing agency is required.")]
-    if arrival_date > now + timedelta(minutes=5):
+    dates = check_document_dates(
+        issued_date=issued_date, due_date=due_date, arrival_date=arrival_date
+    )
+    errors.update(dates)
+    if "arrival_date" not in dates and arrival_date > now + timedelta(minutes=5):
         errors["arrival_date"] = [_("The arrival date cannot be in the future.")]
-    if issued_date > timezone.localdate(arrival_date):
+    if not dates and issued_date > timezone.localdate(arrival_date):
         errors["issued_date"] = [_("The document date cannot be after its arrival.")]
-    if due_date is not None and due_date < issued_date:
+    if not dates and due_date is not None and due_date < issued_date:
         errors["due_date"] = [_("The due date cannot be before the document date.")]
     if errors:
         raise ValidationError(errors)
@@ -407,7 +436,7 @@ def record_outgoing(
     actor: User,
     document_type: DocumentType,
     subject: str,
-    drafting_unit: Unit | None,
+    drafting_unit: Unit | None = None,
     signer_name: str = "",
     signer_position: str = "",
     urgency: int = Urgency.NORMAL,
@@ -453,6 +482,7 @@ def record_outgoing(
         errors["recipient_agencies"] = [_("Choose at least one recipient.")]
     if copies is not None and not 0 < copies < 1000:
         errors["copies"] = [_("The number of copies must be between 1 and 999.")]
+    errors.update(check_document_dates(due_date=due_date))
     if replaces is not None and (
         replaces.agency_id != agency.pk
         or replaces.direction != Direction.OUTGOING
