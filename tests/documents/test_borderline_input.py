@@ -100,6 +100,8 @@ def test_pages_refuse_ids_beyond_the_bigint_range(clerk, register_incoming) -> N
     assert response.status_code == 302  # back to the document with the message, not a 500
     response = client.post(reverse("notifications:mark-all-read"), {"up_to": TOO_BIG})
     assert response.status_code < 500
+    for after in (TOO_BIG, "abc", "-1"):
+        assert client.get(reverse("notifications:list"), {"after": after}).status_code == 200
 
 
 @pytest.mark.parametrize(
