@@ -1,5 +1,5 @@
 """The production settings refuse to start with a default secret key, without a key-encryption
-key or with a published one, or with DEBUG on."""
+key or with a published one, with a published payment secret, or with DEBUG on."""
 
 import os
 import subprocess
@@ -73,6 +73,35 @@ def test_published_or_malformed_key_encryption_keys_are_refused(tmp_path: Path, 
         tmp_path, LIENTHONG_SECRET_KEY="k" * 50, LIENTHONG_KEY_ENCRYPTION_KEY=kek
     )
     assert result.returncode != 0 and "LIENTHONG_KEY_ENCRYPTION_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "dev-only-payment-secret-" + "p" * 24,  # conf/dev.py
+        "test-only-payment-secret-" + "p" * 24,  # conf/test.py
+        "dev-only-another-payment-secret",
+    ],
+)
+def test_published_payment_secrets_are_refused(tmp_path: Path, secret: str) -> None:
+    """Anyone could sign a payment notification (IPN) with the secret published in conf/dev.py
+    and mark a fee paid."""
+    result = run_production_settings(
+        tmp_path,
+        LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30,
+        LIENTHONG_PAYMENT_SECRET=secret,
+    )
+    assert result.returncode != 0 and "LIENTHONG_PAYMENT_SECRET" in result.stderr
+    assert "refusing to start" in result.stderr
+
+
+def test_a_proper_payment_secret_starts(tmp_path: Path) -> None:
+    result = run_production_settings(
+        tmp_path,
+        LIENTHONG_SECRET_KEY="a-proper-random-key-" + "q" * 30,
+        LIENTHONG_PAYMENT_SECRET="the-gateway-" + "s" * 20,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_refused_in_production(tmp_path: Path) -> None:

@@ -59,12 +59,24 @@ if DEBUG and SETTINGS_PROFILE == "production":
         "Use DJANGO_SETTINGS_MODULE=lienthong.conf.dev for development."
     )
 
-# Keys that appear in this repository (development and test settings) are never accepted in
-# production, and neither is a short one.
+# Secrets whose values appear in this repository (the development and test settings set them,
+# all beginning "dev-only-" or "test-only-") are never accepted in production.
+PUBLISHED_SECRET_PREFIXES = ("dev-only-", "test-only-")
 PUBLIC_KEYS = {
     "dev-only-" + "d" * 50,
     "test-only-" + "t" * 50,
 }
+PUBLIC_PAYMENT_SECRETS = {
+    "dev-only-payment-secret-" + "p" * 24,
+    "test-only-payment-secret-" + "p" * 24,
+}
+
+
+def is_published_secret(value: str, published: set[str]) -> bool:
+    """Whether a secret is one of the values published in this repository."""
+    return value in published or value.startswith(PUBLISHED_SECRET_PREFIXES)
+
+
 SECRET_KEY = os.environ.get("LIENTHONG_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -72,7 +84,9 @@ if not SECRET_KEY:
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 if SETTINGS_PROFILE == "production" and (
-    SECRET_KEY in PUBLIC_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32
+    is_published_secret(SECRET_KEY, PUBLIC_KEYS)
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < 32
 ):
     raise ImproperlyConfigured(
         "LIENTHONG_SECRET_KEY is a default, published or short key; refusing to start. "
@@ -469,6 +483,13 @@ LIENTHONG_PAYMENT_GATEWAY_URL = os.environ.get(
 )
 LIENTHONG_PAYMENT_MERCHANT_CODE = os.environ.get("LIENTHONG_PAYMENT_MERCHANT_CODE", "")
 LIENTHONG_PAYMENT_SECRET = os.environ.get("LIENTHONG_PAYMENT_SECRET", "")
+if SETTINGS_PROFILE == "production" and is_published_secret(
+    LIENTHONG_PAYMENT_SECRET, PUBLIC_PAYMENT_SECRETS
+):
+    raise ImproperlyConfigured(
+        "LIENTHONG_PAYMENT_SECRET is the published development or test value; refusing to "
+        "start. Use the secret the payment gateway gave the province."
+    )
 LIENTHONG_PAYMENT_EXPIRE_MINUTES = env_int("LIENTHONG_PAYMENT_EXPIRE_MINUTES", 15)
 
 # --- REST API -----------------------------------------------------------------------------------

@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "lienthong.documents"
     label = "documents"
     verbose_name = _("Official documents")
+
+    def ready(self) -> None:
+        from lienthong.core import periodic
+
+        from .services import forget_expired_uploads
+
+        periodic.register("documents.forget_expired_uploads", forget_expired_uploads)

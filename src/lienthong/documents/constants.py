@@ -1,7 +1,19 @@
+from datetime import date
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 VIETNAM_TZ = "Asia/Ho_Chi_Minh"
+
+# The dates of a document (its date, arrival, reply deadline) lie between the founding of the
+# Democratic Republic of Vietnam (2 September 1945) and the end of next year; a date outside is
+# a typing error (0001-01-01 was accepted once), refused by `services.check_document_dates`.
+EARLIEST_DOCUMENT_DATE = date(1945, 9, 2)
+
+
+def latest_document_date() -> date:
+    return date(timezone.localdate().year + 1, 12, 31)
 
 
 class Direction(models.TextChoices):

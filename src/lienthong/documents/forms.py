@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
+from lienthong.core.ids import IdField
 
 from .constants import Confidentiality, Urgency
 from .models import DocumentType, NumberAllocation
@@ -59,8 +60,8 @@ class IncomingForm(forms.Form):
     accept_duplicate = forms.BooleanField(
         label=_("Register it anyway: this is not a duplicate"), required=False
     )
-    stored_file = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=64)
-    stored_name = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=255)
+    # The single-use token of a file uploaded when the form was shown before (never its hash).
+    kept_file = forms.CharField(required=False, widget=forms.HiddenInput(), max_length=64)
 
 
 class OutgoingForm(forms.Form):
@@ -133,6 +134,7 @@ class IssueForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    replaces = IdField(required=False, widget=forms.HiddenInput())
 
 
 class ReserveForm(forms.Form):
@@ -162,7 +164,7 @@ class SearchForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    register = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    register = IdField(required=False, widget=forms.HiddenInput())
     after = forms.CharField(required=False, widget=forms.HiddenInput())
 
 

@@ -21,7 +21,7 @@ from .constants import (
     RegisterKind,
     Urgency,
 )
-from .querysets import DocumentQuerySet, RegisterQuerySet
+from .querysets import DocumentQuerySet, KeptUploadQuerySet, RegisterQuerySet
 
 
 class DocumentType(models.Model):
@@ -346,3 +346,30 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.document_id)
+
+
+class KeptUpload(models.Model):
+    """A file a clerk uploaded to a form that was shown again (“fill in from the file”, or an
+    error), kept for that clerk's next submission of the form. The form carries only `token`, a
+    random secret bound to the user who uploaded the file, usable once and until `expires_at`:
+    a content hash is never accepted to name a stored file."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    blob = models.ForeignKey(Blob, verbose_name=_("file"), on_delete=models.PROTECT)
+    name = models.CharField(_("file name"), max_length=255)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    objects = KeptUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kept upload")
+        verbose_name_plural = _("kept uploads")
+
+    def __str__(self) -> str:
+        return self.name

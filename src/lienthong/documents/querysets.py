@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from lienthong.accounts.constants import Role
 
@@ -96,3 +97,11 @@ class RegisterQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
         return self.filter(agency_id=user.agency_id)
+
+
+class KeptUploadQuerySet(models.QuerySet):
+    def usable_by(self, user: Any) -> KeptUploadQuerySet:
+        """The files `user` uploaded to a form and may still use (not expired); nobody else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk, expires_at__gt=timezone.now())

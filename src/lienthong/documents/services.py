@@ -4,6 +4,7 @@ incoming documents, recording and issuing outgoing ones, attachments."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from lienthong.core.audit import record_event
 
 from . import numbering
 from .constants import (
+    EARLIEST_DOCUMENT_DATE,
     Confidentiality,
     Direction,
     DocumentStatus,
@@ -27,12 +29,14 @@ from .constants import (
     ProcessingStatus,
     RegisterKind,
     Urgency,
+    latest_document_date,
 )
 from .models import (
     Attachment,
     AttachmentVersion,
     Document,
     DocumentType,
+    KeptUpload,
     NumberAllocation,
     Register,
 )
@@ -204,6 +208,29 @@ def _check_lengths(**values: str) -> dict[str, list[str]]:
     return errors
 
 
+def check_document_dates(**dates: date | datetime | None) -> dict[str, list[str]]:
+    """The one check of a document's dates (the document date, arrival, due date): each given
+    one lies between EARLIEST_DOCUMENT_DATE and `latest_document_date()`."""
+    earliest, latest = EARLIEST_DOCUMENT_DATE, latest_document_date()
+    errors: dict[str, list[str]] = {}
+    for name, value in dates.items():
+        if value is None:
+            continue
+        try:
+            day = timezone.localdate(value) if isinstance(value, datetime) else value
+        except OverflowError:  # a time on 31/12/9999 is past the calendar's end in Vietnam
+            day = None
+        if day is None or not earliest <= day <= latest:
+            errors[name] = [
+                _("Enter a date from %(earliest)s to %(latest)s.")
+                % {
+                    "earliest": earliest.strftime("%d/%m/%Y"),
+                    "latest": latest.strftime("%d/%m/%Y"),
+                }
+            ]
+    return errors
+
+
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -248,10 +275,10 @@ def register_incoming(
     actor: User,
     document_type: DocumentType,
     issuer_name: str,
-    code_number: str,
-    code_notation: str,
     issued_date: date,
     subject: str,
+    code_number: str = "",
+    code_notation: str = "",
     signer_name: str = "",
     signer_position: str = "",
     urgency: int = Urgency.NORMAL,
@@ -293,11 +320,15 @@ def register_incoming(
     )
     if not issuer_name.strip():
         errors["issuer_name"] = [_("The issuing agency is required.")]
-    if arrival_date > now + timedelta(minutes=5):
+    dates = check_document_dates(
+        issued_date=issued_date, due_date=due_date, arrival_date=arrival_date
+    )
+    errors.update(dates)
+    if "arrival_date" not in dates and arrival_date > now + timedelta(minutes=5):
         errors["arrival_date"] = [_("The arrival date cannot be in the future.")]
-    if issued_date > timezone.localdate(arrival_date):
+    if not dates and issued_date > timezone.localdate(arrival_date):
         errors["issued_date"] = [_("The document date cannot be after its arrival.")]
-    if due_date is not None and due_date < issued_date:
+    if not dates and due_date is not None and due_date < issued_date:
         errors["due_date"] = [_("The due date cannot be before the document date.")]
     if errors:
         raise ValidationError(errors)
@@ -405,7 +436,7 @@ def record_outgoing(
     actor: User,
     document_type: DocumentType,
     subject: str,
-    drafting_unit: Unit | None,
+    drafting_unit: Unit | None = None,
     signer_name: str = "",
     signer_position: str = "",
     urgency: int = Urgency.NORMAL,
@@ -451,6 +482,7 @@ def record_outgoing(
         errors["recipient_agencies"] = [_("Choose at least one recipient.")]
     if copies is not None and not 0 < copies < 1000:
         errors["copies"] = [_("The number of copies must be between 1 and 999.")]
+    errors.update(check_document_dates(due_date=due_date))
     if replaces is not None and (
         replaces.agency_id != agency.pk
         or replaces.direction != Direction.OUTGOING
@@ -596,10 +628,7 @@ def add_attachment(
                 actor=actor, document=document, blob=blob, name=name, title=title, replaces=replaces
             )
     except BaseException:
-        if (
-            created_file
-            and not AttachmentVersion.objects.filter(blob__sha256=checked.sha256).exists()
-        ):
+        if created_file and not _blob_used(checked.sha256):
             default_storage.delete(storage_name(checked.sha256))
         raise
 
@@ -659,6 +688,82 @@ def _record_attachment(
 
         enqueue_verification(blob=blob)
     return version
+
+
+# How long a file uploaded to a form that was shown again stays usable by its uploader.
+KEPT_UPLOAD_LIFETIME = timedelta(hours=8)
+
+
+def keep_upload(*, actor: User, upload: IO[bytes], name: str) -> KeptUpload:
+    """Keep a checked file uploaded to a form that is shown again (“fill in from the file”, an
+    error, a possible duplicate) for the same clerk's next submission. The form carries the
+    returned row's `token`: random, bound to `actor`, usable once (`attach_kept_upload`) and
+    until it expires. Nothing a client sends can name a stored file by its content hash."""
+    require_clerk(actor)
+    checked = check_upload(upload, name)
+    created_file = False
+    try:
+        with transaction.atomic():
+            blob, created_file = store_blob(upload, checked)
+            kept = KeptUpload.objects.create(
+                token=secrets.token_urlsafe(32),
+                user=actor,
+                blob=blob,
+                name=_safe_file_name(name),
+                expires_at=timezone.now() + KEPT_UPLOAD_LIFETIME,
+            )
+            record_event(
+                action="attachment.kept",
+                actor=actor,
+                data={"sha256": blob.sha256, "size": blob.size, "name": kept.name},
+            )
+            return kept
+    except BaseException:
+        if created_file and not _blob_used(checked.sha256):
+            default_storage.delete(storage_name(checked.sha256))
+        raise
+
+
+def _blob_used(sha256: str) -> bool:
+    return (
+        AttachmentVersion.objects.filter(blob__sha256=sha256).exists()
+        or KeptUpload.objects.filter(blob__sha256=sha256).exists()
+    )
+
+
+@transaction.atomic
+def attach_kept_upload(*, actor: User, document: Document, token: str) -> AttachmentVersion:
+    """Attach to `document` the file `actor` uploaded earlier (`keep_upload`): only with that
+    user's own, unexpired token, and only once. Anything else is refused and nothing is
+    attached."""
+    kept = (
+        KeptUpload.objects.usable_by(actor)
+        .select_for_update()
+        .select_related("blob")
+        .filter(token=token)
+        .first()
+        if token
+        else None
+    )
+    if kept is None or KeptUpload.objects.filter(pk=kept.pk).delete()[0] == 0:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file chosen before can no longer be used (it was used already, or "
+                    "too much time has passed). Choose the file again."
+                )
+            },
+            code="kept_upload_gone",
+        )
+    return _record_attachment(
+        actor=actor, document=document, blob=kept.blob, name=kept.name, title="", replaces=None
+    )
+
+
+def forget_expired_uploads() -> int:
+    """Periodic: drop the kept uploads nobody used in time (their tokens are dead already)."""
+    deleted, _rows = KeptUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 def _safe_file_name(name: str) -> str:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,11 +31,17 @@ from .forms import (
     ReserveForm,
     SearchForm,
 )
-from .models import Attachment, AttachmentVersion, Blob, Document, NumberAllocation, Register
+from .models import (
+    Attachment,
+    AttachmentVersion,
+    Document,
+    KeptUpload,
+    NumberAllocation,
+    Register,
+)
 from .permissions import access_attachment_version, access_document, access_register, can_register
 from .prefill import suggest_fields, text_of
 from .search import apply_search, page_after
-from .uploads import check_upload, store_blob
 
 PAGE_SIZE = 25
 
@@ -114,21 +120,22 @@ def _search(form: SearchForm, queryset: Any) -> tuple[list[Document], str]:
 def register_incoming(request: HttpRequest) -> HttpResponse:
     clerk = _require_clerk(request)
     if request.method == "POST" and "prefill" in request.POST:
-        return _prefill_incoming(request)
+        return _prefill_incoming(request, clerk)
     form = IncomingForm(request.POST or None, request.FILES or None)
     duplicates: list[Document] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
-        stored = _stored_upload(data.pop("stored_file"), data.pop("stored_name"))
+        kept = data.pop("kept_file")
         try:
             with transaction.atomic():  # the document and its file: together or not at all
                 result = services.register_incoming(actor=clerk, **data)
-                if result.document is not None and (upload is not None or stored is not None):
-                    file, name = (upload, upload.name) if upload is not None else stored  # type: ignore[misc]
+                if result.document is not None and upload is not None:
                     services.add_attachment(
-                        actor=clerk, document=result.document, upload=file, name=name
+                        actor=clerk, document=result.document, upload=upload, name=upload.name
                     )
+                elif result.document is not None and kept:
+                    services.attach_kept_upload(actor=clerk, document=result.document, token=kept)
             if result.document is None:
                 duplicates = result.duplicates
                 form.add_error(
@@ -147,18 +154,42 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
                 return redirect("documents:detail", pk=result.document.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "documents/incoming_form.html", {"form": form, "duplicates": duplicates})
+    if request.method == "POST":
+        _keep_for_next_submission(form, clerk, request.FILES.get("file"))
+    return render(
+        request,
+        "documents/incoming_form.html",
+        {"form": form, "duplicates": duplicates, "kept_name": _kept_name(form, clerk)},
+    )
 
 
-def _stored_upload(sha256: str, name: str) -> tuple[Any, str] | None:
-    """The file read by “fill in from the file”, kept by its content hash until registration."""
-    blob = Blob.objects.filter(sha256=sha256).first() if sha256 else None
-    if blob is None:
-        return None
-    return default_storage.open(blob.storage_name, "rb"), name or "tep-dinh-kem"
+def _keep_for_next_submission(form: IncomingForm, clerk: User, upload: Any) -> None:
+    """The form is shown again: keep the file chosen this time, so the clerk need not choose it
+    again; the form carries the upload's single-use token."""
+    if upload is None or form.has_error("file"):
+        return
+    try:
+        kept = services.keep_upload(actor=clerk, upload=upload, name=upload.name or "")
+    except ValidationError as exc:  # shown once, whether or not registration said it already
+        unseen = [m for m in exc.messages if m not in form.non_field_errors()]
+        if unseen:
+            form.add_error("file", unseen)
+        return
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data["kept_file"] = kept.token
+    form.data = data
 
 
-def _prefill_incoming(request: HttpRequest) -> HttpResponse:
+def _kept_name(form: IncomingForm, clerk: User) -> str:
+    token = form["kept_file"].value() if form.is_bound else form.initial.get("kept_file")
+    if not token:
+        return ""
+    usable = KeptUpload.objects.usable_by(clerk).filter(token=token)
+    return usable.values_list("name", flat=True).first() or ""
+
+
+def _prefill_incoming(request: HttpRequest, clerk: User) -> HttpResponse:
     """Đọc thông tin từ tệp: check and keep the uploaded file, suggest the fields found in its
     text; the clerk checks them and registers."""
     upload = request.FILES.get("file")
@@ -168,14 +199,14 @@ def _prefill_incoming(request: HttpRequest) -> HttpResponse:
         message = _("Choose the document's file first.")
     else:
         try:
-            name = upload.name or "tep-dinh-kem"
-            checked = check_upload(upload, name)
-            blob, _created = store_blob(upload, checked)
-            suggestions = suggest_fields(text_of(blob.storage_name, blob.content_type))
+            kept = services.keep_upload(
+                actor=clerk, upload=upload, name=upload.name or "tep-dinh-kem"
+            )
+            data["kept_file"] = kept.token
+            suggestions = suggest_fields(text_of(kept.blob.storage_name, kept.blob.content_type))
         except ValidationError as exc:
             message = " ".join(exc.messages)
         else:
-            data["stored_file"], data["stored_name"] = blob.sha256, name
             for name, value in suggestions.items():
                 if not data.get(name):
                     data[name] = value.pk if hasattr(value, "pk") else str(value)
@@ -192,7 +223,7 @@ def _prefill_incoming(request: HttpRequest) -> HttpResponse:
             "form": form,
             "duplicates": [],
             "prefill_message": message,
-            "stored_name": data.get("stored_name", ""),
+            "kept_name": _kept_name(form, clerk),
         },
     )
 
@@ -302,8 +333,10 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     clerk = _require_clerk(request)
     form = AttachmentForm(request.POST, request.FILES)
     replaces = None
-    if request.POST.get("replaces"):
-        replaces = Attachment.objects.filter(document=document, pk=request.POST["replaces"]).first()
+    if form.is_valid() and form.cleaned_data["replaces"] is not None:
+        replaces = Attachment.objects.filter(
+            document=document, pk=form.cleaned_data["replaces"]
+        ).first()
         if replaces is None:
             raise Http404
     if form.is_valid():

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from lienthong.core.ids import IdField
+
 from .constants import NotificationKind
 
 
@@ -20,4 +22,4 @@ class EmailPreferencesForm(forms.Form):
 
 
 class MarkAllReadForm(forms.Form):
-    up_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    up_to = IdField(required=False, widget=forms.HiddenInput)

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lienthong.core.ids import parse_id
+
 from . import services
 from .forms import EmailPreferencesForm, MarkAllReadForm
 from .models import Notification, NotificationPreference
@@ -28,21 +30,13 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _positive_int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     mine = Notification.objects.for_user(request.user)
     queryset = mine.unread() if unread_only else mine
-    after = _positive_int(request.GET.get("after"))
+    after = parse_id(request.GET.get("after"))
     rows = list(queryset.newest_first().before(after).select_related("actor")[: PAGE_SIZE + 1])
     next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     rows = rows[:PAGE_SIZE]

@@ -22,6 +22,7 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.catalogue.models import Procedure
 from lienthong.core import ratelimit
+from lienthong.core.ids import parse_id
 from lienthong.core.middleware import client_ip
 
 from . import forms, printouts, services, tracking
@@ -113,9 +114,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     procedures = Procedure.objects.published().filter(agency_id=user.agency_id).order_by("name")
     procedure = None
     if request.GET.get("procedure") or request.POST.get("procedure"):
-        procedure = procedures.filter(
-            pk=(request.POST.get("procedure") or request.GET.get("procedure") or "0")
-        ).first()
+        procedure_id = parse_id(request.POST.get("procedure") or request.GET.get("procedure"))
+        procedure = procedures.filter(pk=procedure_id).first() if procedure_id else None
         if procedure is None:
             raise Http404
     form = None

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from lienthong.accounts.permissions import is_officer
 from lienthong.api.errors import service_errors
+from lienthong.core.ids import IdFilter
 
 from .. import services
 from ..models import Procedure, ProcedureForm, Sector
@@ -110,9 +111,9 @@ class SectorViewSet(
 
 
 class ProcedureFilter(django_filters.FilterSet):
-    sector = django_filters.NumberFilter(field_name="sector_id")
+    sector = IdFilter(field_name="sector_id")
     sector_code = django_filters.CharFilter(field_name="sector__code")
-    agency = django_filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
     agency_code = django_filters.CharFilter(field_name="agency__code")
     level_2011 = django_filters.NumberFilter()
     q = django_filters.CharFilter(

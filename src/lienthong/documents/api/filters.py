@@ -8,23 +8,17 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from lienthong.core.ids import IdFilter
+
 from ..constants import Direction, DocumentStatus, Urgency
 from ..models import Document
 from ..search import apply_search, page_after
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -8,6 +8,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
+from lienthong.core.ids import IdInput
+
 from ..constants import NotificationKind
 from ..models import Notification
 
@@ -69,10 +71,9 @@ class UnreadNotificationCountSerializer(serializers.Serializer[Any]):
 
 
 class MarkAllNotificationsReadInputSerializer(serializers.Serializer[Any]):
-    up_to = serializers.IntegerField(
+    up_to = IdInput(
         required=False,
         allow_null=True,
-        min_value=1,
         help_text="Only notifications up to this id (the newest the client has shown), so "
         "that those arriving meanwhile stay unread.",
     )

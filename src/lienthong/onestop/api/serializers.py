@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from lienthong.core.ids import IdInput
+
 from ..constants import ApplicantKind, Channel
 from ..models import Dossier, DossierComponent, DossierStep, HandOver
 
@@ -112,7 +114,7 @@ class DossierDetailSerializer(DossierSerializer):
 
 
 class DossierCreateSerializer(serializers.Serializer):
-    procedure = serializers.IntegerField()
+    procedure = IdInput()
     idempotency_key = serializers.UUIDField(
         help_text="A fresh UUID per form: sending the same request again returns the same "
         "dossier instead of a second one."
@@ -140,7 +142,7 @@ class DossierPaperSerializer(serializers.Serializer):
         help_text="Passphrase or PIN of the agency's certificate: the number and date are "
         "stamped into the PDF and the agency signs it. Never stored.",
     )
-    procedure_component = serializers.IntegerField(required=False, allow_null=True)
+    procedure_component = IdInput(required=False, allow_null=True)
 
 
 class DossierSupplementSerializer(serializers.Serializer):
@@ -204,7 +206,7 @@ class DossierTrackingSerializer(serializers.Serializer):
 
 
 class DossierAssignSerializer(serializers.Serializer):
-    handler = serializers.IntegerField(help_text="The user who examines the current step.")
+    handler = IdInput(help_text="The user who examines the current step.")
 
 
 class DossierConsultSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienthong.accounts.models import Unit, User
+from lienthong.core.ids import IdInput
 from lienthong.documents.api.serializers import EnumField
 from lienthong.documents.models import Document
 
@@ -200,7 +201,7 @@ class AssignInputSerializer(_DeadlineInput):
     """The agency leader's instructions: one lead (chủ trì), any supporters (phối hợp), any
     for information (để biết)."""
 
-    document = serializers.IntegerField(help_text="An incoming document of the caller's agency.")
+    document = IdInput(help_text="An incoming document of the caller's agency.")
     on_behalf_of = OwnUserField(
         required=False,
         allow_null=True,
@@ -215,7 +216,7 @@ class ReassignInputSerializer(_DeadlineInput):
 
 
 class PresentInputSerializer(serializers.Serializer[Any]):
-    document = serializers.IntegerField(help_text="An incoming document of the caller's agency.")
+    document = IdInput(help_text="An incoming document of the caller's agency.")
     leader = OwnUserField(help_text="An agency leader.")
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
 

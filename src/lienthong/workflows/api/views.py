@@ -8,11 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,6 +21,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from lienthong.accounts.models import User
 from lienthong.api.errors import service_errors
+from lienthong.core.ids import IdFilter
 from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
 
 from .. import services
@@ -64,11 +63,6 @@ def _caller(request: Request) -> User:
 
 
 # --- Filters and pages ---------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class AssignmentFilter(django_filters.FilterSet):
