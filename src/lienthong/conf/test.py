@@ -47,14 +47,22 @@ LIENTHONG_2FA_REQUIRED_ROLES = ()
 # not match the next. The anchoring tests give a folder of their own.
 LIENTHONG_AUDIT_ANCHOR_DIR = None
 
-# The suite must pass next year too: `LIENTHONG_TEST_CLOCK=2027-01-05T09:00+07:00` moves this
-# process's clock (and that of every server a test starts with these settings) to that moment,
-# ticking from there. scripts/test runs both halves that way.
+# The suite must pass next year too: `LIENTHONG_TEST_CLOCK=2027-01-05T09:00+07:00` moves the
+# clock of this process, and of every server a test starts with these settings, to that moment,
+# ticking from there. The first process to read it notes the real time it did so in the variable
+# (`<moment>@<epoch>`), which its children inherit: every process then runs the same clock, the
+# real one plus one offset (a job started by a worker and swept by a command agree on its age).
+# scripts/test runs both halves that way.
 if os.environ.get("LIENTHONG_TEST_CLOCK"):
+    import time as _time
     from datetime import datetime as _datetime
+    from datetime import timedelta as _timedelta
 
     import time_machine
 
-    time_machine.travel(
-        _datetime.fromisoformat(os.environ["LIENTHONG_TEST_CLOCK"]), tick=True
-    ).start()
+    _moment, _, _epoch = os.environ["LIENTHONG_TEST_CLOCK"].partition("@")
+    if not _epoch:
+        _epoch = repr(_time.time())
+        os.environ["LIENTHONG_TEST_CLOCK"] = f"{_moment}@{_epoch}"
+    _elapsed = _timedelta(seconds=_time.time() - float(_epoch))
+    time_machine.travel(_datetime.fromisoformat(_moment) + _elapsed, tick=True).start()
