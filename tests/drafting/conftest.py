@@ -115,6 +115,10 @@ def org(two_agencies, user_factory) -> Org:
     head_p = _position("Trưởng phòng", 40, True)
     chief_p = _position("Chánh Văn phòng", 30, True)
     staff_p = _position("Chuyên viên", 90, False)
+    # These tests are about the drafting route, not signing: Sở Tư pháp also issues on paper,
+    # so its drafts may be approved and issued without digital signatures (tests/drafting/
+    # test_signing_policy.py tests the default, electronic policy).
+    stp = account_services.set_issuing_policy(actor=None, agency=stp, issues_on_paper=True)
     return Org(
         stp=stp,
         snv=snv,

@@ -85,6 +85,7 @@ class AgencyAdminForm(forms.ModelForm):
             "email",
             "website",
             "is_active",
+            "issues_on_paper",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -104,8 +105,9 @@ class AgencyAdmin(AuditedAdmin):
         "parent",
         "code_is_official",
         "is_active",
+        "issues_on_paper",
     ]
-    list_filter = ["kind", "is_active", "code_is_official"]
+    list_filter = ["kind", "is_active", "code_is_official", "issues_on_paper"]
     search_fields = ["code", "name", "abbreviation"]
     autocomplete_fields = ["parent"]
 
@@ -120,13 +122,19 @@ class AgencyAdmin(AuditedAdmin):
         return _is_system_admin(request)
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        # The issuing policy changes only through its own service (checked and audited).
+        data = dict(form.cleaned_data)
+        on_paper = bool(data.pop("issues_on_paper", False))
         if change:
-            changes = {f: form.cleaned_data[f] for f in form.changed_data}
-            services.update_agency(actor=request.user, agency=obj, **changes)  # type: ignore[arg-type]
+            changes = {f: data[f] for f in form.changed_data if f != "issues_on_paper"}
+            if changes:
+                services.update_agency(actor=request.user, agency=obj, **changes)  # type: ignore[arg-type]
         else:
-            created = services.create_agency(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            created = services.create_agency(actor=request.user, **data)  # type: ignore[arg-type]
             obj.pk = created.pk
             obj._state.adding = False
+        if "issues_on_paper" in form.changed_data:
+            services.set_issuing_policy(actor=request.user, agency=obj, issues_on_paper=on_paper)  # type: ignore[arg-type]
 
 
 class UnitInline(admin.TabularInline):

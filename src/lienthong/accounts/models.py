@@ -72,6 +72,17 @@ class Agency(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Issuing policy, set by the agency's administrator (accounts.services.set_issuing_policy).
+    issues_on_paper = models.BooleanField(
+        _("also issues on paper"),
+        default=False,
+        help_text=_(
+            "Ticked: the agency also issues its documents on paper, so a document whose "
+            "electronic copy is not digitally signed may still be issued (the paper copy is the "
+            "valid one). Unticked: a document delivered electronically to another agency must "
+            "carry the signer's and the agency's digital signatures."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
 

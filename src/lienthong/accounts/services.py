@@ -119,6 +119,28 @@ def update_agency(*, actor: User | None, agency: Agency, **changes: Any) -> Agen
 
 
 @transaction.atomic
+def set_issuing_policy(*, actor: User | None, agency: Agency, issues_on_paper: bool) -> Agency:
+    """The agency's issuing policy, set by its administrator: whether it also issues its
+    documents on paper (then a document whose electronic copy is unsigned may be issued, and
+    says so), or issues electronically only (then a document delivered to another agency must
+    carry the signer's and the agency's digital signatures)."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    require_manage_agency(actor, agency)
+    before = agency.issues_on_paper
+    if before == issues_on_paper:
+        return agency
+    agency.issues_on_paper = issues_on_paper
+    agency.save(update_fields=["issues_on_paper", "updated_at"])
+    record_event(
+        action="agency.issuing_policy_changed",
+        actor=actor,
+        obj=agency,
+        data={"issues_on_paper": {"before": before, "after": issues_on_paper}},
+    )
+    return agency
+
+
+@transaction.atomic
 def create_unit(
     *,
     actor: User | None,

@@ -417,10 +417,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields (not files)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spool to a temporary file
 
 # --- Digital signatures (signatures app) -------------------------------------------------------
-# When on, approving a draft and issuing it require the signer's and the agency's digital
-# signatures; when off (the default), they are applied whenever a certificate is on file and the
-# passphrase or PIN is given.
-LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = env_bool("LIENTHONG_REQUIRE_DIGITAL_SIGNATURE", False)
+# When on (the production default), approving a draft and issuing it always require the signer's
+# and the agency's digital signatures, whatever the agency's issuing policy. When off (the dev and
+# test settings' default), the agency's policy decides (Agency.issues_on_paper): a document
+# delivered electronically to another agency must still be signed unless the agency also issues
+# on paper; a signer with a certificate on file signs whenever he approves.
+LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = env_bool(
+    "LIENTHONG_REQUIRE_DIGITAL_SIGNATURE", SETTINGS_PROFILE == "production"
+)
 LIENTHONG_TSA_URL = os.environ.get("LIENTHONG_TSA_URL", "")  # RFC 3161; empty: PAdES B-B
 LIENTHONG_TSA_TIMEOUT_SECONDS = env_int("LIENTHONG_TSA_TIMEOUT_SECONDS", 10)
 LIENTHONG_REVOCATION_TIMEOUT_SECONDS = env_int("LIENTHONG_REVOCATION_TIMEOUT_SECONDS", 5)

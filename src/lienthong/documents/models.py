@@ -207,6 +207,15 @@ class Document(TimeStampedModel):
     def is_confidential(self) -> bool:
         return self.confidentiality > Confidentiality.NONE
 
+    @property
+    def is_final(self) -> bool:
+        """Final once issued or received: its files are not replaced (only signed, by an
+        incremental update); a correction is a replacement document (văn bản thay thế)."""
+        return self.direction == Direction.INCOMING or self.status in {
+            DocumentStatus.ISSUED,
+            DocumentStatus.RECALLED,
+        }
+
 
 class NumberAllocation(models.Model):
     """Every number a register has handed out: reserved, used by a document, or released."""

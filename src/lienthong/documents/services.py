@@ -657,6 +657,17 @@ def _record_attachment(
         if found is None:
             raise ValidationError({"replaces": _("That attachment belongs to another document.")})
         attachment = found
+        if document.is_final and not _appends_to_current(attachment, blob):
+            raise ValidationError(
+                {
+                    "replaces": _(
+                        "An issued or received document is final: its files cannot be replaced. "
+                        "To correct an issued document, send a replacement document (văn bản "
+                        "thay thế)."
+                    )
+                },
+                code="final",
+            )
         version_number = (
             attachment.versions.order_by("-version").values_list("version", flat=True).first() or 0
         ) + 1
@@ -688,6 +699,18 @@ def _record_attachment(
 
         enqueue_verification(blob=blob)
     return version
+
+
+def _appends_to_current(attachment: Attachment, blob: Any) -> bool:
+    """The new file is the current version with something appended and nothing changed: a PDF
+    incremental update, as signing (the agency's seal after the number and date) writes it."""
+    current = attachment.versions.select_related("blob").order_by("-version").first()
+    if current is None or blob.content_type != "application/pdf" or blob.size <= current.blob.size:
+        return False
+    with default_storage.open(current.blob.storage_name, "rb") as old:
+        before = old.read()
+    with default_storage.open(blob.storage_name, "rb") as new:
+        return new.read(len(before)) == before
 
 
 # How long a file uploaded to a form that was shown again stays usable by its uploader.

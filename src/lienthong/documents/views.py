@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.models import User
 
 from . import services
-from .constants import Direction, NumberStatus, RegisterKind
+from .constants import Direction, DocumentStatus, NumberStatus, RegisterKind
 from .forms import (
     AttachmentForm,
     IncomingForm,
@@ -233,9 +233,13 @@ def record_outgoing(request: HttpRequest) -> HttpResponse:
     clerk = _require_clerk(request)
     agency = clerk.agency
     assert agency is not None
-    form = OutgoingForm(request.POST or None, request.FILES or None, agency=agency)
     replaces_pk = request.GET.get("replaces") or request.POST.get("replaces")
-    replaces = access_document(clerk, replaces_pk) if replaces_pk else None
+    if replaces_pk:
+        # A replacement (văn bản thay thế) is drafted, reviewed, signed and issued: a draft.
+        replaced = access_document(clerk, replaces_pk)
+        return redirect("drafting:replace", document_pk=replaced.pk)
+    form = OutgoingForm(request.POST or None, request.FILES or None, agency=agency)
+    replaces = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
@@ -286,6 +290,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "issue_form": issue_form,
             "attachment_form": AttachmentForm() if can_register(request.user) else None,
+            "can_replace_files": can_register(request.user) and not document.is_final,
+            "can_send_replacement": (
+                can_register(request.user)
+                and document.direction == Direction.OUTGOING
+                and document.status == DocumentStatus.ISSUED
+            ),
             "recipients": document.recipient_agencies.all(),
             "deliveries": deliveries,
             "delivery": delivery,

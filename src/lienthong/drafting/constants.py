@@ -36,6 +36,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {DraftState.APPROVED, DraftState.RETURNED, DraftState.WITHDRAWN}
     ),
     DraftState.RETURNED: frozenset({DraftState.IN_REVIEW, DraftState.WITHDRAWN}),
+    # Signing an approved draft the signer approved without signing (Ký số) keeps it APPROVED.
     DraftState.APPROVED: frozenset({DraftState.ISSUED, DraftState.WITHDRAWN}),
     DraftState.ISSUED: frozenset(),
     DraftState.WITHDRAWN: frozenset(),
@@ -119,6 +120,7 @@ class EventKind(models.TextChoices):
     COMMENTED = "commented", _("Comment given")
     SENT_TO_SIGNER = "sent_to_signer", _("Sent to the signer")
     SIGNED = "signed", _("Approved by the signer")
+    DIGITALLY_SIGNED = "digitally_signed", _("Digitally signed by the signer")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ISSUED = "issued", _("Issued")
 
@@ -134,5 +136,6 @@ class DraftAction(models.TextChoices):
     COMMENT = "comment", _("Give a comment")
     SEND_TO_SIGNER = "send_to_signer", _("Send to the signer")
     SIGN = "sign", _("Sign off or return")
+    SIGN_DIGITALLY = "sign_digitally", _("Digitally sign (Ký số)")
     WITHDRAW = "withdraw", _("Withdraw")
     ISSUE = "issue", _("Issue")

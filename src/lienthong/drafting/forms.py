@@ -145,6 +145,44 @@ class SignOffForm(DecisionForm):
     )
 
 
+def _secret_field(label: Any, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "autofocus": True}),
+        help_text=_("Never stored."),
+    )
+
+
+class ApproveForm(forms.Form):
+    """The signer's approval (shown): with a certificate on file, approving is signing."""
+
+    signing_secret = _secret_field(_("PIN or passphrase of your signing certificate"))
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(
+        label=_("Edited file (optional)"),
+        required=False,
+        help_text=_("Upload your edited version: it becomes a new version of the draft."),
+    )
+
+    def __init__(self, *args: Any, signs: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not signs:
+            del self.fields["signing_secret"]
+
+
+class SignDigitallyForm(forms.Form):
+    """Ký số of a draft approved without a digital signature."""
+
+    signing_secret = _secret_field(_("PIN or passphrase of your signing certificate"))
+
+
 class CommentRequestForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=_("Units asked for comments"),

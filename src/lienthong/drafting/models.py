@@ -113,6 +113,26 @@ class Draft(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    replaces = models.ForeignKey(
+        Document,
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement_drafts",
+        help_text=_(
+            "The issued document this draft corrects (văn bản thay thế): issuing the draft "
+            "recalls it."
+        ),
+    )
+    issued_on_paper = models.BooleanField(
+        _("issued on paper"),
+        default=False,
+        help_text=_(
+            "Issued under the agency's paper policy: the electronic copy is not digitally "
+            "signed; the paper copy is the valid one."
+        ),
+    )
     document = models.OneToOneField(
         Document,
         verbose_name=_("issued document"),

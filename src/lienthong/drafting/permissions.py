@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -169,6 +170,21 @@ def active_comment_steps(draft: Draft) -> QuerySet[ReviewStep]:
     )
 
 
+def is_personally_signed(version: DraftVersion | None) -> bool:
+    """The version is a PDF that carries the competent person's digital signature."""
+    from lienthong.signatures import engine
+    from lienthong.signatures.constants import PERSONAL_FIELD
+
+    if version is None or version.blob.content_type != "application/pdf":
+        return False
+    with default_storage.open(version.blob.storage_name, "rb") as stored:
+        data = stored.read()
+    try:
+        return PERSONAL_FIELD in engine.signer_fingerprints(data)
+    except engine.PdfProblem:
+        return False
+
+
 # --- Deciding -------------------------------------------------------------------------------
 
 
@@ -194,6 +210,11 @@ def check_state(draft: Draft, action: DraftAction | str) -> None:
     elif action == DraftAction.SIGN:
         if state != DraftState.AWAITING_SIGNATURE:
             message = _("This draft is not awaiting signature.")
+    elif action == DraftAction.SIGN_DIGITALLY:
+        if state != DraftState.APPROVED:
+            message = _("Only an approved draft awaiting issue can be signed here.")
+        elif is_personally_signed(draft.signed_version):
+            message = _("The approved version already carries the signer's digital signature.")
     elif action == DraftAction.WITHDRAW:
         if state in FINAL_STATES:
             message = _("An issued or withdrawn draft cannot be withdrawn.")
@@ -226,6 +247,11 @@ def authorise(
         return comment_step_for(actor, draft, when=when)[1]
     if action == DraftAction.SIGN:
         return _as_signer(actor, draft, when)
+    if action == DraftAction.SIGN_DIGITALLY:
+        # Ký số after an approval without it: only who approved, as they approved.
+        if draft.signed_by_id is not None and actor.pk == draft.signed_by_id:
+            return Acting(actor, draft.signed_on_behalf_of)
+        raise PermissionDenied(_("Only who approved this draft may sign it digitally."))
     if action == DraftAction.WITHDRAW:
         if (
             actor.pk == draft.created_by_id
@@ -268,6 +294,11 @@ def allowed_actions(user: Any, draft: Draft) -> list[str]:
     allowed = []
     for action in DraftAction:
         try:
+            if action == DraftAction.SIGN_DIGITALLY:  # the cheap check first: it reads the file
+                authorise(user, draft, action)
+                check_state(draft, action)
+                allowed.append(action.value)
+                continue
             check_state(draft, action)
             authorise(user, draft, action)
         except (PermissionDenied, ValidationError):

@@ -25,8 +25,14 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Delegation, Unit, User
 from lienthong.core.audit import record_event
 from lienthong.documents import services as documents
-from lienthong.documents.constants import Confidentiality, Urgency
-from lienthong.documents.models import AttachmentVersion, Blob, DocumentType, NumberAllocation
+from lienthong.documents.constants import Confidentiality, Direction, DocumentStatus, Urgency
+from lienthong.documents.models import (
+    AttachmentVersion,
+    Blob,
+    Document,
+    DocumentType,
+    NumberAllocation,
+)
 from lienthong.documents.uploads import CheckedFile, check_upload, storage_name, store_blob
 from lienthong.notifications import services as notifications
 from lienthong.notifications.constants import NotificationKind
@@ -51,6 +57,7 @@ from .permissions import (
     active_comment_steps,
     comment_step_for,
     is_leader,
+    is_personally_signed,
     require,
     unit_leaders,
 )
@@ -349,8 +356,13 @@ def create_draft(
     upload: IO[bytes] | None = None,
     file_name: str = "",
     note: str = "",
+    replaces: Document | None = None,
 ) -> Draft:
-    """Start a dự thảo in the drafter's unit, optionally with its first version."""
+    """Start a dự thảo in the drafter's unit, optionally with its first version. With
+    `replaces`, it is a văn bản thay thế: the correction of an issued document of the agency,
+    which goes through review, signature and issue like any draft; issuing it recalls the
+    document it replaces (documents are final once issued: they are corrected this way, not by
+    changing their files)."""
     if not (actor.is_authenticated and actor.is_active and actor.agency_id):
         raise PermissionDenied(_("Only an official of an agency may draft documents."))
     agency = actor.agency
@@ -362,6 +374,14 @@ def create_draft(
         raise PermissionDenied(_("You may draft only for your own unit."))
     recipients = list(recipient_agencies)
     authority = str(signing_authority)
+    if replaces is not None and (
+        replaces.agency_id != agency.pk
+        or replaces.direction != Direction.OUTGOING
+        or replaces.status != DocumentStatus.ISSUED
+    ):
+        raise ValidationError(
+            {"replaces": [_("Only an issued document of your agency can be replaced.")]}
+        )
     _validate_particulars(
         agency=agency,
         document_type=document_type,
@@ -389,10 +409,17 @@ def create_draft(
             signer=signer,
             signing_authority=authority,
             on_behalf_of=on_behalf_of,
+            replaces=replaces,
         )
         draft.recipient_agencies.set(recipients)
         acting = Acting(actor)
-        _record(draft, kind=EventKind.CREATED, acting=acting, from_state=DraftState.DRAFTING)
+        _record(
+            draft,
+            kind=EventKind.CREATED,
+            acting=acting,
+            from_state=DraftState.DRAFTING,
+            data={"replaces": replaces.pk} if replaces is not None else None,
+        )
         if blob is not None:
             version = _add_version(draft, blob=blob, name=file_name, actor=actor, note=note)
             _record(
@@ -765,11 +792,14 @@ def sign_off(
     approval, the version that is issued). Only the designated signer may sign — or, when the
     signer signs as the head, whom they authorised for the period (TUQ.); a TUQ. signature
     needs the head's authorisation in force at the moment of signing."""
-    require(actor, Draft.objects.get(pk=draft.pk), DraftAction.SIGN)  # before storing anything
+    current = Draft.objects.select_related("agency").get(pk=draft.pk)
+    require(actor, current, DraftAction.SIGN)  # before storing anything
     chosen = _decision(decision)
     text = comment.strip()
     if chosen == Decision.RETURN:
         text = _require_comment(comment, _("Say what has to be revised."))
+    else:
+        _check_approval_signing(current, actor=actor, secret=signing_secret)
 
     def work(blob: Blob | None) -> Draft:
         locked = _lock(draft)
@@ -810,9 +840,10 @@ def sign_off(
         final = _latest_version(locked)
         if final is None:
             raise ValidationError(_("The draft has no file to approve."), code="no_file")
-        final = _digitally_signed(
-            locked, final, actor=actor, secret=signing_secret, created=created
-        )
+        if signing_secret:
+            final = _sign_version(
+                locked, final, actor=actor, secret=signing_secret, created=created
+            )
         if step is not None:
             _decide(step, acting=acting, decision=StepDecision.SIGNED, comment=text)
         substituted = actor.pk != locked.signer_id
@@ -834,7 +865,7 @@ def sign_off(
             data={
                 "authority": locked.signed_authority,
                 "substituted": substituted,
-                "digital": signing_secret is not None,
+                "digital": bool(signing_secret),
             },
         )
         clerks = User.objects.active().filter(agency_id=locked.agency_id).with_role(Role.CLERK)
@@ -855,25 +886,66 @@ def sign_off(
         raise
 
 
-def _digitally_signed(
-    draft: Draft, final: DraftVersion, *, actor: User, secret: str | None, created: list[str]
-) -> DraftVersion:
-    """Ký số phê duyệt: with a certificate on file and the passphrase or PIN given, the final
-    PDF gets the signer's personal PAdES signature and becomes a new version. Required when
-    LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on; otherwise done whenever it can be."""
+def signing_required(draft: Draft) -> bool:
+    """Whether the issued document must carry the signer's and the agency's digital signatures:
+    always when LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on; otherwise when it is delivered
+    electronically to another agency on the platform, unless the agency's policy says it also
+    issues on paper (Agency.issues_on_paper)."""
+    if settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE:
+        return True
+    if draft.agency.issues_on_paper:
+        return False
+    return draft.recipient_agencies.exists()
+
+
+def approval_needs_signature(draft: Draft, *, actor: User) -> bool:
+    """Approving = signing: for a signer with a signing certificate on file, and for every
+    signer when LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on."""
     from lienthong.signatures import services as signatures
 
-    required = settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
-    if secret is None and not required:
-        return final
+    return bool(
+        settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE or signatures.has_personal_credential(actor)
+    )
+
+
+def _check_approval_signing(draft: Draft, *, actor: User, secret: str | None) -> None:
+    """Before anything is stored: a signer with a certificate signs as he approves; a signer
+    without one approves unsigned only when the document may be issued unsigned."""
+    if approval_needs_signature(draft, actor=actor):
+        if not secret:
+            raise ValidationError(
+                {
+                    "signing_secret": [
+                        _(
+                            "Approving is signing: enter the passphrase or PIN of your signing "
+                            "certificate."
+                        )
+                    ]
+                },
+                code="secret_required",
+            )
+    elif not secret and signing_required(draft):
+        raise ValidationError(
+            _(
+                "You need a digital signing certificate to approve this draft: it is delivered "
+                "electronically to other agencies, so it must carry your digital signature. Ask "
+                "your agency's administrator to register your signing certificate."
+            ),
+            code="no_credential",
+        )
+
+
+def _sign_version(
+    draft: Draft, final: DraftVersion, *, actor: User, secret: str, created: list[str]
+) -> DraftVersion:
+    """Ký số phê duyệt: the final PDF gets the signer's personal PAdES signature and becomes a
+    new version of the draft (returned). A wrong passphrase or PIN raises ValidationError."""
+    from lienthong.signatures import services as signatures
+
     if final.blob.content_type != "application/pdf":
         raise ValidationError(
             _("Only a PDF can be signed digitally: upload the final version as PDF."),
             code="not_pdf",
-        )
-    if secret is None:
-        raise ValidationError(
-            {"signing_secret": [_("Enter the passphrase or PIN of your signing certificate.")]}
         )
     with default_storage.open(final.blob.storage_name, "rb") as stored:
         data = stored.read()
@@ -884,6 +956,54 @@ def _digitally_signed(
     return _add_version(
         draft, blob=blob, name=final.original_name, actor=actor, note=_("Digitally signed")
     )
+
+
+def sign_draft(*, actor: User, draft: Draft, secret: str) -> Draft:
+    """Ký số: who approved a draft without signing it signs its approved version now, with the
+    certificate on file and its passphrase or PIN. The signed PDF becomes a new version and the
+    one that is issued; the draft stays approved, awaiting issue. (The signing step of the
+    signer; another way of signing — a remote service — sits beside this one.)"""
+    created: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _lock(draft)
+            acting = require(actor, locked, DraftAction.SIGN_DIGITALLY)
+            if not secret:
+                raise ValidationError(
+                    {
+                        "signing_secret": [
+                            _("Enter the passphrase or PIN of your signing certificate.")
+                        ]
+                    },
+                    code="secret_required",
+                )
+            final = locked.signed_version
+            if final is None:  # pragma: no cover - an approved draft has its signed version
+                raise ValidationError(_("The draft has no file to sign."), code="no_file")
+            signed = _sign_version(locked, final, actor=actor, secret=secret, created=created)
+            locked.signed_version = signed
+            locked.save(update_fields=["signed_version", "updated_at"])
+            _record(
+                locked,
+                kind=EventKind.DIGITALLY_SIGNED,
+                acting=acting,
+                from_state=locked.state,
+                version=signed,
+                data={"sha256": signed.blob.sha256, "replaces_version": final.number},
+            )
+            clerks = User.objects.active().filter(agency_id=locked.agency_id).with_role(Role.CLERK)
+            _notify(
+                clerks,
+                kind=NotificationKind.DRAFT_AWAITING_REVIEW,
+                title=_("Draft digitally signed, awaiting issue: %(subject)s")
+                % {"subject": locked.subject},
+                draft=locked,
+                actor=actor,
+            )
+            return locked
+    except BaseException:
+        _forget_files(created)
+        raise
 
 
 def _store_bytes(data: bytes, name: str, created: list[str]) -> Blob:
@@ -956,12 +1076,29 @@ def issue_draft(
     attaches the signed version's file, gives it its number and date (documents services) and
     links it to the draft. With the agency's certificate on file and its passphrase or PIN
     given (required when LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on), the number and date are
-    stamped into the PDF and the agency signs it (the seal): a new version of the attachment."""
+    stamped into the PDF and the agency signs it (the seal): a new version of the attachment.
+
+    Issuing policy: a document that must be signed (`signing_required`: delivered
+    electronically to another agency, unless the agency also issues on paper; always when
+    LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on) is refused unless the signer has signed it
+    digitally, and is sealed. Otherwise it may be issued without the seal, and is then marked
+    as issued on paper (its electronic copy is not digitally signed)."""
     draft = _lock(draft)
     acting = require(actor, draft, DraftAction.ISSUE)
     final = draft.signed_version
     if final is None or draft.signed_by is None:
         raise ValidationError(_("The draft has not been signed off."), code="not_signed")
+    required = signing_required(draft)
+    if required and not is_personally_signed(final):
+        raise ValidationError(
+            _(
+                "This document is delivered electronically to other agencies: it must carry the "
+                "digital signature of the competent person and the agency's seal. The signer "
+                "has not signed it digitally: ask them to sign it (Ký số) before it is issued."
+            ),
+            code="unsigned",
+        )
+    seal = required or bool(signing_secret)
     document = documents.record_outgoing(
         actor=actor,
         document_type=draft.document_type,
@@ -973,6 +1110,7 @@ def issue_draft(
         confidentiality=draft.confidentiality,
         recipient_agencies=list(draft.recipient_agencies.all()),
         external_recipients=draft.external_recipients,
+        replaces=draft.replaces,
     )
     with default_storage.open(final.blob.storage_name, "rb") as stored:
         attached = documents.add_attachment(
@@ -985,17 +1123,23 @@ def issue_draft(
     document = documents.issue_outgoing(
         actor=actor, document=document, reservation=reservation, issued_date=issued_date
     )
-    if signing_secret is not None or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE:
-        _seal(document, attached, actor=actor, secret=signing_secret)
+    if seal:
+        _seal(document, attached, actor=actor, secret=signing_secret or None)
     draft.document = document
+    draft.issued_on_paper = not seal
     before = _move(draft, DraftState.ISSUED)
-    draft.save(update_fields=["document", "state", "updated_at"])
+    draft.save(update_fields=["document", "issued_on_paper", "state", "updated_at"])
     _record(
         draft,
         kind=EventKind.ISSUED,
         acting=acting,
         from_state=before,
         version=final,
-        data={"document": document.pk, "number": document.number_and_symbol},
+        data={
+            "document": document.pk,
+            "number": document.number_and_symbol,
+            "sealed": seal,
+            "on_paper": not seal,
+        },
     )
     return draft

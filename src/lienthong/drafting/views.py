@@ -7,7 +7,6 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
+from lienthong.documents.constants import Direction, DocumentStatus
+from lienthong.documents.permissions import access_document
 from lienthong.signatures import services as signatures
 
 from . import services
 from .constants import DraftAction, DraftState
 from .forms import (
+    ApproveForm,
     CommentRequestForm,
     DecisionForm,
     DraftForm,
@@ -32,11 +34,17 @@ from .forms import (
     NewDraftForm,
     NoteForm,
     RequiredNoteForm,
+    SignDigitallyForm,
     SignOffForm,
     VersionForm,
 )
 from .models import Draft, DraftEvent, DraftVersion, ReviewStep
-from .permissions import access_draft, access_draft_version, allowed_actions
+from .permissions import (
+    access_draft,
+    access_draft_version,
+    allowed_actions,
+    is_personally_signed,
+)
 
 PAGE_SIZE = 50
 
@@ -125,6 +133,62 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def replace_document(request: HttpRequest, document_pk: int) -> HttpResponse:
+    """Gửi văn bản thay thế: a new draft correcting an issued document, prefilled with its
+    particulars; it goes through review, signature and issue like any draft."""
+    replaced = access_document(request.user, document_pk)
+    user = _official(request)
+    assert user.agency is not None
+    if not (
+        replaced.agency_id == user.agency.pk
+        and replaced.direction == Direction.OUTGOING
+        and replaced.status == DocumentStatus.ISSUED
+    ):
+        raise PermissionDenied(_("Only an issued document of your agency can be replaced."))
+    source = getattr(replaced, "draft", None)
+    initial = {
+        "document_type": replaced.document_type_id,
+        "subject": replaced.subject,
+        "urgency": replaced.urgency,
+        "confidentiality": replaced.confidentiality,
+        "recipient_agencies": list(replaced.recipient_agencies.values_list("pk", flat=True)),
+        "external_recipients": replaced.external_recipients,
+    }
+    if source is not None:
+        initial.update(
+            signer=source.signer_id,
+            signing_authority=source.signing_authority,
+            on_behalf_of=source.on_behalf_of_id,
+        )
+    form = NewDraftForm(
+        request.POST or None, request.FILES or None, initial=initial, agency=user.agency
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            draft = services.create_draft(
+                actor=user,
+                upload=upload,
+                file_name=upload.name if upload is not None else "",
+                replaces=replaced,
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The replacement draft is saved; issuing it will recall %(number)s.")
+                % {"number": replaced.number_and_symbol},
+            )
+            return redirect(draft)
+    return render(
+        request, "drafting/form.html", {"form": form, "draft": None, "replaces": replaced}
+    )
+
+
+@login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
     user = _official(request)
@@ -159,7 +223,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
-    allowed = set(allowed_actions(request.user, draft))
+    user = _official(request)
+    allowed = set(allowed_actions(user, draft))
     versions = DraftVersion.objects.filter(draft=draft).select_related("blob", "uploaded_by")
     steps = ReviewStep.objects.filter(draft=draft).select_related(
         "unit", "assignee", "decided_by", "decided_on_behalf_of"
@@ -183,22 +248,34 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         forms["comment"] = RequiredNoteForm()
     if DraftAction.SEND_TO_SIGNER in allowed:
         forms["send_to_signer"] = NoteForm()
+    signing: dict[str, Any] = {}
     if DraftAction.SIGN in allowed:
-        forms["sign"] = SignOffForm()
-        if not (
-            signatures.has_personal_credential(request.user)
-            or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
-        ):
-            del forms["sign"].fields["signing_secret"]
+        # Approving is signing for a signer with a certificate; without one, approving unsigned
+        # is offered only when the document may be issued unsigned (the agency's policy).
+        signs = services.approval_needs_signature(draft, actor=user)
+        signing["approve_signs"] = signs
+        signing["approve_unsigned_refused"] = not signs and services.signing_required(draft)
+        if not signing["approve_unsigned_refused"]:
+            forms["approve"] = ApproveForm(signs=signs)
+        forms["return"] = RequiredNoteForm()
+    if DraftAction.SIGN_DIGITALLY in allowed:
+        forms["sign_digitally"] = SignDigitallyForm()
     if DraftAction.WITHDRAW in allowed:
         forms["withdraw"] = RequiredNoteForm()
+    if draft.state in {DraftState.APPROVED, DraftState.ISSUED}:
+        signing["signed"] = is_personally_signed(draft.signed_version)
+        signing["required"] = services.signing_required(draft)
     if DraftAction.ISSUE in allowed:
-        forms["issue"] = IssueForm()
-        if not (
-            signatures.has_agency_credential(draft.agency)
-            or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE
-        ):
-            del forms["issue"].fields["signing_secret"]
+        signing["issue_refused"] = signing["required"] and not signing["signed"]
+        if not signing["issue_refused"]:
+            issue_form = IssueForm()
+            seal_field = issue_form.fields["signing_secret"]
+            if signing["required"]:
+                seal_field.required = True
+            elif not (signing["signed"] and signatures.has_agency_credential(draft.agency)):
+                del issue_form.fields["signing_secret"]
+            forms["issue"] = issue_form
+            signing["issue_on_paper"] = "signing_secret" not in issue_form.fields
     return render(
         request,
         "drafting/detail.html",
@@ -212,6 +289,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": forms,
             "signature_line": services.signature_line(draft),
             "is_issued": draft.state == DraftState.ISSUED,
+            "signing": signing,
         },
     )
 
@@ -370,6 +448,20 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             signing_secret=data.get("signing_secret") or None,
         ),
         _("Your decision is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def sign_digitally(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        SignDigitallyForm,
+        lambda user, draft, data: services.sign_draft(
+            actor=user, draft=draft, secret=data["signing_secret"]
+        ),
+        _("The draft is digitally signed."),
     )
 
 
