@@ -17,6 +17,7 @@ from lienthong.documents.models import AttachmentVersion, Blob, Document
 from lienthong.documents.search import apply_search, fold, page_after
 from lienthong.documents.uploads import storage_name
 from tests.documents import files
+from tests.documents.conftest import doc_type
 
 
 def attach(clerk, document, content: bytes, name: str, **kwargs):
@@ -38,9 +39,17 @@ def test_fold_removes_tone_marks_and_folds_d() -> None:
 
 
 def test_pdf_is_stored_by_content_hash_and_versions_are_kept(
-    clerk, register_incoming, run_tasks
+    clerk, unit, register_incoming, run_tasks
 ) -> None:
-    doc = register_incoming()
+    # An outgoing document being prepared: issued and received documents are final (their
+    # files are not replaced; tests/drafting/test_signing_policy.py).
+    doc = services.record_outgoing(
+        actor=clerk,
+        document_type=doc_type("Công văn"),
+        subject="Kế hoạch chuyển đổi số năm 2026",
+        drafting_unit=unit,
+        external_recipients="Các phòng, đơn vị thuộc Sở",
+    )
     pdf1 = files.text_pdf("Kế hoạch chuyển đổi số năm 2026")
     v1 = attach(clerk, doc, pdf1, "ke-hoach.pdf")
     assert v1.blob.content_type == "application/pdf" and len(v1.blob.sha256) == 64

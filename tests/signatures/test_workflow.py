@@ -70,18 +70,17 @@ def test_signed_on_approval_and_sealed_on_issue_then_verified_on_arrival(
     ]
 
 
-def test_without_a_passphrase_nothing_changes_unless_required(
+def test_with_a_certificate_on_file_approving_without_the_passphrase_is_refused(
     settings, pki, org, creds, make_draft
 ):
-    draft = _to_signer(org, make_draft)
-    drafting.sign_off(actor=org.director, draft=draft, decision="approve")
-    assert Draft.objects.get(pk=draft.pk).signed_version.number == 1  # as before this app
-
-    settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = True
-    other = _to_signer(org, make_draft)
-    with pytest.raises(ValidationError):
-        drafting.sign_off(actor=org.director, draft=other, decision="approve")
-    assert Draft.objects.get(pk=other.pk).state == DraftState.AWAITING_SIGNATURE
+    # Approving is signing for a signer with a certificate (issue 13), required or not.
+    for required in (False, True):
+        settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = required
+        draft = _to_signer(org, make_draft)
+        with pytest.raises(ValidationError) as caught:
+            drafting.sign_off(actor=org.director, draft=draft, decision="approve")
+        assert "signing_secret" in caught.value.message_dict
+        assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
 
 
 def test_wrong_passphrase_on_approval_leaves_the_draft_awaiting_signature(

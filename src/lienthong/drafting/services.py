@@ -921,8 +921,7 @@ def _check_approval_signing(draft: Draft, *, actor: User, secret: str | None) ->
                             "certificate."
                         )
                     ]
-                },
-                code="secret_required",
+                }
             )
     elif not secret and signing_required(draft):
         raise ValidationError(
@@ -974,8 +973,7 @@ def sign_draft(*, actor: User, draft: Draft, secret: str) -> Draft:
                         "signing_secret": [
                             _("Enter the passphrase or PIN of your signing certificate.")
                         ]
-                    },
-                    code="secret_required",
+                    }
                 )
             final = locked.signed_version
             if final is None:  # pragma: no cover - an approved draft has its signed version
