@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from lienthong.accounts import services as account_services
 from lienthong.accounts.models import Unit, User
 from lienthong.documents.models import Document
 from lienthong.drafting import services as drafting
@@ -58,6 +59,8 @@ def test_draft_issue_receive_assign_complete(
         actor=User.objects.get(username="truongphong.stttt"), draft=draft, decision="approve"
     )
     drafting.send_to_signer(actor=User.objects.get(username="truongphong.stttt"), draft=draft)
+    # Not about signing: Sở TT&TT also issues on paper, so its director approves unsigned.
+    account_services.set_issuing_policy(actor=None, agency=director.agency, issues_on_paper=True)
     drafting.sign_off(actor=director, draft=draft, decision="approve")
 
     # Sở TT&TT's clerk issues it: it gets its number.

@@ -64,10 +64,9 @@ def test_sign_seal_and_verify_through_the_pages(
     # The director approves and signs with the passphrase of their certificate.
     page = as_user(browser, base, "lanhdao.stttt")
     page.goto(f"{base}/du-thao/{draft.pk}/")
-    form = page.get_by_test_id("form-sign")
-    form.locator("input[name=decision][value=approve]").check()
-    form.get_by_label("Mật khẩu hoặc mã PIN chứng thư số của bạn").fill(PASS)
-    submit(page, "form-sign")
+    form = page.get_by_test_id("form-approve")
+    form.get_by_label("Mã PIN hoặc mật khẩu của chứng thư ký số").fill(PASS)
+    form.get_by_role("button", name="Ký số và duyệt").click()
     expect(page.get_by_test_id("state")).to_have_text("Đã ký duyệt, chờ phát hành")
 
     # The clerk issues: number, date, then the agency's signature.
