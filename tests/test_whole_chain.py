@@ -5,6 +5,7 @@ registered → assigned lead and support → processed → reply issued back →
 
 import io
 
+from lienthong.accounts import services as account_services
 from lienthong.accounts.models import Unit, User
 from lienthong.documents import services as documents
 from lienthong.documents.constants import DocumentStatus
@@ -45,6 +46,9 @@ def test_draft_to_completed_reply_across_two_agencies(demo, run_tasks, smtp_serv
     drafting.submit_for_review(actor=specialist, draft=draft)
     drafting.review(actor=unit_leader, draft=draft, decision="approve", comment="Đồng ý trình ký")
     drafting.send_to_signer(actor=unit_leader, draft=draft)
+    # The chain of work, not signing (tests/e2e/test_signing_step.py): the agency also issues
+    # on paper, so its director approves without a digital signature.
+    account_services.set_issuing_policy(actor=None, agency=director.agency, issues_on_paper=True)
     drafting.sign_off(actor=director, draft=draft, decision="approve")
     draft = drafting.issue_draft(actor=sender_clerk, draft=draft)
     outgoing = draft.document

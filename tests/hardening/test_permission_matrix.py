@@ -410,6 +410,11 @@ MATRIX: dict[str, Row] = {
         UNIT_HANDLER, obj="draft_reviewed", body=DRAFT_BODIES["comment"]
     ),
     "drafting:sign": Row(SIGNER, obj="draft_to_sign", body=DRAFT_BODIES["approve"]),
+    # Ký số after an approval without it: only who approved (no valid body: the world has no
+    # certificates; tests/drafting/test_signing_policy.py signs).
+    "drafting:sign-digitally": Row(SIGNER, obj="draft_approved"),
+    # Gửi văn bản thay thế: a replacement draft of an issued document, by its agency's people.
+    "drafting:replace": Row(STP, obj="outgoing"),
     "drafting:submit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["comment"]),
     "drafting:upload": Row(OFFICER, obj="draft", body=DRAFT_BODIES["version"]),
     "drafting:withdraw": Row(DRAFT_WITHDRAWERS, obj="draft", body=DRAFT_BODIES["withdraw"]),

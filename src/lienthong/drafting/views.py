@@ -43,6 +43,7 @@ from .permissions import (
     access_draft,
     access_draft_version,
     allowed_actions,
+    authorise,
     is_personally_signed,
 )
 
@@ -454,6 +455,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_digitally(request: HttpRequest, pk: int) -> HttpResponse:
+    authorise(_official(request), access_draft(request.user, pk), DraftAction.SIGN_DIGITALLY)
     return _act(
         request,
         pk,
