@@ -433,3 +433,59 @@ def test_send_a_replacement_opens_a_draft_never_the_bare_outgoing_form(org, make
     # Another agency's official cannot reach it.
     client.force_login(org.snv_clerk)
     assert client.get(reverse("drafting:replace", args=[old.pk])).status_code == 404
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+
+def test_the_directors_page_asks_for_the_pin_to_approve(org, creds, make_draft, client):
+    _policy(org, on_paper=True)  # even when the agency also issues on paper
+    draft = _to_signer(org, make_draft)
+    client.force_login(org.director)
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    approve = page[page.index('data-testid="form-approve"') :]
+    approve = approve[: approve.index("</form>")]
+    assert 'name="signing_secret"' in approve and "required" in approve
+    assert 'data-testid="approve-unsigned"' not in page
+    # Posting the approval without the PIN changes nothing and says why.
+    response = client.post(reverse("drafting:sign", args=[draft.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    assert reload(draft).state == DraftState.AWAITING_SIGNATURE
+    response = client.post(
+        reverse("drafting:sign", args=[draft.pk]),
+        {"decision": "approve", "signing_secret": PASS},
+    )
+    draft = reload(draft)
+    assert draft.state == DraftState.APPROVED and is_personally_signed(draft.signed_version)
+
+
+def test_a_signer_without_a_certificate_is_told_he_needs_one(org, make_draft, client):
+    _policy(org, on_paper=False)
+    draft = _to_signer(org, make_draft)
+    client.force_login(org.director)
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="no-credential"' in page
+    assert 'data-testid="form-approve"' not in page
+    assert 'data-testid="form-return"' in page
+    client.post(reverse("drafting:sign", args=[draft.pk]), {"decision": "approve"})
+    assert reload(draft).state == DraftState.AWAITING_SIGNATURE
+
+
+def test_the_sign_digitally_page_signs_for_who_approved_only(pki, org, trusted, make_draft, client):
+    _policy(org, on_paper=True)
+    draft = _to_signer(org, make_draft)
+    services.sign_off(actor=org.director, draft=draft, decision="approve")
+    put_on_file(
+        pki, label="director", kind=CredentialKind.PERSONAL, agency=org.stp, user=org.director
+    )
+    url = reverse("drafting:sign-digitally", args=[draft.pk])
+    client.force_login(org.deputy)
+    assert client.post(url, {"signing_secret": PASS}).status_code == 403
+    client.force_login(org.snv_leader)
+    assert client.post(url, {"signing_secret": PASS}).status_code == 404
+    assert not is_personally_signed(reload(draft).signed_version)
+    client.force_login(org.director)
+    page = client.get(reverse("drafting:detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="form-sign-digitally"' in page
+    assert client.post(url, {"signing_secret": PASS}).status_code == 302
+    assert is_personally_signed(reload(draft).signed_version)
