@@ -13,34 +13,36 @@ from datetime import datetime
 from typing import Any
 
 from asn1crypto import x509
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Key usage bits (RFC 5280 §4.2.1.3), as asn1crypto names them.
 KEY_USAGES = {
-    "digital_signature": _("Digital signature"),
-    "non_repudiation": _("Non-repudiation (content commitment)"),
-    "key_encipherment": _("Key encipherment"),
-    "data_encipherment": _("Data encipherment"),
-    "key_agreement": _("Key agreement"),
-    "key_cert_sign": _("Signing certificates"),
-    "crl_sign": _("Signing revocation lists"),
-    "encipher_only": _("Encipher only"),
-    "decipher_only": _("Decipher only"),
+    "digital_signature": pgettext_lazy("key usage", "Digital signature"),
+    "non_repudiation": pgettext_lazy("key usage", "Non-repudiation (content commitment)"),
+    "key_encipherment": pgettext_lazy("key usage", "Key encipherment"),
+    "data_encipherment": pgettext_lazy("key usage", "Data encipherment"),
+    "key_agreement": pgettext_lazy("key usage", "Key agreement"),
+    "key_cert_sign": pgettext_lazy("key usage", "Signing certificates"),
+    "crl_sign": pgettext_lazy("key usage", "Signing revocation lists"),
+    "encipher_only": pgettext_lazy("key usage", "Encipher only"),
+    "decipher_only": pgettext_lazy("key usage", "Decipher only"),
 }
 
 # Extended key usages (RFC 5280 §4.2.1.12 and the document-signing purposes in use), by
 # asn1crypto's name or by dotted OID when asn1crypto has no name for it.
 EXTENDED_KEY_USAGES = {
-    "server_auth": _("Server authentication"),
-    "client_auth": _("Client authentication"),
-    "code_signing": _("Code signing"),
-    "email_protection": _("E-mail protection"),
-    "time_stamping": _("Time-stamping"),
-    "ocsp_signing": _("Signing OCSP responses"),
-    "any_extended_key_usage": _("Any purpose"),
-    "1.3.6.1.5.5.7.3.36": _("Document signing"),  # RFC 9336
-    "1.3.6.1.4.1.311.10.3.12": _("Document signing"),  # Microsoft
-    "1.2.840.113583.1.1.5": _("Document signing"),  # Adobe Authentic Documents Trust
+    "server_auth": pgettext_lazy("key usage", "Server authentication"),
+    "client_auth": pgettext_lazy("key usage", "Client authentication"),
+    "code_signing": pgettext_lazy("key usage", "Code signing"),
+    "email_protection": pgettext_lazy("key usage", "E-mail protection"),
+    "time_stamping": pgettext_lazy("key usage", "Time-stamping"),
+    "ocsp_signing": pgettext_lazy("key usage", "Signing OCSP responses"),
+    "any_extended_key_usage": pgettext_lazy("key usage", "Any purpose"),
+    "1.3.6.1.5.5.7.3.36": pgettext_lazy("key usage", "Document signing"),  # RFC 9336
+    "1.3.6.1.4.1.311.10.3.12": pgettext_lazy("key usage", "Document signing"),  # Microsoft
+    "1.2.840.113583.1.1.5": pgettext_lazy(
+        "key usage", "Document signing"
+    ),  # Adobe Authentic Documents Trust
 }
 
 _NAME_KEYS = (
