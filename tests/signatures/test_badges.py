@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -184,6 +185,33 @@ def test_revoking_signing_rights_turns_an_untimestamped_signature_red_and_not_a_
     state, html = _state_on_page(org.snv_clerk, bare)
     assert state == "invalid"
     assert "Chứng thư số đã bị thu hồi" in html  # the reason, in Vietnamese
+
+
+def test_revoking_the_seal_turns_an_untimestamped_sealed_file_red(
+    settings, pki, org, creds, run_tasks, user_factory
+):
+    settings.LIENTHONG_TSA_URL = ""
+    document = _register_incoming(
+        org, _signed_and_sealed(org), issuer_name="Sở Tư pháp tỉnh Cà Mau"
+    )
+    run_tasks()
+    assert _check_of(document).status == "valid"
+    admin = user_factory(org.stp, [Role.AGENCY_ADMIN])
+    outsider = user_factory(org.snv, [Role.AGENCY_ADMIN])
+    with pytest.raises(PermissionDenied):
+        services.revoke_credential(actor=outsider, credential=creds.agency, reason="Mất khóa")
+    with pytest.raises(ValidationError):
+        services.revoke_credential(actor=admin, credential=creds.agency, reason=" ")
+    creds.agency.refresh_from_db()
+    assert creds.agency.revoked_at is None
+    services.revoke_credential(actor=admin, credential=creds.agency, reason="Mất khóa")
+    run_tasks()
+    check = _check_of(document)
+    assert check.status == "invalid"
+    seal = check.report["signatures"][1]
+    assert seal["signer"] == "Sở Tư pháp tỉnh Cà Mau" and "revoked" in seal["problems"]
+    assert "revoked" not in check.report["signatures"][0]["problems"]  # the director's is fine
+    assert _state_on_page(org.snv_clerk, document)[0] == "invalid"
 
 
 def test_a_revocation_re_checks_only_the_files_signed_with_the_revoked_certificate(

@@ -65,6 +65,7 @@ __all__ = [
     "register_credential",
     "request_recheck",
     "reseal_stored_keys",
+    "revoke_credential",
     "revoke_signing_rights",
     "sign_personal",
     "verify_pdf",
@@ -294,6 +295,34 @@ def revoke_signing_rights(*, actor: User, user: User, reason: str) -> int:
     if rows:
         recheck_affected_verifications(fingerprints=sorted({c.fingerprint for c in rows}))
     return len(rows)
+
+
+@transaction.atomic
+def revoke_credential(*, actor: User, credential: SigningCredential, reason: str) -> None:
+    """Thu hồi one certificate on file (an agency's seal, or one of an official's): it cannot
+    sign any more, and the files it signed are checked again (see `verify_pdf`)."""
+    if not can_administer(actor) or (
+        not can_manage_trust(actor) and actor.agency_id != credential.agency_id
+    ):
+        raise PermissionDenied(_("Only an administrator of the certificate's agency may do this."))
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
+    row = SigningCredential.objects.select_for_update().get(pk=credential.pk)
+    if row.revoked_at is not None:
+        raise ValidationError(_("This certificate is already revoked."), code="revoked")
+    row.is_active = False
+    row.revoked_at = timezone.now()
+    row.revoked_by = actor
+    row.revoke_reason = text[:500]
+    row.save(update_fields=["is_active", "revoked_at", "revoked_by", "revoke_reason"])
+    record_event(
+        action="signature.credential_revoked",
+        actor=actor,
+        obj=row,
+        data={"kind": row.kind, "sha256": row.fingerprint, "reason": text[:500]},
+    )
+    recheck_affected_verifications(fingerprints=[row.fingerprint])
 
 
 @transaction.atomic
