@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from lienthong.documents.models import Document
+
 from ..badges import Badge, badge_for, expectation_for_document
 
 register = template.Library()
@@ -16,5 +18,5 @@ register = template.Library()
 def signature_badge(check: Any, document: Any = None) -> Badge | None:
     if not check:
         return None
-    wanted = expectation_for_document(document) if document else None
+    wanted = expectation_for_document(document) if isinstance(document, Document) else None
     return badge_for(check, wanted)
