@@ -342,6 +342,8 @@ MATRIX: dict[str, Row] = {
     "signatures:add-credential": Row(OFFICERS, post=CATALOGUE_EDITORS),
     "signatures:add-trust": Row(OFFICERS, post=SYSTEM_ADMIN),
     "signatures:index": Row(OFFICERS),
+    # Kiểm tra lại: whoever sees the document the file is attached to (its chokepoint).
+    "signatures:recheck": Row(STP, obj="verification", body=lambda w: {}),
     "signatures:revoke": Row(OFFICERS, post=CATALOGUE_EDITORS),
     "v1:catalogue-procedure-detail": Row(ANYONE, obj="procedure", post=CATALOGUE_EDITORS),
     "v1:catalogue-procedure-list": Row(ANYONE, post=CATALOGUE_EDITORS),

@@ -153,6 +153,10 @@ def build_world() -> World:
         assignees=[Assignee(role="lead", unit=hctp, working_days=10)],
     )
     w.ids |= {"document": incoming.pk, "attachment_version": version.pk}
+    # Its PDF's signature check ("Kiểm tra lại" names it).
+    from lienthong.signatures.models import PdfVerification
+
+    w.ids["verification"] = PdfVerification.objects.get(blob=version.blob).pk
     w.ids["assignment"] = assignment.pk
 
     # A confidential incoming document nobody below the leaders was given.

@@ -127,6 +127,7 @@ def test_an_incoming_signed_pdf_shows_its_badge_after_the_background_check(
     assert "Đang kiểm tra" in html
     run_tasks()
     html = client_for(org.snv_clerk).get(f"/van-ban/{result.document.pk}/").content.decode()
+    assert 'data-state="valid"' in html  # green, not the amber "chưa xác định được nguồn tin cậy"
     assert "Chữ ký hợp lệ" in html
     assert "Nguyễn Văn Giám" in html
 

@@ -26,6 +26,7 @@ class CertificateRole(models.TextChoices):
 class VerificationStatus(models.TextChoices):
     PENDING = "pending", _("Being checked")
     VALID = "valid", _("Valid signature")
+    UNTRUSTED = "untrusted", _("Valid signature, trust source not established")
     INVALID = "invalid", _("Invalid signature")
     UNSIGNED = "unsigned", _("Not signed")
     UNREADABLE = "unreadable", _("Could not be checked")

@@ -44,6 +44,7 @@ from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
+from .certificates import CertificateDetails
 from .constants import MM, NUMBER_FIELD, SignatureProblem
 
 T = TypeVar("T")
@@ -447,10 +448,29 @@ class SignatureReport:
     covers_whole_file: bool
     modification_level: str
     problems: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    certificate: dict[str, object] = field(default_factory=dict)
+    timestamp_trusted: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def only_untrusted(self) -> bool:
+        """Intact and valid, but its certificate (or its timestamp's) does not chain to a
+        root on our list: valid as far as we can tell, from a source we cannot vouch for."""
+        return bool(self.problems) and set(self.problems) == {SignatureProblem.UNTRUSTED.value}
+
+
+def overall_status(reports: Sequence[SignatureReport]) -> str:
+    """valid: every signature is; untrusted: none has any problem but an unknown root;
+    invalid: at least one is modified, broken, revoked or expired."""
+    if all(r.ok for r in reports):
+        return "valid"
+    if all(r.ok or r.only_untrusted for r in reports):
+        return "untrusted"
+    return "invalid"
 
 
 @dataclass(frozen=True)
@@ -472,7 +492,11 @@ class VerificationReport:
         return {
             "status": self.status,
             "error": self.error,
-            "signatures": [{k: plain(v) for k, v in asdict(s).items()} for s in self.signatures],
+            "signatures": [
+                {k: plain(v) for k, v in asdict(s).items() if k != "certificate"}
+                | {"certificate": s.certificate}
+                for s in self.signatures
+            ],
         }
 
 
@@ -534,8 +558,7 @@ def verify(
                     problems=[SignatureProblem.INVALID.value, f"{type(exc).__name__}"],
                 )
             )
-    status = "valid" if all(r.ok for r in reports) else "invalid"
-    return VerificationReport(status=status, signatures=reports)
+    return VerificationReport(status=overall_status(reports), signatures=reports)
 
 
 def _verify_one(sig, roots, others) -> SignatureReport:
@@ -564,7 +587,8 @@ def _verify_one(sig, roots, others) -> SignatureReport:
         problems.append(SignatureProblem.EXPIRED.value)
     elif not st.trusted:
         problems.append(SignatureProblem.UNTRUSTED.value)
-    if ts is not None and not (ts.intact and ts.valid and ts.trusted):
+    timestamp_trusted = ts is not None and bool(ts.intact and ts.valid and ts.trusted)
+    if ts is not None and not timestamp_trusted:
         problems.append(SignatureProblem.UNTRUSTED.value)
     return SignatureReport(
         field_name=str(sig.field_name),
@@ -589,6 +613,9 @@ def _verify_one(sig, roots, others) -> SignatureReport:
         covers_whole_file=st.coverage is not None and st.coverage.name == "ENTIRE_FILE",
         modification_level=st.modification_level.name if st.modification_level else "",
         problems=list(dict.fromkeys(problems)),
+        fingerprint=certificate_fingerprint(cert),
+        certificate=CertificateDetails.from_certificate(cert).as_dict(),
+        timestamp_trusted=timestamp_trusted,
     )
 
 

@@ -4,6 +4,7 @@ the recorded verification of every checked PDF."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.accounts.models import Agency
 from lienthong.documents.models import Blob
 
+from .certificates import CertificateDetails
 from .constants import CertificateRole, CredentialKind, KeySource, VerificationStatus
 from .querysets import CredentialQuerySet, TrustedCertificateQuerySet
 
@@ -48,6 +50,11 @@ class TrustedCertificate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def details(self) -> CertificateDetails:
+        """What the certificate says, for the page (signatures/_certificate.html)."""
+        return CertificateDetails.from_der(bytes(self.certificate))
 
 
 class SigningCredential(models.Model):
@@ -135,6 +142,11 @@ class SigningCredential(models.Model):
         return self.subject
 
     @property
+    def details(self) -> CertificateDetails:
+        """What the certificate says, for the page (signatures/_certificate.html)."""
+        return CertificateDetails.from_der(bytes(self.certificate))
+
+    @property
     def expires_soon(self) -> bool:
         warn = timedelta(days=settings.LIENTHONG_CERTIFICATE_WARNING_DAYS)
         return self.not_after <= timezone.now() + warn
@@ -160,6 +172,16 @@ class PdfVerification(models.Model):
     report = models.JSONField(_("details"), default=dict, blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    signer_fingerprints = models.TextField(
+        _("signers' certificates (SHA-256)"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Space-separated, to find the checks a revoked certificate affects."),
+    )
+    recheck_requested_at = models.DateTimeField(
+        _("check again requested at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("PDF signature check")
@@ -168,11 +190,13 @@ class PdfVerification(models.Model):
     def __str__(self) -> str:
         return f"{self.blob_id}: {self.status}"
 
-    def signature_lines(self) -> list[dict[str, object]]:
+    def signature_lines(self) -> list[dict[str, Any]]:
         """The recorded signatures with their problems in words, for the badge's details."""
         from .constants import SignatureProblem
 
         labels = dict(SignatureProblem.choices)
+        from .certificates import CertificateDetails
+
         lines = []
         for entry in self.report.get("signatures", []):
             line = dict(entry)
@@ -180,5 +204,8 @@ class PdfVerification(models.Model):
                 if line.get(key):
                     line[key] = datetime.fromisoformat(str(line[key]))
             line["problem_labels"] = [str(labels.get(p, p)) for p in entry.get("problems", [])]
+            line["only_untrusted"] = set(entry.get("problems", [])) == {"untrusted"}
+            stored = entry.get("certificate")
+            line["details"] = CertificateDetails.from_dict(stored) if stored else None
             lines.append(line)
         return lines

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from lienthong.accounts.constants import Role
 
-from .models import SigningCredential
+from .models import PdfVerification, SigningCredential
 
 
 def can_manage_trust(user: Any) -> bool:
@@ -43,5 +43,25 @@ def access_credential(user: Any, pk: int) -> SigningCredential:
     """404 for a missing credential and for one the user may not see alike."""
     found = SigningCredential.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
+        raise Http404
+    return found
+
+
+def access_verification(user: Any, pk: Any) -> PdfVerification:
+    """A file's signature check, for someone who may see a document the file is attached to
+    (documents' own chokepoint decides that); 404 otherwise, as for a missing one."""
+    from lienthong.documents.models import AttachmentVersion, Document
+
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        raise Http404
+    try:
+        found = PdfVerification.objects.select_related("blob").get(pk=pk)
+    except (PdfVerification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    visible = AttachmentVersion.objects.filter(
+        blob_id=found.blob_id,
+        attachment__document__in=Document.objects.visible_to(user).values("pk"),
+    ).exists()
+    if not visible:
         raise Http404
     return found

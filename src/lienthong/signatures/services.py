@@ -15,8 +15,10 @@ transaction (the caller stores the bytes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from datetime import date
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from asn1crypto import pem
@@ -24,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,7 @@ from lienthong.core.audit import record_event
 from lienthong.documents.models import Blob
 
 from . import engine, keys
+from .certificates import certificate_label, issuer_label
 from .constants import (
     AGENCY_FIELD,
     APPENDIX_FIELD,
@@ -53,11 +57,15 @@ __all__ = [
     "VerificationReport",
     "add_trusted_certificate",
     "apply_agency_signature",
+    "enqueue_rechecks",
     "enqueue_verification",
     "has_agency_credential",
     "has_personal_credential",
+    "recheck_affected_verifications",
     "register_credential",
+    "request_recheck",
     "reseal_stored_keys",
+    "revoke_credential",
     "revoke_signing_rights",
     "sign_personal",
     "verify_pdf",
@@ -109,16 +117,17 @@ def add_trusted_certificate(
         raise ValidationError({"certificate": [_("This certificate is already on the list.")]})
     trusted = TrustedCertificate.objects.create(
         role=role,
-        name=(name.strip() or cert.subject.human_friendly)[:200],
+        name=(name.strip() or certificate_label(cert))[:200],
         certificate=cert.dump(),
         fingerprint=fingerprint,
-        subject=cert.subject.human_friendly[:500],
+        subject=certificate_label(cert)[:500],
         not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         added_by=actor,
     )
     record_event(
         action="signature.trust_added", actor=actor, obj=trusted, data={"sha256": fingerprint}
     )
+    recheck_affected_verifications()
     return trusted
 
 
@@ -129,6 +138,7 @@ def withdraw_trust(*, actor: User, certificate: TrustedCertificate) -> TrustedCe
     certificate.is_active = False
     certificate.save(update_fields=["is_active"])
     record_event(action="signature.trust_withdrawn", actor=actor, obj=certificate)
+    recheck_affected_verifications()
     return certificate
 
 
@@ -232,8 +242,8 @@ def register_credential(
         certificate=cert.dump(),
         chain=pem_chain,
         fingerprint=engine.certificate_fingerprint(cert),
-        subject=cert.subject.human_friendly[:500],
-        issuer=cert.issuer.human_friendly[:500],
+        subject=certificate_label(cert)[:500],
+        issuer=issuer_label(cert)[:500],
         serial=format(cert.serial_number, "X")[:80],
         not_before=validity["not_before"].native,
         not_after=not_after,
@@ -282,7 +292,37 @@ def revoke_signing_rights(*, actor: User, user: User, reason: str) -> int:
         obj=user,
         data={"credentials": [c.pk for c in rows], "reason": text[:500]},
     )
+    if rows:
+        recheck_affected_verifications(fingerprints=sorted({c.fingerprint for c in rows}))
     return len(rows)
+
+
+@transaction.atomic
+def revoke_credential(*, actor: User, credential: SigningCredential, reason: str) -> None:
+    """Thu hồi one certificate on file (an agency's seal, or one of an official's): it cannot
+    sign any more, and the files it signed are checked again (see `verify_pdf`)."""
+    if not can_administer(actor) or (
+        not can_manage_trust(actor) and actor.agency_id != credential.agency_id
+    ):
+        raise PermissionDenied(_("Only an administrator of the certificate's agency may do this."))
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
+    row = SigningCredential.objects.select_for_update().get(pk=credential.pk)
+    if row.revoked_at is not None:
+        raise ValidationError(_("This certificate is already revoked."), code="revoked")
+    row.is_active = False
+    row.revoked_at = timezone.now()
+    row.revoked_by = actor
+    row.revoke_reason = text[:500]
+    row.save(update_fields=["is_active", "revoked_at", "revoked_by", "revoke_reason"])
+    record_event(
+        action="signature.credential_revoked",
+        actor=actor,
+        obj=row,
+        data={"kind": row.kind, "sha256": row.fingerprint, "reason": text[:500]},
+    )
+    recheck_affected_verifications(fingerprints=[row.fingerprint])
 
 
 @transaction.atomic
@@ -606,9 +646,45 @@ def _pages(reader: Any) -> list[Any]:
 
 def verify_pdf(data: bytes) -> VerificationReport:
     """Check every signature of a PDF against the configured trust roots: integrity, changes
-    after signing, chain, validity at signing time, timestamp, revocation when reachable."""
+    after signing, chain, validity at signing time, timestamp, revocation when reachable, and
+    the signing rights revoked on this platform (`revoke_signing_rights`)."""
     roots, others = _trust_store()
-    return engine.verify(data, roots=roots, others=others)
+    return _with_revoked_rights(engine.verify(data, roots=roots, others=others))
+
+
+def _revoked_fingerprints() -> dict[str, datetime]:
+    revoked: dict[str, datetime] = {}
+    rows = SigningCredential.objects.filter(revoked_at__isnull=False).values_list(
+        "fingerprint", "revoked_at"
+    )
+    for fingerprint, when in rows:
+        if when is None:
+            continue
+        revoked[fingerprint] = min(when, revoked.get(fingerprint, when))
+    return revoked
+
+
+def _with_revoked_rights(report: VerificationReport) -> VerificationReport:
+    """A signature by a certificate whose signing right was revoked here stays valid only when
+    a trusted timestamp proves it was made before the revocation: the time a signer writes in
+    the signature is the signer's word, and a revoked key may write any time."""
+    if not report.signatures:
+        return report
+    revoked = _revoked_fingerprints()
+    if not revoked:
+        return report
+    changed = []
+    for sig in report.signatures:
+        since = revoked.get(sig.fingerprint)
+        proven_before = (
+            sig.timestamp_trusted and sig.timestamp_time is not None and sig.timestamp_time < since
+            if since is not None
+            else True
+        )
+        if since is not None and not proven_before and "revoked" not in sig.problems:
+            sig = dataclasses.replace(sig, revoked=True, problems=[*sig.problems, "revoked"])
+        changed.append(sig)
+    return dataclasses.replace(report, signatures=changed, status=engine.overall_status(changed))
 
 
 def enqueue_verification(*, blob: Blob) -> PdfVerification | None:
@@ -627,17 +703,95 @@ def enqueue_verification(*, blob: Blob) -> PdfVerification | None:
 def record_verification(*, blob: Blob, report: VerificationReport) -> PdfVerification:
     with transaction.atomic():
         row, _created = PdfVerification.objects.select_for_update().get_or_create(blob=blob)
+        previous = row.status
         row.status = report.status
         row.signature_count = len(report.signatures)
         row.report = report.as_dict()
+        row.signer_fingerprints = " ".join(
+            dict.fromkeys(s.fingerprint for s in report.signatures if s.fingerprint)
+        )
         row.checked_at = timezone.now()
+        row.recheck_requested_at = None
         row.save()
         record_event(
             action="signature.verified",
             obj=row,
-            data={"status": report.status, "signatures": len(report.signatures)},
+            data={
+                "status": report.status,
+                "signatures": len(report.signatures),
+                "previous": previous,
+            },
         )
     return row
+
+
+# Statuses of files that carry signatures, which trust and revocation changes may affect.
+_SIGNED = [
+    VerificationStatus.VALID,
+    VerificationStatus.UNTRUSTED,
+    VerificationStatus.INVALID,
+]
+# A check asked for again is not asked for a second time within this time (the job is queued).
+RECHECK_PENDING_FOR = timedelta(minutes=10)
+
+
+def recheck_affected_verifications(*, fingerprints: Collection[str] | None = None) -> None:
+    """Trust roots or revocations changed: have the affected checks run again in the
+    background (a job written in the caller's transaction, which queues one job per file)."""
+    from .tasks import reverify_signed_files
+
+    reverify_signed_files.enqueue(sorted(fingerprints) if fingerprints is not None else None)
+
+
+def _recheck(row: PdfVerification, now: datetime) -> bool:
+    """Queue one check again unless one is already queued; says whether it queued one."""
+    from .tasks import verify_blob
+
+    updated = (
+        PdfVerification.objects.filter(pk=row.pk)
+        .filter(
+            Q(recheck_requested_at__isnull=True)
+            | Q(recheck_requested_at__lt=now - RECHECK_PENDING_FOR)
+        )
+        .update(recheck_requested_at=now)
+    )
+    if updated:
+        verify_blob.enqueue(row.blob_id)
+    return bool(updated)
+
+
+def enqueue_rechecks(*, fingerprints: Collection[str] | None = None) -> int:
+    """Queue a check again of every signed file (`fingerprints` None), or of those signed with
+    one of the given certificates (and those checked before fingerprints were recorded).
+    Returns how many were queued."""
+    rows = PdfVerification.objects.filter(status__in=_SIGNED)
+    if fingerprints is not None:
+        match = Q(signer_fingerprints="")
+        for fingerprint in fingerprints:
+            match |= Q(signer_fingerprints__contains=fingerprint)
+        rows = rows.filter(match)
+    now = timezone.now()
+    queued = 0
+    for row in rows.only("pk", "blob_id").order_by("pk").iterator(chunk_size=500):
+        with transaction.atomic():
+            queued += _recheck(row, now)
+    return queued
+
+
+def request_recheck(*, actor: User, verification: PdfVerification) -> bool:
+    """Kiểm tra lại: check one file's signatures again in the background, as asked by someone
+    who may see the file (the caller checked that through the access chokepoint). Returns
+    False when a check is already queued."""
+    with transaction.atomic():
+        queued = _recheck(verification, timezone.now())
+        if queued:
+            record_event(
+                action="signature.recheck_requested",
+                actor=actor,
+                obj=verification,
+                data={"blob": verification.blob_id, "status": verification.status},
+            )
+    return queued
 
 
 # --- Expiry warning (periodic) -------------------------------------------------------------------

@@ -20,3 +20,14 @@ def verify_blob(blob_id: int) -> None:
     with default_storage.open(blob.storage_name, "rb") as stored:
         data = stored.read()
     record_verification(blob=blob, report=verify_pdf(data))
+
+
+@task(queue_name="default", takes_context=True)
+@retrying(max_attempts=3)
+def reverify_signed_files(fingerprints: list[str] | None = None) -> None:
+    """After trust roots or revocations changed: check again every signed file they affect
+    (all of them for a trust change; those signed with one of `fingerprints` for a
+    revocation), one job per file."""
+    from .services import enqueue_rechecks
+
+    enqueue_rechecks(fingerprints=fingerprints)

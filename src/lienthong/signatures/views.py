@@ -9,15 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
+from lienthong.core import ratelimit
 
 from . import services
 from .forms import CredentialForm, RevokeForm, TrustForm
 from .models import SigningCredential, TrustedCertificate
-from .permissions import can_administer, can_manage_trust
+from .permissions import access_verification, can_administer, can_manage_trust
+
+# "Kiểm tra lại": at most this many checks asked for by one person per window (seconds).
+RECHECK_LIMIT = 10
+RECHECK_WINDOW = 60
 
 
 def _flash(request: HttpRequest, exc: ValidationError | Form) -> None:
@@ -126,3 +132,29 @@ def revoke(request: HttpRequest) -> HttpResponse:
             request, _("Signing rights revoked (%(count)s certificates).") % {"count": count}
         )
     return redirect("signatures:index")
+
+
+@login_required
+@require_POST
+def recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Kiểm tra lại: check one file's signatures again (in the background)."""
+    user = request.user
+    assert isinstance(user, User)
+    verification = access_verification(user, pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    if not ratelimit.hit(
+        "signature-recheck", str(user.pk), limit=RECHECK_LIMIT, window=RECHECK_WINDOW
+    ):
+        messages.error(request, _("Too many checks asked for: try again in a minute."))
+        return redirect(back or "signatures:index")
+    if services.request_recheck(actor=user, verification=verification):
+        messages.success(
+            request, _("The signatures are being checked again; the badge shows the result.")
+        )
+    else:
+        messages.info(request, _("A check of these signatures is already under way."))
+    return redirect(back or "signatures:index")
