@@ -12,7 +12,7 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from lienthong.signatures import engine, services
-from lienthong.signatures.constants import AGENCY_FIELD, NUMBER_FIELD, PERSONAL_FIELD
+from lienthong.signatures.constants import NUMBER_FIELD
 
 from . import pki as pki_module
 from .conftest import PASS
@@ -115,24 +115,23 @@ def test_images_are_where_the_decree_puts_them(pki, org, creds, tmp_path):
     # The handwritten signature: between the position line and the name, centred on the name.
     assert by0 > height - position[1] - 2  # below the position line (image rows grow downwards)
     assert by1 < height - name[3] + 2  # above the name
-    assert abs((bx0 + bx1) / 2 - (name[0] + name[2]) / 2) < 12
-    # The seal: to the left, covering about a third of the signature.
+    # (moved aside, if need be, to keep the seal off the position line and the name)
+    assert abs((bx0 + bx1) / 2 - (name[0] + name[2]) / 2) < 30
+    # The seal: to the left, covering about a third of the signature (test_layout.py measures
+    # it against the image's box).
     boxes = engine.signature_boxes(engine.open_pdf(issued))
-    p, s = boxes[PERSONAL_FIELD], boxes[AGENCY_FIELD]
-    third = (p[2] - p[0]) / 3
-    assert abs(s[2] - (p[0] + third)) < 1
     assert rx0 < bx0 < rx1 < bx1  # the red seal starts left of the blue signature, overlaps it
     overlap = (rx1 - bx0) / (bx1 - bx0)
     assert 0.15 < overlap < 0.5
     # Seal at the signature's height.
     assert abs((ry0 + ry1) / 2 - (by0 + by1) / 2) < 15
-    # The number and the date were stamped on page 1 over “Số:” and “ngày”, in black.
+    # The number and the date were stamped on page 1 right after “Số:” and “ngày”, in black.
     label = engine.find_phrase(words, "Số:")
     day = engine.find_phrase(words, "ngày")
     assert label is not None and day is not None
     for field, word in ((f"{NUMBER_FIELD}-So", label), (f"{NUMBER_FIELD}-Ngay", day)):
         x0, y0, x1, y1 = boxes[field]
-        assert x0 <= word[0] + 1 and y0 <= word[1] + 1 and x1 >= word[2] and y1 >= word[3] - 1
+        assert word[2] <= x0 < word[2] + 40 and word[1] - 1 <= y0 < y1 <= word[3] + 1
         inside = page.crop((int(x0), int(height - y1), int(x1), int(height - y0))).convert("L")
         assert inside.getextrema()[0] < 100  # text drawn there
 

@@ -50,3 +50,15 @@ APPENDIX_FIELD = "LienThong-PhuLuc"
 
 # PDF points per millimetre.
 MM = 72 / 25.4
+
+# Layout of the appearances (Decree 30/2020, Phụ lục I).
+# A Vietnamese agency seal is 35-42 mm across: drawn at its real size.
+SEAL_DIAMETER_MM = 36
+# The seal covers this share of the width of the handwritten signature's image, from its left.
+SEAL_OVER_IMAGE = 1 / 3
+# The personal signature's own text (signer, signing time) in the appearance, in points.
+SIGNATURE_TEXT_SIZE = 7
+# Size of the image region when the credential has no handwritten image (mm).
+BLANK_IMAGE_MM = (30, 12)
+# How far (points) a signature block may be shifted from its ideal place to avoid page text.
+MAX_SHIFT_PT = 220

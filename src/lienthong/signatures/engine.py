@@ -29,7 +29,6 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import (
     AxisAlignment,
-    BoxConstraints,
     InnerScaling,
     Margins,
     SimpleBoxLayoutRule,
@@ -40,12 +39,21 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, append_signature_field
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.stamp import TextStamp, TextStampStyle
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from .certificates import CertificateDetails
-from .constants import MM, NUMBER_FIELD, SignatureProblem
+from .constants import (
+    BLANK_IMAGE_MM,
+    MAX_SHIFT_PT,
+    MM,
+    NUMBER_FIELD,
+    SEAL_DIAMETER_MM,
+    SEAL_OVER_IMAGE,
+    SIGNATURE_TEXT_SIZE,
+    SignatureProblem,
+)
 
 T = TypeVar("T")
 Box = tuple[float, float, float, float]  # llx, lly, urx, ury in PDF points
@@ -161,7 +169,14 @@ def signature_boxes(reader: PdfFileReader) -> dict[str, Box]:
     return boxes
 
 
-# --- Where the images go --------------------------------------------------------------------------
+# --- Where the appearances go ---------------------------------------------------------------------
+#
+# Phụ lục I of Decree 30/2020: the competent person's signature between the position line
+# (“GIÁM ĐỐC”, “KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC”) and their full name; the agency's seal at its real
+# size over the left third of the handwritten signature. The personal appearance is two regions
+# side by side (or one above the other when the column is narrow): the image, and the signer's
+# name with the signing time, kept clear of the seal. The seal's place is reserved as an empty
+# signature field when the person signs, so the clerk's seal lands exactly there later.
 
 
 def image_size(png: bytes, width_pt: float) -> tuple[float, float]:
@@ -172,44 +187,285 @@ def image_size(png: bytes, width_pt: float) -> tuple[float, float]:
     return width_pt, width_pt * h / w
 
 
+def _overlaps(a: Box, b: Box, slack: float = 0.0) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
+
+
+def _text_width(text: str, size: float, italic: bool = False) -> float:
+    from PIL import ImageFont
+
+    path = settings.LIENTHONG_SIGNATURE_FONT_ITALIC if italic else settings.LIENTHONG_SIGNATURE_FONT
+    return float(ImageFont.truetype(path, 1000).getlength(text)) * size / 1000
+
+
+@dataclass(frozen=True)
+class PersonalLayout:
+    """Where the personal signature and, later, the seal go (PDF points, page 0-based)."""
+
+    page: int
+    widget: Box  # the personal signature field's rectangle
+    image: Box  # the handwritten image's region inside it
+    text: Box  # the signer's name and signing time, inside it, clear of the seal
+    seal: Box  # the seal's square
+
+
+def _page_size(reader: PdfFileReader, page: int) -> tuple[float, float]:
+    box = _pages_of(reader)[page].get("/MediaBox", [0, 0, 595, 842])
+    return float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+
+
+def _pages_of(reader: PdfFileReader) -> list[generic.DictionaryObject]:
+    out: list[generic.DictionaryObject] = []
+
+    def walk(node: generic.DictionaryObject) -> None:
+        if node.get("/Type") == "/Pages":
+            for kid in node["/Kids"]:
+                walk(kid.get_object())
+        else:
+            out.append(node)
+
+    walk(reader.root["/Pages"].get_object())
+    return out
+
+
+def _name_block(words: Sequence[Word], name: str, position: str) -> tuple[Box, float] | None:
+    """The signer's name on this page (its last occurrence) and the bottom of the nearest line
+    above it in the same column (the position line), or None."""
+    name_box = find_phrase(words, name, last=True) if name.strip() else None
+    if name_box is None:
+        return None
+    centre = (name_box[0] + name_box[2]) / 2
+    half = max(40.0, (name_box[2] - name_box[0]) / 2)
+    above = [
+        w
+        for w in words
+        if w.box[1] >= name_box[3] - 1 and w.box[0] < centre + half and w.box[2] > centre - half
+    ]
+    wanted = position.split(",")[-1].strip() if position.strip() else ""
+    pos_box = find_phrase(above, wanted, last=True) if wanted else None
+    if pos_box is not None:
+        return name_box, pos_box[1]
+    if above:
+        return name_box, min(w.box[1] for w in above)
+    return name_box, name_box[3] + 60 * MM
+
+
+def _shapes(
+    image: tuple[float, float], text: tuple[float, float], diameter: float
+) -> list[tuple[Box, Box, Box, Box]]:
+    """Candidate arrangements relative to the image's centre at (0, 0): (widget, image, text,
+    seal). First the text to the right of the image, then below it, right of the seal's edge."""
+    iw, ih = image
+    tw, th = text
+    gap = 3.0
+    seal_right = -iw / 2 + iw * SEAL_OVER_IMAGE
+    seal = (seal_right - diameter, -diameter / 2, seal_right, diameter / 2)
+    img = (-iw / 2, -ih / 2, iw / 2, ih / 2)
+    out = []
+    # A: text right of the image, vertically centred on it.
+    txt = (iw / 2 + gap, -th / 2, iw / 2 + gap + tw, th / 2)
+    out.append(((img[0], min(img[1], txt[1]), txt[2], max(img[3], txt[3])), img, txt, seal))
+    # B: text below the image, starting right of the seal.
+    left = seal_right + gap
+    txt = (left, img[1] - th, left + tw, img[1])
+    out.append(((img[0], txt[1], max(img[2], txt[2]), img[3]), img, txt, seal))
+    return out
+
+
+def _shift(box: Box, dx: float, dy: float) -> Box:
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+
+def personal_layout(
+    data: bytes,
+    *,
+    name: str,
+    position: str,
+    image: tuple[float, float] | None,
+    text_lines: Sequence[str],
+    seal_diameter: float = SEAL_DIAMETER_MM * MM,
+) -> PersonalLayout:
+    """Find the name block (last page carrying the signer's name, its last occurrence) and lay
+    out the personal signature and the seal in the space between the position line and the name,
+    centred on the name, moved as little as needed to stay off the page's text. Without a name
+    block: the right half of the last page, under its last text."""
+    reader = open_pdf(data)
+    pages = page_count(reader)
+    iw, ih = image or (BLANK_IMAGE_MM[0] * MM, BLANK_IMAGE_MM[1] * MM)
+    size = SIGNATURE_TEXT_SIZE
+    tw = max(_text_width(line, size) for line in text_lines) + 6
+    th = round(size * 1.25) * len(text_lines) + 6
+    for page in range(pages - 1, -1, -1):
+        _pw, _ph, words = page_words(data, page)
+        block = _name_block(words, name, position)
+        if block is None:
+            continue
+        name_box, top = block
+        anchor = ((name_box[0] + name_box[2]) / 2, (top + name_box[3]) / 2)
+        found = _place(reader, page, words, anchor, (iw, ih), (tw, th), seal_diameter)
+        if found is not None:
+            return found
+        break
+    page = pages - 1
+    width, _height = _page_size(reader, page)
+    _pw, _ph, words = page_words(data, page)
+    lowest = min((w.box[1] for w in words), default=200.0)
+    anchor = (width * 0.72, lowest - 12 - seal_diameter / 2)
+    found = _place(reader, page, words, anchor, (iw, ih), (tw, th), seal_diameter, reach=400)
+    if found is not None:
+        return found
+    widget, img, txt, seal = _shapes((iw, ih), (tw, th), seal_diameter)[0]
+    dx, dy = width * 0.72, 20 * MM + seal_diameter / 2
+    return _whole_points(
+        PersonalLayout(
+            page,
+            _shift(widget, dx, dy),
+            _shift(img, dx, dy),
+            _shift(txt, dx, dy),
+            _shift(seal, dx, dy),
+        )
+    )
+
+
+def _place(
+    reader: PdfFileReader,
+    page: int,
+    words: Sequence[Word],
+    anchor: tuple[float, float],
+    image: tuple[float, float],
+    text: tuple[float, float],
+    diameter: float,
+    *,
+    reach: float = MAX_SHIFT_PT,
+) -> PersonalLayout | None:
+    """The arrangement closest to `anchor` whose boxes stay on the page (10 mm margins) and off
+    every word; the image shrinks down to 70 % when nothing fits at full size."""
+    width, height = _page_size(reader, page)
+    margin = 10 * MM
+    near = [w.box for w in words if abs((w.box[1] + w.box[3]) / 2 - anchor[1]) < reach + 120]
+    steps = sorted(
+        ((dx, dy) for dx in range(-int(reach), int(reach) + 1, 4) for dy in range(-90, 91, 3)),
+        key=lambda d: abs(d[0]) + 2 * abs(d[1]),
+    )
+    if reach > MAX_SHIFT_PT:  # no name block: search downwards and upwards on the whole page
+        steps = sorted(
+            ((dx, dy) for dx in range(-200, 201, 8) for dy in range(-int(reach), int(reach), 6)),
+            key=lambda d: abs(d[0]) + abs(d[1]),
+        )
+    for scale in (1.0, 0.85, 0.7):
+        shapes = _shapes((image[0] * scale, image[1] * scale), text, diameter)
+        for dx, dy in steps:  # the least shift first, text right of the image when both fit
+            x, y = anchor[0] + dx, anchor[1] + dy
+            for widget, img, txt, seal in shapes:
+                boxes = (_shift(widget, x, y), _shift(seal, x, y))
+                if any(
+                    b[0] < margin
+                    or b[1] < margin
+                    or b[2] > width - margin
+                    or b[3] > height - margin
+                    for b in boxes
+                ):
+                    continue
+                if any(_overlaps(b, w, -1.0) for b in boxes for w in near):
+                    continue
+                return _whole_points(
+                    PersonalLayout(page, boxes[0], _shift(img, x, y), _shift(txt, x, y), boxes[1])
+                )
+    return None
+
+
+def _whole_points(found: PersonalLayout) -> PersonalLayout:
+    """The same layout on whole points: field rectangles are written in integers."""
+    return PersonalLayout(
+        found.page,
+        _ints(found.widget),
+        _ints(found.image),
+        _ints(found.text),
+        _ints(found.seal),
+    )
+
+
 def personal_box(
     data: bytes, *, name: str, position: str, width_pt: float, height_pt: float
 ) -> tuple[int, Box]:
-    """Ô 7c: centred on the signer's name, in the space between the position line above and
-    the name below, on the last page that carries the name. Falls back to the right half of
-    the last page's lower part when the name is not found in the text."""
-    reader = open_pdf(data)
-    pages = page_count(reader)
-    for page in range(pages - 1, -1, -1):
-        page_width, _height, words = page_words(data, page)
-        name_box = find_phrase(words, name, last=True) if name.strip() else None
-        if name_box is None:
-            continue
-        centre = (name_box[0] + name_box[2]) / 2
-        pos_box = None
-        if position.strip():
-            above = [w for w in words if w.box[1] > name_box[3]]
-            pos_box = find_phrase(above, position.split(",")[-1].strip(), last=True)
-        top = pos_box[1] if pos_box is not None else name_box[3] + height_pt + 8
-        bottom = name_box[3]
-        middle = (top + bottom) / 2
-        h = min(height_pt, max(top - bottom - 4, 12))
-        w = width_pt * h / height_pt
-        return page, (centre - w / 2, middle - h / 2, centre + w / 2, middle + h / 2)
-    page_width = float(
-        reader.root["/Pages"]["/Kids"][-1].get_object().get("/MediaBox", [0, 0, 595, 842])[2]
+    """The personal signature's field rectangle (image and text) and its page."""
+    found = personal_layout(
+        data, name=name, position=position, image=(width_pt, height_pt), text_lines=[name]
     )
-    centre = page_width * 0.72
-    return pages - 1, (centre - width_pt / 2, 120, centre + width_pt / 2, 120 + height_pt)
+    return found.page, found.widget
+
+
+def personal_style(png: bytes | None, found: PersonalLayout, text: str) -> TextStampStyle:
+    """The personal appearance: the image in its region, the text (which may hold pyHanko's
+    `%(ts)s`, the signing time) in its own, left-aligned and never scaled."""
+    wx0, wy0, wx1, wy1 = _ints(found.widget)
+    ix0, iy0, ix1, iy1 = _ints(found.image)
+    tx0, ty0, tx1, ty1 = _ints(found.text)
+    background = PdfImage(_image(png)) if png else None
+    return TextStampStyle(
+        stamp_text=text,
+        timestamp_format="%d/%m/%Y %H:%M:%S %z",
+        text_box_style=TextBoxStyle(
+            font=_font(),
+            font_size=SIGNATURE_TEXT_SIZE,
+            leading=round(SIGNATURE_TEXT_SIZE * 1.25),
+            box_layout_rule=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MIN,
+                y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins(0, 0, 0, 0),
+            ),
+        ),
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=tx0 - wx0 + 1, right=wx1 - tx1, top=wy1 - ty1, bottom=ty0 - wy0),
+            inner_content_scaling=InnerScaling.SHRINK_TO_FIT,
+        ),
+        background=background,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MID,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=ix0 - wx0, right=wx1 - ix1, top=wy1 - iy1, bottom=iy0 - wy0),
+            inner_content_scaling=InnerScaling.STRETCH_FILL,
+        ),
+        background_opacity=1.0,
+        border_width=0,
+    )
 
 
 def seal_box(personal: Box, diameter_pt: float) -> Box:
-    """Ô 8: the seal covers about a third of the personal signature, on its left, at the same
-    height."""
+    """The seal over the left third of a personal signature whose layout we did not make (no
+    reserved seal field): the signature's widget taken as its image."""
     llx, lly, urx, ury = personal
-    right = llx + (urx - llx) / 3
+    right = llx + (urx - llx) * SEAL_OVER_IMAGE
     middle = (lly + ury) / 2
     return (right - diameter_pt, middle - diameter_pt / 2, right, middle + diameter_pt / 2)
+
+
+def reserved_field(reader: PdfFileReader, name: str) -> tuple[int, Box] | None:
+    """Page and rectangle of an empty signature field named `name`, if the PDF has one."""
+    form = reader.root.get("/AcroForm")
+    if form is None:
+        return None
+    pages = _pages_of(reader)
+    for ref in form.get_object().get("/Fields", []):
+        fld = ref.get_object()
+        if fld.get("/FT") != "/Sig" or str(fld.get("/T")) != name or "/V" in fld:
+            continue
+        widget = fld["/Kids"][0].get_object() if "/Kids" in fld else fld
+        rect = widget.get("/Rect")
+        page_ref = widget.get("/P")
+        if rect is None:
+            continue
+        llx, lly, urx, ury = (float(v) for v in rect)
+        index = len(pages) - 1
+        if page_ref is not None:
+            target = page_ref.get_object()
+            index = next((i for i, p in enumerate(pages) if p is target or p == target), index)
+        return index, (min(llx, urx), min(lly, ury), max(llx, urx), max(lly, ury))
+    return None
 
 
 def appendix_box(data: bytes) -> Box:
@@ -252,7 +508,7 @@ def text_style(
     text: str, *, size: float = 10, white: bool = False, italic: bool = False
 ) -> TextStampStyle:
     """Text only, black, Noto Serif (unitsPerEm 1000: pyHanko spaces it right), left-aligned
-    and never scaled; optionally on white to cover the template's blanks."""
+    and never scaled; optionally on white."""
     background = None
     if white:
         from PIL import Image
@@ -288,71 +544,293 @@ def text_style(
     )
 
 
-def _rest_of_line(words: Sequence[Word], label: Box, *, max_gap: float = 40) -> float:
-    """Right edge of the words following `label` on its line, up to a wide gap (the next
-    column of the header)."""
-    line = sorted(
-        (w for w in words if abs(w.box[1] - label[1]) < 3 and w.box[0] >= label[2] - 1),
-        key=lambda w: w.box[0],
+# The number and the date go into the blanks the drafter left: “Số: …/QĐ-UBND” and
+# “…, ngày … tháng … năm 20…”. A blank is a run of dots, ellipses, underscores or spaces.
+_BLANK = r"[\s.…_·]*"
+_NUMBER_RE = re.compile(r"số\s*:(?P<blank>" + _BLANK + r")(?P<symbol>/\S+)?")
+_DATE_RE = re.compile(
+    r"ngày(?P<day>" + _BLANK + r")tháng(?P<month>" + _BLANK + r")năm(?P<year>"
+    r"[\s.…_·]*(?:\d{1,3}[.…_·]+)?)"
+)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line of words as a string with each character's estimated span (x0, x1)."""
+
+    text: str
+    spans: list[tuple[float, float]]
+    lly: float
+    ury: float
+    height: float  # the tallest word's height: about 1.36 times the font size for Noto/Times
+
+
+def _lines(words: Sequence[Word]) -> list[_Line]:
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (-w.box[1], w.box[0])):
+        for row in rows:
+            if abs(row[0].box[1] - w.box[1]) < 2.5:
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w.box[0])
+        text, spans = "", []
+        for i, w in enumerate(row):
+            if i:
+                prev = row[i - 1].box[2]
+                text += " "
+                spans.append((prev, max(prev, w.box[0])))
+            chars = _norm(w.text)
+            step = (w.box[2] - w.box[0]) / max(len(chars), 1)
+            for k, ch in enumerate(chars):
+                text += ch
+                spans.append((w.box[0] + k * step, w.box[0] + (k + 1) * step))
+        out.append(
+            _Line(
+                text,
+                spans,
+                min(w.box[1] for w in row),
+                max(w.box[3] for w in row),
+                max(w.box[3] - w.box[1] for w in row),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Fill:
+    """One piece of text written into a blank: field name, text, its box, font size."""
+
+    field_name: str
+    text: str
+    box: Box
+    size: float
+
+
+def _fill(
+    line: _Line,
+    start: int,
+    end: int,
+    text: str,
+    field_name: str,
+    *,
+    centred: bool,
+    italic: bool = False,
+) -> Fill | None:
+    """Put `text` into the characters [start, end) of the line, between the words around it."""
+    if end <= start:
+        return None
+    # The blank's span, kept 1.5 pt clear of the words on each side.
+    x0 = line.spans[start][0]
+    x1 = line.spans[end - 1][1]
+    while start < end and line.text[start].isspace():
+        x0 = line.spans[start][1] if start + 1 < end else x0
+        start += 1
+    x0 += 1.5
+    x1 -= 1.5
+    font = line.height / 1.36
+    size = min(max(font, 8.0), 14.0)
+    width = _text_width(text, size, italic) + 2
+    if width > x1 - x0:  # a narrow blank: smaller type, down to 7 pt
+        size = max(7.0, size * (x1 - x0) / width)
+        width = _text_width(text, size, italic) + 2
+    if centred and width < x1 - x0:
+        x0 = (x0 + x1 - width) / 2
+    baseline = line.lly + 0.29 * font  # Noto Serif's descent
+    box = (x0, baseline - 0.05 * font, x0 + width, baseline + 0.84 * font)
+    return Fill(field_name, text, box, size)
+
+
+def number_and_date_fills(
+    words: Sequence[Word], *, number_and_symbol: str, day: int, month: int, year: int
+) -> list[Fill]:
+    """Where the number and the date go on a page (its words): into the blank after “Số:”
+    (only the part before a printed symbol such as “/QĐ-STP”), after “ngày”, “tháng” and, if the
+    year is not printed, “năm”."""
+    fills: list[Fill] = []
+    for line in _lines(words):
+        number = _NUMBER_RE.search(line.text)
+        if number is not None and not any(f.field_name.endswith("-So") for f in fills):
+            printed = number.group("symbol") or ""
+            text = number_and_symbol
+            if printed:
+                ours = _norm(number_and_symbol)
+                text = (
+                    number_and_symbol[: len(ours) - len(printed)]
+                    if ours.endswith(printed)
+                    else number_and_symbol.split("/")[0]
+                )
+            start, end = number.span("blank")
+            if not printed:  # an open blank: up to the next word, 300 pt at most
+                tail = line.text[end:]
+                end = end + (len(tail) - len(tail.lstrip()))
+                if end <= start or line.spans[end - 1][1] - line.spans[start][0] < 20:
+                    end = len(line.text) if end >= len(line.text) else end
+            fill = _fill(
+                line, start, end, text.strip(), f"{NUMBER_FIELD}-So", centred=bool(printed)
+            )
+            if fill is None and end >= len(line.text):
+                x = line.spans[start - 1][1] + 4
+                fill = _fill(
+                    _Line(
+                        line.text + " ",
+                        [*line.spans, (x, x + 160)],
+                        line.lly,
+                        line.ury,
+                        line.height,
+                    ),
+                    len(line.text),
+                    len(line.text) + 1,
+                    text.strip(),
+                    f"{NUMBER_FIELD}-So",
+                    centred=False,
+                )
+            if fill is not None:
+                fills.append(fill)
+        date = _DATE_RE.search(line.text)
+        if date is not None and not any(f.field_name.endswith("-Ngay") for f in fills):
+            for group, value, suffix in (
+                ("day", f"{day:02d}", "Ngay"),
+                ("month", f"{month:02d}", "Thang"),
+            ):
+                fill = _fill(
+                    line,
+                    *date.span(group),
+                    value,
+                    f"{NUMBER_FIELD}-{suffix}",
+                    centred=True,
+                    italic=True,
+                )
+                if fill is not None:
+                    fills.append(fill)
+            blank = date.group("year")
+            digits = re.sub(r"\D", "", blank)
+            start, end = date.span("year")
+            if blank.strip() and str(year).startswith(digits):
+                rest = str(year)[len(digits) :]
+                first_dot = start + len(blank) - len(blank.lstrip())
+                start = first_dot + len(digits)
+                fill = _fill(
+                    line, start, end, rest, f"{NUMBER_FIELD}-Nam", centred=False, italic=True
+                )
+                if fill is not None:
+                    fills.append(fill)
+            elif not blank.strip() and end >= len(line.text) - 1:
+                # “năm” ends the line: the year after it.
+                x = line.spans[start - 1][1] + 3
+                extended = _Line(
+                    line.text + " ", [*line.spans, (x, x + 40)], line.lly, line.ury, line.height
+                )
+                fill = _fill(
+                    extended,
+                    len(line.text),
+                    len(line.text) + 1,
+                    str(year),
+                    f"{NUMBER_FIELD}-Nam",
+                    centred=False,
+                    italic=True,
+                )
+                if fill is not None:
+                    fills.append(fill)
+    return fills
+
+
+def _text_xobject(
+    writer: IncrementalPdfFileWriter,
+    text: str,
+    width: float,
+    height: float,
+    size: float,
+    baseline: float,
+    italic: bool,
+) -> generic.IndirectObject:
+    """A form XObject with `text` in black at `baseline`, transparent everywhere else."""
+    font = _font(italic).create_font_engine(writer)
+    shaped = font.shape(text)
+    content = b"BT /F1 %.2f Tf 1 0 0 1 1 %.2f Tm %s ET" % (size, baseline, shaped.graphics_ops)
+    stream = generic.StreamObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+            generic.pdf_name("/BBox"): generic.ArrayObject(
+                [generic.FloatObject(v) for v in (0, 0, width, height)]
+            ),
+            generic.pdf_name("/Resources"): generic.DictionaryObject(
+                {
+                    generic.pdf_name("/Font"): generic.DictionaryObject(
+                        {generic.pdf_name("/F1"): font.as_resource()}
+                    )
+                }
+            ),
+        },
+        stream_data=content,
     )
-    right = label[2]
-    for w in line:
-        if w.box[0] - right > max_gap:
-            break
-        right = max(right, w.box[2])
-    return right
+    return writer.add_object(stream)
 
 
 def stamp_number_and_date(
-    data: bytes, *, number_and_symbol: str, date_line: str, date_words: str = "ngày"
+    data: bytes,
+    *,
+    number_and_symbol: str,
+    date_line: str,
+    date_words: str = "ngày",
+    day: int | None = None,
+    month: int | None = None,
+    year: int | None = None,
 ) -> bytes:
-    """Write the number (ô 2) and the date (ô 4) given at issue into page 1 as an incremental
-    update that keeps the signatures before it valid: each goes in the appearance of a new,
-    read-only signature field (the only addition pyHanko's diff policy, like Acrobat's, allows
-    after signing); a white background covers the template's blanks."""
+    """Write the number (ô 2) and the date (ô 4) given at issue into the blanks of page 1 as an
+    incremental update that keeps the signatures before it valid: each piece goes in the
+    appearance of a new, read-only signature field (the only addition pyHanko's diff policy,
+    like Acrobat's, allows after signing), transparent, so the dotted blanks show under the
+    figures as if filled in by hand and nothing else on the page is covered. Without blanks,
+    the number and the date line go under the page's top left text."""
     _w, _h, words = page_words(data, 0)
+    if day is None or month is None or year is None:
+        found = re.search(r"(\d{1,2})\D+(\d{1,2})\D+(\d{4})", date_line)
+        today = datetime.now()
+        day, month, year = (
+            (int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            if found
+            else (today.day, today.month, today.year)
+        )
+    fills = number_and_date_fills(
+        words, number_and_symbol=number_and_symbol, day=day, month=month, year=year
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    placements: list[tuple[str, str, Box, bool]] = []
-    number_label = find_phrase(words, "Số:")
-    date_label = find_phrase(words, date_words)
-    if number_label is not None:
-        right = _rest_of_line(words, number_label)
-        box = (
-            number_label[0] - 1,
-            number_label[1] - 2,
-            max(right, number_label[2] + 110) + 2,
-            number_label[3] + 0.5,
-        )
-        placements.append((f"{NUMBER_FIELD}-So", f"Số: {number_and_symbol}", box, False))
-    if date_label is not None:
-        right = _rest_of_line(words, date_label)
-        box = (
-            date_label[0] - 1,
-            date_label[1] - 2,
-            max(right, date_label[2] + 150) + 2,
-            date_label[3] + 0.5,
-        )
-        placements.append((f"{NUMBER_FIELD}-Ngay", date_line, box, True))
-    if not placements:
+    if not fills:
         first = writer.root["/Pages"]["/Kids"][0].get_object()
         height = float(first.get("/MediaBox", [0, 0, 595, 842])[3])
-        box = (20 * MM, height - 45 * MM, 20 * MM + 260, height - 45 * MM + 28)
-        placements.append((NUMBER_FIELD, f"Số: {number_and_symbol}\n{date_line}", box, False))
-    for name, text, exact, italic in placements:
-        box = _ints(exact)
-        append_signature_field(writer, SigFieldSpec(sig_field_name=name, box=_ints(box), on_page=0))
-        fld = _field(writer, name)
-        size = min(13.0, (box[3] - box[1]) * 0.65) if "\n" not in text else 10.0
-        stamp = TextStamp(
+        top = min((w.box[1] for w in words if w.box[0] < 300), default=height - 30 * MM)
+        for i, text in enumerate((f"Số: {number_and_symbol}", date_line)):
+            y = top - 6 - (i + 1) * 15
+            box = (20 * MM, y, 20 * MM + _text_width(text, 11) + 4, y + 13)
+            fills.append(Fill(f"{NUMBER_FIELD}-{i}", text, box, 11))
+    for fill in fills:
+        box = fill.box
+        append_signature_field(
+            writer, SigFieldSpec(sig_field_name=fill.field_name, box=_ints(box), on_page=0)
+        )
+        fld = _field(writer, fill.field_name)
+        widget = fld["/Kids"][0].get_object() if "/Kids" in fld else fld
+        widget[generic.pdf_name("/Rect")] = generic.ArrayObject(
+            [generic.FloatObject(round(v, 2)) for v in box]
+        )
+        font = (box[3] - box[1]) / 0.89
+        xobj = _text_xobject(
             writer,
-            text_style(text, size=size, white=True, italic=italic),
-            text_params={},
-            box=BoxConstraints(width=round(box[2] - box[0]), height=round(box[3] - box[1])),
+            fill.text,
+            box[2] - box[0],
+            box[3] - box[1],
+            fill.size,
+            0.05 * font,
+            italic=not fill.field_name.endswith("-So"),
         )
-        fld[generic.pdf_name("/AP")] = generic.DictionaryObject(
-            {generic.pdf_name("/N"): writer.add_object(stamp.as_form_xobject())}
-        )
+        widget[generic.pdf_name("/AP")] = generic.DictionaryObject({generic.pdf_name("/N"): xobj})
         fld[generic.pdf_name("/Ff")] = generic.NumberObject(1)  # read-only
+        writer.update_container(widget)
         writer.update_container(fld)
     out = io.BytesIO()
     writer.write(out)
@@ -380,6 +858,8 @@ class Placement:
     page: int
     box: Box
     style: TextStampStyle
+    # Empty signature fields to add before signing (name, page, box): the seal's reserved place.
+    reserve: tuple[tuple[str, int, Box], ...] = ()
 
 
 def _outside_event_loop(work: Callable[[], T]) -> T:
@@ -403,14 +883,22 @@ def sign(
     timestamper: TimeStamper | None,
 ) -> bytes:
     """One PAdES signature (B-T with a timestamper, B-B without) in an incremental update."""
-    open_pdf(data)
+    reader = open_pdf(data)
+    reserved = reserved_field(reader, placement.field_name) is not None
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    append_signature_field(
-        writer,
-        SigFieldSpec(
-            sig_field_name=placement.field_name, box=_ints(placement.box), on_page=placement.page
-        ),
-    )
+    if not reserved:  # else sign into the field reserved for this signature
+        append_signature_field(
+            writer,
+            SigFieldSpec(
+                sig_field_name=placement.field_name,
+                box=_ints(placement.box),
+                on_page=placement.page,
+            ),
+        )
+    for name, page, box in placement.reserve:
+        append_signature_field(
+            writer, SigFieldSpec(sig_field_name=name, box=_ints(box), on_page=page)
+        )
     meta = signers.PdfSignatureMetadata(
         field_name=placement.field_name,
         md_algorithm="sha256",

@@ -44,6 +44,7 @@ from .constants import (
     APPENDIX_FIELD,
     MM,
     PERSONAL_FIELD,
+    SEAL_DIAMETER_MM,
     CertificateRole,
     CredentialKind,
     KeySource,
@@ -448,22 +449,22 @@ def sign_personal(
     if PERSONAL_FIELD in existing:
         raise ValidationError(_("This PDF already carries the personal signature."), code="order")
     name = signer_name or actor.full_name
-    if credential.image:
-        width, height = engine.image_size(bytes(credential.image), credential.image_width_mm * MM)
-        page, box = engine.personal_box(
-            data, name=name, position=position, width_pt=width, height_pt=height
-        )
-        style = engine.image_style(bytes(credential.image))
-    else:
-        page, box = engine.personal_box(
-            data, name=name, position=position, width_pt=150, height_pt=40
-        )
-        style = engine.text_style(f"Ký bởi: {name}\n%(ts)s")
+    image = bytes(credential.image) if credential.image else None
+    lines = [f"Ký bởi: {name}", "Thời gian ký: %(ts)s"]
+    layout = engine.personal_layout(
+        data,
+        name=name,
+        position=position,
+        image=engine.image_size(image, credential.image_width_mm * MM) if image else None,
+        text_lines=[lines[0], "Thời gian ký: 31/12/2026 23:59:59 +0700"],
+    )
+    style = engine.personal_style(image, layout, "\n".join(lines))
+    reserve = ((AGENCY_FIELD, layout.page, layout.seal),)
     signed = _do_sign(
         credential,
         secret,
         data,
-        engine.Placement(PERSONAL_FIELD, page, box, style),
+        engine.Placement(PERSONAL_FIELD, layout.page, layout.widget, style, reserve),
         reason=reason or "Phê duyệt",
         location=credential.agency.name[:100],
     )
@@ -581,13 +582,20 @@ def apply_agency_signature(
             day = issued_date or timezone.localdate()
             line = f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}".lstrip(", ")
             data = engine.stamp_number_and_date(
-                data, number_and_symbol=number_and_symbol, date_line=line
+                data,
+                number_and_symbol=number_and_symbol,
+                date_line=line,
+                day=day.day,
+                month=day.month,
+                year=day.year,
             )
-        boxes = engine.signature_boxes(engine.open_pdf(data))
-        personal_box = boxes[PERSONAL_FIELD]
-        page = _field_page(data, PERSONAL_FIELD)
-        diameter = credential.image_width_mm * MM
-        box = engine.seal_box(personal_box, diameter)
+        reserved = engine.reserved_field(engine.open_pdf(data), AGENCY_FIELD)
+        if reserved is not None:  # the place kept for the seal when the person signed
+            page, box = reserved
+        else:
+            personal_box = engine.signature_boxes(engine.open_pdf(data))[PERSONAL_FIELD]
+            page = _field_page(data, PERSONAL_FIELD)
+            box = engine.seal_box(personal_box, SEAL_DIAMETER_MM * MM)
         if credential.image:
             style = engine.image_style(bytes(credential.image))
         else:
