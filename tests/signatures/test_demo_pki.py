@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -351,3 +352,57 @@ def test_a_trusted_demo_root_is_refused_outside_a_demo(db, settings, demo_dir):
     row.is_active = False
     row.save(update_fields=["is_active"])
     assert errors() == []
+
+
+def test_serve_runs_the_demo_tsa_beside_the_worker_only_when_configured(
+    db, demo_dir, tmp_path, monkeypatch
+):
+    from tests.core import test_serve
+
+    demo.load_demo_pki(agencies=[])  # the root and the TSA's files, sealed with the test key
+    data = tmp_path / "data"
+    data.mkdir()
+    subprocess.run(
+        [*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True
+    )
+    port = free_port()
+    monkeypatch.setenv("LIENTHONG_DEMO_PKI_DIR", str(demo_dir))
+    monkeypatch.setenv("LIENTHONG_DEMO_TSA_PORT", str(port))
+    served = test_serve.start(data, "--no-front", "--web-workers", "1")
+    try:
+        test_serve.wait_for(
+            served,
+            "gunicorn, the worker, the scheduler and the demo TSA",
+            lambda: all(
+                served.processes(name)
+                for name in ["gunicorn", "db_worker", "lienthong scheduler", "tsa_simulator"]
+            ),
+        )
+        digest = hashlib.sha256(b"serve").digest()
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                token = asyncio.run(HTTPTimeStamper(url).async_timestamp(digest, "sha256"))
+                break
+            except Exception:
+                assert time.monotonic() < deadline, served.log.read_text()
+                time.sleep(0.3)
+        tst_info = token["content"]["encap_content_info"]["content"].parsed
+        assert tst_info["message_imprint"]["hashed_message"].native == digest
+        os.killpg(served.process.pid, signal.SIGINT)
+        assert served.process.wait(timeout=30) == 0
+        assert test_serve._gone(served) == []
+    finally:
+        test_serve.stop(served)
+
+    # Without the setting (production), no TSA is started.
+    monkeypatch.delenv("LIENTHONG_DEMO_TSA_PORT")
+    served = test_serve.start(data, "--no-front", "--web-workers", "1")
+    try:
+        test_serve.wait_for(
+            served, "the worker", lambda: bool(served.processes("lienthong scheduler"))
+        )
+        assert served.processes("tsa_simulator") == []
+    finally:
+        test_serve.stop(served)
