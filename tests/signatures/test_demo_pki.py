@@ -121,6 +121,7 @@ def test_load_demo_builds_the_pki_once_and_prints_every_signers_pin(db, settings
         assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
         lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
         assert timedelta(days=3 * 365 - 2) < lifetime < timedelta(days=3 * 365 + 2)
+        assert bytes(credential.image).startswith(b"\x89PNG")  # a signature drawing
         assert f"PIN ký số: {PIN}" in lines[user.username]
     for clerk in User.objects.with_role(Role.CLERK):
         assert f"PIN con dấu: {PIN}" in lines[clerk.username]
@@ -134,6 +135,7 @@ def test_load_demo_builds_the_pki_once_and_prints_every_signers_pin(db, settings
         cert.verify_directly_issued_by(root)
         assert _attr(cert, NameOID.COMMON_NAME) == agency.name
         assert _attr(cert, NameOID.ORGANIZATION_NAME) == agency.name
+        assert bytes(seal.image).startswith(b"\x89PNG")  # a seal drawing
 
     tsa = x509.load_pem_x509_certificate(files["tsa.pem"])
     tsa.verify_directly_issued_by(root)
@@ -362,9 +364,7 @@ def test_serve_runs_the_demo_tsa_beside_the_worker_only_when_configured(
     demo.load_demo_pki(agencies=[])  # the root and the TSA's files, sealed with the test key
     data = tmp_path / "data"
     data.mkdir()
-    subprocess.run(
-        [*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True
-    )
+    subprocess.run([*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True)
     port = free_port()
     monkeypatch.setenv("LIENTHONG_DEMO_PKI_DIR", str(demo_dir))
     monkeypatch.setenv("LIENTHONG_DEMO_TSA_PORT", str(port))

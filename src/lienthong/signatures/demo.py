@@ -190,6 +190,82 @@ def _pkcs12(holder: Issued, root: Issued, friendly_name: str) -> bytes:
     )
 
 
+# --- Images: the seal and the handwritten signature (demo drawings) -----------------------------
+
+RED = (200, 16, 28, 255)
+BLUE = (22, 50, 170, 255)
+
+
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(settings.LIENTHONG_SIGNATURE_FONT, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def _png(image: Any) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def seal_png(agency_name: str) -> bytes:
+    """A round red seal on a transparent background: the agency's name around the rim, a star
+    and “THỬ NGHIỆM” (demo) in the middle. A drawing for the demo, not a real seal."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    size = 600
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    centre = size / 2
+    draw.ellipse((8, 8, size - 8, size - 8), outline=RED, width=16)
+    draw.ellipse((150, 150, size - 150, size - 150), outline=RED, width=8)
+    star = [
+        (
+            centre + (64 if k % 2 == 0 else 26) * math.cos(math.radians(-90 + k * 36)),
+            centre - 30 + (64 if k % 2 == 0 else 26) * math.sin(math.radians(-90 + k * 36)),
+        )
+        for k in range(10)
+    ]
+    draw.polygon(star, fill=RED)
+    draw.text((centre, centre + 70), "THỬ NGHIỆM", font=_font(34), fill=RED, anchor="mm")
+    text = agency_name.upper()
+    font = _font(44 if len(text) <= 30 else 34)
+    radius = centre - 76
+    step = min(12.0, 330 / max(len(text), 1))  # degrees per letter, centred at the top
+    first = -90 - step * (len(text) - 1) / 2
+    for index, char in enumerate(text):
+        angle = first + index * step
+        tile = Image.new("RGBA", (80, 80), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).text((40, 40), char, font=font, fill=RED, anchor="mm")
+        tile = tile.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
+        x = centre + radius * math.cos(math.radians(angle)) - 40
+        y = centre + radius * math.sin(math.radians(angle)) - 40
+        image.alpha_composite(tile, (round(x), round(y)))
+    return _png(image)
+
+
+def signature_png(full_name: str) -> bytes:
+    """A handwritten-looking stroke (its shape from the name) on a transparent background."""
+    import hashlib
+
+    from PIL import Image, ImageDraw
+
+    seed = hashlib.sha256(full_name.encode()).digest()
+    image = Image.new("RGBA", (480, 180), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(30 + i * 60, 40 + seed[i] % 110) for i in range(8)]
+    draw.line(points, fill=BLUE, width=7, joint="curve")
+    draw.line([(40, 150), (300 + seed[9] % 120, 135)], fill=BLUE, width=5)
+    return _png(image)
+
+
 # --- Files of the root and the TSA (sealed keys) -------------------------------------------------
 
 
@@ -348,6 +424,7 @@ def load_demo_pki(agencies: Iterable[Any] | None = None) -> DemoPkiResult:
                 source=KeySource.PKCS12,
                 pkcs12=_pkcs12(seal, root, agency.name),
                 passphrase=DEMO_SIGNING_PIN,
+                image=seal_png(agency.name),
             )
             result.seals_added.append(agency.code)
 
@@ -372,6 +449,7 @@ def load_demo_pki(agencies: Iterable[Any] | None = None) -> DemoPkiResult:
                 source=KeySource.PKCS12,
                 pkcs12=_pkcs12(personal, root, user.full_name),
                 passphrase=DEMO_SIGNING_PIN,
+                image=signature_png(user.full_name),
             )
             result.personal_added.append(user.username)
         credential = SigningCredential.objects.personal_of(user).usable().first()
