@@ -427,6 +427,15 @@ LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = env_bool(
 )
 LIENTHONG_TSA_URL = os.environ.get("LIENTHONG_TSA_URL", "")  # RFC 3161; empty: PAdES B-B
 LIENTHONG_TSA_TIMEOUT_SECONDS = env_int("LIENTHONG_TSA_TIMEOUT_SECONDS", 10)
+# A demo installation (./scripts/run): `lienthong load_demo` makes the demo PKI (a root CA with
+# no legal value, certificates for the demo signers and seals, a demo timestamp authority) and
+# its root may be trusted. Off in production, where a trusted demo root is refused (checks.py).
+LIENTHONG_DEMO = env_bool("LIENTHONG_DEMO", False)
+# Where the demo root's and the demo TSA's certificates and sealed keys are kept.
+LIENTHONG_DEMO_PKI_DIR = Path(os.environ.get("LIENTHONG_DEMO_PKI_DIR") or DATA_DIR / "demo-pki")
+# Demo only: `lienthong serve` also runs the demo RFC 3161 timestamp authority on this local port
+# (0: not started). ./scripts/run sets it and points LIENTHONG_TSA_URL at it.
+LIENTHONG_DEMO_TSA_PORT = env_int("LIENTHONG_DEMO_TSA_PORT", 0)
 LIENTHONG_REVOCATION_TIMEOUT_SECONDS = env_int("LIENTHONG_REVOCATION_TIMEOUT_SECONDS", 5)
 LIENTHONG_CERTIFICATE_WARNING_DAYS = env_int("LIENTHONG_CERTIFICATE_WARNING_DAYS", 30)
 LIENTHONG_SIGNATURE_FONT = os.environ.get(

@@ -10,6 +10,7 @@ class SignaturesConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.core import periodic
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .services import warn_expiring_certificates
 
         periodic.register("signatures.warn_expiring_certificates", warn_expiring_certificates)

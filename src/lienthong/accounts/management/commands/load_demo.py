@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
@@ -10,7 +11,10 @@ from lienthong.onestop.demo import load_demo_applicants
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (Cà Mau, 2012). Safe to run again: existing rows are kept."
+    help = (
+        "Load the demo province (Cà Mau, 2012), and, when LIENTHONG_DEMO is on, the demo PKI "
+        "(certificates with no legal value). Safe to run again: existing rows are kept."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
@@ -26,9 +30,38 @@ class Command(BaseCommand):
         applicants = load_demo_applicants()
         if applicants:
             self.stdout.write(self.style.SUCCESS(f"Demo applicants: {', '.join(applicants)}."))
+        signers: set[str] = set()
+        clerks: set[str] = set()
+        pin = ""
+        if settings.LIENTHONG_DEMO:
+            from lienthong.accounts.constants import Role
+            from lienthong.accounts.models import User
+            from lienthong.signatures.demo import DEMO_SIGNING_PIN, ROOT_COMMON_NAME, load_demo_pki
+
+            pki = load_demo_pki()
+            pin = DEMO_SIGNING_PIN
+            signers = set(pki.signers)
+            clerks = set(User.objects.with_role(Role.CLERK).values_list("username", flat=True))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo PKI: root “{ROOT_COMMON_NAME}” trusted (SHA-256 "
+                    f"{pki.root_fingerprint[:16]}…); {len(pki.personal_added)} personal "
+                    f"certificates and {len(pki.seals_added)} agency seals added."
+                )
+            )
         if options["quiet_logins"]:
             return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         width = max(len(login.username) for login in logins)
         for login in logins:
-            self.stdout.write(f"  {login.username:<{width}}  {login.role} — {login.agency}")
+            note = ""
+            if login.username in signers:
+                note = f"  [PIN ký số: {pin}]"
+            elif login.username in clerks:
+                note = f"  [PIN con dấu: {pin}]"
+            self.stdout.write(f"  {login.username:<{width}}  {login.role} — {login.agency}{note}")
+        if pin:
+            self.stdout.write(
+                f"Digital signatures: every signer's certificate and every agency's seal "
+                f"(demo CA, no legal value) opens with the PIN {pin}."
+            )

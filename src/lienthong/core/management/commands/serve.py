@@ -1,5 +1,6 @@
 """Serve the platform as in production: the buffering front (nginx, core/front.py) on the port,
-gunicorn behind it on a unix socket, the background worker and the scheduler. If any of them
+gunicorn behind it on a unix socket, the background worker and the scheduler (and, when
+LIENTHONG_DEMO_TSA_PORT is set, the demo timestamp authority: `tsa_simulator`). If any of them
 stops, the others are stopped and the command exits with status 1 (a supervisor such as systemd
 with `Restart=always` starts it all again); Ctrl-C or SIGTERM stops them all, exit status 0.
 
@@ -14,6 +15,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lienthong.core import front as front_module
@@ -23,8 +25,9 @@ SOCKET_WAIT_SECONDS = 60
 
 class Command(BaseCommand):
     help = (
-        "Run nginx (the buffering front), gunicorn, the background worker and the scheduler; "
-        "stop them all on Ctrl-C, or when one of them stops."
+        "Run nginx (the buffering front), gunicorn, the background worker and the scheduler "
+        "(and, in the demo, the demo timestamp authority); stop them all on Ctrl-C, or when one "
+        "of them stops."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -106,6 +109,19 @@ class Command(BaseCommand):
                 children["nginx"] = subprocess.Popen(  # noqa: S603
                     front_module.nginx_command(nginx, front), process_group=0
                 )
+        if settings.LIENTHONG_DEMO_TSA_PORT:
+            # Demo only: the demo timestamp authority (RFC 3161) of the demo PKI, before the
+            # worker, so that signatures are timestamped (PAdES B-T).
+            children["tsa"] = subprocess.Popen(  # noqa: S603
+                [
+                    python,
+                    "-m",
+                    "lienthong",
+                    "tsa_simulator",
+                    "--port",
+                    str(settings.LIENTHONG_DEMO_TSA_PORT),
+                ]
+            )
         children["worker"] = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
         )
@@ -113,6 +129,7 @@ class Command(BaseCommand):
             [python, "-m", "lienthong", "scheduler", "--interval", "60"]
         )
         expected = {"gunicorn", "worker", "scheduler"} | ({"nginx"} if nginx else set())
+        expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
         if set(children) == expected:
             self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
         while not stopping and set(children) == expected:
