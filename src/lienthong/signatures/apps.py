@@ -10,6 +10,7 @@ class SignaturesConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.core import periodic
 
-        from .services import warn_expiring_certificates
+        from .services import poll_remote_signatures, warn_expiring_certificates
 
         periodic.register("signatures.warn_expiring_certificates", warn_expiring_certificates)
+        periodic.register("signatures.poll_remote_signatures", poll_remote_signatures)

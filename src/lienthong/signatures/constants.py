@@ -49,3 +49,25 @@ APPENDIX_FIELD = "LienThong-PhuLuc"
 
 # PDF points per millimetre.
 MM = 72 / 25.4
+
+
+class RemoteSignatureStatus(models.TextChoices):
+    """Where a signature asked of a remote signing service (ký số từ xa) stands."""
+
+    PENDING = "pending", _("Awaiting the signer's confirmation")
+    COMPLETED = "completed", _("Signed")
+    REFUSED = "refused", _("Refused by the signer")
+    EXPIRED = "expired", _("Not confirmed in time")
+    FAILED = "failed", _("Failed")
+    ABANDONED = "abandoned", _("Cancelled")
+
+
+FINISHED_REMOTE_STATUSES = frozenset(
+    {
+        RemoteSignatureStatus.COMPLETED,
+        RemoteSignatureStatus.REFUSED,
+        RemoteSignatureStatus.EXPIRED,
+        RemoteSignatureStatus.FAILED,
+        RemoteSignatureStatus.ABANDONED,
+    }
+)

@@ -20,3 +20,11 @@ def verify_blob(blob_id: int) -> None:
     with default_storage.open(blob.storage_name, "rb") as stored:
         data = stored.read()
     record_verification(blob=blob, report=verify_pdf(data))
+
+
+@task(queue_name="default")
+def settle_remote_signature_task(signature_id: int) -> None:
+    """Ask the provider how a pending remote signature stands (the polling path)."""
+    from .services import settle_remote_signature
+
+    settle_remote_signature(signature_id=signature_id)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tin-cay/", views.add_trust, name="add-trust"),
     path("chung-thu/", views.add_credential, name="add-credential"),
     path("thu-hoi/", views.revoke, name="revoke"),
+    path("ky-tu-xa/<slug:provider>/callback/", views.remote_callback, name="remote-callback"),
 ]

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
 
-from . import services
+from . import remote, services
 from .forms import CredentialForm, RevokeForm, TrustForm
 from .models import SigningCredential, TrustedCertificate
 from .permissions import can_administer, can_manage_trust
@@ -126,3 +127,23 @@ def revoke(request: HttpRequest) -> HttpResponse:
             request, _("Signing rights revoked (%(count)s certificates).") % {"count": count}
         )
     return redirect("signatures:index")
+
+
+@csrf_exempt
+@require_POST
+def remote_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """A remote signing service says a transaction moved (the signer confirmed or refused on
+    the phone). Authenticated by the HMAC in X-Signature, not by a session; anything else 403."""
+    try:
+        row = services.handle_remote_callback(
+            provider=provider,
+            body=request.body,
+            signature=request.headers.get(remote.WEBHOOK_HEADER, ""),
+        )
+    except PermissionDenied:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    except ValidationError:
+        return JsonResponse({"error": "bad_request"}, status=400)
+    if row is None:
+        return JsonResponse({"error": "unknown_transaction"}, status=404)
+    return JsonResponse({"status": row.status})
