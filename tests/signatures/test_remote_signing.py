@@ -113,15 +113,17 @@ def simulator(pki, tmp_path_factory) -> Iterator[Simulator]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + 120  # a Django start-up on a busy shared machine
+    while True:
         try:
-            _open(f"{url}/_requests", timeout=1).close()
+            _open(f"{url}/_requests", timeout=2).close()
             break
         except (urllib.error.URLError, OSError):
-            if process.poll() is not None:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
                 output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(output) from None
-            time.sleep(0.1)
+                raise RuntimeError(f"the simulator did not start: {output}") from None
+            time.sleep(0.2)
     yield Simulator(url, process)
     process.terminate()
     process.wait(timeout=10)
@@ -410,3 +412,48 @@ def test_the_simulator_refuses_what_a_provider_refuses(provider, simulator, pki)
         simulator.decide(txn, "confirm")  # decided once only
     assert refused.value.code == 409
     assert client.transaction_status(transaction_id=txn).state == "refused"
+
+
+# --- The draft's page ---------------------------------------------------------------------------
+
+
+def test_the_signer_signs_remotely_from_the_draft_page(
+    client, remote_credential, simulator, org, make_draft
+):
+    draft = _to_signer(org, make_draft)
+    start = reverse("drafting:remote-sign", kwargs={"pk": draft.pk})
+
+    client.force_login(org.snv_leader)  # another agency: the draft does not exist for him
+    assert client.post(start).status_code == 404
+    client.force_login(org.specialist)  # not the signer
+    assert client.post(start).status_code == 403
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
+    assert not RemoteSignature.objects.filter(object_id=draft.pk).exists()
+
+    client.force_login(org.director)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert 'data-testid="form-remote-sign"' in page
+    response = client.post(start, {"comment": "Đồng ý"})
+    assert response.status_code == 302
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE_CONFIRMATION
+    pending = RemoteSignature.objects.get(object_id=draft.pk, status="pending")
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert 'data-testid="remote-pending"' in page
+    assert pending.transaction_id in page
+    assert 'data-testid="form-remote-sign"' not in page
+
+    simulator.decide(pending.transaction_id, "confirm")
+    client.post(reverse("drafting:remote-refresh", kwargs={"pk": draft.pk}))
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.APPROVED
+
+
+def test_cancelling_from_the_draft_page(client, remote_credential, simulator, org, make_draft):
+    draft, pending = _started(org, make_draft)
+    cancel = reverse("drafting:remote-abandon", kwargs={"pk": draft.pk})
+    client.force_login(org.specialist)
+    assert client.post(cancel).status_code == 403
+    assert RemoteSignature.objects.get(pk=pending.pk).status == "pending"
+    client.force_login(org.director)
+    assert client.post(cancel).status_code == 302
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
+    assert RemoteSignature.objects.get(pk=pending.pk).status == "abandoned"
