@@ -459,3 +459,43 @@ def test_cancelling_from_the_draft_page(client, remote_credential, simulator, or
     assert client.post(cancel).status_code == 302
     assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
     assert RemoteSignature.objects.get(pk=pending.pk).status == "abandoned"
+
+
+class CorruptingClient(remote.CscHttpClient):
+    """The real HTTP client, but the signature value it brings back is damaged on the way (as a
+    broken or malicious provider would answer)."""
+
+    def transaction_status(self, *, transaction_id: str) -> remote.TransactionStatus:
+        status = super().transaction_status(transaction_id=transaction_id)
+        if status.signature:
+            return remote.TransactionStatus(status.state, bytes(len(status.signature)))
+        return status
+
+
+def test_a_signature_value_that_does_not_verify_leaves_the_draft_signable(
+    remote_credential, simulator, org, make_draft, settings
+):
+    draft, pending = _started(org, make_draft)
+    settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS[PROVIDER]["client"] = (
+        "tests.signatures.test_remote_signing.CorruptingClient"
+    )
+    simulator.decide(pending.transaction_id, "confirm")
+    row = RemoteSignature.objects.get(pk=pending.pk)
+    assert row.status == "failed"
+    assert "does not verify" in row.failure
+    draft = Draft.objects.get(pk=draft.pk)
+    assert draft.state == DraftState.AWAITING_SIGNATURE
+    assert draft.signed_version is None
+    assert draft.versions.count() == 1
+
+
+def test_a_draft_withdrawn_while_waiting_stays_withdrawn_when_confirmed(
+    remote_credential, simulator, org, make_draft
+):
+    draft, pending = _started(org, make_draft)
+    drafting.withdraw(actor=org.specialist, draft=draft, reason="Không ban hành nữa")
+    simulator.decide(pending.transaction_id, "confirm")
+    assert RemoteSignature.objects.get(pk=pending.pk).status == "failed"
+    draft = Draft.objects.get(pk=draft.pk)
+    assert draft.state == DraftState.WITHDRAWN
+    assert draft.signed_version is None
