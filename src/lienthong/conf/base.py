@@ -6,6 +6,7 @@ every one of them). This module refuses to start with a default secret key unles
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -446,6 +447,13 @@ LIENTHONG_SIGNATURE_FONT_ITALIC = os.environ.get(
 )
 # Remote signing services: name -> dotted path of a factory (signatures.keys.RemoteSigningService).
 LIENTHONG_REMOTE_SIGNING_SERVICES: dict[str, str] = {}
+# Hash-signing remote services (VNPT SmartCA, Viettel MySign, CSC API v2 shaped; ký số từ xa):
+# name -> {"url", "client_id", "client_secret", "webhook_secret"[, "label", "client"]}, as JSON.
+LIENTHONG_REMOTE_SIGNING_PROVIDERS: dict[str, dict[str, str]] = json.loads(
+    os.environ.get("LIENTHONG_REMOTE_SIGNING_PROVIDERS", "") or "{}"
+)
+# How long the signer has to confirm on the phone before the draft is signable again.
+LIENTHONG_REMOTE_SIGNING_TIMEOUT_SECONDS = env_int("LIENTHONG_REMOTE_SIGNING_TIMEOUT_SECONDS", 300)
 
 # --- Background jobs (durable: a row written in the same transaction as the change) ------------
 TASKS = {

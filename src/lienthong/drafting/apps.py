@@ -6,3 +6,8 @@ class DraftingConfig(AppConfig):
     name = "lienthong.drafting"
     label = "drafting"
     verbose_name = _("Drafts and approval of outgoing documents")
+
+    def ready(self) -> None:
+        from .services import register_remote_signing
+
+        register_remote_signing()

@@ -16,6 +16,10 @@ class DraftState(models.TextChoices):
     APPROVED = "approved", _("Approved, awaiting issue")
     ISSUED = "issued", _("Issued")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    AWAITING_SIGNATURE_CONFIRMATION = (
+        "awaiting_confirmation",
+        _("Awaiting confirmation of the digital signature"),
+    )
 
 
 # The explicit transition table: from each state, the states a service may move a draft to.
@@ -41,6 +45,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     DraftState.ISSUED: frozenset(),
     DraftState.WITHDRAWN: frozenset(),
 }
+# Remote signing (ký số từ xa): the signer asked for the signature and confirms it on the phone;
+# signed, the draft is approved; refused, not confirmed in time or cancelled, it goes back to
+# the state it was signed from (`drafting.services.start_remote_signing` and what follows).
+TRANSITIONS[DraftState.AWAITING_SIGNATURE] |= {DraftState.AWAITING_SIGNATURE_CONFIRMATION}
+TRANSITIONS[DraftState.AWAITING_SIGNATURE_CONFIRMATION] = frozenset(
+    {DraftState.APPROVED, DraftState.AWAITING_SIGNATURE, DraftState.WITHDRAWN}
+)
 
 # States in which the drafter may change the draft's particulars and upload versions.
 EDITABLE_STATES = frozenset({DraftState.DRAFTING, DraftState.RETURNED})
@@ -123,6 +134,8 @@ class EventKind(models.TextChoices):
     DIGITALLY_SIGNED = "digitally_signed", _("Digitally signed by the signer")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ISSUED = "issued", _("Issued")
+    REMOTE_SIGNING_STARTED = "remote_signing_started", _("Remote signature requested")
+    REMOTE_SIGNING_ENDED = "remote_signing_ended", _("Remote signature not given")
 
 
 class DraftAction(models.TextChoices):

@@ -291,6 +291,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signature_line": services.signature_line(draft),
             "is_issued": draft.state == DraftState.ISSUED,
             "signing": signing,
+            "remote_signing": _remote_signing(request.user, draft, allowed),
         },
     )
 
@@ -506,3 +507,59 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Issued as %(number)s.") % {"number": draft.document.number_and_symbol}
     )
     return redirect("documents:detail", pk=draft.document.pk)
+
+
+# --- Remote signing (ký số từ xa) ---------------------------------------------------------------
+
+
+def _remote_signing(user: Any, draft: Draft, allowed: set[str]) -> dict[str, Any]:
+    """What the draft page shows of remote signing: the button to sign with the remote service
+    (the signer's certificate is held there), or the request awaiting the phone."""
+    pending = None
+    if draft.state == DraftState.AWAITING_SIGNATURE_CONFIRMATION:
+        pending = signatures.pending_remote_signature(services.REMOTE_PURPOSE, draft.pk)
+    return {
+        "can_start": DraftAction.SIGN in allowed
+        and signatures.remote_personal_credential(user) is not None,
+        "pending": pending,
+        "is_requester": pending is not None and pending.requested_by_id == user.pk,
+        "form": NoteForm(),
+    }
+
+
+@login_required
+@require_POST
+def remote_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        NoteForm,
+        lambda user, draft, data: services.start_remote_signing(
+            actor=user, draft=draft, comment=data.get("comment", "")
+        ),
+        _("Confirm the signature on your phone (remote signing service)."),
+    )
+
+
+@login_required
+@require_POST
+def remote_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        Form,
+        lambda user, draft, data: services.refresh_remote_signing(actor=user, draft=draft),
+        _("The remote signing service was asked again."),
+    )
+
+
+@login_required
+@require_POST
+def remote_abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        Form,
+        lambda user, draft, data: services.abandon_remote_signing(actor=user, draft=draft),
+        _("The remote signature was cancelled; the draft can be signed again."),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import PdfVerification, SigningCredential, TrustedCertificate
+from .models import PdfVerification, RemoteSignature, SigningCredential, TrustedCertificate
 
 
 class _ReadOnly:
@@ -39,3 +39,10 @@ class SigningCredentialAdmin(_ReadOnly, admin.ModelAdmin[SigningCredential]):
 class PdfVerificationAdmin(_ReadOnly, admin.ModelAdmin[PdfVerification]):
     list_display = ("blob", "status", "signature_count", "checked_at")
     list_filter = ("status",)
+
+
+@admin.register(RemoteSignature)
+class RemoteSignatureAdmin(_ReadOnly, admin.ModelAdmin[RemoteSignature]):
+    list_display = ("transaction_id", "provider", "requested_by", "purpose", "status", "created_at")
+    list_filter = ("status", "provider")
+    exclude = ("prepared_pdf", "signed_attributes")

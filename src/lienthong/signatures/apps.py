@@ -11,6 +11,7 @@ class SignaturesConfig(AppConfig):
         from lienthong.core import periodic
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .services import warn_expiring_certificates
+        from .services import poll_remote_signatures, warn_expiring_certificates
 
         periodic.register("signatures.warn_expiring_certificates", warn_expiring_certificates)
+        periodic.register("signatures.poll_remote_signatures", poll_remote_signatures)

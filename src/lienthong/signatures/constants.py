@@ -62,3 +62,25 @@ SIGNATURE_TEXT_SIZE = 7
 BLANK_IMAGE_MM = (30, 12)
 # How far (points) a signature block may be shifted from its ideal place to avoid page text.
 MAX_SHIFT_PT = 220
+
+
+class RemoteSignatureStatus(models.TextChoices):
+    """Where a signature asked of a remote signing service (ký số từ xa) stands."""
+
+    PENDING = "pending", _("Awaiting the signer's confirmation")
+    COMPLETED = "completed", _("Signed")
+    REFUSED = "refused", _("Refused by the signer")
+    EXPIRED = "expired", _("Not confirmed in time")
+    FAILED = "failed", _("Failed")
+    ABANDONED = "abandoned", _("Cancelled")
+
+
+FINISHED_REMOTE_STATUSES = frozenset(
+    {
+        RemoteSignatureStatus.COMPLETED,
+        RemoteSignatureStatus.REFUSED,
+        RemoteSignatureStatus.EXPIRED,
+        RemoteSignatureStatus.FAILED,
+        RemoteSignatureStatus.ABANDONED,
+    }
+)

@@ -16,7 +16,13 @@ from lienthong.accounts.models import Agency
 from lienthong.documents.models import Blob
 
 from .certificates import CertificateDetails
-from .constants import CertificateRole, CredentialKind, KeySource, VerificationStatus
+from .constants import (
+    CertificateRole,
+    CredentialKind,
+    KeySource,
+    RemoteSignatureStatus,
+    VerificationStatus,
+)
 from .querysets import CredentialQuerySet, TrustedCertificateQuerySet
 
 
@@ -90,6 +96,12 @@ class SigningCredential(models.Model):
     pkcs11_key = models.CharField(_("key label"), max_length=100, blank=True)
     remote_provider = models.CharField(_("remote signing service"), max_length=100, blank=True)
     remote_key_id = models.CharField(_("key at the service"), max_length=200, blank=True)
+    remote_user_id = models.CharField(
+        _("user id at the service"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the remote signing service knows the official (e.g. their ID number)."),
+    )
     image = models.BinaryField(
         _("signature image (PNG)"),
         default=b"",
@@ -209,3 +221,64 @@ class PdfVerification(models.Model):
             line["details"] = CertificateDetails.from_dict(stored) if stored else None
             lines.append(line)
         return lines
+
+
+class RemoteSignature(models.Model):
+    """A signature asked of a remote signing service (ký số từ xa) and awaiting the signer's
+    confirmation on the phone. It keeps the prepared PDF and the signed attributes whose hash
+    was sent, so the signature value comes back into exactly those bytes. `purpose` and
+    `object_id` say what is being signed (e.g. "drafting.draft" and the draft's id); the app
+    that asked registers what to do when it is signed or not (`remote_handlers`)."""
+
+    credential = models.ForeignKey(
+        SigningCredential,
+        verbose_name=_("signing credential"),
+        on_delete=models.PROTECT,
+        related_name="remote_signatures",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    purpose = models.CharField(_("what is signed"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    provider = models.CharField(_("remote signing service"), max_length=100)
+    transaction_id = models.CharField(_("transaction at the service"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RemoteSignatureStatus.choices,
+        default=RemoteSignatureStatus.PENDING,
+    )
+    prepared_pdf = models.BinaryField(_("prepared PDF"))
+    document_digest = models.CharField(_("document digest (SHA-256)"), max_length=64)
+    reserved_start = models.PositiveBigIntegerField(_("placeholder start"))
+    reserved_end = models.PositiveBigIntegerField(_("placeholder end"))
+    signed_attributes = models.BinaryField(_("signed attributes (DER)"))
+    hash_sent = models.CharField(_("hash sent (SHA-256)"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    failure = models.CharField(_("why it failed"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remote signature")
+        verbose_name_plural = _("remote signatures")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "transaction_id"], name="remote_signature_transaction_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["purpose", "object_id"],
+                condition=Q(status=RemoteSignatureStatus.PENDING),
+                name="remote_signature_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="remote_sig_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.transaction_id} ({self.status})"

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Collection
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -37,7 +39,7 @@ from lienthong.core import sealing
 from lienthong.core.audit import record_event
 from lienthong.documents.models import Blob
 
-from . import engine, keys
+from . import engine, keys, remote
 from .certificates import certificate_label, issuer_label
 from .constants import (
     AGENCY_FIELD,
@@ -48,10 +50,11 @@ from .constants import (
     CertificateRole,
     CredentialKind,
     KeySource,
+    RemoteSignatureStatus,
     VerificationStatus,
 )
 from .engine import VerificationReport
-from .models import PdfVerification, SigningCredential, TrustedCertificate
+from .models import PdfVerification, RemoteSignature, SigningCredential, TrustedCertificate
 from .permissions import can_administer, can_manage_trust, can_sign_for_agency
 
 __all__ = [
@@ -223,6 +226,7 @@ def register_credential(
     if (
         source == KeySource.REMOTE
         and remote_provider not in settings.LIENTHONG_REMOTE_SIGNING_SERVICES
+        and not remote.is_hash_signing_provider(remote_provider)
     ):
         raise ValidationError({"remote_provider": [_("Unknown remote signing service.")]})
     if not keys.can_sign(cert):
@@ -863,3 +867,368 @@ def warn_expiring_certificates() -> int:
             )
             warned += 1
     return warned
+
+
+# --- Remote signing (ký số từ xa: VNPT SmartCA, Viettel MySign, CSC API v2) ---------------------
+#
+# Asynchronous: `start_remote_personal_signature` prepares the PDF, keeps it in a
+# `RemoteSignature` row and sends only the hash to the provider; the signer confirms on the
+# phone; `settle_remote_signature` (from the provider's callback or the periodic poll) embeds the
+# signature value into the kept bytes, or ends the request (refused, not confirmed in time). The
+# app that asked (drafting) registers what happens then with `register_remote_handler`.
+
+
+@dataclass(frozen=True)
+class RemoteSigningHandler:
+    """What the asking app does when a remote signature of its `purpose` is done: `signed`
+    gets the signed PDF, `ended` is told of a refusal, a timeout, a failure or a cancellation.
+    Both run in the transaction that settles the request; `signed` may raise ValidationError
+    or PermissionDenied (the object moved on meanwhile), which ends the request as failed."""
+
+    signed: Callable[[RemoteSignature, bytes], None]
+    ended: Callable[[RemoteSignature], None]
+
+
+_REMOTE_HANDLERS: dict[str, RemoteSigningHandler] = {}
+
+
+def register_remote_handler(
+    purpose: str,
+    *,
+    signed: Callable[[RemoteSignature, bytes], None],
+    ended: Callable[[RemoteSignature], None],
+) -> None:
+    _REMOTE_HANDLERS[purpose] = RemoteSigningHandler(signed=signed, ended=ended)
+
+
+def _remote_messages() -> dict[str, str]:
+    return {
+        "unknown_provider": _("Unknown remote signing service."),
+        "provider_unreachable": _("The remote signing service cannot be reached; try again."),
+        "not_owner": _("This credential does not belong to that user at the signing service."),
+        "not_remote": _("Your signing certificate is not held by a remote signing service."),
+    }
+
+
+def _remote_problem(exc: remote.RemoteSigningError) -> ValidationError:
+    message = _remote_messages().get(exc.code) or _(
+        "The remote signing service refused: %(reason)s"
+    ) % {"reason": str(exc)[:200]}
+    return ValidationError(message, code=exc.code)
+
+
+def remote_personal_credential(user: User | Any) -> SigningCredential | None:
+    """The official's usable personal credential if it is held by a hash-signing remote
+    service (then signing goes through `start_remote_personal_signature`)."""
+    credential = SigningCredential.objects.personal_of(user).usable().order_by("-not_after").first()
+    if (
+        credential is not None
+        and credential.source == KeySource.REMOTE
+        and remote.is_hash_signing_provider(credential.remote_provider)
+    ):
+        return credential
+    return None
+
+
+@transaction.atomic
+def register_remote_credential(
+    *,
+    actor: User | None,
+    agency: Agency,
+    user: User,
+    provider: str,
+    provider_user_id: str,
+    credential_id: str,
+    image: bytes = b"",
+    image_width_mm: int | None = None,
+) -> SigningCredential:
+    """Put an official's remote signing credential on file: the provider is asked which
+    credentials the user holds (the one given must be among them) and for its certificate,
+    which is what signatures will carry."""
+    if actor is not None and not can_administer(actor):
+        raise PermissionDenied(_("Only an administrator manages signing certificates."))
+    provider_user_id, credential_id = provider_user_id.strip(), credential_id.strip()
+    if not provider_user_id or not credential_id:
+        raise ValidationError(
+            {"remote_key_id": [_("Give the user id and the credential id at the service.")]}
+        )
+    try:
+        client = remote.client_for(provider)
+        if credential_id not in client.list_credentials(user_id=provider_user_id):
+            raise remote.RemoteSigningError("not the user's", "not_owner")
+        info = client.credential_info(user_id=provider_user_id, credential_id=credential_id)
+    except remote.RemoteSigningError as exc:
+        raise ValidationError({"remote_key_id": [_remote_problem(exc).message]}) from exc
+    credential = register_credential(
+        actor=actor,
+        kind=CredentialKind.PERSONAL,
+        agency=agency,
+        user=user,
+        source=KeySource.REMOTE,
+        certificate=b"".join(pem.armor("CERTIFICATE", c.dump()) for c in info.certificates),
+        remote_provider=provider,
+        remote_key_id=credential_id,
+        image=image,
+        image_width_mm=image_width_mm,
+    )
+    credential.remote_user_id = provider_user_id[:200]
+    credential.save(update_fields=["remote_user_id"])
+    return credential
+
+
+def _personal_placement(
+    credential: SigningCredential, data: bytes, *, name: str, position: str
+) -> engine.Placement:
+    """Where and how the personal signature goes (as `sign_personal` places it)."""
+    if credential.image:
+        width, height = engine.image_size(bytes(credential.image), credential.image_width_mm * MM)
+        page, box = engine.personal_box(
+            data, name=name, position=position, width_pt=width, height_pt=height
+        )
+        style = engine.image_style(bytes(credential.image))
+    else:
+        page, box = engine.personal_box(
+            data, name=name, position=position, width_pt=150, height_pt=40
+        )
+        style = engine.text_style(f"Ký bởi: {name}\n%(ts)s")
+    return engine.Placement(PERSONAL_FIELD, page, box, style)
+
+
+def _callback_url(provider: str) -> str:
+    path = reverse("signatures:remote-callback", kwargs={"provider": provider})
+    return settings.LIENTHONG_SITE_URL.rstrip("/") + path
+
+
+def start_remote_personal_signature(
+    *,
+    actor: User,
+    data: bytes,
+    purpose: str,
+    object_id: int,
+    signer_name: str = "",
+    position: str = "",
+    reason: str = "",
+    description: str = "",
+    file_name: str = "",
+) -> RemoteSignature:
+    """Ký số từ xa, first half: prepare the PDF for the competent person's signature, keep it,
+    and ask the provider to have the signer confirm the hash of what is signed (nothing else
+    leaves). Runs in the caller's transaction; returns the pending request."""
+    credential = remote_personal_credential(actor)
+    if credential is None:
+        _usable(
+            SigningCredential.objects.personal_of(actor),
+            _("You have no valid signing certificate on file."),
+        )
+        raise ValidationError(_remote_messages()["not_remote"], code="not_remote")
+    if purpose not in _REMOTE_HANDLERS:
+        raise ValueError(f"no remote signing handler for {purpose!r}")
+    _readable(data)
+    existing = engine.signer_fingerprints(data)
+    if AGENCY_FIELD in existing or set(existing.values()) & _agency_fingerprints():
+        raise ValidationError(
+            _("The agency has already signed this PDF: the personal signature comes first."),
+            code="order",
+        )
+    if PERSONAL_FIELD in existing:
+        raise ValidationError(_("This PDF already carries the personal signature."), code="order")
+    cert = keys.load_certificates(bytes(credential.certificate))[0]
+    chain = keys.chain_of(credential)
+    placement = _personal_placement(
+        credential, data, name=signer_name or actor.full_name, position=position
+    )
+    try:
+        prepared = remote.prepare(
+            data,
+            cert=cert,
+            chain=chain,
+            placement=placement,
+            reason=reason or "Phê duyệt",
+            location=credential.agency.name[:100],
+        )
+        transaction_id = remote.client_for(credential.remote_provider).sign_hash(
+            user_id=credential.remote_user_id,
+            credential_id=credential.remote_key_id,
+            digest=prepared.to_be_signed,
+            hash_algorithm=remote.SHA256_OID,
+            sign_algorithm=remote.sign_algorithm_of(cert),
+            description=description[:500],
+            callback_url=_callback_url(credential.remote_provider),
+        )
+    except remote.RemoteSigningError as exc:
+        raise _remote_problem(exc) from exc
+    except engine.PdfProblem as exc:
+        raise _problem(exc) from exc
+    row = RemoteSignature.objects.create(
+        credential=credential,
+        requested_by=actor,
+        purpose=purpose,
+        object_id=object_id,
+        provider=credential.remote_provider,
+        transaction_id=transaction_id[:200],
+        prepared_pdf=prepared.pdf,
+        document_digest=prepared.document_digest.hex(),
+        reserved_start=prepared.reserved_start,
+        reserved_end=prepared.reserved_end,
+        signed_attributes=prepared.signed_attributes,
+        hash_sent=prepared.to_be_signed.hex(),
+        file_name=file_name[:255],
+        expires_at=timezone.now()
+        + timedelta(seconds=settings.LIENTHONG_REMOTE_SIGNING_TIMEOUT_SECONDS),
+    )
+    record_event(
+        action="signature.remote_requested",
+        actor=actor,
+        obj=row,
+        data={
+            "provider": row.provider,
+            "transaction": row.transaction_id,
+            "purpose": purpose,
+            "object": object_id,
+            "hash": row.hash_sent,
+        },
+    )
+    return row
+
+
+def _end_remote(row: RemoteSignature, status: str, failure: str = "") -> RemoteSignature:
+    """Close a pending request without a signature (in the caller's transaction)."""
+    row.status = status
+    row.failure = failure[:500]
+    row.finished_at = timezone.now()
+    row.save(update_fields=["status", "failure", "finished_at"])
+    record_event(
+        action="signature.remote_ended",
+        actor=None,
+        obj=row,
+        data={"status": status, "transaction": row.transaction_id, "failure": row.failure},
+    )
+    _REMOTE_HANDLERS[row.purpose].ended(row)
+    return row
+
+
+def settle_remote_signature(*, signature_id: int) -> RemoteSignature | None:
+    """Ask the provider how a pending remote signature stands and finish it: embed the
+    signature value into the kept PDF and hand it to the asking app, or end the request when
+    the signer refused or did not confirm in time. Called by the provider's callback and by the
+    periodic poll; idempotent (a request already settled is left as it is)."""
+    row = RemoteSignature.objects.filter(pk=signature_id).first()
+    if row is None or row.status != RemoteSignatureStatus.PENDING:
+        return row
+    expired = timezone.now() >= row.expires_at
+    try:
+        status = remote.client_for(row.provider).transaction_status(
+            transaction_id=row.transaction_id
+        )
+    except remote.RemoteSigningError:
+        if not expired:
+            return row  # the provider is unreachable: the next poll asks again
+        status = remote.TransactionStatus("expired")
+    if status.state == "pending" and expired:
+        status = remote.TransactionStatus("expired")
+    if status.state == "pending":
+        return row
+    with transaction.atomic():
+        row = RemoteSignature.objects.select_for_update().get(pk=signature_id)
+        if row.status != RemoteSignatureStatus.PENDING:
+            return row
+        if status.state == "refused":
+            return _end_remote(row, RemoteSignatureStatus.REFUSED)
+        if status.state == "expired":
+            return _end_remote(row, RemoteSignatureStatus.EXPIRED)
+        credential = row.credential
+        cert = keys.load_certificates(bytes(credential.certificate))[0]
+        signed_attributes = bytes(row.signed_attributes)
+        if not remote.check_signature_value(cert, signed_attributes, status.signature):
+            return _end_remote(
+                row, RemoteSignatureStatus.FAILED, "the signature value does not verify"
+            )
+        signed = remote.finish(
+            remote.Prepared(
+                pdf=bytes(row.prepared_pdf),
+                document_digest=bytes.fromhex(row.document_digest),
+                reserved_start=row.reserved_start,
+                reserved_end=row.reserved_end,
+                signed_attributes=signed_attributes,
+                to_be_signed=bytes.fromhex(row.hash_sent),
+            ),
+            cert=cert,
+            chain=keys.chain_of(credential),
+            signature_value=status.signature,
+            timestamper=_timestamper(),
+        )
+        try:
+            with transaction.atomic():
+                _REMOTE_HANDLERS[row.purpose].signed(row, signed)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = "; ".join(getattr(exc, "messages", [])) or str(exc)
+            return _end_remote(row, RemoteSignatureStatus.FAILED, reason)
+        row.status = RemoteSignatureStatus.COMPLETED
+        row.finished_at = timezone.now()
+        row.save(update_fields=["status", "finished_at"])
+        record_event(
+            action="signature.remote_completed",
+            actor=row.requested_by,
+            obj=row,
+            data={
+                "transaction": row.transaction_id,
+                "sha256": credential.fingerprint,
+                "purpose": row.purpose,
+                "object": row.object_id,
+            },
+        )
+        return row
+
+
+def abandon_remote_signature(*, actor: User, signature: RemoteSignature) -> RemoteSignature:
+    """The signer gives up waiting (in the caller's transaction): the request ends, and a
+    confirmation arriving later is ignored."""
+    row = RemoteSignature.objects.select_for_update().get(pk=signature.pk)
+    if row.status != RemoteSignatureStatus.PENDING:
+        return row
+    if row.requested_by_id != actor.pk:
+        raise PermissionDenied(_("Only who asked for this signature may cancel it."))
+    return _end_remote(row, RemoteSignatureStatus.ABANDONED, "cancelled by the signer")
+
+
+def pending_remote_signature(purpose: str, object_id: int) -> RemoteSignature | None:
+    return RemoteSignature.objects.filter(
+        purpose=purpose, object_id=object_id, status=RemoteSignatureStatus.PENDING
+    ).first()
+
+
+def handle_remote_callback(*, provider: str, body: bytes, signature: str) -> RemoteSignature | None:
+    """A provider's callback: refused (PermissionDenied, audited) unless its HMAC matches the
+    provider's webhook secret. It only says which transaction moved; the outcome is then
+    asked of the provider itself and the signature value checked before use."""
+    if not remote.verify_webhook(provider, body, signature):
+        record_event(
+            action="signature.remote_callback_refused",
+            actor=None,
+            data={"provider": provider[:100], "bytes": len(body)},
+        )
+        raise PermissionDenied("bad callback signature")
+    try:
+        payload = json.loads(body)
+        transaction_id = str(payload["transactionID"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError("bad callback body") from exc
+    row = RemoteSignature.objects.filter(provider=provider, transaction_id=transaction_id).first()
+    if row is None:
+        return None
+    return settle_remote_signature(signature_id=row.pk)
+
+
+def poll_remote_signatures() -> int:
+    """Periodic: have every pending remote signature's status asked of its provider in the
+    background (the path when no callback comes). Returns how many were queued."""
+    from .tasks import settle_remote_signature_task
+
+    ids = list(
+        RemoteSignature.objects.filter(status=RemoteSignatureStatus.PENDING).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in ids:
+        settle_remote_signature_task.enqueue(pk)
+    return len(ids)

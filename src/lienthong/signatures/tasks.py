@@ -31,3 +31,11 @@ def reverify_signed_files(fingerprints: list[str] | None = None) -> None:
     from .services import enqueue_rechecks
 
     enqueue_rechecks(fingerprints=fingerprints)
+
+
+@task(queue_name="default")
+def settle_remote_signature_task(signature_id: int) -> None:
+    """Ask the provider how a pending remote signature stands (the polling path)."""
+    from .services import settle_remote_signature
+
+    settle_remote_signature(signature_id=signature_id)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("chung-thu/", views.add_credential, name="add-credential"),
     path("thu-hoi/", views.revoke, name="revoke"),
     path("kiem-tra-lai/<int:pk>/", views.recheck, name="recheck"),
+    path("ky-tu-xa/<slug:provider>/callback/", views.remote_callback, name="remote-callback"),
 ]

@@ -7,16 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
 from lienthong.core import ratelimit
 
-from . import services
+from . import remote, services
 from .forms import CredentialForm, RevokeForm, TrustForm
 from .models import SigningCredential, TrustedCertificate
 from .permissions import access_verification, can_administer, can_manage_trust
@@ -158,3 +159,23 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("A check of these signatures is already under way."))
     return redirect(back or "signatures:index")
+
+
+@csrf_exempt
+@require_POST
+def remote_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """A remote signing service says a transaction moved (the signer confirmed or refused on
+    the phone). Authenticated by the HMAC in X-Signature, not by a session; anything else 403."""
+    try:
+        row = services.handle_remote_callback(
+            provider=provider,
+            body=request.body,
+            signature=request.headers.get(remote.WEBHOOK_HEADER, ""),
+        )
+    except PermissionDenied:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    except ValidationError:
+        return JsonResponse({"error": "bad_request"}, status=400)
+    if row is None:
+        return JsonResponse({"error": "unknown_transaction"}, status=404)
+    return JsonResponse({"status": row.status})
