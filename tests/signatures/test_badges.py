@@ -274,6 +274,17 @@ def test_a_seal_that_is_not_the_issuing_agencys_is_red(pki, org, creds, run_task
     assert "Sở Tài chính tỉnh Cà Mau" in html
 
 
+def test_names_are_compared_as_people_write_them():
+    from lienthong.signatures.badges import same_name
+
+    assert same_name("Sở Tư pháp tỉnh Cà Mau", "SỞ TƯ PHÁP")
+    assert same_name("Nguyễn Văn  Giám", "nguyen van giam")
+    assert same_name("Đỗ Thị Đào", "Do Thi Dao")
+    assert not same_name("Sở Tư pháp tỉnh Cà Mau", "Sở Tài chính tỉnh Cà Mau")
+    assert not same_name("Nguyễn Văn Giám", "Nguyễn Văn Gi")  # whole words only
+    assert not same_name("", "Sở Tư pháp")
+
+
 def test_a_check_recorded_before_this_change_as_invalid_for_trust_alone_shows_amber(db, org):
     from lienthong.documents.models import Blob
 

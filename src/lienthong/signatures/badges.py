@@ -33,6 +33,16 @@ def _fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def same_name(certified: str, expected: str) -> bool:
+    """A name in a certificate names the expected person or agency: the same words, or one
+    holds the other whole ("Sở Tư pháp" on the document, "Sở Tư pháp tỉnh Cà Mau" in the
+    certificate), accents, case and spacing aside."""
+    a, b = _fold(certified), _fold(expected)
+    if not a or not b:
+        return False
+    return a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} "
+
+
 @dataclass(frozen=True)
 class Expectation:
     """Who should have signed a file: the document's signer and its issuing agency."""
@@ -125,7 +135,10 @@ def _mismatches(lines: Iterable[dict[str, Any]], wanted: Expectation) -> list[st
             if wanted.agency_fingerprints and fingerprint:
                 ok = fingerprint in wanted.agency_fingerprints
             else:
-                ok = _fold(str(line.get("organisation") or "")) == _fold(wanted.agency_name)
+                ok = any(
+                    same_name(str(line.get(key) or ""), wanted.agency_name)
+                    for key in ("organisation", "signer")
+                )
             if not ok:
                 reasons.append(
                     _(
@@ -140,6 +153,7 @@ def _mismatches(lines: Iterable[dict[str, Any]], wanted: Expectation) -> list[st
             if wanted.signer_fingerprints and fingerprint:
                 ok = fingerprint in wanted.signer_fingerprints
             else:
+                # A person's name must be the same (an agency's may be written shorter).
                 ok = _fold(name) == _fold(wanted.signer_name)
             if not ok:
                 reasons.append(
