@@ -20,7 +20,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .constants import AGENCY_FIELD, APPENDIX_FIELD, PERSONAL_FIELD, CredentialKind
+from .constants import (
+    AGENCY_FIELD,
+    APPENDIX_FIELD,
+    PERSONAL_FIELD,
+    CredentialKind,
+    SignatureProblem,
+)
 from .models import PdfVerification, SigningCredential
 
 SEAL_FIELDS = {AGENCY_FIELD, APPENDIX_FIELD}
@@ -182,7 +188,10 @@ def badge_for(check: PdfVerification | None, wanted: Expectation | None = None) 
     issuers: list[str] = []
     for line in lines:
         name = str(line.get("signer") or "?")
-        problems = [p for p in line.get("problems", []) if p != "untrusted"]
+        # Known problems in words (an engine failure also records the exception's class name).
+        problems = [
+            p for p in line.get("problems", []) if p != "untrusted" and p in SignatureProblem.values
+        ]
         labels = dict(zip(line.get("problems", []), line["problem_labels"], strict=False))
         for problem in problems:
             reasons.append(f"{name}: {labels.get(problem, problem)}")
