@@ -1,7 +1,9 @@
-"""The PDF side of signing and verifying, through pyHanko: where the images go (Decree 30/2020,
-Phụ lục I: personal signature between the position line and the name, the seal over a third
-of it on its left, annex signatures top right of page 1 without image), the number and date
-stamped before the agency signs, and the verification report.
+"""The PDF side of signing and verifying, through pyHanko: where the appearances go (Decree
+30/2020, Phụ lục I: the personal signature between the position line and the signer's name,
+found by text position on whichever page carries it, as an image region and a text region; the
+seal at its real diameter over the left third of the image, its place reserved when the person
+signs; annex signatures top right of page 1 without image), the number and date written into
+the “Số:” and “ngày … tháng … năm …” blanks before the agency signs, and the verification report.
 
 Nothing here touches the database: services.py decides who signs what with which key."""
 
