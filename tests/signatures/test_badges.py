@@ -274,6 +274,51 @@ def test_a_seal_that_is_not_the_issuing_agencys_is_red(pki, org, creds, run_task
     assert "Sở Tài chính tỉnh Cà Mau" in html
 
 
+def test_without_certificates_on_file_the_signer_and_agency_are_compared_by_name(db):
+    from lienthong.documents.models import Blob
+    from lienthong.signatures.badges import Expectation
+    from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD
+
+    blob = Blob.objects.create(
+        sha256="b" * 64, size=1, content_type="application/pdf", storage_name="y.pdf"
+    )
+    check = PdfVerification.objects.create(
+        blob=blob,
+        status="valid",
+        signature_count=2,
+        report={
+            "signatures": [
+                {"field_name": PERSONAL_FIELD, "signer": "Nguyễn Văn Giám", "problems": []},
+                {
+                    "field_name": AGENCY_FIELD,
+                    "signer": "Sở Tư pháp tỉnh Cà Mau",
+                    "organisation": "Sở Tư pháp tỉnh Cà Mau",
+                    "problems": [],
+                },
+            ]
+        },
+    )
+    right = Expectation(signer_name="NGUYỄN VĂN GIÁM", agency_name="Sở Tư pháp")
+    assert badge_for(check, right).state == "valid"
+    for wrong in (
+        Expectation(signer_name="Trần Văn Khác", agency_name="Sở Tư pháp"),
+        Expectation(signer_name="Nguyễn Văn Giám", agency_name="Sở Nội vụ"),
+    ):
+        badge = badge_for(check, wrong)
+        assert badge is not None and badge.state == "invalid" and len(badge.reasons) == 1
+
+
+def test_names_are_compared_as_people_write_them():
+    from lienthong.signatures.badges import same_name
+
+    assert same_name("Sở Tư pháp tỉnh Cà Mau", "SỞ TƯ PHÁP")
+    assert same_name("Nguyễn Văn  Giám", "nguyen van giam")
+    assert same_name("Đỗ Thị Đào", "Do Thi Dao")
+    assert not same_name("Sở Tư pháp tỉnh Cà Mau", "Sở Tài chính tỉnh Cà Mau")
+    assert not same_name("Nguyễn Văn Giám", "Nguyễn Văn Gi")  # whole words only
+    assert not same_name("", "Sở Tư pháp")
+
+
 def test_a_check_recorded_before_this_change_as_invalid_for_trust_alone_shows_amber(db, org):
     from lienthong.documents.models import Blob
 

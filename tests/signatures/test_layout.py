@@ -388,3 +388,30 @@ def test_without_a_name_block_the_signature_goes_under_the_last_text(pki, org, c
         assert not overlap(personal.box, word.box) and not overlap(seal.box, word.box), word
     image = personal_image_box(personal)
     assert 0.25 <= (seal.box[2] - image[0]) / (image[2] - image[0]) <= 0.40
+
+
+def test_without_images_the_seal_text_never_covers_the_signers_text(pki, org, trusted, tmp_path):
+    """Credentials on file without a handwritten image or a seal image: the appearances are
+    text, and the agency's (its name, the time) stays off the person's (name, time)."""
+    from lienthong.signatures.constants import CredentialKind
+
+    from .conftest import put_on_file
+
+    put_on_file(
+        pki, label="director", kind=CredentialKind.PERSONAL, agency=org.stp, user=org.director
+    )
+    put_on_file(pki, label="agency", kind=CredentialKind.AGENCY, agency=org.stp)
+    _original, _personal, issued = sign_all(layouts.two_column(), org)
+    assert services.verify_pdf(issued).status == "valid"
+    found = {w.name: w for w in widgets(issued)}
+    personal, seal = found[PERSONAL_FIELD], found[AGENCY_FIELD]
+    _w, _h, after = words_of(issued, personal.page, tmp_path)
+    own = [w for w in after if inside(w.box, personal.box) and not inside(w.box, seal.box)]
+    joined = " ".join(w.text for w in own)
+    assert f"Ký bởi: {layouts.SIGNER}" in joined and "Thời gian ký:" in joined
+    sealed = [w for w in after if inside(w.box, seal.box, 2)]
+    assert any("Sở Tư pháp" in w.text for w in sealed)
+    for word in own:
+        assert not overlap(word.box, seal.box, slack=0), word
+    for word in sealed:
+        assert not any(overlap(word.box, mine.box, slack=0) for mine in own), word

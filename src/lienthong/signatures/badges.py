@@ -20,7 +20,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .constants import AGENCY_FIELD, APPENDIX_FIELD, PERSONAL_FIELD, CredentialKind
+from .constants import (
+    AGENCY_FIELD,
+    APPENDIX_FIELD,
+    PERSONAL_FIELD,
+    CredentialKind,
+    SignatureProblem,
+)
 from .models import PdfVerification, SigningCredential
 
 SEAL_FIELDS = {AGENCY_FIELD, APPENDIX_FIELD}
@@ -31,6 +37,16 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+def same_name(certified: str, expected: str) -> bool:
+    """A name in a certificate names the expected person or agency: the same words, or one
+    holds the other whole ("Sở Tư pháp" on the document, "Sở Tư pháp tỉnh Cà Mau" in the
+    certificate), accents, case and spacing aside."""
+    a, b = _fold(certified), _fold(expected)
+    if not a or not b:
+        return False
+    return a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} "
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,10 @@ def _mismatches(lines: Iterable[dict[str, Any]], wanted: Expectation) -> list[st
             if wanted.agency_fingerprints and fingerprint:
                 ok = fingerprint in wanted.agency_fingerprints
             else:
-                ok = _fold(str(line.get("organisation") or "")) == _fold(wanted.agency_name)
+                ok = any(
+                    same_name(str(line.get(key) or ""), wanted.agency_name)
+                    for key in ("organisation", "signer")
+                )
             if not ok:
                 reasons.append(
                     _(
@@ -140,6 +159,7 @@ def _mismatches(lines: Iterable[dict[str, Any]], wanted: Expectation) -> list[st
             if wanted.signer_fingerprints and fingerprint:
                 ok = fingerprint in wanted.signer_fingerprints
             else:
+                # A person's name must be the same (an agency's may be written shorter).
                 ok = _fold(name) == _fold(wanted.signer_name)
             if not ok:
                 reasons.append(
@@ -168,7 +188,10 @@ def badge_for(check: PdfVerification | None, wanted: Expectation | None = None) 
     issuers: list[str] = []
     for line in lines:
         name = str(line.get("signer") or "?")
-        problems = [p for p in line.get("problems", []) if p != "untrusted"]
+        # Known problems in words (an engine failure also records the exception's class name).
+        problems = [
+            p for p in line.get("problems", []) if p != "untrusted" and p in SignatureProblem.values
+        ]
         labels = dict(zip(line.get("problems", []), line["problem_labels"], strict=False))
         for problem in problems:
             reasons.append(f"{name}: {labels.get(problem, problem)}")

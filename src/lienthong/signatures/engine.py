@@ -1,7 +1,9 @@
-"""The PDF side of signing and verifying, through pyHanko: where the images go (Decree 30/2020,
-Phụ lục I: personal signature between the position line and the name, the seal over a third
-of it on its left, annex signatures top right of page 1 without image), the number and date
-stamped before the agency signs, and the verification report.
+"""The PDF side of signing and verifying, through pyHanko: where the appearances go (Decree
+30/2020, Phụ lục I: the personal signature between the position line and the signer's name,
+found by text position on whichever page carries it, as an image region and a text region; the
+seal at its real diameter over the left third of the image, its place reserved when the person
+signs; annex signatures top right of page 1 without image), the number and date written into
+the “Số:” and “ngày … tháng … năm …” blanks before the agency signs, and the verification report.
 
 Nothing here touches the database: services.py decides who signs what with which key."""
 
@@ -17,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from html import unescape
 from typing import TypeVar
 
@@ -194,10 +196,15 @@ def _overlaps(a: Box, b: Box, slack: float = 0.0) -> bool:
 
 
 def _text_width(text: str, size: float, italic: bool = False) -> float:
+    path = settings.LIENTHONG_SIGNATURE_FONT_ITALIC if italic else settings.LIENTHONG_SIGNATURE_FONT
+    return float(_measure(path).getlength(text)) * size / 1000
+
+
+@lru_cache(maxsize=4)
+def _measure(path: str):
     from PIL import ImageFont
 
-    path = settings.LIENTHONG_SIGNATURE_FONT_ITALIC if italic else settings.LIENTHONG_SIGNATURE_FONT
-    return float(ImageFont.truetype(path, 1000).getlength(text)) * size / 1000
+    return ImageFont.truetype(path, 1000)
 
 
 @dataclass(frozen=True)
@@ -563,6 +570,8 @@ class _Line:
     lly: float
     ury: float
     height: float  # the tallest word's height: about 1.36 times the font size for Noto/Times
+    # Each character's word's bottom and height (a line may join two columns set apart).
+    words: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _lines(words: Sequence[Word]) -> list[_Line]:
@@ -578,16 +587,28 @@ def _lines(words: Sequence[Word]) -> list[_Line]:
     for row in rows:
         row.sort(key=lambda w: w.box[0])
         text, spans = "", []
+        metrics: list[tuple[float, float]] = []
         for i, w in enumerate(row):
             if i:
                 prev = row[i - 1].box[2]
                 text += " "
                 spans.append((prev, max(prev, w.box[0])))
+                metrics.append(metrics[-1])
             chars = _norm(w.text)
-            step = (w.box[2] - w.box[0]) / max(len(chars), 1)
-            for k, ch in enumerate(chars):
+            # Shares of the word's width by each character's advance in our serif font: a
+            # close guess for a dot's or a digit's place inside "20....." or "…/QĐ-STP".
+            advances = [
+                max(_text_width(ch, 100), 1.0) for ch in unicodedata.normalize("NFC", w.text)
+            ]
+            if len(advances) != len(chars):
+                advances = [1.0] * len(chars)
+            scale = (w.box[2] - w.box[0]) / max(sum(advances), 1.0)
+            x = w.box[0]
+            for ch, advance in zip(chars, advances, strict=True):
                 text += ch
-                spans.append((w.box[0] + k * step, w.box[0] + (k + 1) * step))
+                spans.append((x, x + advance * scale))
+                x += advance * scale
+                metrics.append((w.box[1], w.box[3] - w.box[1]))
         out.append(
             _Line(
                 text,
@@ -595,6 +616,7 @@ def _lines(words: Sequence[Word]) -> list[_Line]:
                 min(w.box[1] for w in row),
                 max(w.box[3] for w in row),
                 max(w.box[3] - w.box[1] for w in row),
+                metrics,
             )
         )
     return out
@@ -631,7 +653,11 @@ def _fill(
         start += 1
     x0 += 1.5
     x1 -= 1.5
-    font = line.height / 1.36
+    # The type of the word before the blank (the label): its size and its baseline.
+    bottom, height = (
+        line.words[start - 1] if 0 < start <= len(line.words) else (line.lly, line.height)
+    )
+    font = height / 1.36
     size = min(max(font, 8.0), 14.0)
     width = _text_width(text, size, italic) + 2
     if width > x1 - x0:  # a narrow blank: smaller type, down to 7 pt
@@ -639,7 +665,7 @@ def _fill(
         width = _text_width(text, size, italic) + 2
     if centred and width < x1 - x0:
         x0 = (x0 + x1 - width) / 2
-    baseline = line.lly + 0.29 * font  # Noto Serif's descent
+    baseline = bottom + 0.29 * font  # Noto Serif's descent
     box = (x0, baseline - 0.05 * font, x0 + width, baseline + 0.84 * font)
     return Fill(field_name, text, box, size)
 
