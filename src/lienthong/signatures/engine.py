@@ -899,16 +899,9 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
         return pool.submit(work).result()
 
 
-def sign(
-    data: bytes,
-    *,
-    signer: signers.Signer,
-    placement: Placement,
-    reason: str,
-    location: str,
-    timestamper: TimeStamper | None,
-) -> bytes:
-    """One PAdES signature (B-T with a timestamper, B-B without) in an incremental update."""
+def writer_with_fields(data: bytes, placement: Placement) -> IncrementalPdfFileWriter:
+    """An incremental update of `data` holding the signature field of `placement` (unless the
+    field was reserved earlier) and the fields it reserves for later signatures."""
     reader = open_pdf(data)
     reserved = reserved_field(reader, placement.field_name) is not None
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -925,6 +918,20 @@ def sign(
         append_signature_field(
             writer, SigFieldSpec(sig_field_name=name, box=_ints(box), on_page=page)
         )
+    return writer
+
+
+def sign(
+    data: bytes,
+    *,
+    signer: signers.Signer,
+    placement: Placement,
+    reason: str,
+    location: str,
+    timestamper: TimeStamper | None,
+) -> bytes:
+    """One PAdES signature (B-T with a timestamper, B-B without) in an incremental update."""
+    writer = writer_with_fields(data, placement)
     meta = signers.PdfSignatureMetadata(
         field_name=placement.field_name,
         md_algorithm="sha256",

@@ -37,15 +37,14 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.x509 import load_der_x509_certificate
 from django.conf import settings
 from django.utils.module_loading import import_string
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .engine import Placement, open_pdf
+from .engine import Placement, writer_with_fields
 
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
 RSA_OID = "1.2.840.113549.1.1.1"
@@ -320,16 +319,7 @@ def prepare(
 ) -> Prepared:
     """Add the signature field and its appearance, reserve the placeholder, and compute the
     hash the provider signs (of the CMS signed attributes, which hold the document digest)."""
-    open_pdf(data)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    fields.append_signature_field(
-        writer,
-        SigFieldSpec(
-            sig_field_name=placement.field_name,
-            box=tuple(round(v) for v in placement.box),  # type: ignore[arg-type]
-            on_page=placement.page,
-        ),
-    )
+    writer = writer_with_fields(data, placement)
     meta = signers.PdfSignatureMetadata(
         field_name=placement.field_name,
         md_algorithm="sha256",

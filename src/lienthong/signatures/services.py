@@ -427,6 +427,26 @@ def _do_sign(
         raise _problem(exc) from exc
 
 
+def _personal_placement(
+    credential: SigningCredential, data: bytes, *, name: str, position: str
+) -> engine.Placement:
+    """Where and how the personal signature goes (ô 7c): by the signer's name block, image and
+    "Ký bởi / Thời gian ký" text side by side, with the seal's place reserved over the image's
+    left third. Shared by signing on the server and by remote signing."""
+    image = bytes(credential.image) if credential.image else None
+    lines = [f"Ký bởi: {name}", "Thời gian ký: %(ts)s"]
+    layout = engine.personal_layout(
+        data,
+        name=name,
+        position=position,
+        image=engine.image_size(image, credential.image_width_mm * MM) if image else None,
+        text_lines=[lines[0], "Thời gian ký: 31/12/2026 23:59:59 +0700"],
+    )
+    style = engine.personal_style(image, layout, "\n".join(lines))
+    reserve = ((AGENCY_FIELD, layout.page, layout.seal),)
+    return engine.Placement(PERSONAL_FIELD, layout.page, layout.widget, style, reserve)
+
+
 def sign_personal(
     *,
     actor: User,
@@ -452,23 +472,14 @@ def sign_personal(
         )
     if PERSONAL_FIELD in existing:
         raise ValidationError(_("This PDF already carries the personal signature."), code="order")
-    name = signer_name or actor.full_name
-    image = bytes(credential.image) if credential.image else None
-    lines = [f"Ký bởi: {name}", "Thời gian ký: %(ts)s"]
-    layout = engine.personal_layout(
-        data,
-        name=name,
-        position=position,
-        image=engine.image_size(image, credential.image_width_mm * MM) if image else None,
-        text_lines=[lines[0], "Thời gian ký: 31/12/2026 23:59:59 +0700"],
+    placement = _personal_placement(
+        credential, data, name=signer_name or actor.full_name, position=position
     )
-    style = engine.personal_style(image, layout, "\n".join(lines))
-    reserve = ((AGENCY_FIELD, layout.page, layout.seal),)
     signed = _do_sign(
         credential,
         secret,
         data,
-        engine.Placement(PERSONAL_FIELD, layout.page, layout.widget, style, reserve),
+        placement,
         reason=reason or "Phê duyệt",
         location=credential.agency.name[:100],
     )
@@ -974,24 +985,6 @@ def register_remote_credential(
     credential.remote_user_id = provider_user_id[:200]
     credential.save(update_fields=["remote_user_id"])
     return credential
-
-
-def _personal_placement(
-    credential: SigningCredential, data: bytes, *, name: str, position: str
-) -> engine.Placement:
-    """Where and how the personal signature goes (as `sign_personal` places it)."""
-    if credential.image:
-        width, height = engine.image_size(bytes(credential.image), credential.image_width_mm * MM)
-        page, box = engine.personal_box(
-            data, name=name, position=position, width_pt=width, height_pt=height
-        )
-        style = engine.image_style(bytes(credential.image))
-    else:
-        page, box = engine.personal_box(
-            data, name=name, position=position, width_pt=150, height_pt=40
-        )
-        style = engine.text_style(f"Ký bởi: {name}\n%(ts)s")
-    return engine.Placement(PERSONAL_FIELD, page, box, style)
 
 
 def _callback_url(provider: str) -> str:
