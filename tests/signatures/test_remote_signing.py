@@ -34,9 +34,9 @@ from lienthong.core.models import AuditEvent
 from lienthong.drafting import services as drafting
 from lienthong.drafting.constants import DraftState, EventKind
 from lienthong.drafting.models import Draft, DraftEvent
-from lienthong.signatures import remote
+from lienthong.signatures import engine, remote
 from lienthong.signatures import services as signatures
-from lienthong.signatures.constants import PERSONAL_FIELD, KeySource
+from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, KeySource
 from lienthong.signatures.models import RemoteSignature
 from tests.conftest import free_port
 from tests.drafting.conftest import upload
@@ -247,6 +247,8 @@ def test_signed_on_the_phone_the_callback_approves_the_draft_with_a_valid_signat
     sigs = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     assert [s.field_name for s in sigs] == [PERSONAL_FIELD]
     assert sigs[0].signer_cert.dump() == pki.cert("director").dump()
+    # The seal's place is reserved over the image, as when signing on the server.
+    assert AGENCY_FIELD in engine.field_names(signed)
     report = signatures.verify_pdf(signed)
     assert report.status == "valid", report.as_dict()
     assert report.signatures[0].timestamp_time is not None  # B-T with the test TSA
@@ -435,6 +437,15 @@ def test_the_signer_signs_remotely_from_the_draft_page(
     client.force_login(org.director)
     page = client.get(draft.get_absolute_url()).content.decode()
     assert 'data-testid="form-remote-sign"' in page
+    # Approving is signing with the remote service: no PIN form to approve unsigned or otherwise.
+    assert 'data-testid="approve-remote"' in page
+    assert 'data-testid="form-approve"' not in page
+    refused = client.post(
+        reverse("drafting:sign", kwargs={"pk": draft.pk}),
+        {"decision": "approve", "signing_secret": "123456"},
+    )
+    assert refused.status_code in (200, 302)
+    assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE
     response = client.post(start, {"comment": "Đồng ý"})
     assert response.status_code == 302
     assert Draft.objects.get(pk=draft.pk).state == DraftState.AWAITING_SIGNATURE_CONFIRMATION

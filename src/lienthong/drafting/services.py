@@ -911,7 +911,18 @@ def approval_needs_signature(draft: Draft, *, actor: User) -> bool:
 
 def _check_approval_signing(draft: Draft, *, actor: User, secret: str | None) -> None:
     """Before anything is stored: a signer with a certificate signs as he approves; a signer
-    without one approves unsigned only when the document may be issued unsigned."""
+    without one approves unsigned only when the document may be issued unsigned; a signer
+    whose certificate a remote signing service holds approves through it."""
+    from lienthong.signatures import services as signatures
+
+    if signatures.remote_personal_credential(actor) is not None:
+        raise ValidationError(
+            _(
+                "Your signing certificate is held by the remote signing service: approve by "
+                "signing with it (Ký số từ xa) and confirm on your phone."
+            ),
+            code="remote_credential",
+        )
     if approval_needs_signature(draft, actor=actor):
         if not secret:
             raise ValidationError(
