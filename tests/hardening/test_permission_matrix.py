@@ -343,6 +343,8 @@ MATRIX: dict[str, Row] = {
     "signatures:add-trust": Row(OFFICERS, post=SYSTEM_ADMIN),
     "signatures:index": Row(OFFICERS),
     # Kiểm tra lại: whoever sees the document the file is attached to (its chokepoint).
+    # A remote signing service's callback: authenticated by its HMAC, never by a session.
+    "signatures:remote-callback": Row(NOBODY, extra={"provider": "remote_provider"}),
     "signatures:recheck": Row(STP, obj="verification", body=lambda w: {}),
     "signatures:revoke": Row(OFFICERS, post=CATALOGUE_EDITORS),
     "v1:catalogue-procedure-detail": Row(ANYONE, obj="procedure", post=CATALOGUE_EDITORS),
@@ -415,6 +417,11 @@ MATRIX: dict[str, Row] = {
     # Ký số after an approval without it: only who approved (no valid body: the world has no
     # certificates; tests/drafting/test_signing_policy.py signs).
     "drafting:sign-digitally": Row(SIGNER, obj="draft_approved"),
+    # Ký số từ xa: only the signer (no valid body: the world has no remote credential;
+    # tests/signatures/test_remote_signing.py signs through the simulator).
+    "drafting:remote-sign": Row(SIGNER, obj="draft_to_sign"),
+    "drafting:remote-refresh": Row(SIGNER, obj="draft_to_sign"),
+    "drafting:remote-abandon": Row(SIGNER, obj="draft_to_sign"),
     # Gửi văn bản thay thế: a replacement draft of an issued document, by its agency's people.
     "drafting:replace": Row(STP, obj="outgoing"),
     "drafting:submit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["comment"]),

@@ -157,6 +157,7 @@ def build_world() -> World:
     from lienthong.signatures.models import PdfVerification
 
     w.ids["verification"] = PdfVerification.objects.get(blob=version.blob).pk
+    w.ids["remote_provider"] = "smartca"  # type: ignore[assignment]  # a URL slug
     w.ids["assignment"] = assignment.pk
 
     # A confidential incoming document nobody below the leaders was given.
