@@ -133,6 +133,10 @@ def test_sign_before_approving_and_issue_only_signed_documents(
     recipient_page = as_user(browser, base, "vanthu.stp")
     recipient_page.goto(f"{base}/van-ban/{received.pk}/")
     expect(recipient_page.get_by_test_id("subject")).to_have_text(draft.subject)
+    # The recipient sees the signatures as valid and trusted: the green badge.
+    badge = recipient_page.get_by_test_id("signature-status").first
+    expect(badge).to_have_attribute("data-state", "valid")
+    expect(badge).to_contain_text("Chữ ký hợp lệ")
     # The received document is final: no file of it can be replaced.
     expect(recipient_page.locator("input[name=replaces]")).to_have_count(0)
     recipient_page.screenshot(path=str(tmp_path / "van-ban-den.png"), full_page=True)
