@@ -86,5 +86,6 @@ class Command(BaseCommand):
         if remote_signers:
             self.stdout.write(
                 f"Remote signing (ký số từ xa): {', '.join(sorted(remote_signers))} signs with "
-                f"“Ký số từ xa” and confirms on the “phone”, the simulator's page {phone}"
+                f"“Ký số (từ xa)” on the draft page and confirms on the “phone”, the "
+                f"simulator's page {phone}"
             )
