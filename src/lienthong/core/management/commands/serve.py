@@ -28,8 +28,8 @@ SOCKET_WAIT_SECONDS = 60
 class Command(BaseCommand):
     help = (
         "Run nginx (the buffering front), gunicorn, the background worker and the scheduler "
-        "(and, in the demo, the demo timestamp authority); stop them all on Ctrl-C, or when one "
-        "of them stops."
+        "(and, in the demo, the demo timestamp authority and the remote signing simulator); stop "
+        "them all on Ctrl-C, or when one of them stops."
     )
 
     def add_arguments(self, parser: Any) -> None:
