@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -24,8 +25,10 @@ from pathlib import Path
 import pytest
 from asn1crypto import tsp
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core import checks
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -40,7 +43,7 @@ from lienthong.accounts.demo import load_demo_province
 from lienthong.accounts.models import Agency, User
 from lienthong.drafting.permissions import is_leader
 from lienthong.signatures import demo, keys, services
-from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, CredentialKind
+from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, CredentialKind, KeySource
 from lienthong.signatures.models import SigningCredential, TrustedCertificate
 from tests.conftest import free_port
 
@@ -404,5 +407,261 @@ def test_serve_runs_the_demo_tsa_beside_the_worker_only_when_configured(
             served, "the worker", lambda: bool(served.processes("lienthong scheduler"))
         )
         assert served.processes("tsa_simulator") == []
+    finally:
+        test_serve.stop(served)
+
+
+# --- Remote signing in the demo (ký số từ xa with the simulator) ---------------------------------
+
+
+@pytest.fixture
+def remote_demo(settings, demo_dir) -> dict[str, str]:
+    """The demo provider as ./scripts/run configures it: the simulator on a free local port."""
+    port = free_port()
+    provider = {
+        "url": f"http://127.0.0.1:{port}",
+        "client_id": "lienthong-demo",
+        "client_secret": "bi-mat-client-demo",
+        "webhook_secret": "bi-mat-webhook-demo",
+    }
+    settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT = port
+    settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS = {demo.REMOTE_PROVIDER: provider}
+    return provider
+
+
+def _port_free(port: int) -> bool:
+    """Nobody listens there (a connection is refused)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_load_demo_gives_the_deputy_director_a_remote_credential_once(
+    db, settings, demo_dir, remote_demo
+):
+    first = io.StringIO()
+    call_command("load_demo", stdout=first)
+    deputy = User.objects.get(username=demo.REMOTE_SIGNER)
+    assert deputy.position.name == "Phó Giám đốc" and deputy.agency.code == "000.00.11.H12"
+    assert is_leader(deputy)
+    # His only credential is remote: the provider holds the key, the platform its certificate.
+    (credential,) = SigningCredential.objects.personal_of(deputy)
+    assert credential.source == KeySource.REMOTE
+    assert credential.remote_provider == demo.REMOTE_PROVIDER
+    assert credential.remote_user_id == demo.REMOTE_USER_ID
+    assert credential.remote_key_id == demo.REMOTE_CREDENTIAL_ID
+    assert services.remote_personal_credential(deputy) == credential
+    root = demo.root_ca()
+    cert = _cert(credential)
+    cert.verify_directly_issued_by(root.certificate)
+    assert _attr(cert, NameOID.COMMON_NAME) == deputy.full_name
+    assert _attr(cert, NameOID.TITLE) == "Phó Giám đốc"
+    # The other leaders keep their PKCS#12 certificates.
+    director = User.objects.get(username="lanhdao.stttt")
+    assert SigningCredential.objects.personal_of(director).get().source == KeySource.PKCS12
+
+    # The simulator's configuration: the provider's secrets and his key, for his eyes only.
+    path = demo_dir / demo.REMOTE_CONFIG
+    assert path.stat().st_mode & 0o777 == 0o600
+    config = json.loads(path.read_text())
+    assert config["client_id"] == remote_demo["client_id"]
+    assert config["client_secret"] == remote_demo["client_secret"]
+    assert config["webhook_secret"] == remote_demo["webhook_secret"]
+    (entry,) = config["users"]
+    assert (entry["user_id"], entry["credential_id"]) == (
+        demo.REMOTE_USER_ID,
+        demo.REMOTE_CREDENTIAL_ID,
+    )
+    chain = x509.load_pem_x509_certificates(entry["certificates_pem"].encode())
+    assert chain[0] == cert and chain[1] == root.certificate
+    key = load_pem_private_key(entry["key_pem"].encode(), password=None)
+    assert key.public_key() == cert.public_key()
+    # The simulator load_demo ran to register him is gone.
+    assert _port_free(settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT)
+
+    lines = {line.split()[0]: line for line in first.getvalue().splitlines() if line[:2] == "  "}
+    phone = f"{remote_demo['url']}/xac-nhan/"
+    assert f"ký số từ xa: xác nhận tại {phone}" in lines[demo.REMOTE_SIGNER]
+    assert "PIN" not in lines[demo.REMOTE_SIGNER]
+    assert "PIN ký số" in lines["lanhdao.stttt"]
+    assert f"Remote signing (ký số từ xa): {demo.REMOTE_SIGNER} signs" in first.getvalue()
+
+    # Again: nothing added, the same key and configuration.
+    made, config_bytes = _snapshot(), path.read_bytes()
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert _snapshot() == made and path.read_bytes() == config_bytes
+    assert "Demo remote signing:" not in again.getvalue()
+    assert f"ký số từ xa: xác nhận tại {phone}" in again.getvalue()
+
+
+def test_without_the_remote_demo_setting_nothing_remote_is_made(db, settings, demo_dir):
+    settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS = {}
+    settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT = 0
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    deputy = User.objects.get(username=demo.REMOTE_SIGNER)
+    assert SigningCredential.objects.personal_of(deputy).get().source == KeySource.PKCS12
+    assert not SigningCredential.objects.filter(source=KeySource.REMOTE).exists()
+    assert not (demo_dir / demo.REMOTE_CONFIG).exists()
+    assert "ký số từ xa" not in out.getvalue()
+
+
+@contextmanager
+def running_remote_simulator(demo_dir: Path, port: int) -> Iterator[str]:
+    """`lienthong remote_signing_simulator` on the configuration load_demo wrote (as `serve`
+    starts it)."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "lienthong", "remote_signing_simulator"),
+            *("--config", str(demo_dir / demo.REMOTE_CONFIG), "--port", str(port)),
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lienthong.conf.test"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                urllib.request.urlopen(f"{url}/xac-nhan/", timeout=2).close()  # noqa: S310
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "the simulator did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_the_demo_deputy_signs_a_draft_remotely_confirming_on_the_simulator_page(
+    db, settings, demo_dir, remote_demo, live_server
+):
+    from lienthong.documents.models import DocumentType
+    from lienthong.drafting import services as drafting
+    from lienthong.drafting.constants import DraftState, SigningAuthority
+    from lienthong.drafting.models import Draft
+    from tests.drafting.conftest import upload
+
+    settings.LIENTHONG_SITE_URL = live_server.url  # where the simulator calls back
+    call_command("load_demo", stdout=io.StringIO(), quiet_logins=True)
+    deputy = User.objects.get(username=demo.REMOTE_SIGNER)
+    specialist = User.objects.get(username="chuyenvien.stttt")
+    head = User.objects.get(username="truongphong.stttt")
+    draft = drafting.create_draft(
+        actor=specialist,
+        document_type=DocumentType.objects.get(name="Quyết định"),
+        subject="Quyết định ban hành Quy chế văn thư, lưu trữ",
+        signer=deputy,
+        signing_authority=SigningAuthority.KT,
+        on_behalf_of=User.objects.get(username="lanhdao.stttt"),
+        recipient_agencies=[Agency.objects.get(code="000.00.05.H12")],
+        upload=upload(pki_module.decision_pdf(), "quyet-dinh.pdf"),
+        file_name="quyet-dinh.pdf",
+    )
+    drafting.submit_for_review(actor=specialist, draft=draft, comment="Kính trình")
+    drafting.review(actor=head, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=head, draft=draft)
+
+    with running_remote_simulator(demo_dir, settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT) as url:
+        drafting.start_remote_signing(actor=deputy, draft=Draft.objects.get(pk=draft.pk))
+        draft = Draft.objects.get(pk=draft.pk)
+        assert draft.state == DraftState.AWAITING_SIGNATURE_CONFIRMATION
+        # On the “phone”: the list shows his request; he opens it and confirms.
+        with urllib.request.urlopen(f"{url}/xac-nhan/", timeout=10) as answer:  # noqa: S310
+            listing = answer.read().decode()
+        (transaction_id,) = re.findall(r'href="/xac-nhan/([^"]+)"', listing)
+        assert demo.REMOTE_USER_ID in listing
+        confirm = urllib.request.Request(  # noqa: S310 - the local simulator
+            f"{url}/xac-nhan/{transaction_id}", data=b"action=confirm", method="POST"
+        )
+        with urllib.request.urlopen(confirm, timeout=60) as answer:  # noqa: S310
+            assert 'data-testid="callback">200<' in answer.read().decode()
+
+    draft = Draft.objects.get(pk=draft.pk)
+    assert draft.state == DraftState.APPROVED and draft.signed_by == deputy
+    with default_storage.open(draft.signed_version.blob.storage_name, "rb") as handle:
+        signed = handle.read()
+    report = services.verify_pdf(signed)
+    assert report.status == "valid", report
+    (signature,) = report.signatures
+    assert signature.trusted and signature.signer == deputy.full_name
+    # Against the demo root alone, outside the platform's verifier.
+    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[demo.root_ca().asn1]))
+    assert status.bottom_line and status.trusted
+    assert embedded.signer_cert.dump() == bytes(
+        SigningCredential.objects.personal_of(deputy).get().certificate
+    )
+
+
+def test_serve_runs_the_remote_signing_simulator_only_when_configured(
+    db, settings, demo_dir, remote_demo, tmp_path, monkeypatch
+):
+    from lienthong.signatures import remote
+    from tests.core import test_serve
+
+    load_demo_province()
+    demo.load_demo_pki(agencies=list(Agency.objects.filter(code="000.00.11.H12")))
+    data = tmp_path / "data"
+    data.mkdir()
+    subprocess.run([*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True)
+    port = settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
+    monkeypatch.setenv("LIENTHONG_DEMO_PKI_DIR", str(demo_dir))
+    monkeypatch.setenv("LIENTHONG_DEMO_REMOTE_SIGNING_PORT", str(port))
+    served = test_serve.start(data, "--no-front", "--web-workers", "1")
+    try:
+        test_serve.wait_for(
+            served,
+            "gunicorn, the worker, the scheduler and the remote signing simulator",
+            lambda: all(
+                served.processes(name)
+                for name in ["gunicorn", "db_worker", "lienthong scheduler", "remote_signing"]
+            ),
+        )
+        client = remote.CscHttpClient(
+            url=remote_demo["url"],
+            client_id=remote_demo["client_id"],
+            client_secret=remote_demo["client_secret"],
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                listed = client.list_credentials(user_id=demo.REMOTE_USER_ID)
+                break
+            except remote.RemoteSigningError:
+                assert time.monotonic() < deadline, served.log.read_text()
+                time.sleep(0.3)
+        assert listed == [demo.REMOTE_CREDENTIAL_ID]
+        info = client.credential_info(
+            user_id=demo.REMOTE_USER_ID, credential_id=demo.REMOTE_CREDENTIAL_ID
+        )
+        deputy = User.objects.get(username=demo.REMOTE_SIGNER)
+        assert info.certificates[0].dump() == bytes(
+            SigningCredential.objects.personal_of(deputy).get().certificate
+        )
+        wrong = remote.CscHttpClient(
+            url=remote_demo["url"], client_id=remote_demo["client_id"], client_secret="x"
+        )
+        with pytest.raises(remote.RemoteSigningError):
+            wrong.list_credentials(user_id=demo.REMOTE_USER_ID)
+        os.killpg(served.process.pid, signal.SIGINT)
+        assert served.process.wait(timeout=30) == 0
+        assert test_serve._gone(served) == []
+    finally:
+        test_serve.stop(served)
+
+    # Without the setting (production), no simulator is started.
+    monkeypatch.delenv("LIENTHONG_DEMO_REMOTE_SIGNING_PORT")
+    served = test_serve.start(data, "--no-front", "--web-workers", "1")
+    try:
+        test_serve.wait_for(
+            served, "the worker", lambda: bool(served.processes("lienthong scheduler"))
+        )
+        assert served.processes("remote_signing") == []
     finally:
         test_serve.stop(served)

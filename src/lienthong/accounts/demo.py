@@ -217,6 +217,9 @@ _STAFF = [
         ],
     ),
 ]
+# Deputies beside an agency's leader: (agency code, username, full name, position). The deputy
+# director of Sở TT&TT also signs (in the demo he signs remotely, signatures/demo.py).
+_DEPUTIES = [("000.00.11.H12", "phogiamdoc.stttt", "Trịnh Minh Khôi", "Phó Giám đốc")]
 _ROLE_PREFIX = {
     Role.AGENCY_LEADER: "lanhdao",
     Role.UNIT_LEADER: "truongphong",
@@ -338,6 +341,26 @@ def load_demo_province() -> list[DemoLogin]:
                     email=f"{username}@demo-camau.invalid",
                 )
             logins.append(DemoLogin(username, full_name, agency.name, str(Role(role).label)))
+    for code, username, full_name, position in _DEPUTIES:
+        agency = Agency.objects.get(code=code)
+        if not User.objects.filter(username=username).exists():
+            services.create_user(
+                actor=None,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                agency=agency,
+                unit=None,
+                position=positions[position],
+                roles=[Role.AGENCY_LEADER],
+                email=f"{username}@demo-camau.invalid",
+            )
+        head = f"{_ROLE_PREFIX[Role.AGENCY_LEADER]}.{username.split('.')[1]}"
+        after = next(i for i, login in enumerate(logins) if login.username == head) + 1
+        logins.insert(
+            after,
+            DemoLogin(username, full_name, agency.name, str(Role(Role.AGENCY_LEADER).label)),
+        )
     if not User.objects.filter(username="quantri.hethong").exists():
         services.create_user(
             actor=None,

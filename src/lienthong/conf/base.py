@@ -437,6 +437,10 @@ LIENTHONG_DEMO_PKI_DIR = Path(os.environ.get("LIENTHONG_DEMO_PKI_DIR") or DATA_D
 # Demo only: `lienthong serve` also runs the demo RFC 3161 timestamp authority on this local port
 # (0: not started). ./scripts/run sets it and points LIENTHONG_TSA_URL at it.
 LIENTHONG_DEMO_TSA_PORT = env_int("LIENTHONG_DEMO_TSA_PORT", 0)
+# Demo only: `lienthong serve` also runs the remote signing simulator (a stand-in for VNPT
+# SmartCA, `remote_signing_simulator`) on this local port with the config `load_demo` wrote into
+# LIENTHONG_DEMO_PKI_DIR (0: not started). ./scripts/run sets it and the provider `smartca-demo`.
+LIENTHONG_DEMO_REMOTE_SIGNING_PORT = env_int("LIENTHONG_DEMO_REMOTE_SIGNING_PORT", 0)
 LIENTHONG_REVOCATION_TIMEOUT_SECONDS = env_int("LIENTHONG_REVOCATION_TIMEOUT_SECONDS", 5)
 LIENTHONG_CERTIFICATE_WARNING_DAYS = env_int("LIENTHONG_CERTIFICATE_WARNING_DAYS", 30)
 LIENTHONG_SIGNATURE_FONT = os.environ.get(

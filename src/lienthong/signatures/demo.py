@@ -9,13 +9,24 @@ the key-encryption key like every stored key; the officials' and agencies' keys 
 protected by DEMO_SIGNING_PIN and put on file through `services.register_credential`, the root is
 trusted through `services.add_trusted_certificate`. Loading is idempotent: what exists is reused.
 
+Remote signing (ký số từ xa), when LIENTHONG_DEMO_REMOTE_SIGNING_PORT is set and the provider
+`smartca-demo` configured: one demo leader (REMOTE_SIGNER, a deputy director) holds no PKCS#12
+but a key at the remote signing simulator (`remote_simulator.py`, a stand-in for VNPT SmartCA).
+His key and certificate (issued by the demo root) go into the simulator's configuration
+(REMOTE_CONFIG in the demo PKI folder, mode 0600: the provider's side, which `serve` starts);
+his credential is put on file through `services.register_remote_credential`, which asks the
+simulator, run in a thread for the while.
+
 The demo root must never be trusted in production: `checks.py` refuses it unless LIENTHONG_DEMO
 is on."""
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,7 +46,7 @@ from django.utils import timezone
 
 from lienthong.core import sealing
 
-from . import engine, services
+from . import engine, remote_simulator, services
 from .constants import CredentialKind, KeySource
 from .models import TrustedCertificate
 
@@ -50,6 +61,13 @@ PROVINCE_NAME = "Cà Mau"
 ROOT_YEARS = 10
 HOLDER_YEARS = 3
 KEY_BITS = 2048
+# Remote signing in the demo: the provider's name in LIENTHONG_REMOTE_SIGNING_PROVIDERS, the
+# leader who signs remotely, who he is at the provider, and the simulator's configuration file.
+REMOTE_PROVIDER = "smartca-demo"
+REMOTE_SIGNER = "phogiamdoc.stttt"
+REMOTE_USER_ID = "096085001234"  # his (demo) ID number, as SmartCA knows him
+REMOTE_CREDENTIAL_ID = "smartca-demo-phogiamdoc-stttt"
+REMOTE_CONFIG = "remote-signing.json"
 
 
 class DemoPkiUnavailable(RuntimeError):
@@ -65,11 +83,14 @@ class DemoPkiResult:
     personal_added: list[str] = field(default_factory=list)  # usernames
     seals_added: list[str] = field(default_factory=list)  # agency codes
     signers: list[str] = field(default_factory=list)  # usernames holding a demo credential
+    remote_added: list[str] = field(default_factory=list)  # usernames given a remote credential
+    remote_signers: list[str] = field(default_factory=list)  # usernames signing remotely
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.root_created
+            self.remote_added
+            or self.root_created
             or self.root_trusted
             or self.tsa_created
             or self.personal_added
@@ -428,7 +449,11 @@ def load_demo_pki(agencies: Iterable[Any] | None = None) -> DemoPkiResult:
             )
             result.seals_added.append(agency.code)
 
+    remote_on = remote_demo_on()
     for user in _signers(agency_list):
+        if remote_on and user.username == REMOTE_SIGNER:
+            _ensure_remote(user, root, result)
+            continue
         if not services.has_personal_credential(user):
             personal = _issue(
                 subject=_name(
@@ -456,6 +481,142 @@ def load_demo_pki(agencies: Iterable[Any] | None = None) -> DemoPkiResult:
         if credential is not None and _issued_by(credential, root):
             result.signers.append(user.username)
     return result
+
+
+# --- Remote signing: the simulator's configuration and the remote credential --------------------
+
+
+def remote_demo_on() -> bool:
+    """The demo signs remotely too: the simulator has a port and the demo provider is set."""
+    return bool(
+        settings.LIENTHONG_DEMO
+        and settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
+        and REMOTE_PROVIDER in settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS
+    )
+
+
+def remote_config_path() -> Path:
+    return pki_dir() / REMOTE_CONFIG
+
+
+def remote_phone_url() -> str:
+    """The simulator's page where the remote signer confirms (his “phone”)."""
+    url = str(settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS[REMOTE_PROVIDER]["url"])
+    return url.rstrip("/") + "/xac-nhan/"
+
+
+def _remote_key(root: Issued) -> Issued | None:
+    """The remote signer's key and certificate kept in the simulator's configuration, if they
+    are still usable and issued by this root."""
+    path = remote_config_path()
+    if not path.exists():
+        return None
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+        (entry,) = [
+            u for u in config.get("users", []) if u.get("credential_id") == REMOTE_CREDENTIAL_ID
+        ]
+        key = serialization.load_pem_private_key(entry["key_pem"].encode(), password=None)
+        certificate = x509.load_pem_x509_certificates(entry["certificates_pem"].encode())[0]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None
+    issued = Issued(certificate, key)
+    if not (_usable_until(issued, 30) and _signed_by(issued, root)):
+        return None
+    if certificate.public_key() != key.public_key():
+        return None
+    return issued
+
+
+def _remote_config(holder: Issued, root: Issued) -> dict[str, Any]:
+    provider = settings.LIENTHONG_REMOTE_SIGNING_PROVIDERS[REMOTE_PROVIDER]
+    key_pem = holder.key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return {
+        "client_id": provider.get("client_id", ""),
+        "client_secret": provider.get("client_secret", ""),
+        "webhook_secret": provider.get("webhook_secret", ""),
+        "timeout_seconds": settings.LIENTHONG_REMOTE_SIGNING_TIMEOUT_SECONDS,
+        "users": [
+            {
+                "user_id": REMOTE_USER_ID,
+                "credential_id": REMOTE_CREDENTIAL_ID,
+                "key_pem": key_pem.decode(),
+                "certificates_pem": (holder.pem + root.pem).decode(),
+            }
+        ],
+    }
+
+
+def _ensure_remote(user: Any, root: Issued, result: DemoPkiResult) -> None:
+    """Give the remote signer his key at the simulator and his remote credential on file."""
+    from .models import SigningCredential
+
+    holder = _remote_key(root)
+    if holder is None:
+        holder = _issue(
+            subject=_name(
+                user.full_name,
+                user.agency.name,
+                unit=user.unit.name if user.unit else "",
+                title=user.position.name if user.position else "",
+            ),
+            key=_new_key(),
+            issuer=root,
+            years=HOLDER_YEARS,
+        )
+    config = _remote_config(holder, root)
+    text = json.dumps(config, ensure_ascii=False, indent=1)
+    path = remote_config_path()
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        _write(path, text.encode())  # the provider's secrets and key: 0600, never committed
+    on_file = (
+        SigningCredential.objects.personal_of(user)
+        .usable()
+        .filter(
+            source=KeySource.REMOTE,
+            remote_provider=REMOTE_PROVIDER,
+            remote_key_id=REMOTE_CREDENTIAL_ID,
+            fingerprint=engine.certificate_fingerprint(holder.asn1),
+        )
+    )
+    if not on_file.exists():
+        with _simulator_answering(config):
+            services.register_remote_credential(
+                actor=None,
+                agency=user.agency,
+                user=user,
+                provider=REMOTE_PROVIDER,
+                provider_user_id=REMOTE_USER_ID,
+                credential_id=REMOTE_CREDENTIAL_ID,
+                image=signature_png(user.full_name),
+            )
+        result.remote_added.append(user.username)
+    result.remote_signers.append(user.username)
+
+
+@contextmanager
+def _simulator_answering(config: dict[str, Any]) -> Iterator[None]:
+    """The simulator on its demo port for the while (registering asks it for the certificate);
+    if the port is taken, the simulator `serve` started is assumed to answer there."""
+    try:
+        server = remote_simulator.serve(
+            config, "127.0.0.1", settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
+        )
+    except OSError:
+        yield
+        return
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def demo_root_trusted() -> list[TrustedCertificate]:

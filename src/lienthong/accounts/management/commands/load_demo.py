@@ -33,14 +33,23 @@ class Command(BaseCommand):
         signers: set[str] = set()
         clerks: set[str] = set()
         pin = ""
+        remote_signers: set[str] = set()
+        phone = ""
         if settings.LIENTHONG_DEMO:
             from lienthong.accounts.constants import Role
             from lienthong.accounts.models import User
-            from lienthong.signatures.demo import DEMO_SIGNING_PIN, ROOT_COMMON_NAME, load_demo_pki
+            from lienthong.signatures.demo import (
+                DEMO_SIGNING_PIN,
+                ROOT_COMMON_NAME,
+                load_demo_pki,
+                remote_phone_url,
+            )
 
             pki = load_demo_pki()
             pin = DEMO_SIGNING_PIN
             signers = set(pki.signers)
+            remote_signers = set(pki.remote_signers)
+            phone = remote_phone_url() if remote_signers else ""
             clerks = set(User.objects.with_role(Role.CLERK).values_list("username", flat=True))
             self.stdout.write(
                 self.style.SUCCESS(
@@ -49,13 +58,22 @@ class Command(BaseCommand):
                     f"certificates and {len(pki.seals_added)} agency seals added."
                 )
             )
+            if pki.remote_added:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo remote signing: {', '.join(pki.remote_added)} signs at the remote "
+                        "signing simulator (SmartCA stand-in)."
+                    )
+                )
         if options["quiet_logins"]:
             return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         width = max(len(login.username) for login in logins)
         for login in logins:
             note = ""
-            if login.username in signers:
+            if login.username in remote_signers:
+                note = f"  [ký số từ xa: xác nhận tại {phone}]"
+            elif login.username in signers:
                 note = f"  [PIN ký số: {pin}]"
             elif login.username in clerks:
                 note = f"  [PIN con dấu: {pin}]"
@@ -64,4 +82,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Digital signatures: every signer's certificate and every agency's seal "
                 f"(demo CA, no legal value) opens with the PIN {pin}."
+            )
+        if remote_signers:
+            self.stdout.write(
+                f"Remote signing (ký số từ xa): {', '.join(sorted(remote_signers))} signs with "
+                f"“Ký số (từ xa)” on the draft page and confirms on the “phone”, the "
+                f"simulator's page {phone}"
             )

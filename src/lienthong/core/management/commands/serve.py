@@ -1,6 +1,8 @@
 """Serve the platform as in production: the buffering front (nginx, core/front.py) on the port,
 gunicorn behind it on a unix socket, the background worker and the scheduler (and, when
-LIENTHONG_DEMO_TSA_PORT is set, the demo timestamp authority: `tsa_simulator`). If any of them
+LIENTHONG_DEMO_TSA_PORT is set, the demo timestamp authority: `tsa_simulator`; when
+LIENTHONG_DEMO_REMOTE_SIGNING_PORT is set, the remote signing simulator with the configuration
+`load_demo` wrote into the demo PKI folder: `remote_signing_simulator`). If any of them
 stops, the others are stopped and the command exits with status 1 (a supervisor such as systemd
 with `Restart=always` starts it all again); Ctrl-C or SIGTERM stops them all, exit status 0.
 
@@ -26,8 +28,8 @@ SOCKET_WAIT_SECONDS = 60
 class Command(BaseCommand):
     help = (
         "Run nginx (the buffering front), gunicorn, the background worker and the scheduler "
-        "(and, in the demo, the demo timestamp authority); stop them all on Ctrl-C, or when one "
-        "of them stops."
+        "(and, in the demo, the demo timestamp authority and the remote signing simulator); stop "
+        "them all on Ctrl-C, or when one of them stops."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -122,6 +124,17 @@ class Command(BaseCommand):
                     str(settings.LIENTHONG_DEMO_TSA_PORT),
                 ]
             )
+        remote_port = settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
+        if remote_port:
+            # Demo only: the stand-in for VNPT SmartCA where the demo's remote signer confirms.
+            from lienthong.signatures.demo import remote_config_path
+
+            children["remote-signing"] = subprocess.Popen(  # noqa: S603
+                [
+                    *(python, "-m", "lienthong", "remote_signing_simulator"),
+                    *("--config", str(remote_config_path()), "--port", str(remote_port)),
+                ]
+            )
         children["worker"] = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
         )
@@ -130,6 +143,7 @@ class Command(BaseCommand):
         )
         expected = {"gunicorn", "worker", "scheduler"} | ({"nginx"} if nginx else set())
         expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
+        expected |= {"remote-signing"} if remote_port else set()
         if set(children) == expected:
             self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
         while not stopping and set(children) == expected:
