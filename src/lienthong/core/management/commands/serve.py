@@ -12,6 +12,7 @@ can then hold its workers."""
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,17 @@ from django.core.management.base import BaseCommand, CommandError
 from lienthong.core import front as front_module
 
 SOCKET_WAIT_SECONDS = 60
+
+
+def _wait_for_port(port: int, child: subprocess.Popen[bytes], stopped: Any) -> None:
+    """Until a demo service answers on its port (at most SOCKET_WAIT_SECONDS), or it exits."""
+    deadline = time.monotonic() + SOCKET_WAIT_SECONDS
+    while time.monotonic() < deadline and child.poll() is None and not stopped():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
 
 
 class Command(BaseCommand):
@@ -135,6 +147,12 @@ class Command(BaseCommand):
                     *("--config", str(remote_config_path()), "--port", str(remote_port)),
                 ]
             )
+        for name, demo_port in (
+            ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
+            ("remote-signing", remote_port),
+        ):
+            if name in children:  # the worker and the scheduler use them from their first job
+                _wait_for_port(demo_port, children[name], lambda: stopping)
         children["worker"] = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
         )
