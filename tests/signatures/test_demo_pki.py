@@ -293,6 +293,10 @@ def _check_tsa(settings, url: str, root: demo.Issued, org, tmp_path: Path) -> No
             str(root_path),
             "--trust-replace",
             "--no-revocation-check",
+            # The test clock may be moved (LIENTHONG_TEST_CLOCK); the CLI is not a Django
+            # process, so it is told the time the certificates were made at.
+            "--validation-time",
+            timezone.now().isoformat(),
             "--pretty-print",
             str(pdf_path),
         ],
@@ -317,6 +321,10 @@ def _check_tsa(settings, url: str, root: demo.Issued, org, tmp_path: Path) -> No
             str(other),
             "--trust-replace",
             "--no-revocation-check",
+            # The test clock may be moved (LIENTHONG_TEST_CLOCK); the CLI is not a Django
+            # process, so it is told the time the certificates were made at.
+            "--validation-time",
+            timezone.now().isoformat(),
             "--executive-summary",
             str(pdf_path),
         ],
