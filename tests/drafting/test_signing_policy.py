@@ -317,6 +317,27 @@ def test_no_new_version_replaces_a_file_of_an_issued_document(org, make_draft, d
     assert db_snapshot() == before
 
 
+def test_a_client_cannot_append_to_a_final_file(org, make_draft, db_snapshot):
+    """An incremental update appended to an issued file (which can change what the page shows)
+    is accepted from the signing service only, never from an upload."""
+    document = _issued(org, make_draft)
+    current = Attachment.objects.get(document=document).current
+    assert current is not None
+    with default_storage.open(current.blob.storage_name, "rb") as stored:
+        appended = stored.read() + b"\n% an incremental update\n"
+    before = db_snapshot()
+    with pytest.raises(ValidationError) as caught:
+        documents.add_attachment(
+            actor=org.clerk,
+            document=document,
+            upload=upload(appended, "cap-nhat.pdf"),
+            name="cap-nhat.pdf",
+            replaces=Attachment.objects.get(document=document),
+        )
+    assert "final" in str(caught.value)
+    assert db_snapshot() == before
+
+
 def test_no_new_version_replaces_a_file_of_a_received_document(org, make_draft, run_tasks):
     _issued(org, make_draft)
     run_tasks()

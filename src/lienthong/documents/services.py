@@ -615,17 +615,26 @@ def add_attachment(
     name: str,
     title: str = "",
     replaces: Attachment | None = None,
+    signed_update: bool = False,
 ) -> AttachmentVersion:
     """Attach a file, or a new version of an attachment (the old file is kept). The file is
     checked before anything is stored; if the database write fails, a newly stored file is
-    removed again so nothing half-written remains."""
+    removed again so nothing half-written remains. `signed_update` is for the signing service
+    only (never for a client's upload): the new version of a final document's file is the
+    current one with a signature appended (the agency's seal after issue)."""
     checked = check_upload(upload, name)
     created_file = False
     try:
         with transaction.atomic():
             blob, created_file = store_blob(upload, checked)
             return _record_attachment(
-                actor=actor, document=document, blob=blob, name=name, title=title, replaces=replaces
+                actor=actor,
+                document=document,
+                blob=blob,
+                name=name,
+                title=title,
+                replaces=replaces,
+                signed_update=signed_update,
             )
     except BaseException:
         if created_file and not _blob_used(checked.sha256):
@@ -641,6 +650,7 @@ def _record_attachment(
     name: str,
     title: str,
     replaces: Attachment | None,
+    signed_update: bool = False,
 ) -> AttachmentVersion:
     require_clerk(actor)
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -657,7 +667,7 @@ def _record_attachment(
         if found is None:
             raise ValidationError({"replaces": _("That attachment belongs to another document.")})
         attachment = found
-        if document.is_final and not _appends_to_current(attachment, blob):
+        if document.is_final and not (signed_update and _appends_to_current(attachment, blob)):
             raise ValidationError(
                 {
                     "replaces": _(

@@ -541,6 +541,7 @@ def seal_attachment(
         name=version.original_name,
         title=version.attachment.title,
         replaces=version.attachment,
+        signed_update=True,
     )
 
 
