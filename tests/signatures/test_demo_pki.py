@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -600,7 +601,11 @@ def test_the_demo_deputy_signs_a_draft_remotely_confirming_on_the_simulator_page
     assert signature.trusted and signature.signer == deputy.full_name
     # Against the demo root alone, outside the platform's verifier.
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[demo.root_ca().asn1]))
+    context = ValidationContext(trust_roots=[demo.root_ca().asn1])
+    # In a thread of its own: pyHanko's synchronous API starts an event loop, and the test
+    # process may already run one (the browser tests' Playwright).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, embedded, context).result()
     assert status.bottom_line and status.trusted
     assert embedded.signer_cert.dump() == bytes(
         SigningCredential.objects.personal_of(deputy).get().certificate
