@@ -194,8 +194,16 @@ def test_executable_named_pdf_is_refused_and_nothing_is_stored(
     assert not default_storage.exists(storage_name(hashlib.sha256(content).hexdigest()))
 
 
-def test_pdf_upload_new_version_and_download(clerk, register_incoming) -> None:
-    document = register_incoming()
+def test_pdf_upload_new_version_and_download(clerk, unit, two_agencies) -> None:
+    # An outgoing document being prepared: its files may still be replaced (issued or received
+    # documents are final, see the next test).
+    document = services.record_outgoing(
+        actor=clerk,
+        document_type=doc_type("Quyết định"),
+        subject="Quyết định ban hành quy chế",
+        drafting_unit=unit,
+        recipient_agencies=[two_agencies[1]],
+    )
     client = client_for(clerk)
     pdf = blank_pdf()
     response = upload(client, document.pk, pdf, "quyet-dinh.pdf", title="Bản ký số")
@@ -224,6 +232,20 @@ def test_pdf_upload_new_version_and_download(clerk, register_incoming) -> None:
     assert attachment["versions"][1]["sha256"] == version["sha256"]
     metadata = client.get(f"/api/v1/attachment-versions/{version['id']}/")
     assert metadata.status_code == 200 and metadata.json()["sha256"] == version["sha256"]
+
+
+def test_a_received_document_is_final_even_for_an_appended_update(
+    clerk, register_incoming, db_snapshot
+) -> None:
+    client = client_for(clerk)
+    document = register_incoming()
+    first = upload(client, document.pk, blank_pdf(), "quyet-dinh.pdf").json()
+    before = db_snapshot()
+    appended = blank_pdf() + b"\n% an incremental update\n"
+    response = upload(client, document.pk, appended, "v2.pdf", replaces=first["attachment"])
+    assert response.status_code == 400, response.content
+    assert "thay thế" in response.json()["replaces"][0]
+    assert db_snapshot() == before
 
 
 def test_replacing_an_attachment_of_another_document_is_refused(
