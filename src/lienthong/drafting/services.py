@@ -778,6 +778,48 @@ def send_to_signer(*, actor: User, draft: Draft, comment: str = "") -> Draft:
     return draft
 
 
+def _approve(
+    locked: Draft,
+    *,
+    acting: Acting,
+    step: ReviewStep | None,
+    final: DraftVersion,
+    comment: str,
+    data: dict[str, Any],
+) -> None:
+    """The signer's approval (ký duyệt), however it was signed: the signature step decided,
+    who signed in what capacity recorded, the draft approved and the clerks told."""
+    actor = acting.actor
+    if step is not None:
+        _decide(step, acting=acting, decision=StepDecision.SIGNED, comment=comment)
+    substituted = actor.pk != locked.signer_id
+    locked.signed_by = actor
+    locked.signed_on_behalf_of = acting.on_behalf_of
+    locked.signed_authority = SigningAuthority.TUQ if substituted else locked.signing_authority
+    locked.signed_at = timezone.now()
+    locked.signed_version = final
+    before = _move(locked, DraftState.APPROVED)
+    locked.save()
+    _record(
+        locked,
+        kind=EventKind.SIGNED,
+        acting=acting,
+        from_state=before,
+        comment=comment,
+        step=step,
+        version=final,
+        data={"authority": locked.signed_authority, "substituted": substituted} | data,
+    )
+    clerks = User.objects.active().filter(agency_id=locked.agency_id).with_role(Role.CLERK)
+    _notify(
+        clerks,
+        kind=NotificationKind.DRAFT_AWAITING_REVIEW,
+        title=_("Draft approved, awaiting issue: %(subject)s") % {"subject": locked.subject},
+        draft=locked,
+        actor=actor,
+    )
+
+
 def sign_off(
     *,
     actor: User,
@@ -845,37 +887,13 @@ def sign_off(
             final = _sign_version(
                 locked, final, actor=actor, secret=signing_secret, created=created
             )
-        if step is not None:
-            _decide(step, acting=acting, decision=StepDecision.SIGNED, comment=text)
-        substituted = actor.pk != locked.signer_id
-        locked.signed_by = actor
-        locked.signed_on_behalf_of = acting.on_behalf_of
-        locked.signed_authority = SigningAuthority.TUQ if substituted else locked.signing_authority
-        locked.signed_at = timezone.now()
-        locked.signed_version = final
-        before = _move(locked, DraftState.APPROVED)
-        locked.save()
-        _record(
+        _approve(
             locked,
-            kind=EventKind.SIGNED,
             acting=acting,
-            from_state=before,
-            comment=text,
             step=step,
-            version=final,
-            data={
-                "authority": locked.signed_authority,
-                "substituted": substituted,
-                "digital": bool(signing_secret),
-            },
-        )
-        clerks = User.objects.active().filter(agency_id=locked.agency_id).with_role(Role.CLERK)
-        _notify(
-            clerks,
-            kind=NotificationKind.DRAFT_AWAITING_REVIEW,
-            title=_("Draft approved, awaiting issue: %(subject)s") % {"subject": locked.subject},
-            draft=locked,
-            actor=actor,
+            final=final,
+            comment=text,
+            data={"digital": bool(signing_secret)},
         )
         return locked
 
@@ -1239,38 +1257,13 @@ def _remote_signed(pending: Any, data: bytes) -> None:
         step = ReviewStep.objects.filter(
             draft=locked, round=locked.round, kind=StepKind.SIGNATURE, status=StepStatus.ACTIVE
         ).first()
-        if step is not None:
-            _decide(step, acting=acting, decision=StepDecision.SIGNED, comment=text)
-        substituted = actor.pk != locked.signer_id
-        locked.signed_by = actor
-        locked.signed_on_behalf_of = acting.on_behalf_of
-        locked.signed_authority = SigningAuthority.TUQ if substituted else locked.signing_authority
-        locked.signed_at = timezone.now()
-        locked.signed_version = final
-        before = _move(locked, DraftState.APPROVED)
-        locked.save()
-        _record(
+        _approve(
             locked,
-            kind=EventKind.SIGNED,
             acting=acting,
-            from_state=before,
-            comment=text,
             step=step,
-            version=final,
-            data={
-                "authority": locked.signed_authority,
-                "substituted": substituted,
-                "digital": True,
-                "remote": pending.transaction_id,
-            },
-        )
-        clerks = User.objects.active().filter(agency_id=locked.agency_id).with_role(Role.CLERK)
-        _notify(
-            clerks,
-            kind=NotificationKind.DRAFT_AWAITING_REVIEW,
-            title=_("Draft approved, awaiting issue: %(subject)s") % {"subject": locked.subject},
-            draft=locked,
-            actor=actor,
+            final=final,
+            comment=text,
+            data={"digital": True, "remote": pending.transaction_id},
         )
     except BaseException:
         _forget_files(created)
