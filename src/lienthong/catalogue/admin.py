@@ -231,7 +231,7 @@ class ProcedureAdmin(_CatalogueEditor, admin.ModelAdmin[Procedure]):
         "processing_days",
         "is_published",
     ]
-    list_filter = ["is_published", "sector", "level_2011", "rules_version"]
+    list_filter = ["is_published", "sector", "level_2011", "result_kind"]
     list_select_related = ["sector", "agency"]
     search_fields = ["national_code", "name"]
     fields = [*services.PROCEDURE_FIELDS, "is_published", "public_page"]

@@ -38,7 +38,7 @@ def catalogue_home(request: HttpRequest) -> HttpResponse:
             procedures = procedures.filter(agency=data["agency"])
         if data["level"]:
             procedures = procedures.filter(level_2011=data["level"])
-    procedures = procedures.search(query) if query else procedures.order_by("name", "id")
+    procedures = procedures.search(query) if query else procedures.order_by("name_sort", "id")
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
