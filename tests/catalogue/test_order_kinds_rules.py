@@ -108,3 +108,46 @@ def test_the_rules_in_force_are_chosen_by_date_and_older_sets_are_kept() -> None
     assert "stop" in new.forms and "stop" not in old.forms
     assert re.search("XIN LỖI", old.form_title("apology"))
     assert "GIA HẠN" in new.form_title("apology") and "GIA HẠN" not in old.form_title("apology")
+
+
+def test_result_kinds_are_edited_by_system_administrators_and_rules_are_read_only(
+    sysadmin, justice_admin
+) -> None:
+    from lienthong.core.models import AuditEvent
+
+    admin = Client()
+    admin.force_login(sysadmin)
+    answer = admin.post(
+        "/quan-tri/catalogue/resultkind/add/",
+        {
+            "name": "Giấy chứng nhận đủ điều kiện",
+            "abbreviation": "GCNĐĐK",
+            "ordinal": 9,
+            "is_active": "on",
+        },
+    )
+    assert answer.status_code == 302
+    kind = ResultKind.objects.get(name="Giấy chứng nhận đủ điều kiện")
+    assert AuditEvent.objects.filter(action="catalogue.result_kind_saved").count() == 1
+    agency_admin = Client()
+    agency_admin.force_login(justice_admin)
+    refused = agency_admin.post(
+        f"/quan-tri/catalogue/resultkind/{kind.pk}/change/",
+        {"name": "Khác", "abbreviation": "", "ordinal": 1, "is_active": "on"},
+    )
+    assert refused.status_code == 403
+    kind.refresh_from_db()
+    assert kind.name == "Giấy chứng nhận đủ điều kiện"
+    rules = OneStopRules.objects.get(code="2018")
+    before = rules.forms
+    page = admin.post(
+        f"/quan-tri/catalogue/onestoprules/{rules.pk}/change/",
+        {"code": "2018", "decree": "x", "supplement_days": 9},
+    )
+    assert page.status_code == 403
+    rules.refresh_from_db()
+    assert (rules.decree, rules.supplement_days, rules.forms) == (
+        "Nghị định 61/2018/NĐ-CP",
+        3,
+        before,
+    )

@@ -570,3 +570,29 @@ def save_sector(
         data={"code": target.code},
     )
     return target
+
+
+@transaction.atomic
+def save_result_kind(
+    *,
+    actor: Any,
+    name: str,
+    abbreviation: str = "",
+    ordinal: int = 0,
+    is_active: bool = True,
+    kind: ResultKind | None = None,
+) -> ResultKind:
+    """A system administrator adds or changes a result kind (Giấy phép, Giấy chứng nhận…)."""
+    require_system_admin(actor)
+    target = kind or ResultKind()
+    target.name, target.abbreviation = name.strip(), abbreviation.strip()
+    target.ordinal, target.is_active = ordinal, is_active
+    target.full_clean()
+    target.save()
+    record_event(
+        action="catalogue.result_kind_saved",
+        actor=actor,
+        obj=target,
+        data={"name": target.name, "abbreviation": target.abbreviation, "new": kind is None},
+    )
+    return target

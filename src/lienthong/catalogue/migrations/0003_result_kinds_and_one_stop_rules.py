@@ -3,71 +3,20 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from lienthong.catalogue.reference import ensure_one_stop_rules, ensure_result_kinds
 from lienthong.documents.search import fold
 
-# The result kinds a procedure gives (catalogue data; an administrator adds more).
-RESULT_KINDS = [
-    ("Giấy phép", "GP"),
-    ("Giấy chứng nhận", "GCN"),
-    ("Giấy xác nhận", "GXN"),
-    ("Văn bản chấp thuận", "VBCT"),
-    ("Quyết định", "QĐ"),
-]
 
-_FORMS_2018 = {
-    "receipt": {"number": "01", "title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"},
-    "supplement": {"number": "02", "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"},
-    "refusal": {"number": "03", "title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"},
-    "apology": {"number": "04", "title": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"},
-    "control": {"number": "05", "title": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"},
-    "book": {"number": "06", "title": "SỔ THEO DÕI HỒ SƠ"},
-}
-# Circular 03/2025/TT-VPCP, Phụ lục I: the apology becomes a letter asking for more time, a
-# notice of stopped processing is added (05), the control sheet and the book move to 06 and 07.
-_FORMS_2025 = {
-    "receipt": {"number": "01", "title": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"},
-    "supplement": {"number": "02", "title": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"},
-    "refusal": {"number": "03", "title": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"},
-    "apology": {
-        "number": "04",
-        "title": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ",
-    },
-    "stop": {"number": "05", "title": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"},
-    "control": {"number": "06", "title": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"},
-    "book": {"number": "07", "title": "SỔ THEO DÕI HỒ SƠ"},
-}
-RULES = [
-    # Decree 61/2018/NĐ-CP took effect on 21/6/2018 (Circular 01/2018/TT-VPCP guides it).
-    ("2018", "Nghị định 61/2018/NĐ-CP", "Thông tư 01/2018/TT-VPCP", "2018-06-21", _FORMS_2018),
-    # Decree 118/2025/NĐ-CP (9/6/2025) replaced it from 1/7/2025 (Circular 03/2025/TT-VPCP).
-    ("2025", "Nghị định 118/2025/NĐ-CP", "Thông tư 03/2025/TT-VPCP", "2025-07-01", _FORMS_2025),
-]
-
-
-def seed(apps, schema_editor):
+def load(apps, schema_editor):
+    """The reference data (idempotent; the tests put it back after a flush)."""
     ResultKind = apps.get_model("catalogue", "ResultKind")
-    OneStopRules = apps.get_model("catalogue", "OneStopRules")
+    ensure_result_kinds(ResultKind)
+    ensure_one_stop_rules(apps.get_model("catalogue", "OneStopRules"))
     Procedure = apps.get_model("catalogue", "Procedure")
-    kinds = [
-        ResultKind.objects.get_or_create(
-            name=name, defaults={"abbreviation": abbreviation, "ordinal": i}
-        )[0]
-        for i, (name, abbreviation) in enumerate(RESULT_KINDS, start=1)
-    ]
-    for code, decree, circular, start, forms in RULES:
-        OneStopRules.objects.get_or_create(
-            code=code,
-            defaults={
-                "decree": decree,
-                "circular": circular,
-                "effective_from": start,
-                "supplement_days": 3,
-                "forms": forms,
-            },
-        )
+    kinds = sorted(ResultKind.objects.all(), key=lambda k: -len(k.name))
     for procedure in Procedure.objects.filter(result_kind=None).only("pk", "result_name"):
         name = fold(procedure.result_name.strip())
-        for kind in sorted(kinds, key=lambda k: -len(k.name)):
+        for kind in kinds:
             if name == fold(kind.name) or name.startswith(fold(kind.name) + " "):
                 Procedure.objects.filter(pk=procedure.pk).update(result_kind=kind)
                 break
@@ -162,5 +111,5 @@ class Migration(migrations.Migration):
                 verbose_name="result kind",
             ),
         ),
-        migrations.RunPython(seed, unseed),
+        migrations.RunPython(load, unseed),
     ]
