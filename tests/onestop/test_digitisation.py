@@ -289,6 +289,8 @@ def test_a_dossier_follows_the_rules_in_force_on_the_day_it_is_received(world, c
 
 def test_form_01_fits_one_page_with_many_papers(world, clock, tmp_path: Path) -> None:
     procedure = world.procedure
+    procedure.fee_vnd = 500_000
+    procedure.save()
     for order in range(4, 26):
         ProcedureComponent.objects.create(
             procedure=procedure,
@@ -296,8 +298,9 @@ def test_form_01_fits_one_page_with_many_papers(world, clock, tmp_path: Path) ->
             name=f"Giấy tờ kèm theo số {order}: bản sao giấy chứng nhận, văn bản xác nhận",
             required=False,
         )
+    content = text_pdf("Giấy tờ")  # one file for every paper: the form lists names, not files
     papers = [
-        services.Paper(pdf_file(c.name), f"{c.order}.pdf", c)
+        services.Paper(io.BytesIO(content), f"{c.order}.pdf", c)
         for c in procedure.components.order_by("order")
     ]
     dossier = at_counter(world, papers)
@@ -310,6 +313,7 @@ def test_form_01_fits_one_page_with_many_papers(world, clock, tmp_path: Path) ->
     text = " ".join(reader.pages[0].extract_text().split())
     assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
     assert "số 25" in text and dossier.received_by.full_name in text
+    assert "phí, lệ phí: 500.000 đ" in text
     # The page as printed (pdftoppm), kept for a look when the test runs by hand.
     (tmp_path / "mau-01.pdf").write_bytes(pdf)
     subprocess.run(
