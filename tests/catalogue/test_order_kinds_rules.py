@@ -62,6 +62,8 @@ def test_procedure_lists_sort_in_vietnamese_order_in_the_database(
 
     page = client.get(Procedure.objects.get(name="Cấp giấy phép in").get_absolute_url())
     assert "500.000 đ" in page.content.decode()
+    # The rules a dossier filed today would follow (the test clock is after 1/7/2025).
+    assert "Nghị định 118/2025/NĐ-CP, Thông tư 03/2025/TT-VPCP" in page.content.decode()
 
 
 def test_a_procedure_gets_its_result_kind_from_data(
