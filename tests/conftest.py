@@ -122,6 +122,7 @@ def db_snapshot() -> Callable[[], dict[str, int]]:
 REFERENCE_DATA_MIGRATIONS = [
     "lienthong.documents.migrations.0002_load_document_types",
     "lienthong.records.migrations.0002_load_retention_table",
+    "lienthong.catalogue.migrations.0003_result_kinds_and_one_stop_rules",
 ]
 
 

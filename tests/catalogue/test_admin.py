@@ -35,7 +35,6 @@ def _post_data(
         "fee_vnd": 0,
         "processing_days": days,
         "result_name": "Giấy phép",
-        "rules_version": "2018",
         "is_published": "on",
         "forms-TOTAL_FORMS": 1,
         "forms-INITIAL_FORMS": 0,

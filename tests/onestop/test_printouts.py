@@ -73,7 +73,7 @@ def test_forms_are_a5_with_header_code_and_qr(world, clock, out_dir) -> None:
         text = " ".join(reader.pages[0].extract_text().split())
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
         assert "Độc lập - Tự do - Hạnh phúc" in text
-        assert printouts.TITLES[form] in text
+        assert dossier.rules.form_title(printouts.FORM_KINDS[form]) in text
         assert dossier.code in text
         assert image.size[0] < image.size[1]  # portrait
     text01 = " ".join(

@@ -23,7 +23,15 @@ from lienthong.accounts.models import Agency, Unit
 from lienthong.documents.uploads import check_upload
 
 from . import services
-from .models import Procedure, ProcedureComponent, ProcedureForm, ProcedureStep, Sector
+from .models import (
+    OneStopRules,
+    Procedure,
+    ProcedureComponent,
+    ProcedureForm,
+    ProcedureStep,
+    ResultKind,
+    Sector,
+)
 from .querysets import editable_agency_ids
 from .services import ComponentSpec, StepSpec
 
@@ -91,6 +99,48 @@ class SectorAdmin(admin.ModelAdmin[Sector]):
         )
         obj.pk = saved.pk
         obj._state.adding = False
+
+
+@admin.register(ResultKind)
+class ResultKindAdmin(SectorAdmin):  # the same rights: system administrators edit
+    list_display = ["name", "abbreviation", "ordinal", "is_active"]
+    search_fields = ["name"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        saved = services.save_result_kind(
+            actor=request.user,
+            name=data["name"],
+            abbreviation=data.get("abbreviation") or "",
+            ordinal=data.get("ordinal") or 0,
+            is_active=data.get("is_active", True),
+            kind=ResultKind.objects.get(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+
+@admin.register(OneStopRules)
+class OneStopRulesAdmin(admin.ModelAdmin[OneStopRules]):
+    """Read-only: a set of rules comes with a migration and is never rewritten."""
+
+    list_display = ["code", "decree", "circular", "effective_from", "supplement_days"]
+    readonly_fields = ["code", "decree", "circular", "effective_from", "supplement_days", "forms"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _may_edit_catalogue(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _may_edit_catalogue(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class StepFormSet(BaseInlineFormSet):
@@ -231,7 +281,7 @@ class ProcedureAdmin(_CatalogueEditor, admin.ModelAdmin[Procedure]):
         "processing_days",
         "is_published",
     ]
-    list_filter = ["is_published", "sector", "level_2011", "rules_version"]
+    list_filter = ["is_published", "sector", "level_2011", "result_kind"]
     list_select_related = ["sector", "agency"]
     search_fields = ["national_code", "name"]
     fields = [*services.PROCEDURE_FIELDS, "is_published", "public_page"]

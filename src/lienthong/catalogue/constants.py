@@ -12,12 +12,10 @@ class Level2022(models.TextChoices):
     PARTIAL = "partial", _("Partly online (một phần)")
 
 
-class RulesVersion(models.TextChoices):
-    """The set of one-stop rules a procedure follows: Decree 61/2018 + Circular 01/2018, or
-    Decree 118/2025 + Circular 03/2025."""
-
-    V2018 = "2018", _("Decree 61/2018 and Circular 01/2018")
-    V2025 = "2025", _("Decree 118/2025 and Circular 03/2025")
+# The forms every set of one-stop rules numbers and names (`OneStopRules.forms`): the receipt
+# and appointment, the supplement request, the refusal, the apology and new date, the control
+# sheet and the tracking book. A set may name more (2025: the notice of stopped processing).
+RULE_FORMS = ("receipt", "supplement", "refusal", "apology", "control", "book")
 
 
 class CopyKind(models.TextChoices):

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
+from lienthong.core.collation import vietnamese_sort_key
 from lienthong.core.models import TimeStampedModel
 from lienthong.documents.models import Blob
 from lienthong.documents.search import fold, plain
 
-from .constants import CopyKind, GovernmentLevel, Level2022, RulesVersion, StepRole
-from .querysets import ProcedureQuerySet, SectorQuerySet
+from .constants import RULE_FORMS, CopyKind, GovernmentLevel, Level2022, StepRole
+from .querysets import OneStopRulesQuerySet, ProcedureQuerySet, SectorQuerySet
 
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -43,6 +44,78 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ResultKind(models.Model):
+    """Loại kết quả: what a procedure gives the applicant — Giấy phép, Giấy chứng nhận, Giấy xác
+    nhận, Văn bản chấp thuận, Quyết định… Catalogue data an administrator extends; a licence is
+    not one of Decree 30/2020's administrative document types and is not forced into one. The
+    result is registered and numbered under its kind (`services.result_document_type`)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    abbreviation = models.CharField(
+        _("abbreviation"),
+        max_length=10,
+        blank=True,
+        help_text=_("Used in the result's number and symbol, e.g. GP for Giấy phép."),
+    )
+    ordinal = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("result kind")
+        verbose_name_plural = _("result kinds")
+        ordering = ["ordinal", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OneStopRules(models.Model):
+    """Quy định một cửa: one set of the one-stop rules (a decree and its guiding circular) in
+    force from a date. A new decree adds a row; a row is never rewritten, so a dossier keeps
+    the rules in force on the day it was received (`Dossier.rules_version` holds the code):
+    which forms it gets and their numbers, how long a supplement may still be asked for.
+
+    Dates before the earliest row (the 2012-era demo predates Decree 61/2018) follow the
+    earliest row: the platform models no older rules."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    decree = models.CharField(_("decree"), max_length=100)
+    circular = models.CharField(_("guiding circular"), max_length=100)
+    effective_from = models.DateField(_("in force from"), unique=True)
+    supplement_days = models.PositiveSmallIntegerField(
+        _("supplement request window (working days)"),
+        help_text=_("Working days after reception in which processing may ask for supplements."),
+    )
+    forms = models.JSONField(
+        _("forms"),
+        help_text=_("Each form's number and title: {kind: {number, title}}."),
+    )
+
+    objects = OneStopRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("one-stop rules")
+        verbose_name_plural = _("one-stop rules")
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.decree}, {self.circular}"
+
+    def form_number(self, kind: str) -> str:
+        return str(self.forms[kind]["number"])
+
+    def form_title(self, kind: str) -> str:
+        return str(self.forms[kind]["title"])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        forms = self.forms if isinstance(self.forms, dict) else {}
+        missing = [k for k in RULE_FORMS if not isinstance(forms.get(k), dict)]
+        if missing:
+            raise ValidationError({"forms": _("Forms missing: %(k)s.") % {"k": ", ".join(missing)}})
 
 
 class Procedure(TimeStampedModel):
@@ -108,24 +181,30 @@ class Procedure(TimeStampedModel):
     result_name = models.CharField(
         _("result"), max_length=300, help_text=_("Kết quả: the licence, certificate or decision.")
     )
-    rules_version = models.CharField(
-        _("one-stop rules"),
-        max_length=4,
-        choices=RulesVersion.choices,
-        default=RulesVersion.V2018,
+    result_kind = models.ForeignKey(
+        ResultKind,
+        verbose_name=_("result kind"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text=_("Giấy phép, Giấy chứng nhận…: the kind the result is registered under."),
     )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Derived search text (name, code, sector, agency): folded (no tone marks) and plain.
     search_text = models.TextField(editable=False, default="")
     name_plain = models.CharField(editable=False, max_length=500, default="")
+    # Vietnamese alphabetical order of the name (core.collation): lists sort by it, never by
+    # code points, the same on SQLite and PostgreSQL.
+    name_sort = models.TextField(editable=False, default="")
 
     objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("administrative procedure")
         verbose_name_plural = _("administrative procedures")
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level_2011__gte=1) & Q(level_2011__lte=4),
@@ -154,11 +233,7 @@ class Procedure(TimeStampedModel):
         # of a word (" in" finds “in ấn”, not “tin”).
         self.search_text = " " + " ".join(_WORD.findall(fold(" ".join(parts))))
         self.name_plain = plain(self.name)[:500]
-
-    @property
-    def fee_grouped(self) -> str:
-        """The fee with the Vietnamese thousands separator: 200.000."""
-        return f"{self.fee_vnd:,}".replace(",", ".")
+        self.name_sort = vietnamese_sort_key(self.name)
 
     @property
     def is_free(self) -> bool:

@@ -15,7 +15,11 @@ from .querysets import editable_agency_ids
 
 def access_procedure(user: Any, pk: Any) -> Procedure:
     try:
-        return Procedure.objects.visible_to(user).select_related("sector", "agency").get(pk=int(pk))
+        return (
+            Procedure.objects.visible_to(user)
+            .select_related("sector", "agency", "result_kind")
+            .get(pk=int(pk))
+        )
     except (Procedure.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise Http404 from exc
 

@@ -3,6 +3,7 @@ and what an administrator may edit."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -25,6 +26,18 @@ def editable_agency_ids(user: User | Any) -> set[int] | None:
     if user.agency_id is not None and user.has_role(Role.AGENCY_ADMIN):
         return {user.agency_id}
     return set()
+
+
+class OneStopRulesQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> Any:
+        """The set of one-stop rules in force on `day`: the latest that took effect on or
+        before it; for a day before every set (the 2012-era demo), the earliest set."""
+        found = self.filter(effective_from__lte=day).order_by("-effective_from").first()
+        if found is None:
+            found = self.order_by("effective_from").first()
+        if found is None:
+            raise LookupError("no one-stop rules are recorded")
+        return found
 
 
 class SectorQuerySet(models.QuerySet):
@@ -53,7 +66,7 @@ class ProcedureQuerySet(models.QuerySet):
         """Every word of the query starts a word of the name, code, sector or agency, tone marks
         optional;
         annotates `exact` (1 when the query as typed, tone marks and all, is in the name) and
-        orders exact matches first."""
+        orders exact matches first, then in Vietnamese alphabetical order."""
         words = tokens(text)
         if not words:
             return self.annotate(exact=Value(0, output_field=IntegerField()))
@@ -69,4 +82,4 @@ class ProcedureQuerySet(models.QuerySet):
                 default=Value(0),
                 output_field=IntegerField(),
             )
-        return self.filter(condition).annotate(exact=exact).order_by("-exact", "name", "id")
+        return self.filter(condition).annotate(exact=exact).order_by("-exact", "name_sort", "id")

@@ -22,11 +22,19 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import Agency, Unit
 from lienthong.core.audit import record_event
-from lienthong.documents.models import AttachmentVersion, Blob
+from lienthong.documents.models import AttachmentVersion, Blob, DocumentType
+from lienthong.documents.search import fold
 from lienthong.documents.uploads import check_upload, storage_name, store_blob
 
 from .constants import CopyKind, StepRole
-from .models import Procedure, ProcedureComponent, ProcedureForm, ProcedureStep, Sector
+from .models import (
+    Procedure,
+    ProcedureComponent,
+    ProcedureForm,
+    ProcedureStep,
+    ResultKind,
+    Sector,
+)
 from .querysets import editable_agency_ids
 
 # The particulars of a procedure that `create_procedure` and `update_procedure` set.
@@ -46,7 +54,7 @@ PROCEDURE_FIELDS = (
     "fee_note",
     "processing_days",
     "result_name",
-    "rules_version",
+    "result_kind",
 )
 
 
@@ -237,7 +245,31 @@ def _apply_fields(procedure: Procedure, fields: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def guess_result_kind(result_name: str) -> ResultKind | None:
+    """The active result kind whose name starts the result's name ("Giấy phép hoạt động in" →
+    Giấy phép), the longest such name winning; None when none does."""
+    folded = fold(result_name.strip())
+    found = [
+        kind
+        for kind in ResultKind.objects.filter(is_active=True)
+        if folded == fold(kind.name) or folded.startswith(fold(kind.name) + " ")
+    ]
+    return max(found, key=lambda kind: len(kind.name)) if found else None
+
+
+def result_document_type(kind: ResultKind) -> DocumentType:
+    """The document type a result of this kind is registered and numbered under: a type of the
+    kind's own name (created the first time, with the kind's abbreviation), so a licence is
+    numbered as a licence and not as one of Decree 30's administrative types."""
+    found, _created = DocumentType.objects.get_or_create(
+        name=kind.name, defaults={"abbreviation": kind.abbreviation, "ordinal": 900}
+    )
+    return found
+
+
 def _save_procedure(procedure: Procedure) -> None:
+    if procedure.result_kind_id is None and procedure.result_name:
+        procedure.result_kind = guess_result_kind(procedure.result_name)
     procedure.full_clean()
     procedure.refresh_search_text()
     procedure.save()
@@ -536,5 +568,31 @@ def save_sector(
         actor=actor,
         obj=target,
         data={"code": target.code},
+    )
+    return target
+
+
+@transaction.atomic
+def save_result_kind(
+    *,
+    actor: Any,
+    name: str,
+    abbreviation: str = "",
+    ordinal: int = 0,
+    is_active: bool = True,
+    kind: ResultKind | None = None,
+) -> ResultKind:
+    """A system administrator adds or changes a result kind (Giấy phép, Giấy chứng nhận…)."""
+    require_system_admin(actor)
+    target = kind or ResultKind()
+    target.name, target.abbreviation = name.strip(), abbreviation.strip()
+    target.ordinal, target.is_active = ordinal, is_active
+    target.full_clean()
+    target.save()
+    record_event(
+        action="catalogue.result_kind_saved",
+        actor=actor,
+        obj=target,
+        data={"name": target.name, "abbreviation": target.abbreviation, "new": kind is None},
     )
     return target

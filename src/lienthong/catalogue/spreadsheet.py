@@ -28,8 +28,8 @@ from lienthong.core.spreadsheets import append_row
 from lienthong.documents.search import fold
 
 from . import services
-from .constants import CopyKind, GovernmentLevel, Level2022, RulesVersion, StepRole
-from .models import Procedure, Sector
+from .constants import CopyKind, GovernmentLevel, Level2022, StepRole
+from .models import Procedure, ResultKind, Sector
 from .services import ComponentSpec, StepSpec
 
 SHEET_PROCEDURES = "Thủ tục"
@@ -54,7 +54,7 @@ PROCEDURE_COLUMNS = [
     ("fee_note", "Ghi chú lệ phí", False),
     ("processing_days", "Thời hạn giải quyết (ngày làm việc)", True),
     ("result_name", "Kết quả", True),
-    ("rules_version", "Quy định áp dụng", False),
+    ("result_kind", "Loại kết quả", False),
     ("published", "Công khai", False),
 ]
 COMPONENT_COLUMNS = [
@@ -125,7 +125,8 @@ COLUMN_NOTES = {
     "government_level": "Tỉnh, Huyện hoặc Xã (mặc định: Tỉnh)",
     "processing_days": "Số ngày làm việc, một chữ số thập phân (vd. 0,5)",
     "fee_vnd": "Số đồng, 0 hoặc để trống nếu miễn phí",
-    "rules_version": "2018 hoặc 2025 (mặc định 2018)",
+    "result_kind": "Giấy phép, Giấy chứng nhận, Giấy xác nhận, Văn bản chấp thuận, Quyết định…"
+    " (để trống: theo tên kết quả)",
     "published": "Có hoặc Không (mặc định Có)",
     "sector_name": "Chỉ cần khi tạo lĩnh vực mới",
     "copy_kind": "Bản chính, Bản sao hoặc Bản sao có chứng thực",
@@ -340,6 +341,8 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
     step_rows = reader.rows(workbook, SHEET_STEPS, STEP_COLUMNS)
     agencies = {a.code: a for a in Agency.objects.all()}
     sectors = {s.code: s for s in Sector.objects.all()}
+    result_kinds = {k.name: k for k in ResultKind.objects.filter(is_active=True)}
+    kind_names = {fold(name): name for name in result_kinds}
     new_sectors: dict[str, str] = {}
     parsed: dict[str, _Parsed] = {}
     headers = PROCEDURE_COLUMNS
@@ -415,12 +418,8 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
             "fee_note": _text(row.values.get("fee_note"))[:500],
             "processing_days": reader.days(row, "processing_days", headers, minimum=Decimal("0.5")),
             "result_name": result_name,
-            "rules_version": reader.choice(
-                row,
-                "rules_version",
-                headers,
-                {v: v for v in RulesVersion.values},
-                RulesVersion.V2018,
+            "result_kind": result_kinds.get(
+                reader.choice(row, "result_kind", headers, kind_names, "") or ""
             ),
         }
         for key, text, limit in (("name", name, 500), ("result_name", result_name, 300)):
@@ -675,7 +674,7 @@ EXAMPLE_PROCEDURE = {
     "fee_note": "",
     "processing_days": 15,
     "result_name": "Giấy phép xuất bản bản tin",
-    "rules_version": "2018",
+    "result_kind": "Giấy phép",
     "published": "Không",
 }
 EXAMPLE_COMPONENTS = [

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.documents.uploads import check_upload
 
 from .forms import CatalogueImportForm, CatalogueSearchForm
-from .models import Procedure, ProcedureComponent, ProcedureStep
+from .models import OneStopRules, Procedure, ProcedureComponent, ProcedureStep
 from .permissions import access_procedure, access_procedure_form, require_catalogue_editor
 from .spreadsheet import ImportFailed, import_catalogue, template_workbook
 
@@ -38,7 +39,7 @@ def catalogue_home(request: HttpRequest) -> HttpResponse:
             procedures = procedures.filter(agency=data["agency"])
         if data["level"]:
             procedures = procedures.filter(level_2011=data["level"])
-    procedures = procedures.search(query) if query else procedures.order_by("name", "id")
+    procedures = procedures.search(query) if query else procedures.order_by("name_sort", "id")
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -78,6 +79,8 @@ def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interagency": [s for s in steps_list if s.agency_id != procedure.agency_id],
             "legal_basis": [line for line in procedure.legal_basis.splitlines() if line.strip()],
             "filing_url": filing_url(procedure),
+            # A dossier filed today follows the one-stop rules in force today.
+            "rules_in_force": OneStopRules.objects.in_force_on(timezone.localdate()),
         },
     )
 

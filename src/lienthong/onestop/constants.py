@@ -164,7 +164,7 @@ class Satisfaction(models.IntegerChoices):
 
 # Dossier code: <agency code>-YYMMDD-NNNN (Decree 61/2018 Art. 26; Circular 01/2018 Art. 19).
 DOSSIER_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
-# Supplement during processing: within 3 working days of reception (Decree 61/2018 Art. 19).
-SUPPLEMENT_WINDOW_HOURS = 24
+# Supplement during processing: within `OneStopRules.supplement_days` working days of reception
+# (3 under Decree 61/2018 Art. 19), read from the rules the dossier was received under.
 # Late warning: one working day (8 hours) before the appointment.
 WARNING_HOURS = 8

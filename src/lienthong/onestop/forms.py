@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Unit, User
@@ -15,6 +16,7 @@ from lienthong.documents.models import DocumentType
 
 from .codes import is_well_formed
 from .constants import ApplicantKind, Channel, Satisfaction
+from .services import paper_kind
 
 
 class ApplicantForm(forms.Form):
@@ -72,7 +74,66 @@ class FilingForm(forms.Form):
 
 
 class IntakeForm(ApplicantForm, FilingForm):
-    """The counter's intake of a paper dossier: the applicant's data and the scanned papers."""
+    """The counter's intake of a paper dossier: the applicant's data and the scanned papers;
+    for a paper the agency digitised before for this applicant (`earlier`: the applicant's
+    digitised papers by kind), a choice to attach that copy instead of scanning again."""
+
+    def __init__(self, *args: Any, earlier: dict[str, list[Any]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.reusable: dict[int, dict[str, Any]] = {}
+        earlier = earlier or {}
+        fields = list(self.fields.items())
+        self.fields.clear()
+        for name, field in fields:
+            self.fields[name] = field
+            if not name.startswith("component_"):
+                continue
+            component = next(
+                c for c in self.procedure.components.all() if name == f"component_{c.pk}"
+            )
+            papers = earlier.get(paper_kind(component.name), [])
+            if not papers:
+                continue
+            self.reusable[component.pk] = {p.pk: p for p in papers}
+            self.fields[f"reuse_{component.pk}"] = forms.TypedChoiceField(
+                label=_("or attach the copy digitised before"),
+                choices=[("", _("No: the scan above"))]
+                + [
+                    (
+                        p.pk,
+                        _("%(name)s (%(file)s) — digitised %(when)s by %(who)s, dossier %(code)s")
+                        % {
+                            "name": p.name,
+                            "file": p.file_name,
+                            "when": timezone.localtime(p.digitised_at).strftime("%d/%m/%Y"),
+                            "who": p.digitised_by,
+                            "code": p.dossier.code,
+                        },
+                    )
+                    for p in papers
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for pk in self.reusable:
+            if data.get(f"reuse_{pk}") and data.get(f"component_{pk}"):
+                self.add_error(
+                    f"reuse_{pk}", _("Either scan the paper or attach the earlier copy, not both.")
+                )
+        return data
+
+    def reuses(self) -> list[tuple[Any, Any]]:
+        found = []
+        for component in self.procedure.components.all():
+            chosen = self.cleaned_data.get(f"reuse_{component.pk}")
+            if chosen:
+                found.append((component, self.reusable[component.pk][chosen]))
+        return found
 
 
 class UploadForm(forms.Form):
@@ -158,6 +219,8 @@ class ResultForm(forms.Form):
     document_type = forms.ModelChoiceField(
         label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True)
     )
+    # With a procedure whose catalogue entry names its result kind, the result is registered
+    # under that kind and the document type is not asked (onestop.services.issue_result).
     subject = forms.CharField(label=_("Subject"), max_length=500, required=False)
     file = forms.FileField(
         label=_("Result file (PDF; sealed by the agency on issue when its passphrase is given)")
@@ -173,9 +236,15 @@ class ResultForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, agency: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agency: Any = None, result_kind: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         from lienthong.signatures.services import has_agency_credential
+
+        if result_kind is not None:
+            del self.fields["document_type"]
+            self.result_kind = result_kind
 
         if agency is not None and not (
             has_agency_credential(agency) or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE

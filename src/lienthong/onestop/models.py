@@ -4,9 +4,12 @@ supplement requests (Mẫu 02), apologies (Mẫu 04) and citizens' ratings."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
@@ -24,7 +27,10 @@ from .constants import (
     StepState,
     SupplementPhase,
 )
-from .querysets import DossierQuerySet, StepQuerySet
+from .querysets import DigitisedPaperQuerySet, DossierQuerySet, StepQuerySet
+
+if TYPE_CHECKING:
+    from lienthong.catalogue.models import OneStopRules
 
 
 class ApplicantProfile(TimeStampedModel):
@@ -112,6 +118,8 @@ class Dossier(TimeStampedModel):
     copies = models.PositiveSmallIntegerField(_("number of sets"), default=1)
     by_post = models.BooleanField(_("result by post"), default=False)
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The code of the `catalogue.OneStopRules` in force on the day of reception (on the day of
+    # creation until then): the forms and deadlines of that set apply to the dossier.
     rules_version = models.CharField(_("one-stop rules"), max_length=4, default="2018")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,6 +212,13 @@ class Dossier(TimeStampedModel):
         code = self.portal_status
         return PORTAL_STATUS_NAMES[code] if code else ""
 
+    @cached_property
+    def rules(self) -> OneStopRules:
+        """The set of one-stop rules this dossier follows (see `rules_version`)."""
+        from lienthong.catalogue.models import OneStopRules
+
+        return OneStopRules.objects.get(code=self.rules_version)
+
     @property
     def is_open(self) -> bool:
         return self.status in {
@@ -212,6 +227,56 @@ class Dossier(TimeStampedModel):
             DossierStatus.AWAITING_PAYMENT,
             DossierStatus.SUPPLEMENT_REQUESTED,
         }
+
+
+class DigitisedPaper(models.Model):
+    """Bản điện tử đã số hoá: the electronic copy of a paper an applicant handed in on paper at
+    the counter (scanned there, Decree 107/2021/NĐ-CP), or of a result the agency issued, kept
+    by the agency that holds it and offered again in the same applicant's later dossiers there
+    (matched by the applicant's ID number and the kind of paper)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_id_number = models.CharField(_("applicant's ID number"), max_length=13)
+    kind_key = models.CharField(
+        _("kind of paper"),
+        max_length=500,
+        help_text=_("The paper's name without tone marks: papers of one kind share it."),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    blob = models.ForeignKey("documents.Blob", verbose_name=_("file"), on_delete=models.PROTECT)
+    file_name = models.CharField(_("file name"), max_length=255)
+    dpi = models.PositiveSmallIntegerField(_("resolution (dpi)"), null=True, blank=True)
+    is_result = models.BooleanField(_("result of a dossier"), default=False)
+    dossier = models.ForeignKey(
+        "Dossier",
+        verbose_name=_("digitised with dossier"),
+        on_delete=models.PROTECT,
+        related_name="digitised_papers",
+    )
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("digitised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    digitised_at = models.DateTimeField(_("digitised at"))
+
+    objects = DigitisedPaperQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("digitised paper")
+        verbose_name_plural = _("digitised papers")
+        ordering = ["-digitised_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["agency", "applicant_id_number", "kind_key"], name="digitised_applicant_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.file_name})"
 
 
 class DossierComponent(models.Model):
@@ -246,6 +311,15 @@ class DossierComponent(models.Model):
         on_delete=models.PROTECT,
         related_name="components",
     )
+    digitised = models.ForeignKey(
+        DigitisedPaper,
+        verbose_name=_("digitised copy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+        help_text=_("Set for a paper scanned at the counter, or reused from an earlier dossier."),
+    )
 
     class Meta:
         verbose_name = _("dossier component")
@@ -254,6 +328,11 @@ class DossierComponent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_reused(self) -> bool:
+        """Attached from an earlier dossier's digitised copy, not scanned again."""
+        return self.digitised is not None and self.digitised.dossier_id != self.dossier_id
 
 
 class DossierStep(models.Model):

@@ -1,7 +1,12 @@
-"""The one-stop forms of Circular 01/2018/TT-VPCP as printable PDFs (WeasyPrint): Mẫu 01
-receipt and appointment, 02 supplement request, 03 refusal, 04 apology and new date (A5), 05
-control sheet (A5 per the circular; printed A4 landscape when long is not needed) and 06
-tracking book (A4 landscape), each with the dossier code as a QR code.
+"""The one-stop forms as printable PDFs (WeasyPrint): the receipt and appointment, supplement
+request, refusal, apology and new date (A5), control sheet and tracking book (A4 landscape),
+each with the dossier code as a QR code.
+
+Which circular the forms belong to, their numbers and titles come from the set of one-stop
+rules the dossier was received under (`catalogue.OneStopRules`: Circular 01/2018/TT-VPCP Mẫu
+01-06, or Circular 03/2025/TT-VPCP Mẫu 01-07); the URL keeps the 2018 numbers as stable keys
+(`FORM_KINDS`). Mẫu 01 always fits one A5 page with its two signatures: a long list of papers
+is set smaller (`_density`).
 
 Headings and labels are the legal forms' wording: Vietnamese constants, not translated."""
 
@@ -16,17 +21,18 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from lienthong.accounts.models import Agency
+from lienthong.catalogue.models import OneStopRules
 
 from .constants import DossierStatus, HandOverAction, Outcome
 from .models import Dossier, HandOver
 
-TITLES = {
-    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-    "04": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-    "05": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-    "06": "SỔ THEO DÕI HỒ SƠ",
+# The URL's form keys (the 2018 numbers) and the kind of form each is in every rule set.
+FORM_KINDS = {
+    "01": "receipt",
+    "02": "supplement",
+    "03": "refusal",
+    "04": "apology",
+    "05": "control",
 }
 OUTCOME_WORDS = {Outcome.EARLY: "Trước hạn", Outcome.ON_TIME: "Đúng hạn", Outcome.LATE: "Quá hạn"}
 COPY_WORDS = {"original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao chứng thực"}
@@ -145,6 +151,8 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
         "05": dossier.received_at,
     }[form]
     header = _header(dossier)
+    rules = dossier.rules
+    kind = FORM_KINDS[form]
     if form == "04" and apology is not None:  # signed by the head of the agency that is late
         late = apology.agency
         header = {
@@ -156,7 +164,10 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
         }
     return {
         "form": form,
-        "title": TITLES[form],
+        "title": rules.form_title(kind),
+        "number": rules.form_number(kind),
+        "circular": rules.circular,
+        "density": _density(len(components)) if form == "01" else "",
         "size": "A5 portrait",
         "header": header,
         "dossier": dossier,
@@ -178,17 +189,46 @@ def context(dossier: Dossier, form: str) -> dict[str, Any]:
     }
 
 
-def _pdf(html: str) -> bytes:
+DENSITIES = ("", "compact", "dense", "tiny")
+
+
+def _density(papers: int) -> str:
+    """The first guess of how tightly Mẫu 01 is set (`render` tightens it if still too long)."""
+    if papers <= 6:
+        return ""
+    if papers <= 12:
+        return "compact"
+    return "dense"
+
+
+def _document(html: str) -> Any:
     from weasyprint import HTML, URLFetcher
 
-    pdf = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).render()
+
+
+def _pdf(html: str) -> bytes:
+    pdf = _document(html).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
 
 
 def render(dossier: Dossier, form: str) -> bytes:
     with translation.override("vi"):  # legal forms are printed in Vietnamese
-        return _pdf(render_to_string("onestop/print/form.html", context(dossier, form)))
+        data = context(dossier, form)
+        if form != "01":
+            return _pdf(render_to_string("onestop/print/form.html", data))
+        # Mẫu 01 is one A5 sheet with both signatures: set tighter until it fits.
+        document = None
+        for density in DENSITIES[DENSITIES.index(data["density"]) :]:
+            data["density"] = density
+            document = _document(render_to_string("onestop/print/form.html", data))
+            if len(document.pages) == 1:
+                break
+        assert document is not None
+        pdf = document.write_pdf()
+        assert isinstance(pdf, bytes)
+        return pdf
 
 
 def render_book(agency: Agency, year: int, month: int) -> bytes:
@@ -233,10 +273,13 @@ def _render_book(agency: Agency, year: int, month: int) -> bytes:
         "agency": agency.name.upper(),
         "unit": "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
     }
+    rules = OneStopRules.objects.in_force_on(date(year, month, 1))
     html = render_to_string(
         "onestop/print/book.html",
         {
-            "title": TITLES["06"],
+            "title": rules.form_title("book"),
+            "number": rules.form_number("book"),
+            "circular": rules.circular,
             "header": header,
             "rows": rows,
             "period": f"Tháng {month:02d}/{year}",

@@ -75,3 +75,10 @@ class StepQuerySet(models.QuerySet):
         if user.has_role(Role.UNIT_LEADER) and user.unit_id:
             condition |= Q(agency_id=user.agency_id, unit_id=user.unit_id)
         return self.active().filter(condition)
+
+
+class DigitisedPaperQuerySet(models.QuerySet):
+    def reusable(self, *, agency_id: int, id_number: str) -> DigitisedPaperQuerySet:
+        """The electronic copies the agency holds of one applicant's papers and results, newest
+        first: what its counter may attach again instead of scanning."""
+        return self.filter(agency_id=agency_id, applicant_id_number=id_number.strip())

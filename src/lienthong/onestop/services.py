@@ -24,17 +24,17 @@ from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Unit, User
 from lienthong.catalogue.constants import StepRole
-from lienthong.catalogue.models import Procedure, ProcedureComponent
+from lienthong.catalogue.models import OneStopRules, Procedure, ProcedureComponent
 from lienthong.core import workdays
 from lienthong.core.audit import record_event
 from lienthong.documents.models import DocumentType
+from lienthong.documents.search import fold
 from lienthong.documents.uploads import check_upload, storage_name, store_blob
 from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.services import notify
 
-from . import codes
+from . import codes, scans
 from .constants import (
-    SUPPLEMENT_WINDOW_HOURS,
     TRANSITIONS,
     WARNING_HOURS,
     ApplicantKind,
@@ -50,6 +50,7 @@ from .models import (
     Apology,
     ApplicantProfile,
     Consultation,
+    DigitisedPaper,
     Dossier,
     DossierComponent,
     DossierStep,
@@ -345,6 +346,14 @@ class Paper:
     component: ProcedureComponent | None = None
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """One digitised paper the counter attaches again in `file_dossier`, instead of a scan."""
+
+    paper: DigitisedPaper
+    component: ProcedureComponent | None = None
+
+
 @transaction.atomic
 def file_dossier(
     *,
@@ -357,11 +366,16 @@ def file_dossier(
     copies: int = 1,
     by_post: bool = False,
     submit: bool = False,
+    reused: list[Reuse] | None = None,
 ) -> Dossier:
     """Create a dossier with its papers in one go (the on-line form or the counter intake),
-    and submit it if asked. A form sent twice (the same key) adds nothing the second time."""
-    for paper in papers:
-        check_upload(paper.upload, paper.name)  # every file checked before anything is stored
+    and submit it if asked. A form sent twice (the same key) adds nothing the second time.
+    At the counter, papers are scans (checked for resolution) and `reused` attaches papers
+    the agency digitised before for the same applicant."""
+    for paper in papers:  # every file checked before anything is stored
+        checked = check_upload(paper.upload, paper.name)
+        if not is_applicant(actor):
+            check_scan(paper.upload, checked.content_type, paper.name)
     dossier, created = _create_dossier(
         actor=actor,
         procedure=procedure,
@@ -380,6 +394,10 @@ def file_dossier(
             upload=paper.upload,
             name=paper.name,
             procedure_component=paper.component,
+        )
+    for reuse in reused or []:
+        reuse_digitised_paper(
+            actor=actor, dossier=dossier, paper=reuse.paper, procedure_component=reuse.component
         )
     if submit and dossier.status == DossierStatus.DRAFT:
         dossier = submit_dossier(actor=actor, dossier=dossier)
@@ -441,7 +459,9 @@ def _create_dossier(
                 copies=copies,
                 by_post=by_post,
                 idempotency_key=key,
-                rules_version=procedure.rules_version,
+                rules_version=OneStopRules.objects.in_force_on(
+                    timezone.localtime(_now()).date()
+                ).code,
                 fee_vnd=procedure.fee_vnd,
                 created_by=actor,
             )
@@ -478,8 +498,12 @@ def add_component(
 ) -> DossierComponent:
     """Attach one paper (uploaded or scanned). The file is checked (type by content, size,
     readable PDF) before anything is stored; a newly stored file is removed again if the
-    database write fails."""
+    database write fails. A paper of a dossier handed in on paper (at the counter, by post) is
+    a scan: it must reach `scans.MIN_DPI` and is kept as a digitised copy ("Đã số hoá", who
+    and when) that the counter may reuse in the applicant's later dossiers."""
     checked = check_upload(upload, name)
+    on_paper = dossier.channel != Channel.ONLINE
+    dpi = check_scan(upload, checked.content_type, name) if on_paper else None
     created_file = False
     try:
         with transaction.atomic():
@@ -510,6 +534,8 @@ def add_component(
                 obj=locked,
                 data={"component": component.pk, "sha256": blob.sha256, "name": safe},
             )
+            if on_paper:
+                _digitise(component, actor=actor, dpi=dpi)
             # Signed papers (a certified copy, a signed application) are checked in the
             # background like every PDF that arrives; the badge shows on the dossier.
             from lienthong.signatures.services import enqueue_verification
@@ -526,6 +552,138 @@ def add_component(
             if not AttachmentVersion.objects.filter(blob__sha256=checked.sha256).exists():
                 default_storage.delete(storage_name(checked.sha256))
         raise
+
+
+def paper_kind(name: str) -> str:
+    """The kind of a paper for reuse: its name folded (no tone marks, lower case, one space)."""
+    return " ".join(fold(name).split())[:500]
+
+
+def check_scan(upload: IO[bytes], content_type: str, name: str) -> int | None:
+    """The resolution of a scanned paper, refused under `scans.MIN_DPI` with a message that
+    says what to do; None for a file that is not a scan (a PDF born digital, Word, Excel)."""
+    dpi = scans.scan_dpi(upload, content_type)
+    if dpi is not None and dpi < scans.MIN_DPI:
+        raise ValidationError(
+            _(
+                "“%(name)s” is scanned at about %(dpi)s dpi; digitised papers need at least "
+                "%(min)s dpi. Scan it again at %(min)s dpi or more."
+            )
+            % {"name": name, "dpi": dpi, "min": scans.MIN_DPI},
+            code="low_resolution",
+        )
+    return dpi
+
+
+def _digitise(component: DossierComponent, *, actor: User, dpi: int | None) -> DigitisedPaper:
+    dossier = component.dossier
+    paper = DigitisedPaper.objects.create(
+        agency_id=dossier.agency_id,
+        applicant_id_number=dossier.applicant_id_number,
+        kind_key=paper_kind(component.name),
+        name=component.name,
+        blob=component.blob,
+        file_name=component.original_name,
+        dpi=dpi,
+        dossier=dossier,
+        digitised_by=actor,
+        digitised_at=_now(),
+    )
+    component.digitised = paper
+    component.save(update_fields=["digitised"])
+    record_event(
+        action="dossier.paper_digitised",
+        actor=actor,
+        obj=dossier,
+        data={"component": component.pk, "digitised": paper.pk, "dpi": dpi},
+    )
+    return paper
+
+
+@transaction.atomic
+def reuse_digitised_paper(
+    *,
+    actor: User,
+    dossier: Dossier,
+    paper: DigitisedPaper,
+    procedure_component: ProcedureComponent | None = None,
+) -> DossierComponent:
+    """The counter attaches a paper it digitised before for the same applicant (or a result it
+    issued to them) instead of scanning it again: same file, marked reused, audited."""
+    locked = _locked(dossier)
+    require_onestop_officer(actor, locked.agency_id)
+    _may_change_components(actor, locked)
+    if (
+        paper.agency_id != locked.agency_id
+        or paper.applicant_id_number != locked.applicant_id_number
+    ):
+        raise ValidationError(
+            {"digitised": _("That digitised paper is not one of this applicant's.")}
+        )
+    if procedure_component is not None:
+        if procedure_component.procedure_id != locked.procedure_id:
+            raise ValidationError(
+                {"procedure_component": _("That paper belongs to another procedure.")}
+            )
+        if paper_kind(procedure_component.name) != paper.kind_key:
+            raise ValidationError(
+                {
+                    "digitised": _("That digitised paper is of another kind than “%(name)s”.")
+                    % {"name": procedure_component.name}
+                }
+            )
+    pending = locked.supplements.filter(fulfilled_at__isnull=True).first()
+    component = DossierComponent.objects.create(
+        dossier=locked,
+        procedure_component=procedure_component,
+        name=(procedure_component.name if procedure_component else paper.name)[:500],
+        blob=paper.blob,
+        original_name=paper.file_name,
+        uploaded_by=actor,
+        supplement=pending if locked.status == DossierStatus.SUPPLEMENT_REQUESTED else None,
+        digitised=paper,
+    )
+    record_event(
+        action="dossier.paper_reused",
+        actor=actor,
+        obj=locked,
+        data={"component": component.pk, "digitised": paper.pk, "from_dossier": paper.dossier_id},
+    )
+    return component
+
+
+def _keep_result_digitised(dossier: Dossier, document: Any, actor: User) -> None:
+    """The issued result's final file (sealed when signed) is kept as the applicant's
+    digitised copy, reusable in later dossiers at this agency (Decree 107/2021)."""
+    from lienthong.documents.models import AttachmentVersion
+
+    version = (
+        AttachmentVersion.objects.filter(attachment__document=document)
+        .select_related("blob", "attachment")
+        .order_by("-id")
+        .first()
+    )
+    if version is None:
+        return
+    name = dossier.procedure.result_name or document.subject
+    paper = DigitisedPaper.objects.create(
+        agency_id=dossier.agency_id,
+        applicant_id_number=dossier.applicant_id_number,
+        kind_key=paper_kind(name),
+        name=name[:500],
+        blob=version.blob,
+        file_name=f"{document.number_and_symbol or dossier.code}.pdf"[:255],
+        is_result=True,
+        dossier=dossier,
+        digitised_by=actor,
+        digitised_at=_now(),
+    )
+    record_event(
+        action="dossier.result_digitised",
+        actor=actor,
+        obj=dossier,
+        data={"digitised": paper.pk, "document": document.pk, "sha256": version.blob.sha256},
+    )
 
 
 def _safe_name(name: str) -> str:
@@ -650,6 +808,8 @@ def receive_dossier(*, actor: User, dossier: Dossier) -> Dossier:
     now = _now()
     start, due, warn = schedule(now, dossier.procedure.processing_days)
     dossier.received_at, dossier.received_by = now, actor
+    # The one-stop rules in force on the day of reception apply to the dossier for good.
+    dossier.rules_version = OneStopRules.objects.in_force_on(timezone.localtime(now).date()).code
     dossier.clock_started_at, dossier.due_at, dossier.first_due_at = start, due, due
     dossier.warn_at = warn
     dossier.save()
@@ -715,9 +875,13 @@ def request_supplement(
         ):
             raise PermissionDenied(_("Only the officers handling this dossier can ask for papers."))
         assert dossier.clock_started_at is not None
-        if workdays.working_hours_between(dossier.clock_started_at, now) > SUPPLEMENT_WINDOW_HOURS:
+        days = dossier.rules.supplement_days  # the rules in force when it was received
+        if workdays.working_hours_between(dossier.clock_started_at, now) > (
+            days * workdays.HOURS_PER_DAY
+        ):
             raise ValidationError(
-                _("Supplements can be asked for within 3 working days of reception only.")
+                _("Supplements can be asked for within %(days)s working days of reception only.")
+                % {"days": days}
             )
         phase = SupplementPhase.PROCESSING
     else:
@@ -1080,7 +1244,7 @@ def issue_result(
     *,
     actor: User,
     dossier: Dossier,
-    document_type: DocumentType,
+    document_type: DocumentType | None = None,
     upload: IO[bytes],
     file_name: str,
     subject: str = "",
@@ -1090,7 +1254,11 @@ def issue_result(
     competent agency through the document services, so numbering and the register apply to it;
     with the agency's certificate on file and its passphrase or PIN given (required when
     LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on) the number and date are stamped in and the agency
-    signs the file (signatures.seal_attachment); the dossier's result is ready (status 9)."""
+    signs the file (signatures.seal_attachment); the dossier's result is ready (status 9).
+    The result is registered under the procedure's result kind (Giấy phép, Giấy chứng nhận…,
+    `catalogue.services.result_document_type`); `document_type` is only for a procedure whose
+    catalogue entry names no kind. The issued file is kept digitised for reuse."""
+    from lienthong.catalogue.services import result_document_type
     from lienthong.documents import services as document_services
 
     dossier = _locked(dossier)
@@ -1105,6 +1273,13 @@ def issue_result(
         .exists()
     ):
         raise ValidationError(_("The processing steps are not finished yet."))
+    kind = dossier.procedure.result_kind
+    if kind is not None:
+        document_type = result_document_type(kind)
+    elif document_type is None:
+        raise ValidationError(
+            {"document_type": _("Choose the document type: the procedure names no result kind.")}
+        )
     last_unit = (
         DossierStep.objects.filter(dossier=dossier, agency_id=dossier.agency_id)
         .exclude(unit=None)
@@ -1151,6 +1326,7 @@ def issue_result(
     _move(dossier, DossierStatus.DONE)
     dossier.result_document, dossier.finished_at = document, now
     dossier.save()
+    _keep_result_digitised(dossier, document, actor)
     _record(
         dossier,
         HandOverAction.RESULT_READY,

@@ -27,7 +27,7 @@ from lienthong.core.middleware import client_ip
 
 from . import forms, printouts, services, tracking
 from .constants import Channel, DossierStatus, StepState
-from .models import Consultation, Dossier, DossierComponent, DossierStep
+from .models import Consultation, DigitisedPaper, Dossier, DossierComponent, DossierStep
 from .permissions import access_dossier, is_onestop_officer, leads_step
 from .querysets import is_applicant
 
@@ -111,7 +111,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if not user.has_role(Role.ONESTOP_OFFICER):
         raise Http404
-    procedures = Procedure.objects.published().filter(agency_id=user.agency_id).order_by("name")
+    procedures = (
+        Procedure.objects.published().filter(agency_id=user.agency_id).order_by("name_sort")
+    )
     procedure = None
     if request.GET.get("procedure") or request.POST.get("procedure"):
         procedure_id = parse_id(request.POST.get("procedure") or request.GET.get("procedure"))
@@ -119,12 +121,24 @@ def intake(request: HttpRequest) -> HttpResponse:
         if procedure is None:
             raise Http404
     form = None
+    id_number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
     if procedure is not None:
+        # The applicant's papers this agency digitised before, by kind: offered for reuse.
+        earlier: dict[str, list[DigitisedPaper]] = {}
+        if id_number and user.agency_id is not None:
+            kinds = {services.paper_kind(c.name) for c in procedure.components.all()}
+            for paper in (
+                DigitisedPaper.objects.reusable(agency_id=user.agency_id, id_number=id_number)
+                .filter(kind_key__in=kinds)
+                .select_related("digitised_by", "dossier")[:200]
+            ):
+                earlier.setdefault(paper.kind_key, []).append(paper)
         form = forms.IntakeForm(
             request.POST or None,
             request.FILES or None,
             procedure=procedure,
-            initial={"token": uuid.uuid4(), "kind": "citizen"},
+            earlier=earlier,
+            initial={"token": uuid.uuid4(), "kind": "citizen", "id_number": id_number},
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -147,6 +161,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     papers=[
                         services.Paper(upload=f, name=f.name, component=c) for c, f in form.papers()
                     ],
+                    reused=[services.Reuse(paper=p, component=c) for c, p in form.reuses()],
                 )
             except (ValidationError, PermissionDenied) as exc:
                 for message in _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]:
@@ -161,7 +176,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onestop/intake.html",
-        {"procedures": procedures, "procedure": procedure, "form": form},
+        {"procedures": procedures, "procedure": procedure, "form": form, "id_number": id_number},
     )
 
 
@@ -260,7 +275,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "steps": dossier.steps.select_related("agency", "unit", "handler"),
         "history": dossier.history.select_related("actor", "to_agency", "to_unit", "to_user"),
-        "components": dossier.components.select_related("blob", "blob__verification"),
+        "components": dossier.components.select_related(
+            "blob", "blob__verification", "digitised__digitised_by", "digitised__dossier"
+        ),
         "supplements": dossier.supplements.all(),
         "consultations": Consultation.objects.filter(step__dossier=dossier).select_related(
             "unit", "asked_by", "answered_by"
@@ -274,7 +291,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "text_form": forms.TextForm(),
         "note_form": forms.NoteForm(),
         "apology_form": forms.ApologyForm(),
-        "result_form": forms.ResultForm(agency=dossier.agency),
+        "result_form": forms.ResultForm(
+            agency=dossier.agency, result_kind=dossier.procedure.result_kind
+        ),
         "return_form": forms.ReturnForm(initial={"channel": dossier.channel}),
         "forms_available": printouts.available(dossier),
     }
@@ -336,11 +355,11 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "approve": on_step(forms.NoteForm, services.approve_step),
         "apologise": act(forms.ApologyForm, services.apologise),
         "result": lambda: _with(
-            forms.ResultForm(post, files),
+            forms.ResultForm(post, files, result_kind=dossier.procedure.result_kind),
             lambda d: services.issue_result(
                 actor=user,
                 dossier=dossier,
-                document_type=d["document_type"],
+                document_type=d.get("document_type"),
                 upload=d["file"],
                 file_name=d["file"].name,
                 subject=d["subject"],
@@ -493,7 +512,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = (
         Dossier.objects.owned_by(request.user).select_related("procedure").order_by("-id")[:200]
     )
-    procedures = Procedure.objects.published().filter(level_2011__gte=3).order_by("name")
+    procedures = Procedure.objects.published().filter(level_2011__gte=3).order_by("name_sort")
     return render(
         request, "onestop/my_dossiers.html", {"dossiers": dossiers, "procedures": procedures}
     )

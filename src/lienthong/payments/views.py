@@ -69,5 +69,4 @@ def return_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def payment_detail(request: HttpRequest, txn_ref: str) -> HttpResponse:
     payment = access_payment(request.user, txn_ref, returned=request.session.get(SESSION_KEY, []))
-    amount = f"{payment.amount_vnd:,}".replace(",", ".")
-    return render(request, "payments/detail.html", {"payment": payment, "amount": amount})
+    return render(request, "payments/detail.html", {"payment": payment})

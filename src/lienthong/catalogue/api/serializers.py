@@ -11,8 +11,15 @@ from rest_framework import serializers
 from lienthong.accounts.models import Agency, Unit
 from lienthong.documents.api.serializers import EnumField
 
-from ..constants import CopyKind, GovernmentLevel, Level2022, RulesVersion, StepRole
-from ..models import Procedure, ProcedureComponent, ProcedureForm, ProcedureStep, Sector
+from ..constants import CopyKind, GovernmentLevel, Level2022, StepRole
+from ..models import (
+    Procedure,
+    ProcedureComponent,
+    ProcedureForm,
+    ProcedureStep,
+    ResultKind,
+    Sector,
+)
 
 
 class SectorSerializer(serializers.ModelSerializer[Sector]):
@@ -27,7 +34,9 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     government_level = EnumField(GovernmentLevel, read_only=True)
     level_2022 = EnumField(Level2022, read_only=True)
-    rules_version = EnumField(RulesVersion, read_only=True)
+    result_kind: serializers.SlugRelatedField[ResultKind] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, help_text="Giấy phép, Giấy chứng nhận…"
+    )
     needs_payment_online = serializers.BooleanField(read_only=True)
     web_url = serializers.SerializerMethodField(help_text="The public page of the procedure.")
 
@@ -50,7 +59,7 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
             "fee_note",
             "needs_payment_online",
             "result_name",
-            "rules_version",
+            "result_kind",
             "is_published",
             "published_at",
             "updated_at",
@@ -177,7 +186,13 @@ class ProcedureInputSerializer(serializers.Serializer[Any]):
         max_digits=5, decimal_places=1, min_value=Decimal("0.5"), coerce_to_string=False
     )
     result_name = serializers.CharField(max_length=300)
-    rules_version = EnumField(RulesVersion, default=RulesVersion.V2018)
+    result_kind = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=ResultKind.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="The result kind by name (Giấy phép, Giấy chứng nhận…).",
+    )
     components = ComponentInputSerializer(many=True, required=False)
     steps = StepInputSerializer(many=True, required=False)
     publish = serializers.BooleanField(

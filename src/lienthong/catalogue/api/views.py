@@ -166,14 +166,16 @@ class ProcedureViewSet(
     ordering = "id"
 
     def get_queryset(self) -> QuerySet[Procedure]:
-        return Procedure.objects.visible_to(self.request.user).select_related("sector", "agency")
+        return Procedure.objects.visible_to(self.request.user).select_related(
+            "sector", "agency", "result_kind"
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._detail(access_procedure(request.user, kwargs["pk"])))
 
     def _detail(self, procedure: Procedure) -> Any:
         found = (
-            Procedure.objects.select_related("sector", "agency")
+            Procedure.objects.select_related("sector", "agency", "result_kind")
             .prefetch_related("components", "forms__blob", "steps__agency", "steps__unit")
             .get(pk=procedure.pk)
         )

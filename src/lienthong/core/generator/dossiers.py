@@ -22,7 +22,12 @@ from django.utils import timezone
 
 from lienthong.accounts.models import User
 from lienthong.catalogue.constants import StepRole
-from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep
+from lienthong.catalogue.models import (
+    OneStopRules,
+    Procedure,
+    ProcedureComponent,
+    ProcedureStep,
+)
 from lienthong.core import workdays
 from lienthong.documents.models import Blob
 from lienthong.onestop.codes import format_code
@@ -114,9 +119,16 @@ class DossierFiller:
             procedure__in=self.procedures, required=True
         ).order_by("procedure", "order"):
             self.papers.setdefault(paper.procedure_id, []).append(paper)
+        # The one-stop rules by effective date: a dossier follows those in force when received.
+        self.rules = list(OneStopRules.objects.order_by("effective_from"))
         self.counters: dict[tuple[int, Any], int] = {}
         self.known_counters: set[tuple[int, Any]] = set()
         self.dirty: set[tuple[int, Any]] = set()
+
+    def _rules_code(self, moment: datetime) -> str:
+        day = timezone.localtime(moment).date()
+        in_force = [r for r in self.rules if r.effective_from <= day] or self.rules[:1]
+        return in_force[-1].code if in_force else "2018"
 
     def _playable(self, procedure: Procedure) -> bool:
         """Every step is at one of the generated agencies (whose officials can act on it)."""
@@ -203,7 +215,7 @@ class DossierFiller:
             applicant_address=address[:300],
             subject=procedure.name[:500],
             copies=1,
-            rules_version=procedure.rules_version,
+            rules_version=self._rules_code(moment),
             fee_vnd=procedure.fee_vnd,
             created_by=creator,
         )
