@@ -567,6 +567,11 @@ SPECTACULAR_SETTINGS = {
 LIENTHONG_OPEN_TO_EVERYONE = (
     "home",
     "login",
+    "staff-login",
+    "password-reset",
+    "password-reset-sent",
+    "password-reset-confirm",
+    "password-reset-complete",
     "logout",
     "health",
     "set_language",

@@ -28,11 +28,10 @@ POPULAR_OVER_DAYS = 365
 def home(request: HttpRequest) -> HttpResponse:
     """The public front door (until the portal replaces it): find a procedure, file on-line,
     follow a dossier by its code, sign in or up; officials have a discreet door of their own.
-    Signed in, each goes to their own start page."""
-    user = request.user
-    if user.is_authenticated:
-        assert isinstance(user, User)
-        return redirect("citizen:my-dossiers" if user.is_applicant else "dashboard")
+    Signed in, an official goes to the dashboard (an applicant never gets here:
+    LIENTHONG_CITIZEN_START_PAGES leads them to their dossiers)."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
     since = timezone.now() - timedelta(days=POPULAR_OVER_DAYS)
     popular = (
         Procedure.objects.published()
@@ -47,8 +46,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    if user.is_applicant:  # nothing of an official's here: the citizen's own pages
-        return redirect("citizen:my-dossiers")
     today = timezone.localdate()
     visible = Document.objects.visible_to(user)
     work = Assignment.objects.work_of(user).queue_counts()
