@@ -279,7 +279,10 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     def get_user(self, uidb64: str) -> Any:
         user = super().get_user(uidb64)
-        if user is None or not services.password_reset_accounts(user.email).filter(pk=user.pk):
+        if (
+            user is None
+            or not services.password_reset_accounts(user.email).filter(pk=user.pk).exists()
+        ):
             return None
         return user
 
