@@ -10,6 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open (sign-in, health, the API's description, language switch).
 PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
+# The officials' door, and "forgotten password" (its pages say nothing of any account).
+PUBLIC |= {"staff-login", "password-reset", "password-reset-sent", "password-reset-confirm"}
+PUBLIC |= {"password-reset-complete"}
 # The one-stop shop: citizens create their account and follow a dossier without signing in.
 PUBLIC |= {"sign-up", "track", "tracking"}
 # The procedure catalogue: browse, read a procedure, download its forms, read the API

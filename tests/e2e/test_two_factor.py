@@ -24,7 +24,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def password_step(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
+    page.goto(f"{base}/dang-nhap/can-bo/")  # the officials' door
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()

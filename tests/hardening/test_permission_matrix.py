@@ -432,8 +432,14 @@ MATRIX: dict[str, Row] = {
     "exchange:recall": Row(CLERK, obj="outgoing", body=CLERK_BODIES["recall"]),
     "exchange:reject": Row(CLERK, obj="delivered", body=CLERK_BODIES["return"]),
     "health": Row(ANYONE),
-    "home": Row(SIGNED_IN),
+    "home": Row(ANYONE),  # the public front door; signed in, each is led to their start page
     "login": Row(ANYONE),
+    "staff-login": Row(ANYONE),
+    # Forgotten passwords: public pages (the link's uid and token: any text, an invalid link).
+    "password-reset": Row(ANYONE),
+    "password-reset-sent": Row(ANYONE),
+    "password-reset-confirm": Row(ANYONE, extra={"uidb64": "printout", "token": "remote_provider"}),
+    "password-reset-complete": Row(ANYONE),
     "logout": Row(ANYONE, signs_out=True),
     "notifications:bell": Row(SIGNED_IN),
     "notifications:list": Row(SIGNED_IN),

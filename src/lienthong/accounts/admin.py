@@ -201,7 +201,7 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
     add_form = OfficialCreationForm
     list_display = ["username", "full_name", "agency", "unit", "position", "is_active"]
     list_filter = ["is_active", "is_staff", "role_grants__role"]
-    search_fields = ["username", "full_name", "email", "agency__name"]
+    search_fields = ["username", "identifier", "full_name", "email", "agency__name"]
     autocomplete_fields = ["agency", "unit"]
     inlines = [RoleGrantInline]
     fieldsets = (

@@ -21,7 +21,11 @@ from .querysets import (
     UnitQuerySet,
     UserQuerySet,
 )
-from .validators import validate_abbreviation, validate_agency_code
+from .validators import (
+    validate_abbreviation,
+    validate_agency_code,
+    validate_applicant_identifier,
+)
 
 
 class Agency(TimeStampedModel):
@@ -193,6 +197,17 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    # Citizens and businesses sign in with it (accounts.identity); officials keep a user name.
+    identifier = models.CharField(
+        _("personal identification number or enterprise code"),
+        max_length=14,
+        blank=True,
+        validators=[validate_applicant_identifier],
+        help_text=_(
+            "Số định danh cá nhân (12 digits) or mã số doanh nghiệp (10, or 10-3) of a citizen's "
+            "or business's account; empty for officials."
+        ),
+    )
 
     objects: ClassVar[LienthongUserManager] = LienthongUserManager()
 
@@ -202,6 +217,11 @@ class User(AbstractUser):
         ordering = ["username"]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+            models.UniqueConstraint(
+                fields=["identifier"],
+                condition=~models.Q(identifier=""),
+                name="user_identifier_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +239,16 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(label) for value, label in Role.choices if value in self.role_set()]
+
+    @property
+    def is_applicant(self) -> bool:
+        """A citizen's or business's account: no agency, no role, no administration."""
+        return (
+            self.agency_id is None
+            and not self.is_staff
+            and not self.is_superuser
+            and not self.role_set()
+        )
 
     @property
     def is_system_admin(self) -> bool:

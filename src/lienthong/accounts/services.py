@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,12 +24,19 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from lienthong.core import ratelimit
 from lienthong.core.audit import record_event
 
 from .constants import AgencyKind, Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
 from .permissions import require_manage_agency, require_system_admin, two_factor_required
-from .validators import validate_child_agency_code, validate_official_username
+from .querysets import UserQuerySet
+from .validators import (
+    normalise_identifier,
+    validate_applicant_identifier,
+    validate_child_agency_code,
+    validate_official_username,
+)
 
 AGENCY_FIELDS = {
     "code",
@@ -212,10 +220,26 @@ def create_user(
     roles: Iterable[Role | str] = (),
     email: str = "",
     phone: str = "",
+    identifier: str = "",
 ) -> User:
-    """Create an official's account. `password=None` creates an account that cannot sign in
-    until a password is set (e.g. by the reset flow)."""
+    """Create an official's account, or (no agency, no roles, an `identifier`) a citizen's or
+    business's, who signs in with that personal identification number or enterprise code.
+    `password=None` creates an account that cannot sign in until a password is set (e.g. by the
+    reset flow)."""
     role_values = _check_roles(roles, agency)
+    identifier = normalise_identifier(identifier)
+    if identifier:
+        if agency is not None or role_values:
+            raise ValidationError({"identifier": _("Officials sign in with a user name.")})
+        try:
+            validate_applicant_identifier(identifier)
+        except ValidationError as exc:
+            raise ValidationError({"identifier": exc.messages}) from exc
+        if User.objects.filter(identifier=identifier).exists():
+            raise ValidationError(
+                {"identifier": _("An account may already exist for this number.")},
+                code="taken",
+            )
     if Role.SYSTEM_ADMIN in role_values:
         require_system_admin(actor)
     require_manage_agency(actor, agency)
@@ -230,6 +254,7 @@ def create_user(
     _check_username_free(username)
     user = User(
         username=username,
+        identifier=identifier,
         full_name=full_name.strip(),
         email=email.strip(),
         phone=phone.strip(),
@@ -678,3 +703,53 @@ def reset_two_factor(*, actor: User | None, user: User) -> int:
         action="security.two_factor_reset", actor=actor, obj=user, data={"devices_removed": removed}
     )
     return removed
+
+
+# --- Forgotten passwords (citizens' and businesses' accounts) ---------------------------------
+
+
+def password_reset_accounts(email: str) -> UserQuerySet:
+    """The accounts a reset for `email` reaches: active citizens' and businesses' accounts with
+    that address and a password. Officials' passwords are reset by their agency's
+    administrator, never by a link sent to a mailbox."""
+    return User.objects.filter(
+        email__iexact=email.strip(),
+        is_active=True,
+        agency=None,
+        is_staff=False,
+        is_superuser=False,
+        role_grants=None,
+    ).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+@transaction.atomic
+def request_password_reset(*, email: str, client: str) -> bool:
+    """Queue the reset link for every account `password_reset_accounts(email)` finds. False when
+    the client address or the e-mail address asked too often in the window (nothing sent). The
+    answer, and the time it takes, are the same whether or not an account exists: the mail
+    leaves from a job."""
+    from .tasks import send_password_reset
+
+    limit = settings.LIENTHONG_PASSWORD_RESET_LIMIT
+    window = settings.LIENTHONG_PASSWORD_RESET_WINDOW_SECONDS
+    email = email.strip()
+    if not ratelimit.hit("password-reset", client, limit=limit, window=window):
+        return False
+    if not ratelimit.hit("password-reset-email", email.lower(), limit=limit, window=window):
+        return False
+    for user in password_reset_accounts(email):
+        record_event(action="user.password_reset_requested", obj=user)
+        send_password_reset.enqueue(user.pk)
+    return True
+
+
+@transaction.atomic
+def reset_password(*, user: User, password: str) -> User:
+    """Set the password chosen through a reset link (the link checked by the caller: Django's
+    token, which this change spends, since the token covers the password's hash)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(action="user.password_reset", actor=user, obj=user)
+    return user

@@ -4,13 +4,16 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-nhap/can-bo/", views.SignInView.as_view(officials=True), name="staff-login"),
+    path("quen-mat-khau/", views.password_reset_request, name="password-reset"),
+    path("quen-mat-khau/da-gui/", views.password_reset_sent, name="password-reset-sent"),
     path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "quen-mat-khau/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
     ),
+    path("quen-mat-khau/xong/", views.password_reset_complete, name="password-reset-complete"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/co-quan/<int:pk>/", views.agency_detail, name="agency-detail"),
     path("to-chuc/nguoi-dung/<int:pk>/", views.user_detail, name="user-detail"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AGENCY_CODE_PATTERN
@@ -93,4 +94,74 @@ def validate_official_username(value: str) -> None:
                 "citizens' and businesses' ID numbers."
             ),
             code="applicant_identifier",
+        )
+
+
+# --- Applicants' identifiers -------------------------------------------------------------------
+# A citizen's personal identification number (số định danh cá nhân, Decree 137/2015/NĐ-CP,
+# Circular 59/2021/TT-BCA; the number on the chip-based citizen identity card, CCCD) has 12
+# digits: the code of the province where the birth was registered (3), the century and sex (1),
+# the year of birth (2) and a random part (6). The province codes are those of the 63
+# provinces before the 2025 merger (the 34 of today are among them, and a number never
+# changes).
+_PROVINCE_BIRTH_CODES = (
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096"
+)
+PROVINCE_BIRTH_CODES = frozenset(_PROVINCE_BIRTH_CODES.split(" "))
+_PERSONAL_ID = re.compile(r"^\d{12}$")
+# An enterprise code (mã số doanh nghiệp, Law on Enterprises 2020, art. 29) is the enterprise's
+# tax code: 10 digits, and `-NNN` (001 to 999) for a branch or other dependent unit.
+_ENTERPRISE_CODE = re.compile(r"^\d{10}(-(?!000)\d{3})?$")
+
+
+def normalise_identifier(value: str) -> str:
+    """The identifier as stored: without the spaces or dots people type in long numbers."""
+    return re.sub(r"[\s.]", "", value or "")
+
+
+def validate_personal_id(value: str) -> None:
+    if not _PERSONAL_ID.match(value or ""):
+        raise ValidationError(
+            _("A personal identification number has 12 digits."), code="invalid_personal_id"
+        )
+    if value[:3] not in PROVINCE_BIRTH_CODES:
+        raise ValidationError(
+            _(
+                "A personal identification number starts with the code of a province "
+                "(001 Hà Nội … 096 Cà Mau): “%(code)s” is none."
+            ),
+            code="invalid_personal_id",
+            params={"code": value[:3]},
+        )
+    century = 1900 + 100 * (int(value[3]) // 2)
+    if century + int(value[4:6]) > timezone.localdate().year:
+        raise ValidationError(
+            _("This personal identification number gives a year of birth in the future."),
+            code="invalid_personal_id",
+        )
+
+
+def validate_enterprise_code(value: str) -> None:
+    if not _ENTERPRISE_CODE.match(value or ""):
+        raise ValidationError(
+            _("An enterprise code has 10 digits, or 10 digits, a dash and 3 for a branch."),
+            code="invalid_enterprise_code",
+        )
+
+
+def validate_applicant_identifier(value: str) -> None:
+    """A personal identification number (12 digits) or an enterprise code (10, or 10-3)."""
+    if len(value or "") == 12 and "-" not in value:
+        validate_personal_id(value)
+    elif _ENTERPRISE_CODE.match(value or ""):
+        return
+    else:
+        raise ValidationError(
+            _(
+                "Give your 12-digit personal identification number (on the citizen identity "
+                "card) or your enterprise's code (10 digits, or 10-3 for a branch)."
+            ),
+            code="invalid_identifier",
         )

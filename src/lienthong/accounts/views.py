@@ -4,10 +4,12 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -16,8 +18,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
+from lienthong.core.middleware import client_ip
+
 from . import services
-from .forms import CodeForm, TurnOffTwoFactorForm
+from .forms import CodeForm, PasswordResetRequestForm, SignInForm, TurnOffTwoFactorForm
 from .middleware import SESSION_HAS_DEVICE
 from .models import Unit, User
 from .permissions import (
@@ -218,3 +222,75 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": official},
     )
     return redirect("user-detail", pk=official.pk)
+
+
+# --- Signing in, forgotten passwords ------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """The sign-in page. Citizens and businesses (the main door, LOGIN_URL) type their
+    personal identification number or enterprise code; officials have a door of their own
+    that asks for the user name. Both check through the identity providers
+    (accounts.identity), so either door takes either kind of account."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+    officials = False
+
+    def get_template_names(self) -> list[str]:
+        return ["accounts/login_staff.html" if self.officials else "accounts/login.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["officials"] = self.officials
+        return context
+
+
+def password_reset_request(request: HttpRequest) -> HttpResponse:
+    """ "Forgotten password": the same answer whether or not an account has that address."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accepted = services.request_password_reset(
+            email=form.cleaned_data["email"], client=client_ip(request) or "unknown"
+        )
+        if not accepted:
+            return render(
+                request,
+                "accounts/password_reset.html",
+                {"form": PasswordResetRequestForm(), "limited": True},
+                status=429,
+            )
+        return redirect("password-reset-sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """The page the e-mailed link opens: Django checks the token (single use, expiring), the
+    service sets the password. Only accounts a reset may reach."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        if (
+            user is None
+            or not services.password_reset_accounts(user.email).filter(pk=user.pk).exists()
+        ):
+            return None
+        return user
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.reset_password(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")

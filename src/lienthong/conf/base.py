@@ -285,6 +285,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# How people sign in (accounts/identity.py, docs/identity.md): dotted paths of identity-provider
+# classes, in the order the sign-in page offers them. The platform's own accounts are one; the
+# national single sign-on (VNeID, OpenID Connect) is added here when connected.
+LIENTHONG_IDENTITY_PROVIDERS = ["lienthong.accounts.identity.LocalAccounts"]
+# "Forgotten password" (citizens' and businesses' accounts): the link e-mailed works once, for
+# this long; requests are limited per client address and per e-mail address in the window.
+PASSWORD_RESET_TIMEOUT = env_int("LIENTHONG_PASSWORD_RESET_SECONDS", 3600)
+LIENTHONG_PASSWORD_RESET_LIMIT = env_int("LIENTHONG_PASSWORD_RESET_LIMIT", 5)
+LIENTHONG_PASSWORD_RESET_WINDOW_SECONDS = env_int("LIENTHONG_PASSWORD_RESET_WINDOW_SECONDS", 3600)
 
 # Failed sign-ins (accounts/signin.py): django-axes locks a user name at one address (never a
 # whole address, never an account everywhere); a user name's failures from anywhere make further
@@ -558,6 +567,11 @@ SPECTACULAR_SETTINGS = {
 LIENTHONG_OPEN_TO_EVERYONE = (
     "home",
     "login",
+    "staff-login",
+    "password-reset",
+    "password-reset-sent",
+    "password-reset-confirm",
+    "password-reset-complete",
     "logout",
     "health",
     "set_language",

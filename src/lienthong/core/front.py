@@ -39,6 +39,8 @@ SMALL_BODY = "8k"
 SMALL_BODY_ROUTES = (
     "payments:gateway-ipn",
     "login",
+    "staff-login",
+    "password-reset",
     "logout",
     "two-factor-verify",
     "set_language",

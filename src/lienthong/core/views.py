@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
+from lienthong.catalogue.models import Procedure
 from lienthong.core.pagination import count_up_to, shown_count
 from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.models import Document
@@ -17,11 +21,25 @@ from lienthong.drafting.models import Draft
 from lienthong.workflows.models import Assignment
 from lienthong.workflows.querysets import awaiting_instruction
 
+POPULAR_PROCEDURES = 6
+POPULAR_OVER_DAYS = 365
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The public front door (until the portal replaces it): find a procedure, file on-line,
+    follow a dossier by its code, sign in or up; officials have a discreet door of their own.
+    Signed in, an official goes to the dashboard (an applicant never gets here:
+    LIENTHONG_CITIZEN_START_PAGES leads them to their dossiers)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return redirect("login")
+    since = timezone.now() - timedelta(days=POPULAR_OVER_DAYS)
+    popular = (
+        Procedure.objects.published()
+        .annotate(filed=Count("dossiers", filter=Q(dossiers__created_at__gte=since)))
+        .select_related("agency")
+        .order_by("-filed", "name", "pk")[:POPULAR_PROCEDURES]
+    )
+    return render(request, "core/home.html", {"popular": popular})
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Unit, User
+from lienthong.accounts.validators import validate_applicant_identifier
 from lienthong.catalogue.constants import StepRole
 from lienthong.catalogue.models import OneStopRules, Procedure, ProcedureComponent
 from lienthong.core import workdays
@@ -253,8 +254,14 @@ def sign_up_applicant(
     applicant = _check_applicant(applicant)
     if applicant.kind == ApplicantKind.BUSINESS and not organisation_name.strip():
         raise ValidationError({"organisation_name": _("Give the business's name.")})
+    try:  # an account is for a 12-digit personal identification number or an enterprise code
+        validate_applicant_identifier(applicant.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
     username = applicant.id_number if username is None else username
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(
+        Q(username__iexact=username) | Q(identifier=applicant.id_number)
+    ).exists():
         raise ValidationError(
             {
                 "id_number": _(
@@ -273,6 +280,7 @@ def sign_up_applicant(
         roles=[],
         email=applicant.email,
         phone=applicant.phone,
+        identifier=applicant.id_number,
     )
     ApplicantProfile.objects.create(
         user=user,
