@@ -20,6 +20,8 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.core.pagination import shown_count
 from lienthong.documents.models import Document
+from lienthong.drafting.models import Draft
+from lienthong.drafting.services import can_be_replied_to
 
 from . import services
 from .constants import AssignmentRole, Scope
@@ -190,6 +192,12 @@ def _panel(
         assign_form = AssignForm(agency=agency, delegators=delegators)
     if present_form is None and can_present(user, document):
         present_form = PresentForm(agency=agency)
+    replies = list(
+        Draft.objects.visible_to(user)
+        .filter(replies_to=document)
+        .select_related("document_type", "document")
+        .order_by("id")
+    )
     return render(
         request,
         "workflows/document.html",
@@ -199,6 +207,9 @@ def _panel(
             "history": ProcessingEntry.objects.of_document(document),
             "assign_form": assign_form,
             "present_form": present_form,
+            "replies": replies,
+            "can_reply": user.unit_id is not None
+            and can_be_replied_to(document, agency_id=agency.pk),
             "today": today,
         },
         status=status,
