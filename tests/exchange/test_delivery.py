@@ -303,6 +303,4 @@ def test_a_copy_made_before_the_senders_text_is_read_is_searchable_at_the_recipi
     assert "Nội dung công văn" in version.text
     found = apply_search(Document.objects.visible_to(other_clerk), "noi dung cong van")
     assert list(found) == [copy]
-    assert list(apply_search(Document.objects.visible_to(clerk), "noi dung cong van")) == [
-        outgoing
-    ]
+    assert list(apply_search(Document.objects.visible_to(clerk), "noi dung cong van")) == [outgoing]
