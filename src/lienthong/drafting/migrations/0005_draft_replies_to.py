@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0008_kept_upload'),
-        ('drafting', '0004_draft_event_kinds_of_signing_and_remote_signing'),
+        ("documents", "0008_kept_upload"),
+        ("drafting", "0004_draft_event_kinds_of_signing_and_remote_signing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draft',
-            name='replies_to',
-            field=models.ForeignKey(blank=True, help_text='The incoming document this draft answers (văn bản trả lời).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reply_drafts', to='documents.document', verbose_name='in reply to'),
+            model_name="draft",
+            name="replies_to",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The incoming document this draft answers (văn bản trả lời).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reply_drafts",
+                to="documents.document",
+                verbose_name="in reply to",
+            ),
         ),
     ]
