@@ -159,9 +159,23 @@ def test_dashboard_counts_the_clerks_queues(clerk, register_incoming, unit, two_
         recipient_agencies=[two_agencies[1]],
     )
     page = client_for(clerk).get(reverse("dashboard")).content.decode()
-    counts = [int(x) for x in __import__("re").findall(r'class="queue-count">(\d+)<', page)]
-    # my work: to do, overdue, due soon, drafts; clerk: received, registered today, to issue
-    assert counts == [0, 0, 0, 0, 0, 2, 1]
+    cards = dict(
+        (label, int(count))
+        for count, label in __import__("re").findall(
+            r'class="queue-count">(\d+)</span><span class="queue-label">([^<]+)<', page
+        )
+    )
+    # Registered, not yet assigned: awaiting the leader's instructions; the outgoing one is
+    # still to issue; nothing is received and unregistered (cards with 0 of those are left out).
+    assert cards == {
+        "Chờ ý kiến chỉ đạo": 2,
+        "Dự thảo chờ tôi xử lý": 0,
+        "Văn bản đi chờ phát hành": 1,
+        "Cần xử lý": 0,
+        "Quá hạn": 0,
+        "Sắp đến hạn": 0,
+        "Văn bản đến đã vào sổ hôm nay": 2,
+    }
 
 
 def test_leaders_dashboard_shows_documents_awaiting_instruction(

@@ -280,3 +280,27 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_a_copy_made_before_the_senders_text_is_read_is_searchable_at_the_recipient(
+    clerk, other_clerk, unit, two_agencies, run_tasks
+) -> None:
+    """Send → receive → search: the delivery job ran before the sender's text extraction (the
+    worker takes jobs in any order); the recipient's copy shares the sender's stored file and
+    must not stay “waiting” for a text nobody reads for it."""
+    from lienthong.documents.constants import ProcessingStatus
+    from lienthong.documents.search import apply_search
+
+    outgoing = issue(clerk, unit, [two_agencies[1]], subject="V/v báo cáo quý")
+    source = outgoing.attachments.get().versions.get()
+    assert source.text_status == ProcessingStatus.PENDING
+    services.make_delivery(delivery_id=Delivery.objects.get().pk)  # before the extraction
+    copy = Document.objects.get(agency=two_agencies[1])
+    run_tasks()
+    version = copy.attachments.get().versions.get()
+    assert version.blob_id == source.blob_id
+    assert version.text_status == ProcessingStatus.DONE
+    assert "Nội dung công văn" in version.text
+    found = apply_search(Document.objects.visible_to(other_clerk), "noi dung cong van")
+    assert list(found) == [copy]
+    assert list(apply_search(Document.objects.visible_to(clerk), "noi dung cong van")) == [outgoing]

@@ -424,6 +424,8 @@ MATRIX: dict[str, Row] = {
     "drafting:remote-abandon": Row(SIGNER, obj="draft_to_sign"),
     # Gửi văn bản thay thế: a replacement draft of an issued document, by its agency's people.
     "drafting:replace": Row(STP, obj="outgoing"),
+    # Soạn văn bản trả lời: a draft answering a registered incoming document of the agency.
+    "drafting:reply": Row(STP, obj="incoming_new"),
     "drafting:submit": Row(OFFICER, obj="draft", body=DRAFT_BODIES["comment"]),
     "drafting:upload": Row(OFFICER, obj="draft", body=DRAFT_BODIES["version"]),
     "drafting:withdraw": Row(DRAFT_WITHDRAWERS, obj="draft", body=DRAFT_BODIES["withdraw"]),

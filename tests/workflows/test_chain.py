@@ -203,7 +203,8 @@ def test_returning_a_units_work_ends_what_it_handed_on(clock, people, incoming, 
     )
     mine.refresh_from_db()
     assert mine.state == AssignmentState.RETURNED
-    assert sent.notified("returned") == [{p.clerk.username}]
+    # The clerk gets it back, and the leader who gave it is told.
+    assert sent.notified("returned") == [{p.clerk.username, p.leader.username}]
     # A finished assignment has no way back (explicit transitions).
     with pytest.raises(ValidationError):
         services.record_progress(actor=p.specialist, assignment=mine, note="x")

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_GET
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.catalogue.models import Procedure
-from lienthong.core.pagination import count_up_to, shown_count
-from lienthong.documents.constants import DocumentStatus
+from lienthong.core.pagination import shown_count
 from lienthong.documents.models import Document
-from lienthong.drafting.models import Draft
-from lienthong.workflows.models import Assignment
-from lienthong.workflows.querysets import awaiting_instruction
+from lienthong.onestop import queues as onestop_queues
+from lienthong.workflows.constants import Queue
+from lienthong.workflows.queues import AWAITING, queue_counts, queue_tabs
 
 POPULAR_PROCEDURES = 6
 POPULAR_OVER_DAYS = 365
@@ -44,49 +43,44 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The official's cards: one per tab of their queue that holds something or always matters
+    (the same counts as the queue's tabs, each linking to its tab), and the one-stop officer's
+    counter lists (each linking to the list, which shows the same number)."""
     user = request.user
     assert isinstance(user, User)
     today = timezone.localdate()
-    visible = Document.objects.visible_to(user)
-    work = Assignment.objects.work_of(user).queue_counts()
     queue = reverse("workflows:queue")
-    queues: list[tuple[str, str, int | str]] = [
-        (_("My work to do"), f"{queue}?tab=todo", work["todo"]),
-        (_("Overdue"), f"{queue}?tab=overdue", work["overdue"]),
-        (_("Due soon"), f"{queue}?tab=due_soon", work["due_soon"]),
-        (
-            _("Drafts awaiting my action"),
-            reverse("drafting:awaiting"),
-            Draft.objects.awaiting_action_of(user).count(),
-        ),
-    ]
-    if user.has_role(Role.AGENCY_LEADER):
-        queues.insert(
-            0,
-            (
-                _("Documents awaiting my instruction"),
-                f"{queue}?tab=awaiting",
-                shown_count(count_up_to(awaiting_instruction(visible, user))),
-            ),
-        )
+    tabs, labels, _registered = queue_tabs(user)
+    counts, _base = queue_counts(user)
+    queues: list[tuple[str, str, int | str]] = []
+    for tab in tabs:
+        if tab == Queue.DONE:
+            continue
+        always = tab in (AWAITING, Queue.TODO, Queue.OVERDUE, Queue.DUE_SOON, "drafts")
+        if always or counts.get(tab):
+            queues.append((labels[tab], f"{queue}?tab={tab}", shown_count(counts.get(tab, 0))))
     if user.has_role(Role.CLERK):
-        queues += [
-            (
-                _("Received documents awaiting registration"),
-                reverse("documents:incoming"),
-                visible.incoming().filter(status=DocumentStatus.RECEIVED).count(),
-            ),
+        queues.append(
             (
                 _("Incoming documents registered today"),
-                reverse("documents:incoming"),
-                visible.incoming().filter(arrival_date__date=today).count(),
-            ),
-            (
-                _("Outgoing documents awaiting issue"),
-                reverse("documents:outgoing"),
-                visible.outgoing().filter(status=DocumentStatus.DRAFT).count(),
-            ),
-        ]
+                f"{reverse('documents:incoming')}?date_from={today:%Y-%m-%d}"
+                f"&date_to={today:%Y-%m-%d}",
+                Document.objects.visible_to(user)
+                .incoming()
+                .filter(arrival_date__date=today)
+                .count(),
+            )
+        )
+    if onestop_queues.is_counter_officer(user):
+        onestop = reverse("onestop:queue")
+        for key, (label, _method) in onestop_queues.COUNTER_LISTS.items():
+            queues.append(
+                (
+                    str(label),
+                    f"{onestop}?list={key}",
+                    onestop_queues.counter_list(user, key).count(),
+                )
+            )
     return render(
         request,
         "core/dashboard.html",

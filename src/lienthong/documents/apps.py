@@ -8,6 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self) -> None:
+        from .queues import register_queues
+
+        register_queues()
         from lienthong.core import periodic
 
         from .services import forget_expired_uploads

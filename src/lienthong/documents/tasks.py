@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Q
 from django_tasks import task
 
 from lienthong.core.jobs import retrying
@@ -63,16 +64,30 @@ def index_document(document_id: int) -> None:
                 )
 
 
+# The text of a file depends only on its content: versions sharing a stored file (a received
+# copy shares the sender's, an upload of a file already stored shares it too) share its text.
+FINISHED = (ProcessingStatus.DONE, ProcessingStatus.NOT_NEEDED)
+
+
 @task(queue_name="default")
 def extract_text(version_id: int) -> None:
-    """Read or OCR the text of one attachment version, then re-index its document."""
+    """Read or OCR the text of one attachment version, then re-index its document. The text
+    goes to every version of the same stored file still waiting for it (and their documents are
+    re-indexed), and a file whose text is already known is not read again."""
     version = (
         AttachmentVersion.objects.select_related("blob", "attachment").filter(pk=version_id).first()
     )
-    if version is None or version.text_status in {
-        ProcessingStatus.DONE,
-        ProcessingStatus.NOT_NEEDED,
-    }:
+    if version is None or version.text_status in FINISHED:
+        return
+    known = (
+        AttachmentVersion.objects.filter(blob_id=version.blob_id, text_status__in=FINISHED)
+        .exclude(pk=version.pk)
+        .first()
+    )
+    if known is not None:
+        _share_text(
+            version.blob_id, text=known.text, ocr_used=known.ocr_used, status=known.text_status
+        )
         return
     AttachmentVersion.objects.filter(pk=version.pk).update(text_status=ProcessingStatus.RUNNING)
     try:
@@ -91,7 +106,26 @@ def extract_text(version_id: int) -> None:
             text_status=ProcessingStatus.FAILED, text_error=f"{type(exc).__name__}: {exc}"[:500]
         )
         return
-    AttachmentVersion.objects.filter(pk=version.pk).update(
-        text=result.text, ocr_used=result.ocr_used, text_error="", text_status=ProcessingStatus.DONE
+    _share_text(
+        version.blob_id,
+        text=result.text,
+        ocr_used=result.ocr_used,
+        status=ProcessingStatus.DONE,
+        also=version.pk,
     )
-    index_document.enqueue(version.attachment.document_id)
+
+
+def _share_text(
+    blob_id: int, *, text: str, ocr_used: bool, status: str, also: int | None = None
+) -> None:
+    """Give the text of a stored file to its versions that wait for it (and to `also`, the
+    version just read), then re-index their documents."""
+    waiting = AttachmentVersion.objects.filter(blob_id=blob_id).exclude(text_status__in=FINISHED)
+    if also is not None:
+        waiting = AttachmentVersion.objects.filter(blob_id=blob_id).filter(
+            Q(pk=also) | ~Q(text_status__in=FINISHED)
+        )
+    documents = set(waiting.values_list("attachment__document_id", flat=True))
+    waiting.update(text=text, ocr_used=ocr_used, text_error="", text_status=status)
+    for document_id in sorted(documents):
+        index_document.enqueue(document_id)

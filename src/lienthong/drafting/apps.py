@@ -8,6 +8,9 @@ class DraftingConfig(AppConfig):
     verbose_name = _("Drafts and approval of outgoing documents")
 
     def ready(self) -> None:
+        from .queues import register_queues
+
+        register_queues()
         from .services import register_remote_signing
 
         register_remote_signing()

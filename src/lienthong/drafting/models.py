@@ -125,6 +125,15 @@ class Draft(TimeStampedModel):
             "recalls it."
         ),
     )
+    replies_to = models.ForeignKey(
+        Document,
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_drafts",
+        help_text=_("The incoming document this draft answers (văn bản trả lời)."),
+    )
     issued_on_paper = models.BooleanField(
         _("issued on paper"),
         default=False,

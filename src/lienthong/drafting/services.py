@@ -341,6 +341,16 @@ def _validate_particulars(
         raise ValidationError(errors)
 
 
+def can_be_replied_to(document: Document, *, agency_id: int) -> bool:
+    """A reply answers a registered incoming document of the agency: never one recalled by its
+    sender, returned to it or not yet registered."""
+    return (
+        document.agency_id == agency_id
+        and document.direction == Direction.INCOMING
+        and document.status == DocumentStatus.REGISTERED
+    )
+
+
 def create_draft(
     *,
     actor: User,
@@ -358,8 +368,10 @@ def create_draft(
     file_name: str = "",
     note: str = "",
     replaces: Document | None = None,
+    replies_to: Document | None = None,
 ) -> Draft:
     """Start a dự thảo in the drafter's unit, optionally with its first version. With
+    `replies_to`, it answers a registered incoming document of the agency (văn bản trả lời). With
     `replaces`, it is a văn bản thay thế: the correction of an issued document of the agency,
     which goes through review, signature and issue like any draft; issuing it recalls the
     document it replaces (documents are final once issued: they are corrected this way, not by
@@ -382,6 +394,14 @@ def create_draft(
     ):
         raise ValidationError(
             {"replaces": [_("Only an issued document of your agency can be replaced.")]}
+        )
+    if replies_to is not None and not can_be_replied_to(replies_to, agency_id=agency.pk):
+        raise ValidationError(
+            {
+                "replies_to": [
+                    _("Only a registered incoming document of your agency can be answered.")
+                ]
+            }
         )
     _validate_particulars(
         agency=agency,
@@ -411,6 +431,7 @@ def create_draft(
             signing_authority=authority,
             on_behalf_of=on_behalf_of,
             replaces=replaces,
+            replies_to=replies_to,
         )
         draft.recipient_agencies.set(recipients)
         acting = Acting(actor)
@@ -419,7 +440,12 @@ def create_draft(
             kind=EventKind.CREATED,
             acting=acting,
             from_state=DraftState.DRAFTING,
-            data={"replaces": replaces.pk} if replaces is not None else None,
+            data={
+                key: value.pk
+                for key, value in (("replaces", replaces), ("replies_to", replies_to))
+                if value is not None
+            }
+            or None,
         )
         if blob is not None:
             version = _add_version(draft, blob=blob, name=file_name, actor=actor, note=note)

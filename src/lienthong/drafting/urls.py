@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/ky/", views.sign, name="sign"),
     path("<int:pk>/ky-so/", views.sign_digitally, name="sign-digitally"),
     path("thay-the/<int:document_pk>/", views.replace_document, name="replace"),
+    path("tra-loi/<int:document_pk>/", views.reply, name="reply"),
     path("<int:pk>/ky-tu-xa/", views.remote_sign, name="remote-sign"),
     path("<int:pk>/ky-tu-xa/kiem-tra/", views.remote_refresh, name="remote-refresh"),
     path("<int:pk>/ky-tu-xa/huy/", views.remote_abandon, name="remote-abandon"),

@@ -190,6 +190,52 @@ def replace_document(request: HttpRequest, document_pk: int) -> HttpResponse:
 
 
 @login_required
+def reply(request: HttpRequest, document_pk: int) -> HttpResponse:
+    """Soạn văn bản trả lời: a new draft answering a registered incoming document, linked to it
+    (the link shows on the draft and on the incoming document's processing panel), prefilled
+    with its sender as recipient; it goes through review, signature and issue like any draft."""
+    incoming = access_document(request.user, document_pk)
+    user = _official(request)
+    assert user.agency is not None
+    if not services.can_be_replied_to(incoming, agency_id=user.agency.pk):
+        raise PermissionDenied(
+            _("Only a registered incoming document of your agency can be answered.")
+        )
+    initial: dict[str, Any] = {
+        "subject": _("Reply to %(document)s")
+        % {"document": f"{incoming.number_and_symbol} — {incoming.subject}"[:400]},
+        "urgency": incoming.urgency,
+        "confidentiality": incoming.confidentiality,
+    }
+    if incoming.issuer_agency_id is not None:
+        initial["recipient_agencies"] = [incoming.issuer_agency_id]
+    else:
+        initial["external_recipients"] = incoming.issuer_name
+    form = NewDraftForm(
+        request.POST or None, request.FILES or None, initial=initial, agency=user.agency
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            draft = services.create_draft(
+                actor=user,
+                upload=upload,
+                file_name=upload.name if upload is not None else "",
+                replies_to=incoming,
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The reply draft is saved."))
+            return redirect(draft)
+    return render(
+        request, "drafting/form.html", {"form": form, "draft": None, "replies_to": incoming}
+    )
+
+
+@login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
     user = _official(request)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.core.audit import record_event
-from lienthong.documents.constants import Direction, DocumentStatus
+from lienthong.documents.constants import Direction, DocumentStatus, ProcessingStatus
 from lienthong.documents.models import Attachment, AttachmentVersion, Document
 from lienthong.documents.permissions import require_clerk
+from lienthong.documents.tasks import FINISHED, extract_text
 from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.services import notify
 
@@ -87,16 +88,22 @@ def make_delivery(*, delivery_id: int) -> Document | None:
         if current is None:
             continue
         new = Attachment.objects.create(document=copy, title=attachment.title)
-        AttachmentVersion.objects.create(
+        # The sender's text when it is read already; otherwise the copy's own job reads it (or
+        # takes it from the sender's when that finishes first): a copy made while the sender's
+        # text was still being read must not wait for ever.
+        known = current.text_status in FINISHED
+        version = AttachmentVersion.objects.create(
             attachment=new,
             version=1,
             blob=current.blob,
             original_name=current.original_name,
             uploaded_by=current.uploaded_by,
-            text=current.text,
-            text_status=current.text_status,
-            ocr_used=current.ocr_used,
+            text=current.text if known else "",
+            text_status=current.text_status if known else ProcessingStatus.PENDING,
+            ocr_used=current.ocr_used if known else False,
         )
+        if not known:
+            extract_text.enqueue(version.pk)
         from lienthong.signatures.services import enqueue_verification
 
         enqueue_verification(blob=current.blob)

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     DRAFT_AWAITING_REVIEW = "draft_awaiting_review", _("Draft awaiting my review")
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Signing certificate about to expire")
     DOSSIER_UPDATE = "dossier_update", _("News of my dossier")  # to an applicant
+    ASSIGNMENT_COMPLETED = "assignment_completed", _("Work I assigned completed")
 
 
 # Every notification appears in the platform (the bell and the list); that cannot be turned off.
@@ -26,6 +27,7 @@ EMAIL_BY_DEFAULT: dict[str, bool] = {
     NotificationKind.DRAFT_AWAITING_REVIEW: True,
     NotificationKind.CERTIFICATE_EXPIRING: True,
     NotificationKind.DOSSIER_UPDATE: True,
+    NotificationKind.ASSIGNMENT_COMPLETED: True,
 }
 
 TITLE_MAX_LENGTH = 300

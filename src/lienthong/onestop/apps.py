@@ -8,6 +8,9 @@ class OnestopConfig(AppConfig):
     verbose_name = _("One-stop shop")
 
     def ready(self) -> None:
+        from .queues import register_queues
+
+        register_queues()
         from lienthong.core import periodic
 
         from . import signals  # noqa: F401  (payment receivers)

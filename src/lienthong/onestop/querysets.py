@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from lienthong.accounts.constants import Role
 
@@ -58,6 +58,46 @@ class DossierQuerySet(models.QuerySet):
 
     def awaiting_reception(self) -> DossierQuerySet:
         return self.filter(status=DossierStatus.SUBMITTED)
+
+    def awaiting_result_issue(self) -> DossierQuerySet:
+        """Being processed, every processing step done: the clerk issues the result."""
+        from lienthong.catalogue.constants import StepRole
+
+        from .models import DossierStep
+
+        unfinished = DossierStep.objects.filter(dossier=OuterRef("pk")).exclude(
+            Q(role=StepRole.RESULT) | Q(state=StepState.DONE)
+        )
+        return (
+            self.filter(
+                status__in=[DossierStatus.RECEIVED, DossierStatus.PROCESSING],
+                steps__isnull=False,
+            )
+            .filter(~Exists(unfinished))
+            .distinct()
+        )
+
+    # --- The counter's lists (the one-stop officer's dashboard cards) ----------------------
+
+    def at_counter(self) -> DossierQuerySet:
+        """Filed and waiting for the officer to receive them."""
+        return self.filter(status=DossierStatus.SUBMITTED)
+
+    def due_for_return(self) -> DossierQuerySet:
+        """The result is ready and the applicant has not had it yet."""
+        return self.filter(status=DossierStatus.DONE)
+
+    def awaiting_supplement(self) -> DossierQuerySet:
+        return self.filter(status=DossierStatus.SUPPLEMENT_REQUESTED)
+
+    def late(self, now: Any = None) -> DossierQuerySet:
+        """Being processed past the appointment (hẹn trả)."""
+        from django.utils import timezone
+
+        return self.filter(
+            status__in=[DossierStatus.RECEIVED, DossierStatus.PROCESSING],
+            due_at__lt=now or timezone.now(),
+        )
 
 
 class StepQuerySet(models.QuerySet):

@@ -25,7 +25,7 @@ from lienthong.core import ratelimit
 from lienthong.core.ids import parse_id
 from lienthong.core.middleware import client_ip
 
-from . import forms, printouts, services, tracking
+from . import forms, printouts, queues, services, tracking
 from .constants import Channel, DossierStatus, StepState
 from .models import Consultation, DigitisedPaper, Dossier, DossierComponent, DossierStep
 from .permissions import access_dossier, is_onestop_officer, leads_step
@@ -91,10 +91,21 @@ def queue(request: HttpRequest) -> HttpResponse:
         else []
     )
     recent = visible.order_by("-id")[:50]
+    listed = request.GET.get("list", "")
+    counter_list: dict[str, Any] | None = None
+    if listed in queues.COUNTER_LISTS and queues.is_counter_officer(user):
+        rows = queues.counter_list(user, listed)
+        counter_list = {
+            "key": listed,
+            "label": queues.COUNTER_LISTS[listed][0],
+            "count": rows.count(),
+            "rows": rows[:500],
+        }
     return render(
         request,
         "onestop/queue.html",
         {
+            "counter_list": counter_list,
             "is_counter": user.has_role(Role.ONESTOP_OFFICER),
             "awaiting": awaiting,
             "steps": steps,

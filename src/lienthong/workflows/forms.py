@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Unit, User
+from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.forms import DateInput
 from lienthong.documents.models import Document
 
@@ -196,7 +197,12 @@ class CompleteForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.replies = Document.objects.visible_to(user).outgoing().select_related("document_type")
+        self.replies = (
+            Document.objects.visible_to(user)
+            .outgoing()
+            .exclude(status=DocumentStatus.RECALLED)
+            .select_related("document_type")
+        )
         recent = self.replies.order_by("-id")[:REPLY_CHOICES]
         self.fields["reply_document"].choices = [  # type: ignore[attr-defined]
             ("", "—"),

@@ -22,7 +22,7 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.audit import record_event
 from lienthong.core.workdays import add_working_days, is_working_day
-from lienthong.documents.constants import Direction
+from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import Document
 from lienthong.exchange import services as exchange_services
 from lienthong.notifications import services as notification_services
@@ -47,6 +47,7 @@ STATUS_PROCESSING = "05"
 STATUS_COMPLETED = "06"
 
 MAX_TEXT = 2000
+TO_PLACES_MAX = 1000  # Document.to_places
 REMINDER_BATCH = 500
 
 
@@ -488,10 +489,46 @@ def assign(
             "on_behalf_of": principal.pk if principal else None,
         },
     )
+    _note_in_register(document)
     _notify_new(created, actor)
     if first:
         exchange_services.report_status(document=document, status=STATUS_ASSIGNED, actor=actor)
     return created
+
+
+def _note_in_register(document: Document) -> None:
+    """The register's “Đơn vị hoặc người nhận” (ToPlaces) names the units and people the leader
+    gave the document to, the lead first; its “Hạn xử lý” (due date) is the lead's deadline
+    when the document had none or a later one. `document` is locked by the caller."""
+    standing = (
+        Assignment.objects.filter(document=document, parent__isnull=True)
+        .active()
+        .select_related("assignee_unit", "assignee_user")
+        .order_by("assigned_at", "id")
+    )
+    order = {AssignmentRole.LEAD: 0, AssignmentRole.SUPPORT: 1, AssignmentRole.INFORMATION: 2}
+    rows = sorted(standing, key=lambda a: order.get(a.role, 3))  # type: ignore[call-overload]
+    names: list[str] = []
+    for assignment in rows:
+        if assignment.assignee_name not in names:
+            names.append(assignment.assignee_name)
+    to_places = ", ".join(names)
+    if len(to_places) > TO_PLACES_MAX:
+        to_places = to_places[: TO_PLACES_MAX - 1] + "…"
+    lead_deadline = next(
+        (a.deadline for a in rows if a.role == AssignmentRole.LEAD and a.deadline), None
+    )
+    due_date = document.due_date
+    if lead_deadline is not None and (due_date is None or lead_deadline < due_date):
+        due_date = lead_deadline
+    if (to_places, due_date) == (document.to_places, document.due_date):
+        return
+    document.to_places = to_places
+    document.due_date = due_date
+    document.save(update_fields=["to_places", "due_date", "updated_at"])
+    from lienthong.documents.tasks import index_document
+
+    index_document.enqueue(document.pk)
 
 
 @transaction.atomic
@@ -668,6 +705,8 @@ def complete(
         raise ValidationError(
             {"reply_document": _("The reply must be an outgoing document of the agency.")}
         )
+    if reply_document is not None and reply_document.status == DocumentStatus.RECALLED:
+        raise ValidationError({"reply_document": _("A recalled document cannot be the reply.")})
     working_lead = assignment.children.actionable().filter(role=AssignmentRole.LEAD).first()
     if working_lead is not None:
         raise ValidationError(
@@ -708,9 +747,28 @@ def complete(
             reply_document=reply_document.pk if reply_document else None,
         ),
     )
+    notification_services.notify(
+        recipients=_assigners(finished),
+        kind=NotificationKind.ASSIGNMENT_COMPLETED,
+        title=_("Completed by %(name)s: %(document)s")
+        % {"name": actor, "document": _document_label(document)},
+        url=_panel_url(document),
+        actor=actor,
+    )
     if any(a.parent_id is None and a.role == AssignmentRole.LEAD for a in finished):
         exchange_services.report_status(document=document, status=STATUS_COMPLETED, actor=actor)
     return assignment
+
+
+def _assigners(assignments: Iterable[Assignment]) -> list[User]:
+    """Who gave the assignments (and the leader a delegate gave them for): told when the work
+    is completed or returned."""
+    people: list[User] = []
+    for assignment in assignments:
+        for user in (assignment.assigned_by, assignment.on_behalf_of):
+            if user is not None and user not in people:
+                people.append(user)
+    return people
 
 
 def _clerks_for(document: Document) -> list[User]:
@@ -753,12 +811,8 @@ def return_document(
     if to == ReturnTarget.CLERK and assignment.parent_id is not None:
         raise ValidationError({"to": _("Work handed on inside a unit goes back to the unit.")})
     document = assignment.document
-    if to == ReturnTarget.CLERK:
-        recipients = _clerks_for(document)
-    else:
-        recipients = [assignment.assigned_by]
-        if assignment.on_behalf_of_id is not None:
-            recipients.append(assignment.on_behalf_of)  # type: ignore[arg-type]
+    assigners = _assigners([assignment])
+    recipients = _clerks_for(document) if to == ReturnTarget.CLERK else assigners
     _transition(assignment, AssignmentState.RETURNED)
     assignment.finished_at = now
     assignment.save(update_fields=["state", "finished_at"])
@@ -794,9 +848,10 @@ def return_document(
         obj=document,
         data=_audit_data(assignment, to=str(to), reason=reason, ended=ended),
     )
-    if recipients:
+    if recipients or assigners:
+        # The leader who gave it is told even when it goes back to the clerk.
         notification_services.notify(
-            recipients=recipients,
+            recipients=[*recipients, *(a for a in assigners if a not in recipients)],
             kind=NotificationKind.RETURNED,
             title=_("Returned by %(name)s: %(document)s")
             % {"name": actor, "document": _document_label(document)},

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
-from lienthong.core.pagination import count_up_to, shown_count
+from lienthong.core.pagination import shown_count
 from lienthong.documents.models import Document
+from lienthong.drafting.models import Draft
+from lienthong.drafting.services import can_be_replied_to
 
 from . import services
-from .constants import AssignmentRole, Queue, Scope
+from .constants import AssignmentRole, Scope
 from .forms import AssignForm, CompleteForm, PresentForm, ProgressForm, ReassignForm, ReturnForm
 from .models import Assignment, ProcessingEntry
 from .permissions import (
@@ -32,10 +34,10 @@ from .permissions import (
     leader_delegators,
 )
 from .querysets import awaiting_instruction, due_soon_cutoff, led_unit_ids, page_after
+from .queues import AWAITING, default_tab, gives_instructions, queue_counts, queue_tabs
 from .slip import build_slip, render_slip_pdf
 
 PAGE_SIZE = 25
-AWAITING = "awaiting"
 
 
 def _official(request: HttpRequest) -> User:
@@ -52,13 +54,6 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _gives_instructions(user: User) -> bool:
-    """An agency leader, or a delegate of one now."""
-    if user.agency is None:
-        return False
-    return user.has_role(Role.AGENCY_LEADER) or bool(leader_delegators(user, user.agency))
-
-
 # --- My work -----------------------------------------------------------------------------------
 
 
@@ -66,7 +61,7 @@ def _gives_instructions(user: User) -> bool:
 def queue(request: HttpRequest) -> HttpResponse:
     user = _official(request)
     led = led_unit_ids(user)
-    leader = _gives_instructions(user)
+    leader = gives_instructions(user)
     scopes = [Scope.MINE]
     if led:
         scopes.append(Scope.UNIT)
@@ -75,54 +70,54 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", Scope.MINE)
     if scope not in scopes:
         scope = Scope.MINE
-    tabs: list[str] = list(Queue.values)
-    if leader or user.has_role(Role.CLERK):
-        tabs.append(AWAITING)
-    tab = request.GET.get("tab", Queue.TODO)
+    tabs, labels, registered = queue_tabs(user)
+    counts, base = queue_counts(user, scope)
+    tab = request.GET.get("tab", "")
     if tab not in tabs:
-        tab = Queue.TODO
+        tab = default_tab(tabs, counts)
 
     today = timezone.localdate()
     cutoff = due_soon_cutoff(today)
-    if scope == Scope.UNIT:
-        base = Assignment.objects.visible_to(user).of_units(led)
-    elif scope == Scope.GIVEN:
-        base = Assignment.objects.visible_to(user).given_by(user)
-    else:
-        base = Assignment.objects.work_of(user)
-    counts = base.queue_counts(today, cutoff)
     after = request.GET.get("after", "")
     rows: list[Any] = []
     documents: list[Document] = []
+    items: list[Any] = []
     next_cursor = ""
-    awaiting = (
-        awaiting_instruction(Document.objects.visible_to(user), user) if AWAITING in tabs else None
-    )
-    if awaiting is not None:
-        counts[AWAITING] = count_up_to(awaiting)
+    by_key = {t.key: t for t in registered}
     if tab == AWAITING:
-        assert awaiting is not None
+        awaiting = awaiting_instruction(Document.objects.visible_to(user), user)
         if after.isdigit():
             awaiting = awaiting.filter(id__lt=int(after))
         documents = list(awaiting[: PAGE_SIZE + 1])
         if len(documents) > PAGE_SIZE:
             documents = documents[:PAGE_SIZE]
             next_cursor = str(documents[-1].pk)
+    elif tab in by_key:
+        found = by_key[tab].rows(user)
+        if after.isdigit():
+            found = found.filter(id__lt=int(after))
+        page = list(found[: PAGE_SIZE + 1])
+        if len(page) > PAGE_SIZE:
+            page = page[:PAGE_SIZE]
+            next_cursor = str(page[-1].pk)
+        items = [by_key[tab].item(row) for row in page]
     else:
         rows, next_cursor = page_after(
             base.in_queue(tab, today, cutoff).for_list(today), tab, after, PAGE_SIZE
         )
-    labels = {**dict(Queue.choices), AWAITING: _("Awaiting instructions")}
     return render(
         request,
         "workflows/queue.html",
         {
             "tabs": [(value, labels[value], shown_count(counts.get(value, 0))) for value in tabs],
             "tab": tab,
+            "tab_label": labels[tab],
             "scopes": [(value, Scope(value).label) for value in scopes],
             "scope": scope,
             "rows": rows,
             "documents": documents,
+            "items": items,
+            "registered": tab in by_key,
             "next_cursor": next_cursor,
             "today": today,
             "cutoff": cutoff,
@@ -197,6 +192,12 @@ def _panel(
         assign_form = AssignForm(agency=agency, delegators=delegators)
     if present_form is None and can_present(user, document):
         present_form = PresentForm(agency=agency)
+    replies = list(
+        Draft.objects.visible_to(user)
+        .filter(replies_to=document)
+        .select_related("document_type", "document")
+        .order_by("id")
+    )
     return render(
         request,
         "workflows/document.html",
@@ -206,6 +207,9 @@ def _panel(
             "history": ProcessingEntry.objects.of_document(document),
             "assign_form": assign_form,
             "present_form": present_form,
+            "replies": replies,
+            "can_reply": user.unit_id is not None
+            and can_be_replied_to(document, agency_id=agency.pk),
             "today": today,
         },
         status=status,
