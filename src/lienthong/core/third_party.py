@@ -9,11 +9,15 @@ which Django reads from the original Meta options, stays as the app ships it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import apps
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-APP_NAMES: dict[str, Promise] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+APP_NAMES: dict[str, StrOrPromise] = {
     "authtoken": _("API access keys"),
     "django_tasks_database": _("Background tasks"),
     "axes": _("Sign-in attempts and lockouts"),
@@ -24,7 +28,7 @@ APP_NAMES: dict[str, Promise] = {
     "rest_framework": _("REST API framework"),
 }
 
-MODEL_NAMES: dict[tuple[str, str], tuple[Promise, Promise]] = {
+MODEL_NAMES: dict[tuple[str, str], tuple[StrOrPromise, StrOrPromise]] = {
     ("authtoken", "token"): (_("API access key"), _("API access keys")),
     ("authtoken", "tokenproxy"): (_("API access key"), _("API access keys")),
     ("django_tasks_database", "dbtaskresult"): (
