@@ -31,6 +31,7 @@
       new window.TomSelect(select, {
         plugins: multiple ? ["remove_button"] : [],
         maxOptions: null,
+        refreshThrottle: 0, // local options: filter at once, so Enter picks what was typed
         allowEmptyOption: !multiple,
         hideSelected: multiple,
         closeAfterSelect: !multiple,

@@ -25,7 +25,7 @@ async function setupViewer(viewer) {
       current = task;
       const pdf = await task.promise;
       const count = Math.min(pdf.numPages, MAX_PAGES);
-      status.textContent = (viewer.dataset.pages || "%s").replace("%s", String(pdf.numPages));
+      status.textContent = `${pdf.numPages} ${viewer.dataset.pages || ""}`.trim();
       for (let n = 1; n <= count; n += 1) {
         if (current !== task) return;
         const page = await pdf.getPage(n);
@@ -38,7 +38,7 @@ async function setupViewer(viewer) {
         canvas.height = Math.floor(viewport.height);
         canvas.className = "pdf-page";
         canvas.setAttribute("role", "img");
-        canvas.setAttribute("aria-label", (viewer.dataset.pageLabel || "%s").replace("%s", String(n)));
+        canvas.setAttribute("aria-label", `${viewer.dataset.pageLabel || ""} ${n}`.trim());
         canvas.dataset.testid = "pdf-page";
         pages.append(canvas);
         await page.render({ canvasContext: canvas.getContext("2d"), canvas, viewport }).promise;
