@@ -3,12 +3,14 @@ Vietnamese. The browser side of each is walked in tests/e2e/test_ui_flow.py."""
 
 from __future__ import annotations
 
+import io
 import re
 from html import unescape
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
+from django.urls import reverse
 
 from lienthong.accounts.models import Unit, User
 from lienthong.documents.forms import OutgoingForm
@@ -54,7 +56,7 @@ def test_admin_index_reads_in_vietnamese(db) -> None:
     # Every section and every model reads in Vietnamese (each name has a Vietnamese letter).
     english = [t for t in sections + models if t.isascii()]
     assert english == []
-    assert "Xác thực hai yếu tố: ứng dụng tạo mã" in sections
+    assert "Xác thực hai yếu tố: ứng dụng xác thực" in sections
     assert "Đăng nhập sai và khóa tài khoản tạm thời" in sections
 
 
@@ -64,7 +66,7 @@ def test_third_party_migration_state_is_untouched() -> None:
 
     model = apps.get_model("otp_totp", "totpdevice")
     with translation.override("vi"):
-        assert str(model._meta.verbose_name) == "ứng dụng tạo mã"
+        assert str(model._meta.verbose_name) == "ứng dụng xác thực"
     # What migrations compare is the app's own Meta: no migration for a display name.
     assert model._meta.original_attrs["verbose_name"] == "TOTP device"
 
@@ -111,3 +113,38 @@ def test_pages_load_only_local_scripts(demo) -> None:
     for source in sources:
         assert source.startswith("/static/"), source
         assert finders.find(source.removeprefix("/static/")), source
+
+
+def test_document_pages_offer_the_pdf_to_the_inline_viewer(demo) -> None:
+    from datetime import date
+
+    from lienthong.documents import services as document_services
+    from tests.documents import files
+    from tests.documents.conftest import doc_type
+
+    clerk = User.objects.get(username="vanthu.stttt")
+    document = document_services.register_incoming(
+        actor=clerk,
+        document_type=doc_type("Công văn"),
+        issuer_name="Ủy ban nhân dân tỉnh Cà Mau",
+        code_number="12",
+        code_notation="UBND-KT",
+        issued_date=date.today(),
+        subject="V/v thử trình xem tệp",
+    ).document
+    assert document is not None
+    pdf = files.text_pdf("Công văn số 12")
+    version = document_services.add_attachment(
+        actor=clerk, document=document, upload=io.BytesIO(pdf), name="cv.pdf", title="Công văn"
+    )
+    client = Client()
+    client.force_login(User.objects.get(username="lanhdao.stttt"))
+    file_url = reverse("documents:file", args=[version.pk])
+    pages = [reverse("documents:detail", args=[document.pk]), f"/xu-ly/van-ban/{document.pk}/"]
+    for page_url in pages:
+        html = client.get(page_url).content.decode()
+        assert "data-pdf-viewer" in html and 'src="/static/lienthong/js/pdf-viewer.mjs"' in html
+        assert re.search(rf'data-pdf-src="{re.escape(file_url)}"', html), page_url
+    # What the viewer fetches is the file itself, for this user.
+    response = client.get(file_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf

@@ -37,10 +37,10 @@ CANVAS_INKED = """canvas => {
 }"""
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, full_page: bool = False) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"phone-{name}.png"))
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"phone-{name}.png"), full_page=full_page)
 
 
 def test_picker_pdf_viewer_and_phone_layout(live_server, demo, page: Page) -> None:
@@ -127,9 +127,9 @@ def test_picker_pdf_viewer_and_phone_layout(live_server, demo, page: Page) -> No
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     if SCREENSHOTS:
         page.goto(f"{live_server.url}/van-ban-den/")
-        shot(page, "documents")
+        shot(page, "documents", full_page=True)
 
     page.goto(f"{live_server.url}/xu-ly/van-ban/{document.pk}/")
     expect(page.get_by_test_id("pdf-viewer").locator("canvas.pdf-page").first).to_be_visible()
-    shot(page, "document")
+    shot(page, "document", full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]

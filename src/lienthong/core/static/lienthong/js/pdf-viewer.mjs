@@ -48,8 +48,10 @@ async function setupViewer(viewer) {
     }
   }
 
-  document.querySelectorAll("[data-pdf-src]").forEach((link) => {
-    if (link.tagName === "BUTTON") {
+  const sources = document.querySelectorAll("[data-pdf-src]");
+  sources.forEach((link) => {
+    // One file: it is already on show, no button needed.
+    if (link.tagName === "BUTTON" && sources.length > 1) {
       link.hidden = false;
       link.addEventListener("click", () => {
         show(link.dataset.pdfSrc, link.dataset.pdfTitle);
