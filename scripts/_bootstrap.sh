@@ -40,7 +40,7 @@ python_env() {  # $@: extra arguments for uv sync
 
 static_env() {
   log "installing front-end packages into node_modules/"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci --omit=optional --no-audit --no-fund --loglevel=error >/dev/null
   log "compiling translations"
   local po
   for po in src/lienthong/locale/*/LC_MESSAGES/django.po; do

@@ -382,7 +382,14 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Front-end packages are installed by npm (package.json) into node_modules and served locally.
-STATICFILES_DIRS = [("vendor", PROJECT_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Searchable pickers for units, people and recipients.
+    ("vendor/tom-select", PROJECT_DIR / "node_modules" / "tom-select" / "dist" / "js"),
+    ("vendor/tom-select/css", PROJECT_DIR / "node_modules" / "tom-select" / "dist" / "css"),
+    # The inline PDF viewer (pdf.js): the library and its worker, no viewer application.
+    ("vendor/pdfjs", PROJECT_DIR / "node_modules" / "pdfjs-dist" / "build"),
+]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES: dict[str, dict[str, Any]] = {

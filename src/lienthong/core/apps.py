@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
         # Every `migrate` (./scripts/run, deployments, the test database) makes the shared
         # cache's table, so rate limits work from the first request.
         post_migrate.connect(ensure_cache_tables, sender=self, dispatch_uid="core_cache_tables")
+        from .third_party import name_third_party_sections
+
+        # The administration reads in Vietnamese, third-party sections included.
+        name_third_party_sections()

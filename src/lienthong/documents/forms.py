@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
 from lienthong.core.ids import IdField
+from lienthong.core.widgets import PickerSelectMultiple
 
 from .constants import Confidentiality, Urgency
 from .models import DocumentType, NumberAllocation
@@ -95,7 +96,7 @@ class OutgoingForm(forms.Form):
         label=_("Recipient agencies on the platform"),
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PickerSelectMultiple(attrs={"size": 8}),
     )
     external_recipients = forms.CharField(
         label=_("Other recipients"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Unit, User
+from lienthong.core.widgets import PickerSelectMultiple
 from lienthong.documents.constants import Confidentiality, Urgency
 from lienthong.documents.forms import DateInput
 from lienthong.documents.models import DocumentType
@@ -58,7 +59,7 @@ class DraftForm(forms.Form):
         label=_("Recipient agencies on the platform"),
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PickerSelectMultiple(attrs={"size": 8}),
     )
     external_recipients = forms.CharField(
         label=_("Other recipients"),

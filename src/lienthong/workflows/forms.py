@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Unit, User
+from lienthong.core.widgets import PickerSelect, PickerSelectMultiple
 from lienthong.documents.constants import DocumentStatus
 from lienthong.documents.forms import DateInput
 from lienthong.documents.models import Document
@@ -57,16 +58,16 @@ class _DeadlineFields(forms.Form):
 class AssignForm(_DeadlineFields):
     """The agency leader's instructions: one lead, any supporters, any for information."""
 
-    lead = forms.ChoiceField(label=_("Lead (chủ trì)"), required=False)
+    lead = forms.ChoiceField(label=_("Lead (chủ trì)"), required=False, widget=PickerSelect())
     support = forms.MultipleChoiceField(
         label=_("Support (phối hợp)"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(),
     )
     information = forms.MultipleChoiceField(
         label=_("For information (để biết)"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(),
     )
     on_behalf_of = forms.ChoiceField(label=_("On behalf of"), required=False)
 
@@ -138,11 +139,11 @@ class AssignForm(_DeadlineFields):
 class ReassignForm(_DeadlineFields):
     """The unit leader hands the unit's work to people of the unit."""
 
-    lead = forms.ChoiceField(label=_("Person to lead it"), required=False)
+    lead = forms.ChoiceField(label=_("Person to lead it"), required=False, widget=PickerSelect())
     support = forms.MultipleChoiceField(
         label=_("People to support"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PickerSelectMultiple(attrs={"size": 4}),
     )
 
     field_order = ["lead", "support", "instruction", "deadline", "working_days"]
