@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from lienthong.accounts.constants import Role
 
-from .constants import DossierStatus, StepState
+from .constants import INTERNAL_ACTIONS, DossierStatus, StepState
 
 if TYPE_CHECKING:
     from lienthong.accounts.models import User
@@ -75,3 +75,11 @@ class StepQuerySet(models.QuerySet):
         if user.has_role(Role.UNIT_LEADER) and user.unit_id:
             condition |= Q(agency_id=user.agency_id, unit_id=user.unit_id)
         return self.active().filter(condition)
+
+
+class HandOverQuerySet(models.QuerySet):
+    def for_applicant(self) -> HandOverQuerySet:
+        """The history as the applicant sees it (their page, public tracking): statuses, times
+        and agencies; the officials' own work (assignment, consultation, proposal, warnings)
+        left out. Whether a row's note shows is `HandOver.applicant_note`."""
+        return self.exclude(action__in=INTERNAL_ACTIONS)
