@@ -1,5 +1,5 @@
 """What the applicant sees of a dossier's history, on their page and on public tracking:
-statuses (DVCQG 1–10), times, agencies, and only the notes sent to them — a refusal reason,
+statuses (DVCQG 1 to 10), times, agencies, and only the notes sent to them — a refusal reason,
 a supplement request, a note an official chose to send — never an internal proposal, approval
 or note. And every one-stop action says back what it did."""
 

@@ -1248,6 +1248,10 @@ def issue_result(
     dossier.result_document, dossier.finished_at = document, now
     # Only the sealed file is the electronic result the applicant gets (never the upload).
     dossier.result_file = sealed
+    if sealed is not None:  # its badge on the applicant's page: checked in the background
+        from lienthong.signatures.services import enqueue_verification
+
+        enqueue_verification(blob=sealed.blob)
     dossier.save()
     _record(
         dossier,
