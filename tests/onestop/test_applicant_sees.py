@@ -159,3 +159,25 @@ def test_every_counter_action_says_what_it_did(world: World) -> None:
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert said == [f"Đã giao hồ sơ {dossier.code} cho {world.bc_handler.full_name} xử lý."]
     assert not any("Đã thực hiện" in m for m in said)
+
+
+def test_the_api_keeps_internal_notes_from_the_applicant_too(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    dossier = _stopped_with_internal_notes(world)
+    tracked = APIClient().post(
+        "/api/v1/tracking/", {"code": dossier.code, "factor": CITIZEN.phone}, format="json"
+    )
+    citizen = APIClient()
+    citizen.force_authenticate(world.citizen)
+    mine = citizen.get(f"/api/v1/dossiers/{dossier.pk}/")
+    officer = APIClient()
+    officer.force_authenticate(world.leader)
+    theirs = officer.get(f"/api/v1/dossiers/{dossier.pk}/")
+    assert tracked.status_code == mine.status_code == theirs.status_code == 200
+    for answer in (tracked, mine):
+        notes = [h["note"] for h in answer.json()["history"] if h["note"]]
+        assert notes == [REFUSAL]
+        assert "proposed" not in [h["action"] for h in answer.json()["history"]]
+    officer_notes = {h["note"] for h in theirs.json()["history"]}
+    assert {PROPOSAL, APPROVAL, INTERNAL, REFUSAL} <= officer_notes
