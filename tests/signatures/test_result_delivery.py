@@ -63,8 +63,8 @@ def test_the_applicant_gets_the_sealed_result_with_its_badge(
     citizen = Client()
     citizen.force_login(world.citizen)
     page = citizen.get(reverse("citizen:my-dossier", args=[dossier.pk])).content.decode()
-    assert 'data-testid="download-result"' in page, page
-    assert re.search(r'data-testid="signature-status" data-state="valid"', page), re.findall(r'data-testid="signature-.{0,600}', page)
+    assert 'data-testid="download-result"' in page
+    assert re.search(r'data-testid="signature-status" data-state="valid"', page)
     assert 'data-testid="signature-recheck"' not in page  # no officials' button here
     downloaded = _content(citizen.get(reverse("citizen:result", args=[dossier.pk])))
     assert hashlib.sha256(downloaded).hexdigest() == sealed.blob.sha256
