@@ -15,6 +15,8 @@ PUBLIC |= {"staff-login", "password-reset", "password-reset-sent", "password-res
 PUBLIC |= {"password-reset-complete"}
 # The one-stop shop: citizens create their account and follow a dossier without signing in.
 PUBLIC |= {"sign-up", "track", "tracking"}
+# The result behind the tracking page's signed link, and "Kiểm tra văn bản / kết quả".
+PUBLIC |= {"track-result", "check-file"}
 # The procedure catalogue: browse, read a procedure, download its forms, read the API
 # ("home" covers catalogue:home too).
 PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}

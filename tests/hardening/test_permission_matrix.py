@@ -323,6 +323,12 @@ MATRIX: dict[str, Row] = {
     "citizen:my-dossiers": Row(APPLICANT),
     "citizen:sign-up": Row(ANYONE),
     "citizen:track": Row(ANYONE),
+    # The sealed result: the applicant and the officials who see the dossier (none yet here:
+    # they are sent back to the dossier's page); behind tracking's signed link for anyone who
+    # holds one; the public file check.
+    "citizen:result": Row(SEES_DOSSIER, obj="dossier"),
+    "citizen:track-result": Row(ANYONE),
+    "citizen:check-file": Row(ANYONE),
     "onestop:action": Row(
         ONESTOP, obj="dossier_submitted", extra={"action": "counter_action"}, body=BODIES["none"]
     ),
@@ -331,6 +337,7 @@ MATRIX: dict[str, Row] = {
         DOSSIER_OFFICIALS, obj="dossier", extra={"component_pk": "dossier_component"}
     ),
     "onestop:dossier": Row(DOSSIER_OFFICIALS, obj="dossier"),
+    "onestop:result": Row(DOSSIER_OFFICIALS, obj="dossier"),
     "onestop:form-pdf": Row(DOSSIER_OFFICIALS, obj="dossier", extra={"form": "printout"}),
     "onestop:intake": Row(ONESTOP, body=FILING_BODIES["counter"]),
     "onestop:queue": Row(OFFICERS),
@@ -739,6 +746,7 @@ def _check(world: World, endpoint: Endpoint, row: Row, fixed: dict[str, str] | N
 OTHERS_DOSSIER = {
     "citizen:my-dossier": {},
     "citizen:component": {"component_pk": "others_component"},
+    "citizen:result": {},
     "citizen:action": {"action": "citizen_action"},
     "v1:dossier-detail": {},
     "v1:dossier-papers": {},

@@ -427,6 +427,11 @@ LIENTHONG_TRACKING_LIMIT = env_int("LIENTHONG_TRACKING_LIMIT", 10)
 LIENTHONG_TRACKING_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_WINDOW_SECONDS", 600)
 LIENTHONG_TRACKING_CODE_FAILURES = env_int("LIENTHONG_TRACKING_CODE_FAILURES", 20)
 LIENTHONG_TRACKING_CODE_WINDOW_SECONDS = env_int("LIENTHONG_TRACKING_CODE_WINDOW_SECONDS", 3600)
+# The link to download a result from the public tracking page lasts this long.
+LIENTHONG_TRACKING_RESULT_LINK_SECONDS = env_int("LIENTHONG_TRACKING_RESULT_LINK_SECONDS", 3600)
+# The public "check a document" page: files checked per client address per window.
+LIENTHONG_FILE_CHECK_LIMIT = env_int("LIENTHONG_FILE_CHECK_LIMIT", 20)
+LIENTHONG_FILE_CHECK_WINDOW_SECONDS = env_int("LIENTHONG_FILE_CHECK_WINDOW_SECONDS", 600)
 # Citizens' and businesses' sign-ups (every attempt) allowed per client address in the window.
 LIENTHONG_SIGN_UP_LIMIT = env_int("LIENTHONG_SIGN_UP_LIMIT", 10)
 LIENTHONG_SIGN_UP_WINDOW_SECONDS = env_int("LIENTHONG_SIGN_UP_WINDOW_SECONDS", 3600)
@@ -503,6 +508,9 @@ LIENTHONG_EMAIL_ENABLED = env_bool(
     "LIENTHONG_EMAIL_ENABLED", bool(os.environ.get("LIENTHONG_EMAIL_HOST"))
 )
 LIENTHONG_SITE_URL = os.environ.get("LIENTHONG_SITE_URL", "http://127.0.0.1:8000")  # links in mail
+# How applicants are told of their dossier's progress (notifications.channels): "email" now;
+# "sms" and "zalo" once those channels are registered.
+LIENTHONG_APPLICANT_CHANNELS = env_list("LIENTHONG_APPLICANT_CHANNELS", ["email"])
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("LIENTHONG_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("LIENTHONG_EMAIL_PORT", 25)

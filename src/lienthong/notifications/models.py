@@ -93,3 +93,32 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class OutboundMessage(models.Model):
+    """One message to someone outside the platform's accounts (an applicant's e-mail address;
+    later a telephone for SMS or Zalo), sent once by a background job (`channels.deliver`)."""
+
+    channel = models.CharField(_("channel"), max_length=16)
+    address = models.CharField(_("address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(_("text"))
+    topic = models.CharField(
+        _("about"),
+        max_length=100,
+        blank=True,
+        help_text=_("What it is about, e.g. a dossier code."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    external_id = models.CharField(_("message id"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["topic", "-id"], name="outbound_topic_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.address} {self.subject}"

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from lienthong.core.audit import record_event
 
+from .channels import Contact, enabled_channels
 from .constants import TITLE_MAX_LENGTH, URL_MAX_LENGTH, NotificationKind
 from .mail import email_enabled
-from .models import Notification, NotificationPreference
-from .tasks import send_notification_email
+from .models import Notification, NotificationPreference, OutboundMessage
+from .tasks import send_notification_email, send_outbound_message
 
 
 def _recipient_ids(recipients: Iterable[Any]) -> set[int]:
@@ -52,6 +53,7 @@ def notify(
     title: str,
     url: str = "",
     actor: Any = None,
+    email: bool = True,
 ) -> list[Notification]:
     """Tell each recipient about something (in their notification list, and by e-mail if they
     chose so for this kind). Called inside the caller's transaction; the e-mail jobs are rows
@@ -59,7 +61,8 @@ def notify(
 
     `recipients` are users (or their ids); inactive accounts and the actor (nobody is told of
     their own action) are left out, and each user is notified once. `url` is a path inside the
-    platform such as `/van-ban/12/`. Returns the notifications created."""
+    platform such as `/van-ban/12/`. `email=False` when the caller sends the mail itself
+    through a channel (`send_to_contact`). Returns the notifications created."""
     kind = NotificationKind(kind)
     title = " ".join(str(title).split())[:TITLE_MAX_LENGTH]  # one line: it is the mail subject
     if not title:
@@ -91,7 +94,7 @@ def notify(
             for user_id, _email in users
         ]
     )
-    if email_enabled():
+    if email and email_enabled():
         with_address = [user_id for user_id, email in users if email]
         wanting = NotificationPreference.objects.wanting_email(kind, with_address)
         for notification in created:
@@ -147,3 +150,30 @@ def set_email_preferences(*, user: Any, choices: Mapping[str, bool]) -> dict[str
             data={"email": changed},
         )
     return {**before, **cleaned}
+
+
+@transaction.atomic
+def send_to_contact(
+    *, contact: Contact, subject: str, body: str, topic: str = ""
+) -> list[OutboundMessage]:
+    """Send a message to someone by every channel switched on for which they have an address
+    (e-mail now; SMS, Zalo later). Called inside the caller's transaction: the rows and their
+    jobs exist if and only if the change that prompted them does. Returns the messages."""
+    subject = " ".join(str(subject).split())[:TITLE_MAX_LENGTH]
+    if not subject:
+        raise ValueError("a message needs a subject")
+    created = []
+    for channel in enabled_channels():
+        address = channel.address(contact)
+        if not address:
+            continue
+        message = OutboundMessage.objects.create(
+            channel=channel.name,
+            address=address[:254],
+            subject=subject,
+            body=body,
+            topic=topic[:100],
+        )
+        send_outbound_message.enqueue(message.pk)
+        created.append(message)
+    return created

@@ -6,7 +6,7 @@ from django_tasks import task
 
 from lienthong.core.jobs import retrying
 
-from . import mail
+from . import channels, mail
 
 
 # A mail server that is down usually stays down for a while: wait 30 s, 1 min, 2 min... about
@@ -17,3 +17,10 @@ from . import mail
 def send_notification_email(notification_id: int) -> str:
     """E-mail one notification to its recipient."""
     return mail.deliver(notification_id)
+
+
+@task(queue_name="default", takes_context=True)
+@retrying(max_attempts=8, base_delay=30.0)
+def send_outbound_message(message_id: int) -> str:
+    """Send one message through its channel (e-mail, later SMS or Zalo)."""
+    return channels.deliver(message_id)

@@ -151,6 +151,7 @@ class HandOverAction(models.TextChoices):
     STOPPED = "stopped", _("Processing stopped")
     FEE_PAID = "fee_paid", _("Fee paid")
     WARNED = "warned", _("Late warning")
+    NOTED = "noted", _("Note")
 
 
 class Satisfaction(models.IntegerChoices):
@@ -168,3 +169,25 @@ DOSSIER_CODE_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$"
 # (3 under Decree 61/2018 Art. 19), read from the rules the dossier was received under.
 # Late warning: one working day (8 hours) before the appointment.
 WARNING_HOURS = 8
+
+# What the applicant sees of the history (citizen page, public tracking): these steps are the
+# officials' own work and do not appear at all; of the others, the note shows only when it was
+# sent to the applicant (HandOver.to_applicant).
+INTERNAL_ACTIONS = frozenset(
+    {
+        HandOverAction.ASSIGNED,
+        HandOverAction.CONSULTED,
+        HandOverAction.ANSWERED,
+        HandOverAction.PROPOSED,
+        HandOverAction.WARNED,
+    }
+)
+# Notes that are messages to the applicant by their nature (Mẫu 02, 03, 04 and a stop's reason).
+APPLICANT_ACTIONS = frozenset(
+    {
+        HandOverAction.SUPPLEMENT_REQUESTED,
+        HandOverAction.REFUSED,
+        HandOverAction.STOPPED,
+        HandOverAction.APOLOGISED,
+    }
+)

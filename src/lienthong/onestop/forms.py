@@ -202,6 +202,22 @@ class TextForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    to_applicant = forms.BooleanField(
+        label=_("Send to the applicant"),
+        required=False,
+        help_text=_("Unticked, the note stays internal: the applicant never sees it."),
+    )
+
+
+class FreeNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    to_applicant = forms.BooleanField(
+        label=_("Send to the applicant"),
+        required=False,
+        help_text=_("Unticked, the note stays internal: the applicant never sees it."),
+    )
 
 
 class ApologyForm(forms.Form):
@@ -294,3 +310,10 @@ class TrackForm(forms.Form):
                 _("A dossier code looks like 000.00.05.H12-261123-0001."), code="malformed"
             )
         return code
+
+
+class CheckFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("The file to check (PDF)"),
+        help_text=_("The file is checked and not kept."),
+    )

@@ -27,7 +27,7 @@ from .constants import (
     StepState,
     SupplementPhase,
 )
-from .querysets import DigitisedPaperQuerySet, DossierQuerySet, StepQuerySet
+from .querysets import DigitisedPaperQuerySet, DossierQuerySet, HandOverQuerySet, StepQuerySet
 
 if TYPE_CHECKING:
     from lienthong.catalogue.models import OneStopRules
@@ -176,6 +176,15 @@ class Dossier(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    result_file = models.ForeignKey(
+        "documents.AttachmentVersion",
+        verbose_name=_("electronic result"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The result file as sealed by the issuing agency: what the applicant gets."),
     )
 
     objects = DossierQuerySet.as_manager()
@@ -448,6 +457,16 @@ class HandOver(models.Model):
     )
     status_after = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices)
     note = models.CharField(_("note"), max_length=2000, blank=True)
+    to_applicant = models.BooleanField(
+        _("sent to the applicant"),
+        default=False,
+        help_text=_(
+            "The note is a message to the applicant (a supplement request, a refusal reason, "
+            "an apology, or a note the officer chose to send); other notes stay internal."
+        ),
+    )
+
+    objects = HandOverQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hand-over")
@@ -456,6 +475,20 @@ class HandOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at}"
+
+    @property
+    def applicant_note(self) -> str:
+        """The note as the applicant may read it: only a message sent to them."""
+        return self.note if self.to_applicant else ""
+
+    @property
+    def portal_status(self) -> int | None:
+        return PORTAL_STATUS[self.status_after]
+
+    @property
+    def portal_status_name(self) -> str:
+        code = self.portal_status
+        return PORTAL_STATUS_NAMES[code] if code else ""
 
 
 class SupplementRequest(models.Model):

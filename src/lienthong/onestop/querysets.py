@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from lienthong.accounts.constants import Role
 
-from .constants import DossierStatus, StepState
+from .constants import INTERNAL_ACTIONS, DossierStatus, StepState
 
 if TYPE_CHECKING:
     from lienthong.accounts.models import User
@@ -122,3 +122,11 @@ class DigitisedPaperQuerySet(models.QuerySet):
         """The electronic copies the agency holds of one applicant's papers and results, newest
         first: what its counter may attach again instead of scanning."""
         return self.filter(agency_id=agency_id, applicant_id_number=id_number.strip())
+
+
+class HandOverQuerySet(models.QuerySet):
+    def for_applicant(self) -> HandOverQuerySet:
+        """The history as the applicant sees it (their page, public tracking): statuses, times
+        and agencies; the officials' own work (assignment, consultation, proposal, warnings)
+        left out. Whether a row's note shows is `HandOver.applicant_note`."""
+        return self.exclude(action__in=INTERNAL_ACTIONS)

@@ -36,6 +36,7 @@ from lienthong.notifications.services import notify
 
 from . import codes, scans
 from .constants import (
+    APPLICANT_ACTIONS,
     TRANSITIONS,
     WARNING_HOURS,
     ApplicantKind,
@@ -100,7 +101,21 @@ def _record(
     to_unit: Unit | None = None,
     to_user: User | None = None,
     at: datetime | None = None,
+    to_applicant: bool | None = None,
 ) -> HandOver:
+    """Append one history entry (and its audit event). `to_applicant`: whether its note is a
+    message to the applicant; by default so for supplement requests, refusals, stops and
+    apologies, never otherwise. The applicant is told when the status changed (DVCQG code)
+    or a message is sent to them (`_announce`)."""
+    if to_applicant is None:
+        to_applicant = action in APPLICANT_ACTIONS
+    to_applicant = bool(to_applicant and note.strip())
+    before = (
+        HandOver.objects.filter(dossier=dossier)
+        .order_by("-id")
+        .values_list("status_after", flat=True)
+        .first()
+    )
     entry = HandOver.objects.create(
         dossier=dossier,
         step=step,
@@ -113,13 +128,22 @@ def _record(
         to_user=to_user,
         status_after=dossier.status,
         note=note[:2000],
+        to_applicant=to_applicant,
     )
     record_event(
         action=f"dossier.{action}",
         actor=actor,
         obj=dossier,
-        data={"code": dossier.code, "status": dossier.status, "note": note[:200]},
+        data={
+            "code": dossier.code,
+            "status": dossier.status,
+            "note": note[:200],
+            "to_applicant": to_applicant,
+        },
     )
+    changed = before is not None and before != dossier.status
+    if dossier.status != DossierStatus.DRAFT and (changed or to_applicant):
+        _announce(dossier, entry, actor=actor, status_changed=changed)
     return entry
 
 
@@ -157,7 +181,43 @@ def _step_leaders(step: DossierStep) -> list[User]:
     return unit_leaders or [u for u in candidates if u.has_role(Role.AGENCY_LEADER)]
 
 
-def _tell_applicant(dossier: Dossier, title: str, actor: User | None) -> None:
+def _announce(
+    dossier: Dossier, entry: HandOver, *, actor: User | None, status_changed: bool
+) -> None:
+    """Tell the applicant of a new status or of a message sent to them: in the platform when
+    they have an account, and through the channels switched on (e-mail now; SMS, Zalo later)
+    at the address given in the dossier, unless their account turned such e-mail off."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from lienthong.notifications.channels import Contact
+    from lienthong.notifications.mail import absolute_url
+    from lienthong.notifications.models import NotificationPreference
+    from lienthong.notifications.services import send_to_contact
+
+    agency = entry.to_agency or dossier.agency
+    with translation.override(settings.LANGUAGE_CODE):
+        if status_changed:
+            title = _("Dossier %(code)s: %(status)s") % {
+                "code": dossier.code,
+                "status": dossier.portal_status_name,
+            }
+        else:
+            title = _("Dossier %(code)s: a message from %(agency)s") % {
+                "code": dossier.code,
+                "agency": agency.name,
+            }
+        link = _my_url(dossier) if dossier.applicant_id else reverse("citizen:track")
+        body = render_to_string(
+            "onestop/email/dossier_news.txt",
+            {
+                "dossier": dossier,
+                "entry": entry,
+                "agency": agency,
+                "status_changed": status_changed,
+                "link": absolute_url(link),
+            },
+        )
     if dossier.applicant_id is not None:
         notify(
             recipients=[dossier.applicant_id],
@@ -165,7 +225,22 @@ def _tell_applicant(dossier: Dossier, title: str, actor: User | None) -> None:
             title=title,
             url=_my_url(dossier),
             actor=actor,
+            email=False,
         )
+        if not NotificationPreference.objects.wanting_email(
+            NotificationKind.DOSSIER_UPDATE, [dossier.applicant_id]
+        ):
+            return
+    send_to_contact(
+        contact=Contact(
+            name=dossier.applicant_name,
+            email=dossier.applicant_email,
+            phone=dossier.applicant_phone,
+        ),
+        subject=title,
+        body=body,
+        topic=dossier.code or "",
+    )
 
 
 def _clean_text(value: str, field: str, limit: int, *, required: bool = True) -> str:
@@ -840,12 +915,6 @@ def receive_dossier(*, actor: User, dossier: Dossier) -> Dossier:
         step.handler, step.outcome = actor, Outcome.ON_TIME
         step.save()
     _advance(dossier, actor=actor, at=now)
-    _tell_applicant(
-        dossier,
-        _("Dossier %(code)s received; result due %(due)s")
-        % {"code": dossier.code, "due": timezone.localtime(due).strftime("%H:%M %d/%m/%Y")},
-        actor,
-    )
     return dossier
 
 
@@ -907,9 +976,6 @@ def request_supplement(
         requested_at=now,
     )
     _record(dossier, HandOverAction.SUPPLEMENT_REQUESTED, actor=actor, note=items, at=now)
-    _tell_applicant(
-        dossier, _("Dossier %(code)s: papers to supply") % {"code": dossier.code}, actor
-    )
     return request
 
 
@@ -987,7 +1053,6 @@ def refuse_dossier(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     dossier.closing_reason, dossier.closed_at, dossier.closed_by = reason, _now(), actor
     dossier.save()
     _record(dossier, action, actor=actor, note=reason)
-    _tell_applicant(dossier, _("Dossier %(code)s was refused") % {"code": dossier.code}, actor)
     return dossier
 
 
@@ -1164,9 +1229,12 @@ def propose(*, actor: User, step: DossierStep, text: str) -> DossierStep:
 
 
 @transaction.atomic
-def approve_step(*, actor: User, step: DossierStep, note: str = "") -> DossierStep:
+def approve_step(
+    *, actor: User, step: DossierStep, note: str = "", to_applicant: bool = False
+) -> DossierStep:
     """The leader approves the proposal (an approval step: the leader decides directly); the
-    dossier goes on to the next step, possibly at another agency."""
+    dossier goes on to the next step, possibly at another agency. The note stays internal
+    unless `to_applicant` (then it is a message to the applicant)."""
     step, dossier = _locked_step(step)
     require_step_leader(actor, step)
     if step.state == StepState.PROPOSED or (
@@ -1185,7 +1253,15 @@ def approve_step(*, actor: User, step: DossierStep, note: str = "") -> DossierSt
     if dossier.status == DossierStatus.RECEIVED:
         _move(dossier, DossierStatus.PROCESSING)
         dossier.save()
-    _record(dossier, HandOverAction.APPROVED, actor=actor, step=step, note=note[:2000], at=now)
+    _record(
+        dossier,
+        HandOverAction.APPROVED,
+        actor=actor,
+        step=step,
+        note=note[:2000],
+        at=now,
+        to_applicant=to_applicant,
+    )
     nxt = _advance(dossier, actor=actor, at=now)
     if nxt is None:
         clerks = _officers(dossier.agency_id, Role.CLERK)
@@ -1197,6 +1273,31 @@ def approve_step(*, actor: User, step: DossierStep, note: str = "") -> DossierSt
             actor=actor,
         )
     return step
+
+
+def _on_route(actor: User, dossier: Dossier) -> bool:
+    """An official of the receiving agency or of an agency on the dossier's route."""
+    return actor.agency_id is not None and (
+        actor.agency_id == dossier.agency_id
+        or dossier.steps.filter(agency_id=actor.agency_id).exists()
+    )
+
+
+@transaction.atomic
+def add_note(*, actor: User, dossier: Dossier, text: str, to_applicant: bool = False) -> HandOver:
+    """A free note in the dossier's history by an official who sees it and works on its route:
+    internal, or a message to the applicant (“Gửi cho người nộp hồ sơ”), who is then told."""
+    dossier = _locked(dossier)
+    visible = Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists()
+    if not (visible and _on_route(actor, dossier)):
+        raise PermissionDenied(_("Only the officials handling this dossier can write in it."))
+    if dossier.status == DossierStatus.DRAFT:
+        raise ValidationError(_("This dossier has not been submitted."))
+    text = _clean_text(text, "text", 2000)
+    step = DossierStep.objects.active().filter(dossier=dossier).first()
+    return _record(
+        dossier, HandOverAction.NOTED, actor=actor, step=step, note=text, to_applicant=to_applicant
+    )
 
 
 @transaction.atomic
@@ -1237,12 +1338,6 @@ def apologise(*, actor: User, dossier: Dossier, reason: str, new_due_at: datetim
         title=_("Dossier %(code)s: new appointment") % {"code": dossier.code},
         url=_dossier_url(dossier),
         actor=actor,
-    )
-    _tell_applicant(
-        dossier,
-        _("Dossier %(code)s: we apologise, the result is now due %(due)s")
-        % {"code": dossier.code, "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")},
-        actor,
     )
     return apology
 
@@ -1309,10 +1404,11 @@ def issue_result(
         actor=actor, document=document, upload=upload, name=file_name
     )
     document = document_services.issue_outgoing(actor=actor, document=document)
+    sealed = None
     if signing_secret is not None or settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE:
         from lienthong.signatures.services import seal_attachment
 
-        seal_attachment(
+        sealed = seal_attachment(
             document=document,
             version=attached,
             actor=actor,
@@ -1333,6 +1429,12 @@ def issue_result(
         step.save()
     _move(dossier, DossierStatus.DONE)
     dossier.result_document, dossier.finished_at = document, now
+    # Only the sealed file is the electronic result the applicant gets (never the upload).
+    dossier.result_file = sealed
+    if sealed is not None:  # its badge on the applicant's page: checked in the background
+        from lienthong.signatures.services import enqueue_verification
+
+        enqueue_verification(blob=sealed.blob)
     dossier.save()
     _keep_result_digitised(dossier, document, actor)
     _record(
@@ -1349,9 +1451,6 @@ def issue_result(
         title=_("Dossier %(code)s: result ready to return") % {"code": dossier.code},
         url=_dossier_url(dossier),
         actor=actor,
-    )
-    _tell_applicant(
-        dossier, _("Dossier %(code)s: the result is ready") % {"code": dossier.code}, actor
     )
     return dossier
 
@@ -1373,7 +1472,6 @@ def return_result(*, actor: User, dossier: Dossier, channel: Channel | str) -> D
     dossier.closed_at, dossier.closed_by = now, actor
     dossier.save()
     _record(dossier, HandOverAction.RETURNED, actor=actor, note=str(channel.label), at=now)
-    _tell_applicant(dossier, _("Dossier %(code)s: result returned") % {"code": dossier.code}, actor)
     return dossier
 
 

@@ -12,9 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +27,7 @@ from lienthong.catalogue.models import Procedure
 from lienthong.core import ratelimit
 from lienthong.core.ids import parse_id
 from lienthong.core.middleware import client_ip
+from lienthong.documents.models import AttachmentVersion
 
 from . import forms, printouts, queues, services, tracking
 from .constants import Channel, DossierStatus, StepState
@@ -266,6 +270,10 @@ def _officer_actions(user: User, dossier: Dossier) -> dict[str, Any]:
         and user.has_role(Role.CLERK)
         and not dossier.steps.exclude(role="result").exclude(state=StepState.DONE).exists()
     )
+    actions["note"] = dossier.status != DossierStatus.DRAFT and (
+        user.agency_id == dossier.agency_id
+        or (user.agency_id is not None and dossier.steps.filter(agency_id=user.agency_id).exists())
+    )
     actions["answer"] = [
         c
         for c in Consultation.objects.filter(step__dossier=dossier, answered_at__isnull=True)
@@ -301,6 +309,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consult_form": forms.ConsultForm(step=step) if step else None,
         "text_form": forms.TextForm(),
         "note_form": forms.NoteForm(),
+        "free_note_form": forms.FreeNoteForm(),
+        "result_file": electronic_result(dossier),
         "apology_form": forms.ApologyForm(),
         "result_form": forms.ResultForm(
             agency=dossier.agency, result_kind=dossier.procedure.result_kind
@@ -364,6 +374,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         "propose": on_step(forms.TextForm, services.propose),
         "approve": on_step(forms.NoteForm, services.approve_step),
+        "note": act(forms.FreeNoteForm, services.add_note),
         "apologise": act(forms.ApologyForm, services.apologise),
         "result": lambda: _with(
             forms.ResultForm(post, files, result_kind=dossier.procedure.result_kind),
@@ -396,17 +407,82 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in handlers:
         raise Http404
     try:
-        handlers[action]()
+        result = handlers[action]()
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
     else:
-        messages.success(request, _("Done."))
+        dossier.refresh_from_db()
+        messages.success(request, confirmation(action, dossier, result))
     if not Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists():
         return redirect("onestop:queue")
     return redirect("onestop:dossier", dossier.pk)
+
+
+def _when(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def confirmation(action: str, dossier: Dossier, result: Any) -> str:
+    """What an action did, said back to whoever did it ("Đã tiếp nhận hồ sơ …, hẹn trả …"):
+    the dossier's code and the facts the action set (appointment, handler, number...)."""
+    code = dossier.code or _("draft")
+    facts: dict[str, Any] = {"code": code}
+    if action == "receive":
+        facts["due"] = _when(dossier.due_at)
+        return _("Dossier %(code)s received; the result is due %(due)s.") % facts
+    if action == "supplement":
+        return _("Dossier %(code)s: the applicant is asked for the missing papers.") % facts
+    if action in {"refuse", "stop"}:
+        if dossier.status == DossierStatus.REFUSED:
+            return _("Dossier %(code)s refused; the applicant is told the reason.") % facts
+        return _("Processing of dossier %(code)s stopped; the applicant is told why.") % facts
+    if action == "withdraw":
+        return _("Dossier %(code)s withdrawn.") % facts
+    if action == "upload":
+        facts["name"] = getattr(result, "name", "")
+        return _("Paper “%(name)s” added to dossier %(code)s.") % facts
+    if action == "remove":
+        return _("Paper removed from dossier %(code)s.") % facts
+    if action == "submit":
+        return _("Dossier %(code)s submitted; it awaits reception at the counter.") % facts
+    if action == "resubmit":
+        return _("Dossier %(code)s: the supplied papers were sent back for processing.") % facts
+    if action == "assign":
+        facts["handler"] = getattr(getattr(result, "handler", None), "full_name", "")
+        return _("Dossier %(code)s assigned to %(handler)s.") % facts
+    if action == "consult":
+        facts["unit"] = getattr(getattr(result, "unit", None), "name", "")
+        facts["due"] = _when(getattr(result, "deadline_at", None))
+        return _("Opinion of %(unit)s asked on dossier %(code)s, due %(due)s.") % facts
+    if action == "propose":
+        return _("Proposal on dossier %(code)s submitted for approval.") % facts
+    if action == "approve":
+        facts["step"] = getattr(result, "name", "")
+        return _("Step “%(step)s” of dossier %(code)s approved.") % facts
+    if action == "note":
+        if getattr(result, "to_applicant", False):
+            return _("Note added to dossier %(code)s and sent to the applicant.") % facts
+        return _("Internal note added to dossier %(code)s.") % facts
+    if action == "apologise":
+        facts["due"] = _when(dossier.due_at)
+        return _("Dossier %(code)s: new appointment %(due)s; the applicant is told.") % facts
+    if action == "result":
+        document = dossier.result_document
+        facts["number"] = document.number_and_symbol if document else ""
+        if dossier.result_file_id:
+            return _("Result of dossier %(code)s issued as No. %(number)s, sealed.") % facts
+        return _("Result of dossier %(code)s issued as No. %(number)s (not signed).") % facts
+    if action == "return":
+        facts["channel"] = dossier.get_return_channel_display()
+        return _("Result of dossier %(code)s returned (%(channel)s).") % facts
+    if action == "answer":
+        return _("Opinion on dossier %(code)s given.") % facts
+    if action == "rate":
+        return _("Thank you: your rating of dossier %(code)s is recorded.") % facts
+    return _("Dossier %(code)s updated.") % facts
 
 
 def _with(form: Any, then: Callable[[dict[str, Any]], Any]) -> Any:
@@ -581,7 +657,9 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "onestop/my_dossier.html",
         {
             "dossier": dossier,
-            "history": dossier.history.select_related("to_agency", "to_unit"),
+            "history": dossier.history.for_applicant().select_related("to_agency"),
+            "result_file": electronic_result(dossier),
+            "result_url": reverse("citizen:result", args=[dossier.pk]),
             "components": dossier.components.select_related("blob", "blob__verification"),
             "supplements": dossier.supplements.all(),
             "missing": services.missing_components(dossier),
@@ -650,14 +728,15 @@ def my_dossier_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if action not in handlers:
         raise Http404
     try:
-        handlers[action]()
+        result = handlers[action]()
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done."))
+        dossier.refresh_from_db()
+        messages.success(request, confirmation(action, dossier, result))
     return redirect("citizen:my-dossier", dossier.pk)
 
 
@@ -683,11 +762,12 @@ def track(request: HttpRequest) -> HttpResponse:
         status = 429 if limited else 200
     elif request.method == "POST":
         status = 400
-    history = (
-        dossier.history.select_related("to_agency", "to_unit").exclude(action="warned")
-        if dossier
-        else []
-    )
+    history = dossier.history.for_applicant().select_related("to_agency") if dossier else []
+    result_file = electronic_result(dossier) if dossier else None
+    result_url = ""
+    if dossier is not None and result_file is not None:
+        token = signing.dumps({"d": dossier.pk, "v": result_file.pk}, salt=TRACK_RESULT_SALT)
+        result_url = f"{reverse('citizen:track-result')}?t={token}"
     return render(
         request,
         "onestop/track.html",
@@ -698,6 +778,110 @@ def track(request: HttpRequest) -> HttpResponse:
             "limited": limited,
             "needs_both": needs_both,
             "history": history,
+            "result_file": result_file,
+            "result_url": result_url,
         },
+        status=status,
+    )
+
+
+# --- The result, and checking a file -----------------------------------------------------------
+
+TRACK_RESULT_SALT = "onestop.track-result"
+
+
+def electronic_result(dossier: Dossier) -> AttachmentVersion | None:
+    """The electronic result the applicant gets: the file as sealed by the issuing agency, once
+    the result is ready (status 9) or returned (10); never the unsigned upload."""
+    if dossier.result_file_id is None or dossier.status not in {
+        DossierStatus.DONE,
+        DossierStatus.RETURNED,
+    }:
+        return None
+    return (
+        AttachmentVersion.objects.select_related("blob", "blob__verification")
+        .filter(pk=dossier.result_file_id)
+        .first()
+    )
+
+
+def _send_result(dossier: Dossier, version: AttachmentVersion) -> FileResponse:
+    from django.core.files.storage import default_storage
+
+    handle = default_storage.open(version.blob.storage_name, "rb")
+    return FileResponse(
+        handle,
+        content_type=version.blob.content_type,
+        as_attachment=True,
+        filename=f"ket-qua-{dossier.code}.pdf",
+    )
+
+
+@login_required
+def result_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The dossier's electronic result, for the applicant and the officials who see it."""
+    dossier = access_dossier(request.user, pk)
+    version = electronic_result(dossier)
+    if version is None:
+        messages.info(request, _("This dossier has no electronic result (yet)."))
+        if is_applicant(request.user):
+            return redirect("citizen:my-dossier", dossier.pk)
+        return redirect("onestop:dossier", dossier.pk)
+    return _send_result(dossier, version)
+
+
+def track_result(request: HttpRequest) -> HttpResponseBase:
+    """The result offered on the public tracking page, behind a signed link that the page
+    gives only after the code and the second factor, valid for a while."""
+    try:
+        data = signing.loads(
+            request.GET.get("t", ""),
+            salt=TRACK_RESULT_SALT,
+            max_age=settings.LIENTHONG_TRACKING_RESULT_LINK_SECONDS,
+        )
+        dossier = Dossier.objects.get(pk=int(data["d"]))
+    except (signing.BadSignature, Dossier.DoesNotExist, KeyError, TypeError, ValueError):
+        dossier = None
+    version = electronic_result(dossier) if dossier is not None else None
+    if dossier is None or version is None or version.pk != data.get("v"):
+        messages.error(request, _("This link has expired: look the dossier up again."))
+        return redirect("citizen:track")
+    return _send_result(dossier, version)
+
+
+def check_file(request: HttpRequest) -> HttpResponse:
+    """Kiểm tra văn bản / kết quả: anyone uploads a file; the platform says whether it issued
+    it (which agency, number, date, signer) and what its signatures say. Limited per address."""
+    from lienthong.signatures.provenance import identify_file
+
+    form = forms.CheckFileForm(request.POST or None, request.FILES or None)
+    provenance = None
+    status = 200
+    if request.method == "POST":
+        if not ratelimit.hit(
+            "check-file",
+            client_ip(request) or "unknown",
+            limit=settings.LIENTHONG_FILE_CHECK_LIMIT,
+            window=settings.LIENTHONG_FILE_CHECK_WINDOW_SECONDS,
+        ):
+            return render(
+                request,
+                "onestop/check_file.html",
+                {"form": forms.CheckFileForm(), "limited": True},
+                status=429,
+            )
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                provenance = identify_file(upload, upload.name)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "onestop/check_file.html",
+        {"form": form, "provenance": provenance},
         status=status,
     )

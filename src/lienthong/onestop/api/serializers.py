@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienthong.core.ids import IdInput
 
 from ..constants import ApplicantKind, Channel
 from ..models import Dossier, DossierComponent, DossierStep, HandOver
+from ..querysets import is_applicant
 
 
 class DossierStepSerializer(serializers.ModelSerializer):
@@ -41,11 +43,33 @@ class DossierHistorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HandOver
-        fields = ["at", "action", "to", "status_after", "note"]
+        fields = ["at", "action", "to", "status_after", "note", "to_applicant"]
 
     def get_to(self, entry: HandOver) -> str:
         target = entry.to_unit or entry.to_agency
         return str(target) if target else ""
+
+
+class ApplicantHistorySerializer(serializers.ModelSerializer):
+    """The history as the applicant sees it: statuses, times, the agency, and only the notes
+    sent to them (`HandOver.applicant_note`); internal opinions never."""
+
+    to = serializers.SerializerMethodField()
+    status_after = serializers.CharField(help_text="The dossier's status after this step.")
+    portal_status = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(source="applicant_note", help_text="A message to the applicant.")
+
+    class Meta:
+        model = HandOver
+        fields = ["at", "action", "to", "status_after", "portal_status", "note"]
+
+    def get_to(self, entry: HandOver) -> str:
+        return str(entry.to_agency) if entry.to_agency else ""
+
+
+def applicant_history(dossier: Dossier) -> list[dict[str, Any]]:
+    entries = dossier.history.for_applicant().select_related("to_agency")
+    return ApplicantHistorySerializer(entries, many=True).data  # type: ignore[return-value]
 
 
 class DossierComponentSerializer(serializers.ModelSerializer):
@@ -106,11 +130,20 @@ class DossierSerializer(serializers.ModelSerializer):
 
 class DossierDetailSerializer(DossierSerializer):
     steps = DossierStepSerializer(many=True, read_only=True)
-    history = DossierHistorySerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField()
     components = DossierComponentSerializer(many=True, read_only=True)
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "steps", "history", "components"]
+
+    @extend_schema_field(DossierHistorySerializer(many=True))
+    def get_history(self, dossier: Dossier) -> list[dict[str, Any]]:
+        """Officials read the whole history; the applicant what was sent to them."""
+        request = self.context.get("request")
+        if request is None or is_applicant(request.user):
+            return applicant_history(dossier)
+        entries = dossier.history.select_related("to_agency", "to_unit", "actor")
+        return DossierHistorySerializer(entries, many=True).data  # type: ignore[return-value]
 
 
 class DossierCreateSerializer(serializers.Serializer):
@@ -200,9 +233,9 @@ class DossierTrackingSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
     history = serializers.SerializerMethodField()
 
+    @extend_schema_field(ApplicantHistorySerializer(many=True))
     def get_history(self, dossier: Dossier) -> list[dict[str, Any]]:
-        entries = dossier.history.exclude(action="warned").select_related("to_agency", "to_unit")
-        return DossierHistorySerializer(entries, many=True).data  # type: ignore[return-value]
+        return applicant_history(dossier)
 
 
 class DossierAssignSerializer(serializers.Serializer):
@@ -226,6 +259,9 @@ class DossierProposeSerializer(serializers.Serializer):
 
 class DossierApproveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    to_applicant = serializers.BooleanField(
+        default=False, help_text="The note is a message to the applicant (else internal)."
+    )
 
 
 class DossierApologySerializer(serializers.Serializer):

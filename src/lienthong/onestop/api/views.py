@@ -60,7 +60,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _answer(self, dossier: Dossier, code: int = status.HTTP_200_OK) -> Response:
         fresh = access_dossier(self.request.user, dossier.pk)
-        return Response(s.DossierDetailSerializer(fresh).data, status=code)
+        serializer = s.DossierDetailSerializer(fresh, context={"request": self.request})
+        return Response(serializer.data, status=code)
 
     @extend_schema(request=s.DossierCreateSerializer, responses={201: s.DossierDetailSerializer})
     def create(self, request: Request) -> Response:
@@ -273,7 +274,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._on_step(
             request,
             s.DossierApproveSerializer,
-            lambda u, d, step, v: services.approve_step(actor=u, step=step, note=v["note"]),
+            lambda u, d, step, v: services.approve_step(
+                actor=u, step=step, note=v["note"], to_applicant=v["to_applicant"]
+            ),
         )
 
     @extend_schema(request=s.DossierApologySerializer, responses={200: s.DossierDetailSerializer})
