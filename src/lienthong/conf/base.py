@@ -605,5 +605,6 @@ LOGGING = {
         },
         "pyhanko_certvalidator.fetchers": {"level": "WARNING"},  # "Retrieving issuer certs"
         "fontTools": {"level": "WARNING"},  # a line per glyph table at every signature
+        "weasyprint.progress": {"level": "WARNING"},  # a line per step of every PDF made
     },
 }
