@@ -53,8 +53,10 @@ def test_serve_runs_the_payment_simulator_and_reports_the_first_request(
         assert re.search(r"web worker \d+ warmed up in \d+ ms", written), written[-3000:]
         first = re.search(r"First request: GET /dang-nhap/ answered 200 in (\d+) ms\.", written)
         assert first is not None, written[-3000:]
-        assert written.index("warmed up") < written.index("First request") < written.index(
-            "Serving http"
+        assert (
+            written.index("warmed up")
+            < written.index("First request")
+            < written.index("Serving http")
         )
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
