@@ -8,10 +8,13 @@ and the UI marks its code as a demo code. Loading is idempotent."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import services
@@ -370,6 +373,20 @@ _ROLE_PREFIX = {
 }
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """The demo password hashed once: every demo account shares it (and it is published), so
+    one slow hash (Argon2, about a second each) serves them all."""
+    return make_password(DEMO_PASSWORD)
+
+
+def _create_demo_user(**fields: Any) -> User:
+    user = services.create_user(actor=None, password=None, **fields)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
 def _lower_kind(name: str) -> str:
     """“Xã Khánh Bình” → “xã Khánh Bình”; numbered wards keep their full name (“Phường 5”)."""
     for kind in ("Thị trấn", "Xã", "Phường"):
@@ -469,11 +486,9 @@ def load_demo_province() -> list[DemoLogin]:
             )
             roles = [role, Role.SPECIALIST] if role == Role.UNIT_LEADER else [role]
             if not User.objects.filter(username=username).exists():
-                services.create_user(
-                    actor=None,
+                _create_demo_user(
                     username=username,
                     full_name=full_name,
-                    password=DEMO_PASSWORD,
                     agency=agency,
                     unit=unit,
                     position=positions[position],
@@ -493,11 +508,9 @@ def load_demo_province() -> list[DemoLogin]:
                 continue
             username = f"{_ROLE_PREFIX[role]}.{unit_tag}.{tag}"
             if not User.objects.filter(username=username).exists():
-                services.create_user(
-                    actor=None,
+                _create_demo_user(
                     username=username,
                     full_name=person,
-                    password=DEMO_PASSWORD,
                     agency=agency,
                     unit=unit,
                     position=positions[position],
@@ -511,11 +524,9 @@ def load_demo_province() -> list[DemoLogin]:
     for code, username, full_name, position in _DEPUTIES:
         agency = Agency.objects.get(code=code)
         if not User.objects.filter(username=username).exists():
-            services.create_user(
-                actor=None,
+            _create_demo_user(
                 username=username,
                 full_name=full_name,
-                password=DEMO_PASSWORD,
                 agency=agency,
                 unit=None,
                 position=positions[position],
@@ -529,11 +540,9 @@ def load_demo_province() -> list[DemoLogin]:
             DemoLogin(username, full_name, agency.name, str(Role(Role.AGENCY_LEADER).label)),
         )
     if not User.objects.filter(username="quantri.hethong").exists():
-        services.create_user(
-            actor=None,
+        _create_demo_user(
             username="quantri.hethong",
             full_name="Quản trị hệ thống tỉnh",
-            password=DEMO_PASSWORD,
             agency=None,
             roles=[Role.SYSTEM_ADMIN],
             email="quantri.hethong@demo-camau.invalid",
