@@ -50,7 +50,7 @@ def test_serve_runs_the_payment_simulator_and_reports_the_first_request(
         assert "Payment gateway simulator on" in written
         assert requests.get(f"http://127.0.0.1:{gateway}/health", timeout=5).text == "ok"
         # Warm before ready: the worker warmed up, then the first page was timed and printed.
-        assert re.search(r"web worker \d+ warmed up in \d+ ms", written), written[-3000:]
+        assert re.search(r"application warmed up in \d+ ms", written), written[-3000:]
         first = re.search(r"First request: GET /dang-nhap/ answered 200 in (\d+) ms\.", written)
         assert first is not None, written[-3000:]
         assert (

@@ -44,8 +44,10 @@ def sign_in(page: Page, base: str, username: str) -> None:
 def start_gateway(ipn_url: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lienthong", "payment_simulator", "--port", str(port)]
-        + ["--ipn-url", ipn_url],
+        [
+            *(sys.executable, "-m", "lienthong", "payment_simulator"),
+            *("--port", str(port), "--ipn-url", ipn_url),
+        ],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "lienthong.conf.test"},
     )
     deadline = time.monotonic() + 90

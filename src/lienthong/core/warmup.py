@@ -1,7 +1,8 @@
 """Warm a web worker before it takes its first request, so that the first visitor after a start
 does not pay for what Django does lazily: importing every view (the URLconf), compiling the
 templates, loading the translation catalogues, opening the database. `conf/wsgi.py` calls
-`warm_up()` when gunicorn loads the application, before the worker accepts connections."""
+`warm_up()` when gunicorn loads the application (once, in its master: `serve` preloads it),
+before any worker accepts a connection."""
 
 from __future__ import annotations
 

@@ -145,6 +145,9 @@ class Command(BaseCommand):
                 *bind,
                 "--workers",
                 str(options["web_workers"]),
+                # The application is loaded and warmed once (conf/wsgi.py), before the workers
+                # are forked: each starts warm, and no worker's boot runs into its timeout.
+                "--preload",
                 "--access-logfile",
                 "-",
             ]
