@@ -8,8 +8,13 @@ and the UI marks its code as a demo code. Loading is idempotent."""
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import services
@@ -33,6 +38,7 @@ POSITIONS = [
     ("Văn thư", 90, False),
     ("Công chức Một cửa", 85, False),
     ("Quản trị hệ thống", 95, False),
+    ("Công chức Tư pháp - Hộ tịch", 80, False),
 ]
 
 # (code suffix cấp 2, name, abbreviation, units)
@@ -57,7 +63,13 @@ DEPARTMENTS = [
     ),
     ("02", "Sở Nội vụ", "SNV", AgencyKind.DEPARTMENT, None),
     ("03", "Sở Tài chính", "STC", AgencyKind.DEPARTMENT, None),
-    ("04", "Sở Kế hoạch và Đầu tư", "SKHĐT", AgencyKind.DEPARTMENT, None),
+    (
+        "04",
+        "Sở Kế hoạch và Đầu tư",
+        "SKHĐT",
+        AgencyKind.DEPARTMENT,
+        [*DEPARTMENT_UNITS, ("Phòng Đăng ký kinh doanh", "ĐKKD")],
+    ),
     (
         "05",
         "Sở Tư pháp",
@@ -216,6 +228,137 @@ _STAFF = [
             (Role.ONESTOP_OFFICER, "Lê Văn Tư", "Công chức Một cửa", "MC"),
         ],
     ),
+    # The agencies a demo procedure also passes through (catalogue/demo.py): Sở Kế hoạch và Đầu
+    # tư receives and decides its own procedure; Sở Lao động - Thương binh và Xã hội decides the
+    # inter-agency (liên thông) one the district receives.
+    (
+        "000.00.04.H12",
+        "skhdt",
+        [
+            (Role.AGENCY_LEADER, "Bùi Văn Chiến", "Giám đốc", None),
+            (Role.CLERK, "Lê Thị Thảo", "Văn thư", "VP"),
+            (Role.ONESTOP_OFFICER, "Nguyễn Thị Hằng", "Công chức Một cửa", "MC"),
+        ],
+    ),
+    (
+        "000.00.12.H12",
+        "sldtbxh",
+        [
+            (Role.AGENCY_LEADER, "Huỳnh Văn Sáu", "Giám đốc", None),
+            (Role.CLERK, "Phạm Thị Hoa", "Văn thư", "VP"),
+        ],
+    ),
+]
+# Every specialised unit of an agency with demo officials (every unit a demo procedure's step
+# names, every unit a demo leader may assign as lead or supporting unit, "chủ trì" / "phối hợp")
+# has a head who assigns and a specialist who handles, so every path of the demo can be walked
+# (the office and the one-stop unit have their clerk and one-stop officer): (agency code, agency
+# tag, unit, head, head's position, specialist or None, specialist's position). Usernames:
+# truongphong.<unit>.<tag>, chuyenvien.<unit>.<tag>.
+_UNIT_STAFF: list[tuple[str, str, str, str, str, str | None, str]] = [
+    (PROVINCE, "ubndtinh", "KT", "Lê Hoàng Nam", "Trưởng phòng", "Dương Thị Thanh", "Chuyên viên"),
+    (PROVINCE, "ubndtinh", "NC", "Phạm Quốc Huy", "Trưởng phòng", "Trần Thị Yến", "Chuyên viên"),
+    (
+        "000.00.11.H12",
+        "stttt",
+        "TTBCXB",
+        "Nguyễn Thanh Phong",
+        "Trưởng phòng",
+        "Lê Thị Hồng Nhung",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.11.H12",
+        "stttt",
+        "BCVT",
+        "Trần Văn Lực",
+        "Trưởng phòng",
+        "Phạm Minh Thư",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.05.H12",
+        "stp",
+        "BTTP",
+        "Nguyễn Văn Thành",
+        "Trưởng phòng",
+        "Huỳnh Thị Mỹ",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.04.H12",
+        "skhdt",
+        "KHTC",
+        "Trương Văn Toàn",
+        "Trưởng phòng",
+        "Lâm Thị Diệu",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.12.H12",
+        "sldtbxh",
+        "KHTC",
+        "Châu Thị Bé",
+        "Trưởng phòng",
+        "Võ Văn Hiếu",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.30.H12",
+        "tpcamau",
+        "TP",
+        "Nguyễn Thị Kiều",
+        "Trưởng phòng",
+        "Hà Văn Quang",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.30.H12",
+        "tpcamau",
+        "TCKH",
+        "Đặng Văn Tài",
+        "Trưởng phòng",
+        "Lê Thị Ánh",
+        "Chuyên viên",
+    ),
+    # Trần Văn Thời's Phòng Tư pháp has its specialist already (chuyenvien.tranvanthoi).
+    ("000.00.31.H12", "tranvanthoi", "TP", "Tô Văn Mười", "Trưởng phòng", None, "Chuyên viên"),
+    (
+        "000.00.04.H12",
+        "skhdt",
+        "ĐKKD",
+        "Võ Thị Kim Ngân",
+        "Trưởng phòng",
+        "Đỗ Văn Khải",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.31.H12",
+        "tranvanthoi",
+        "NV",
+        "Phan Văn Hải",
+        "Trưởng phòng",
+        "Ngô Thị Cẩm",
+        "Chuyên viên",
+    ),
+    (
+        "000.00.31.H12",
+        "tranvanthoi",
+        "TCKH",
+        "Đinh Văn Lâm",
+        "Trưởng phòng",
+        "Tăng Thị Ngọc",
+        "Chuyên viên",
+    ),
+    (
+        "000.03.31.H12",
+        "khanhbinh",
+        "TPHT",
+        "Trần Văn Bảy",
+        "Phó Chủ tịch",
+        "Lý Thị Thu",
+        "Công chức Tư pháp - Hộ tịch",
+    ),
 ]
 # Deputies beside an agency's leader: (agency code, username, full name, position). The deputy
 # director of Sở TT&TT also signs (in the demo he signs remotely, signatures/demo.py).
@@ -228,6 +371,20 @@ _ROLE_PREFIX = {
     Role.ONESTOP_OFFICER: "motcua",
     Role.AGENCY_ADMIN: "quantri",
 }
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """The demo password hashed once: every demo account shares it (and it is published), so
+    one slow hash (Argon2, about a second each) serves them all."""
+    return make_password(DEMO_PASSWORD)
+
+
+def _create_demo_user(**fields: Any) -> User:
+    user = services.create_user(actor=None, password=None, **fields)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
 
 
 def _lower_kind(name: str) -> str:
@@ -329,11 +486,9 @@ def load_demo_province() -> list[DemoLogin]:
             )
             roles = [role, Role.SPECIALIST] if role == Role.UNIT_LEADER else [role]
             if not User.objects.filter(username=username).exists():
-                services.create_user(
-                    actor=None,
+                _create_demo_user(
                     username=username,
                     full_name=full_name,
-                    password=DEMO_PASSWORD,
                     agency=agency,
                     unit=unit,
                     position=positions[position],
@@ -341,14 +496,37 @@ def load_demo_province() -> list[DemoLogin]:
                     email=f"{username}@demo-camau.invalid",
                 )
             logins.append(DemoLogin(username, full_name, agency.name, str(Role(role).label)))
+    for code, tag, unit_abbr, head, head_position, specialist, specialist_position in _UNIT_STAFF:
+        agency = Agency.objects.get(code=code)
+        unit = Unit.objects.get(agency=agency, abbreviation=unit_abbr)
+        unit_tag = unit_abbr.replace("Đ", "D").lower()
+        for role, roles, person, position in (
+            (Role.UNIT_LEADER, [Role.UNIT_LEADER, Role.SPECIALIST], head, head_position),
+            (Role.SPECIALIST, [Role.SPECIALIST], specialist, specialist_position),
+        ):
+            if person is None:
+                continue
+            username = f"{_ROLE_PREFIX[role]}.{unit_tag}.{tag}"
+            if not User.objects.filter(username=username).exists():
+                _create_demo_user(
+                    username=username,
+                    full_name=person,
+                    agency=agency,
+                    unit=unit,
+                    position=positions[position],
+                    roles=roles,
+                    email=f"{username}@demo-camau.invalid",
+                )
+            after = max(i for i, login in enumerate(logins) if login.username.endswith(f".{tag}"))
+            logins.insert(
+                after + 1, DemoLogin(username, person, agency.name, str(Role(role).label))
+            )
     for code, username, full_name, position in _DEPUTIES:
         agency = Agency.objects.get(code=code)
         if not User.objects.filter(username=username).exists():
-            services.create_user(
-                actor=None,
+            _create_demo_user(
                 username=username,
                 full_name=full_name,
-                password=DEMO_PASSWORD,
                 agency=agency,
                 unit=None,
                 position=positions[position],
@@ -362,11 +540,9 @@ def load_demo_province() -> list[DemoLogin]:
             DemoLogin(username, full_name, agency.name, str(Role(Role.AGENCY_LEADER).label)),
         )
     if not User.objects.filter(username="quantri.hethong").exists():
-        services.create_user(
-            actor=None,
+        _create_demo_user(
             username="quantri.hethong",
             full_name="Quản trị hệ thống tỉnh",
-            password=DEMO_PASSWORD,
             agency=None,
             roles=[Role.SYSTEM_ADMIN],
             email="quantri.hethong@demo-camau.invalid",
@@ -375,3 +551,39 @@ def load_demo_province() -> list[DemoLogin]:
         DemoLogin("quantri.hethong", "Quản trị hệ thống tỉnh", "—", str(Role.SYSTEM_ADMIN.label))
     )
     return logins
+
+
+# Fewer unused backup codes than this left on a demo account: `demo_backup_codes` makes a new set.
+DEMO_BACKUP_CODES_LOW = 3
+
+
+def demo_backup_codes(usernames: Iterable[str]) -> dict[str, list[str]]:
+    """Two-factor sign-in stays on in the demo, without anybody's phone: each of these demo
+    accounts that must give a second factor (`two_factor_required`) is enrolled with an
+    authenticator whose secret stays in the database, and its unused one-time backup codes are
+    returned (the same ones on every call, until fewer than DEMO_BACKUP_CODES_LOW are left: then
+    a new set). Accounts that need no second factor are left out."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .permissions import two_factor_required
+
+    codes: dict[str, list[str]] = {}
+    for user in User.objects.filter(username__in=list(usernames), is_active=True):
+        if not two_factor_required(user):
+            continue
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            key = services.new_totp_key()
+            totp = TOTP(bytes.fromhex(key), step=30, t0=0, digits=6)
+            totp.time = time.time()
+            services.enrol_totp(user=user, key=key, code=f"{totp.token():06d}")
+        left = list(
+            StaticToken.objects.filter(device__user=user, device__confirmed=True)
+            .order_by("pk")
+            .values_list("token", flat=True)
+        )
+        if len(left) < DEMO_BACKUP_CODES_LOW:
+            left = services.regenerate_backup_codes(user=user)
+        codes[user.username] = left
+    return codes

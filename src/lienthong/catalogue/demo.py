@@ -536,6 +536,7 @@ OTHER_PROCEDURES = [
             ("Chứng chỉ hành nghề (ngành nghề kinh doanh có điều kiện)", CERT, 1, False, None),
         ],
         forms=[DemoForm("Phụ lục I-1", "Giấy đề nghị đăng ký doanh nghiệp tư nhân")],
+        processing_unit="ĐKKD",
         level_2011=3,
         fee_vnd=100_000,
         fee_note="Lệ phí đăng ký doanh nghiệp.",

@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -355,6 +356,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 CSRF_FAILURE_VIEW = "lienthong.core.views.csrf_failure"
 
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -364,7 +366,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF],  # and the payment gateway's page (below)
         "base-uri": [SELF],
         "object-src": [NONE],
     }
@@ -540,6 +542,16 @@ if SETTINGS_PROFILE == "production" and is_published_secret(
         "start. Use the secret the payment gateway gave the province."
     )
 LIENTHONG_PAYMENT_EXPIRE_MINUTES = env_int("LIENTHONG_PAYMENT_EXPIRE_MINUTES", 15)
+# The payer's "pay" form is answered by a redirection to the gateway's page: a form action.
+_gateway = urlsplit(LIENTHONG_PAYMENT_GATEWAY_URL)
+if _gateway.scheme in ("http", "https") and _gateway.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_gateway.scheme}://{_gateway.netloc}"
+    )
+# Demo only: `lienthong serve` also runs the payment gateway simulator (`payment_simulator`,
+# with the merchant code and secret above) on this local port (0: not started). ./scripts/run
+# sets it to PORT + 765 and points LIENTHONG_PAYMENT_GATEWAY_URL at it.
+LIENTHONG_DEMO_PAYMENT_PORT = env_int("LIENTHONG_DEMO_PAYMENT_PORT", 0)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -602,10 +614,26 @@ LIENTHONG_CITIZEN_HOME = "citizen:my-dossiers"
 # --- The province this installation serves -------------------------------------------------------
 PROVINCE_NAME = os.environ.get("LIENTHONG_PROVINCE_NAME", "Cà Mau")
 
+# Operators' logs: an expected refusal (a 403, a signature whose certificate is not trusted)
+# is one line, its traceback dropped (core/logfilters.py), on the loggers that write it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "one_line_refusals": {"()": "lienthong.core.logfilters.OneLineExpectedRefusals"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIENTHONG_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
+        # The modules of pyHanko's validation that log a certificate path they could not build.
+        **{
+            f"pyhanko.sign.validation.{module}": {"filters": ["one_line_refusals"]}
+            for module in ("generic_cms", "pdf_embedded", "ades", "dss", "status")
+        },
+        "pyhanko_certvalidator.fetchers": {"level": "WARNING"},  # "Retrieving issuer certs"
+        "fontTools": {"level": "WARNING"},  # a line per glyph table at every signature
+        "weasyprint.progress": {"level": "WARNING"},  # a line per step of every PDF made
+    },
 }

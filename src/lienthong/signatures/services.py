@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -75,6 +76,8 @@ __all__ = [
     "verify_pdf",
     "withdraw_trust",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def _messages() -> dict[str, str]:
@@ -673,7 +676,14 @@ def verify_pdf(data: bytes) -> VerificationReport:
     after signing, chain, validity at signing time, timestamp, revocation when reachable, and
     the signing rights revoked on this platform (`revoke_signing_rights`)."""
     roots, others = _trust_store()
-    return _with_revoked_rights(engine.verify(data, roots=roots, others=others))
+    report = _with_revoked_rights(engine.verify(data, roots=roots, others=others))
+    untrusted = [s for s in report.signatures if "untrusted" in s.problems]
+    if untrusted:  # expected (the amber badge): one line for the operator, no traceback
+        logger.warning(
+            "signature not trusted (its CA is not on the trust list): %s",
+            "; ".join(f"{s.signer or s.subject} (CA: {s.issuer})" for s in untrusted),
+        )
+    return report
 
 
 def _revoked_fingerprints() -> dict[str, datetime]:

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
+from lienthong.accounts.demo import DEMO_PASSWORD, demo_backup_codes, load_demo_province
 from lienthong.catalogue.demo import load_demo_catalogue
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
@@ -35,6 +35,9 @@ class Command(BaseCommand):
         pin = ""
         remote_signers: set[str] = set()
         phone = ""
+        # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
+        # backup codes printed below (no phone needed).
+        backup_codes = demo_backup_codes(login.username for login in logins)
         if settings.LIENTHONG_DEMO:
             from lienthong.accounts.constants import Role
             from lienthong.accounts.models import User
@@ -78,6 +81,17 @@ class Command(BaseCommand):
             elif login.username in clerks:
                 note = f"  [PIN con dấu: {pin}]"
             self.stdout.write(f"  {login.username:<{width}}  {login.role} — {login.agency}{note}")
+        if backup_codes:
+            self.stdout.write(
+                "Two-factor sign-in (xác thực hai yếu tố) is on for leaders and administrators. "
+                "No phone needed in the demo: after the password, give one of the account's "
+                "backup codes (mã dự phòng, each works once; `load_demo` prints those left and "
+                "makes new ones when few remain):"
+            )
+            for login in logins:
+                if login.username in backup_codes:
+                    codes = " ".join(backup_codes[login.username])
+                    self.stdout.write(f"  {login.username:<{width}}  {codes}")
         if pin:
             self.stdout.write(
                 f"Digital signatures: every signer's certificate and every agency's seal "

@@ -2,7 +2,10 @@
 gunicorn behind it on a unix socket, the background worker and the scheduler (and, when
 LIENTHONG_DEMO_TSA_PORT is set, the demo timestamp authority: `tsa_simulator`; when
 LIENTHONG_DEMO_REMOTE_SIGNING_PORT is set, the remote signing simulator with the configuration
-`load_demo` wrote into the demo PKI folder: `remote_signing_simulator`). If any of them
+`load_demo` wrote into the demo PKI folder: `remote_signing_simulator`; when
+LIENTHONG_DEMO_PAYMENT_PORT is set, the payment gateway simulator: `payment_simulator`). It
+reports ready once the first page answers (the web workers warm up first, conf/wsgi.py) and
+prints how long that first page took. If any of them
 stops, the others are stopped and the command exits with status 1 (a supervisor such as systemd
 with `Restart=always` starts it all again); Ctrl-C or SIGTERM stops them all, exit status 0.
 
@@ -10,6 +13,7 @@ with `Restart=always` starts it all again); Ctrl-C or SIGTERM stops them all, ex
 can then hold its workers."""
 
 import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -37,10 +41,54 @@ def _wait_for_port(port: int, child: subprocess.Popen[bytes], stopped: Any) -> N
             time.sleep(0.1)
 
 
+FIRST_PAGE = "/dang-nhap/"  # a page rendered with its templates, translations and database
+
+
+def _first_request(
+    host: str, port: int, children: dict[str, subprocess.Popen[bytes]], stopped: Any
+) -> tuple[str, int, float] | None:
+    """Wait (at most SOCKET_WAIT_SECONDS) until the platform answers /health/, then time the
+    first page a visitor asks for: (path, status, seconds); None if it never answered."""
+    deadline = time.monotonic() + SOCKET_WAIT_SECONDS
+    while time.monotonic() < deadline and not stopped():
+        if any(child.poll() is not None for child in children.values()):
+            return None
+        try:
+            _get(host, port, "/health/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        return None
+    started = time.monotonic()
+    try:
+        status = _get(host, port, FIRST_PAGE)
+    except OSError:
+        return None
+    return FIRST_PAGE, status, time.monotonic() - started
+
+
+def _get(host: str, port: int, path: str) -> int:
+    """The status of a GET (redirects not followed); OSError when nothing answers."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": f"{host}:{port}"})
+        response = connection.getresponse()
+        response.read()
+        if response.status >= 500 and path == "/health/":
+            raise OSError(f"/health/ answered {response.status}")
+        return response.status
+    except http.client.HTTPException as exc:
+        raise OSError(str(exc)) from exc
+    finally:
+        connection.close()
+
+
 class Command(BaseCommand):
     help = (
         "Run nginx (the buffering front), gunicorn, the background worker and the scheduler "
-        "(and, in the demo, the demo timestamp authority and the remote signing simulator); stop "
+        "(and, in the demo, the demo timestamp authority, the remote signing simulator and the "
+        "payment gateway simulator); stop "
         "them all on Ctrl-C, or when one of them stops."
     )
 
@@ -97,6 +145,9 @@ class Command(BaseCommand):
                 *bind,
                 "--workers",
                 str(options["web_workers"]),
+                # The application is loaded and warmed once (conf/wsgi.py), before the workers
+                # are forked: each starts warm, and no worker's boot runs into its timeout.
+                "--preload",
                 "--access-logfile",
                 "-",
             ]
@@ -147,9 +198,17 @@ class Command(BaseCommand):
                     *("--config", str(remote_config_path()), "--port", str(remote_port)),
                 ]
             )
+        payment_port = settings.LIENTHONG_DEMO_PAYMENT_PORT
+        if payment_port:
+            # Demo only: the payment gateway simulator, where a level-4 fee is paid; it calls the
+            # platform's IPN address (LIENTHONG_SITE_URL) with the signed result.
+            children["payment-gateway"] = subprocess.Popen(  # noqa: S603
+                [python, "-m", "lienthong", "payment_simulator", "--port", str(payment_port)]
+            )
         for name, demo_port in (
             ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
             ("remote-signing", remote_port),
+            ("payment-gateway", payment_port),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: stopping)
@@ -162,7 +221,17 @@ class Command(BaseCommand):
         expected = {"gunicorn", "worker", "scheduler"} | ({"nginx"} if nginx else set())
         expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
         expected |= {"remote-signing"} if remote_port else set()
+        expected |= {"payment-gateway"} if payment_port else set()
         if set(children) == expected:
+            # Ready when the first request answers: the web workers warm up before they accept
+            # (conf/wsgi.py); the time of the first page is printed for the operator.
+            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+            first = _first_request(local, port, children, lambda: stopping)
+            if first is not None:
+                path, status, seconds = first
+                self.stdout.write(
+                    f"First request: GET {path} answered {status} in {seconds * 1000:.0f} ms."
+                )
             self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
         while not stopping and set(children) == expected:
             if any(child.poll() is not None for child in children.values()):
