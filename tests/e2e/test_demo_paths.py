@@ -35,8 +35,14 @@ TVRO = "T-CMU-900118-TT"  # Sở TT&TT, level 4, 500.000 đ paid on-line
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
+    """Officials at their own door by user name; applicants at the public one by ID number."""
+    if username.endswith(".demo"):
+        page.goto(f"{base}/dang-nhap/")
+        identifier = User.objects.get(username=username).identifier
+        page.get_by_label("Số định danh cá nhân hoặc mã số doanh nghiệp").fill(identifier)
+    else:
+        page.goto(f"{base}/dang-nhap/can-bo/")
+        page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
 

@@ -97,7 +97,7 @@ def test_officers_receive_process_issue_and_return(live_server, world, page: Pag
     dossier = services.submit_dossier(actor=world.citizen, dossier=filed_online(world))
 
     sign_in(page, base, world.counter.username)
-    page.get_by_role("link", name="Một cửa").click()
+    page.get_by_test_id("main-menu").get_by_role("link", name="Một cửa").click()
     page.get_by_test_id("counter-queue").get_by_role("link", name=dossier.code).click()
     page.get_by_test_id("receive").click()
     expect(page.get_by_test_id("status").first).to_contain_text("Được tiếp nhận")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -373,10 +374,15 @@ _ROLE_PREFIX = {
 }
 
 
-@functools.cache
 def _demo_password_hash() -> str:
-    """The demo password hashed once: every demo account shares it (and it is published), so
-    one slow hash (Argon2, about a second each) serves them all."""
+    """The demo password hashed once per set of hashers: every demo account shares it (and it is
+    published), so one slow hash (Argon2, about a second each) serves them all. Keyed by the
+    hashers in force, so a hash made under other settings is never reused."""
+    return _hash_for(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _hash_for(hashers: tuple[str, ...]) -> str:
     return make_password(DEMO_PASSWORD)
 
 
