@@ -48,7 +48,7 @@ def test_payer_pays_gateway_notifies_and_browser_shows_the_result(
     assert returned.status == 302 and returned.location == payment.get_absolute_url()
     result = browser.get(live_server.url + returned.location)
     assert result.status == 200
-    assert "Đã nộp" in result.text and "150.000 ₫" in result.text
+    assert "Đã nộp" in result.text and "150.000 đ" in result.text
     assert 'href="/cong-dan/ho-so/7/"' in result.text
     assert PaymentNotification.objects.count() == 1
     assert paid_signals == [payment.pk]

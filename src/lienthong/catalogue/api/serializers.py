@@ -35,7 +35,10 @@ class ProcedureSerializer(serializers.ModelSerializer[Procedure]):
     government_level = EnumField(GovernmentLevel, read_only=True)
     level_2022 = EnumField(Level2022, read_only=True)
     result_kind: serializers.SlugRelatedField[ResultKind] = serializers.SlugRelatedField(
-        slug_field="name", read_only=True, help_text="Giấy phép, Giấy chứng nhận…"
+        slug_field="name",
+        read_only=True,
+        allow_null=True,
+        help_text="Giấy phép, Giấy chứng nhận… (null: the result is of no listed kind)",
     )
     needs_payment_online = serializers.BooleanField(read_only=True)
     web_url = serializers.SerializerMethodField(help_text="The public page of the procedure.")
