@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver, reverse
 from django.utils import translation
@@ -50,7 +50,13 @@ def warm_up() -> float:
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
 
-    get_user_model().objects.only("pk").first()
-    Session.objects.only("pk").first()
-    connections.close_all()  # the worker's first request opens its own
+    try:
+        get_user_model().objects.only("pk").first()
+        Session.objects.only("pk").first()
+    except DatabaseError as error:
+        # A worker (re)started while the database is away must still boot: gunicorn stops
+        # altogether when a worker fails to load the application. Its requests retry then.
+        logger.warning("warm-up without the database: %s", str(error).strip().splitlines()[0])
+    finally:
+        connections.close_all()  # the worker's first request opens its own
     return time.monotonic() - started
