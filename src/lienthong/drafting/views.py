@@ -161,6 +161,28 @@ def replace_document(request: HttpRequest, document_pk: int) -> HttpResponse:
             signing_authority=source.signing_authority,
             on_behalf_of=source.on_behalf_of_id,
         )
+    return _linked_draft(
+        request,
+        user,
+        initial,
+        link={"replaces": replaced},
+        saved=_("The replacement draft is saved; issuing it will recall %(number)s.")
+        % {"number": replaced.number_and_symbol},
+        context={"replaces": replaced},
+    )
+
+
+def _linked_draft(
+    request: HttpRequest,
+    user: User,
+    initial: dict[str, Any],
+    *,
+    link: dict[str, Any],
+    saved: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The new-draft form for a draft born linked to a document (a replacement, a reply)."""
+    assert user.agency is not None
     form = NewDraftForm(
         request.POST or None, request.FILES or None, initial=initial, agency=user.agency
     )
@@ -172,21 +194,15 @@ def replace_document(request: HttpRequest, document_pk: int) -> HttpResponse:
                 actor=user,
                 upload=upload,
                 file_name=upload.name if upload is not None else "",
-                replaces=replaced,
+                **link,
                 **data,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("The replacement draft is saved; issuing it will recall %(number)s.")
-                % {"number": replaced.number_and_symbol},
-            )
+            messages.success(request, saved)
             return redirect(draft)
-    return render(
-        request, "drafting/form.html", {"form": form, "draft": None, "replaces": replaced}
-    )
+    return render(request, "drafting/form.html", {"form": form, "draft": None, **context})
 
 
 @login_required
@@ -211,27 +227,13 @@ def reply(request: HttpRequest, document_pk: int) -> HttpResponse:
         initial["recipient_agencies"] = [incoming.issuer_agency_id]
     else:
         initial["external_recipients"] = incoming.issuer_name
-    form = NewDraftForm(
-        request.POST or None, request.FILES or None, initial=initial, agency=user.agency
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("file")
-        try:
-            draft = services.create_draft(
-                actor=user,
-                upload=upload,
-                file_name=upload.name if upload is not None else "",
-                replies_to=incoming,
-                **data,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The reply draft is saved."))
-            return redirect(draft)
-    return render(
-        request, "drafting/form.html", {"form": form, "draft": None, "replies_to": incoming}
+    return _linked_draft(
+        request,
+        user,
+        initial,
+        link={"replies_to": incoming},
+        saved=_("The reply draft is saved."),
+        context={"replies_to": incoming},
     )
 
 
