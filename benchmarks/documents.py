@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from lienthong.core.generator.vocabulary import (
+from lienthong.demo.generator.vocabulary import (
     DESCRIPTIONS,
     DISTRICTS,
     FAMILY_NAMES,
@@ -63,7 +63,7 @@ SETTINGS = "lienthong.conf.test"
 PAGE_SIZE = 25  # documents.views.PAGE_SIZE
 
 # --- Vocabulary ----------------------------------------------------------------------------------
-# Real phrases and places, shared with `lienthong generate_province` (lienthong.core.generator).
+# Real phrases and places, shared with `lienthong generate_province` (lienthong.demo.generator).
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from django.db.models.signals import post_migrate
 
 from lienthong.accounts import services
 from lienthong.accounts.constants import AgencyKind, Role
-from lienthong.accounts.demo import DEMO_PASSWORD, load_demo_province
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.db_guards import install_audit_guards, remove_audit_guards
+from lienthong.demo.province import DEMO_PASSWORD, load_demo_province
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -14,9 +14,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lienthong.accounts import services
-from lienthong.accounts.demo import DEMO_BACKUP_CODES_LOW
 from lienthong.accounts.models import User
 from lienthong.accounts.permissions import two_factor_required
+from lienthong.demo.province import DEMO_BACKUP_CODES_LOW
 
 pytestmark = pytest.mark.django_db
 

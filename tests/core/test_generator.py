@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import verify_chain
-from lienthong.core.generator.documents import STALE_DAYS, DocumentFiller, span
-from lienthong.core.generator.people import ensure_staff, hash_password
+from lienthong.demo.generator.documents import STALE_DAYS, DocumentFiller, span
+from lienthong.demo.generator.people import ensure_staff, hash_password
 from lienthong.documents.constants import Direction, NumberStatus
 from lienthong.documents.models import (
     AttachmentVersion,

@@ -19,7 +19,7 @@ from csp.constants import SELF
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from lienthong.accounts.demo import DEMO_PASSWORD
+from lienthong.accounts.constants import DEMO_PASSWORD
 from lienthong.accounts.models import User
 from lienthong.catalogue.models import Procedure
 from lienthong.onestop import services

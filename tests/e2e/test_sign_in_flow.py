@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from lienthong.accounts.demo import DEMO_PASSWORD
+from lienthong.accounts.constants import DEMO_PASSWORD
 from lienthong.accounts.models import Agency
 from tests.e2e.conftest import give_code, second_factor_device
 

@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from lienthong.accounts.demo import DEMO_PASSWORD
+from lienthong.accounts.constants import DEMO_PASSWORD
 from lienthong.core.models import AuditEvent
 from tests.e2e.conftest import give_code
 

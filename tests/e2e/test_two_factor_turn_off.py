@@ -12,7 +12,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from lienthong.accounts.demo import DEMO_PASSWORD
+from lienthong.accounts.constants import DEMO_PASSWORD
 from lienthong.core.models import AuditEvent
 from tests.accounts.two_factor import next_code
 from tests.e2e.conftest import give_code

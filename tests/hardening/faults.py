@@ -668,10 +668,10 @@ def prepare() -> dict[str, Any]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from lienthong.accounts.demo import load_demo_province
     from lienthong.accounts.models import Agency, Unit, User
     from lienthong.catalogue.constants import StepRole
     from lienthong.catalogue.models import Procedure, ProcedureStep, Sector
+    from lienthong.demo.province import load_demo_province
     from lienthong.documents.models import DocumentType
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -28,7 +28,7 @@ from .conftest import FIGURES
 POPULATE = """
 import io
 from datetime import date
-from lienthong.accounts.demo import load_demo_province
+from lienthong.demo.province import load_demo_province
 from lienthong.accounts.models import User
 from lienthong.documents import services
 from lienthong.documents.models import DocumentType

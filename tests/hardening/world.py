@@ -18,12 +18,12 @@ from django.test import Client
 
 from lienthong.accounts import services as accounts
 from lienthong.accounts.constants import Role
-from lienthong.accounts.demo import load_demo_province
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.accounts.permissions import two_factor_required
 from lienthong.catalogue import services as catalogue
 from lienthong.catalogue.constants import StepRole
 from lienthong.catalogue.models import Procedure, ProcedureComponent, ProcedureStep, Sector
+from lienthong.demo.province import load_demo_province
 from lienthong.documents import services as documents
 from lienthong.documents.constants import Confidentiality, Direction, RegisterKind
 from lienthong.documents.models import Document, DocumentType, Register

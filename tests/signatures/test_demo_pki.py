@@ -40,8 +40,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from lienthong.accounts.constants import Role
-from lienthong.accounts.demo import load_demo_province
 from lienthong.accounts.models import Agency, User
+from lienthong.demo.province import load_demo_province
 from lienthong.drafting.permissions import is_leader
 from lienthong.signatures import demo, keys, services
 from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, CredentialKind, KeySource

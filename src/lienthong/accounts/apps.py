@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (security events from django.contrib.auth)
+
+        # ready (AppConfig.ready is the place).
+        from . import signals  # noqa: F401, PLC0415  (security events from django.contrib.auth)

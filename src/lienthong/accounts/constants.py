@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The password of every demo account (`load_demo`, the demo applicants, the tests' fixtures):
+# printed on purpose, it opens demo accounts only.
+DEMO_PASSWORD = "camau-demo-2012"  # noqa: S105
+
 
 class AgencyKind(models.TextChoices):
     """What an agency is. The tree (parent links) says where it sits, so a three-tier

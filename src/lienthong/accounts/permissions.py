@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import Role
 from .models import Agency, Delegation, Unit, User
@@ -73,8 +75,6 @@ def require_system_admin(actor: User | None) -> None:
 def two_factor_required(user: Any) -> bool:
     """Whether the account must sign in with a second factor (TOTP): it holds one of the roles
     in `LIENTHONG_2FA_REQUIRED_ROLES` (a superuser counts as a system administrator)."""
-    from django.conf import settings
-
     required = set(settings.LIENTHONG_2FA_REQUIRED_ROLES)
     if not required or not user.is_authenticated:
         return False
@@ -86,8 +86,18 @@ def two_factor_required(user: Any) -> bool:
 
 def has_two_factor(user: Any) -> bool:
     """Whether the account has enrolled an authenticator app (a confirmed TOTP device)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return bool(
         user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def is_leader(user: User) -> bool:
+    """Holds a leadership position or role: may be chosen to sign."""
+    return bool(
+        user.is_active
+        and (
+            (user.position is not None and user.position.is_leadership)
+            or user.has_role(Role.AGENCY_LEADER)
+            or user.has_role(Role.UNIT_LEADER)
+        )
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,10 +24,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
+from rest_framework.authtoken.models import Token
 
 from lienthong.core import ratelimit
 from lienthong.core.audit import record_event
 
+from . import tasks
 from .constants import AgencyKind, Role
 from .models import Agency, Delegation, Position, RoleGrant, Unit, User
 from .permissions import require_manage_agency, require_system_admin, two_factor_required
@@ -341,9 +344,6 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
 def end_sessions(user: User) -> int:
     """Sign the user out everywhere: delete their browser sessions and their API token (a new
     token is issued when they next ask for one). Returns how many sessions ended."""
-    from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
-
     Token.objects.filter(user=user).delete()
     ended = [
         session.pk
@@ -728,8 +728,6 @@ def request_password_reset(*, email: str, client: str) -> bool:
     the client address or the e-mail address asked too often in the window (nothing sent). The
     answer, and the time it takes, are the same whether or not an account exists: the mail
     leaves from a job."""
-    from .tasks import send_password_reset
-
     limit = settings.LIENTHONG_PASSWORD_RESET_LIMIT
     window = settings.LIENTHONG_PASSWORD_RESET_WINDOW_SECONDS
     email = email.strip()
@@ -739,7 +737,7 @@ def request_password_reset(*, email: str, client: str) -> bool:
         return False
     for user in password_reset_accounts(email):
         record_event(action="user.password_reset_requested", obj=user)
-        send_password_reset.enqueue(user.pk)
+        tasks.send_password_reset.enqueue(user.pk)
     return True
 
 

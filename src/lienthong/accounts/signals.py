@@ -8,6 +8,9 @@ from django.dispatch import receiver
 
 from lienthong.core.audit import record_event
 
+from .middleware import SESSION_HAS_DEVICE
+from .permissions import has_two_factor
+
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -43,8 +46,5 @@ def _locked_out(
 
 @receiver(user_logged_in, dispatch_uid="two_factor_session_flag")
 def _remember_device(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from .middleware import SESSION_HAS_DEVICE
-    from .permissions import has_two_factor
-
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_HAS_DEVICE] = has_two_factor(user)

@@ -14,8 +14,8 @@ from django_tasks import task
 
 from lienthong.core.jobs import retrying
 
+from . import services
 from .models import User
-from .services import password_reset_accounts
 
 
 def password_reset_link(user: User) -> str:
@@ -38,7 +38,7 @@ def send_password_reset(user_id: int) -> str:
     if not settings.LIENTHONG_EMAIL_ENABLED:
         return "not sent: e-mail is off"
     user = User.objects.filter(pk=user_id).first()
-    if user is None or not password_reset_accounts(user.email).filter(pk=user.pk).exists():
+    if user is None or not services.password_reset_accounts(user.email).filter(pk=user.pk).exists():
         return "not sent: the account no longer takes a reset"
     with translation.override(settings.LANGUAGE_CODE):
         context = {

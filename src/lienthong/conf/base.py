@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "lienthong.reports",
     "lienthong.onestop",
     "lienthong.api",
+    "lienthong.site",
+    "lienthong.demo",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +185,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lienthong.core.middleware.RequestContextMiddleware",
-    "lienthong.core.middleware.OfficersOnlyMiddleware",
+    "lienthong.accounts.middleware.OfficersOnlyMiddleware",
     "lienthong.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "lienthong.accounts.middleware.DeviceCookieMiddleware",

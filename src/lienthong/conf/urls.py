@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lienthong.core import views as core_views
+from lienthong.site import views as site_views
 
 admin.site.site_header = _("lienthong administration")
 admin.site.site_title = _("lienthong")
 admin.site.index_title = _("Organisation and platform administration")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("bang-dieu-khien/", core_views.dashboard, name="dashboard"),
+    path("", site_views.home, name="home"),
+    path("bang-dieu-khien/", site_views.dashboard, name="dashboard"),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lienthong.accounts.urls")),

@@ -27,7 +27,9 @@ from typing import Any
 from asn1crypto import cms, tsp
 from django.conf import settings
 from django.utils import timezone
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from .audit import verify_chain
 from .models import AuditChainHead, AuditEvent
 
 ANCHOR_FILE = "audit-anchors.jsonl"
@@ -100,8 +102,6 @@ def newest(anchors: list[Anchor]) -> Anchor | None:
 
 
 def _timestamp(digest: bytes) -> bytes:
-    from pyhanko.sign.timestamps import HTTPTimeStamper
-
     stamper = HTTPTimeStamper(
         settings.LIENTHONG_TSA_URL, timeout=settings.LIENTHONG_TSA_TIMEOUT_SECONDS
     )
@@ -265,8 +265,6 @@ class AnchoredReport:
 
 def verify_against_anchors() -> AnchoredReport:
     """The chain re-computed, and checked against every anchor (the newest above all)."""
-    from .audit import verify_chain
-
     anchoring = anchor_path() is not None
     try:
         anchors = read_anchors()

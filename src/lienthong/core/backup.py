@@ -30,6 +30,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from . import db_roles, sealing
+from .events import Event, publish
+from .models import AuditEvent
 
 FORMAT = 2  # 2: the key-encryption keys' fingerprints (1: before them, keys sealed by SECRET_KEY)
 READABLE_FORMATS = {1, 2}
@@ -38,6 +40,15 @@ MANIFEST = "manifest.json"
 
 class BackupError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Restored(Event):
+    """`restore` has put the database and the stored files back, before it reports success.
+    Each app whose rows name stored files checks that they match (`documents`: every `Blob`'s
+    file against its SHA-256); a handler refuses with BackupError."""
+
+    files: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -88,8 +99,6 @@ def _pg_env() -> tuple[dict[str, str], list[str]]:
 
 
 def _audit_head() -> dict[str, Any]:
-    from lienthong.core.models import AuditEvent
-
     last = AuditEvent.objects.order_by("-sequence").values("sequence", "entry_hash").first()
     return {"events": AuditEvent.objects.count(), "last": last}
 
@@ -218,19 +227,7 @@ def restore_backup(src: Path, *, check_keys: bool = True) -> BackupReport:
             saved = default_storage.save(name, File(handle))
         if saved != name:
             raise BackupError(f"The storage renamed {name} to {saved}.")
-    _check_blobs()
+    publish(Restored(files=frozenset(manifest["files"])))
     return BackupReport(
         files=len(manifest["files"]), database=database.name, audit_events=_audit_head()["events"]
     )
-
-
-def _check_blobs() -> None:
-    from lienthong.documents.models import Blob
-
-    for blob in Blob.objects.iterator():
-        with default_storage.open(blob.storage_name, "rb") as handle:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != blob.sha256:
-            raise BackupError(f"The restored file {blob.storage_name} does not match its row.")

@@ -5,10 +5,8 @@ import socket
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import redirect
 from django.utils import translation
 
 from .audit import RequestInfo, request_info
@@ -66,39 +64,3 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-class OfficersOnlyMiddleware:
-    """The pages are the officials' workplace: a signed-in account that belongs to no agency (an
-    applicant's: a citizen or a business) is refused (403) everywhere but the pages open to
-    everyone (`LIENTHONG_OPEN_TO_EVERYONE`) and the namespaces of the applicants' own pages
-    (`LIENTHONG_CITIZEN_NAMESPACES`); the officers' start pages (`LIENTHONG_CITIZEN_START_PAGES`)
-    lead them to `LIENTHONG_CITIZEN_HOME`. One rule, in one place, so a page added later cannot
-    let an applicant in by accident. The API checks the same rule in its default permission class
-    (`lienthong.api.permissions.IsOfficer`); the few API views meant for applicants say so with
-    their own `permission_classes`."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: object, args: object, kwargs: object
-    ) -> HttpResponse | None:
-        from lienthong.accounts.permissions import is_officer
-
-        user = request.user
-        if not user.is_authenticated or is_officer(user):
-            return None
-        match = request.resolver_match
-        if match is None or request.path.startswith("/api/"):
-            return None  # the API's permission classes decide there
-        if match.view_name in settings.LIENTHONG_CITIZEN_START_PAGES:
-            return redirect(settings.LIENTHONG_CITIZEN_HOME)
-        if match.view_name in settings.LIENTHONG_OPEN_TO_EVERYONE:
-            return None
-        if set(match.namespaces) & set(settings.LIENTHONG_CITIZEN_NAMESPACES):
-            return None
-        raise PermissionDenied

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver, reverse
@@ -47,8 +49,6 @@ def warm_up() -> float:
                 engine.get_template(name)
             except (TemplateDoesNotExist, TemplateSyntaxError):  # a fragment meant for include
                 logger.debug("not warmed: %s", name)
-    from django.contrib.auth import get_user_model
-    from django.contrib.sessions.models import Session
 
     try:
         get_user_model().objects.only("pk").first()

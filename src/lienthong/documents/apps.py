@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core import periodic
+from lienthong.core.events import subscribe
+
 
 class DocumentsConfig(AppConfig):
     name = "lienthong.documents"
@@ -8,11 +11,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self) -> None:
-        from .queues import register_queues
+
+        # ready (AppConfig.ready is the place).
+        from lienthong.core.backup import Restored  # noqa: PLC0415
+
+        from .queues import register_queues  # noqa: PLC0415
+        from .services import forget_expired_uploads  # noqa: PLC0415
+        from .subscribers import check_restored_blobs  # noqa: PLC0415
 
         register_queues()
-        from lienthong.core import periodic
-
-        from .services import forget_expired_uploads
-
         periodic.register("documents.forget_expired_uploads", forget_expired_uploads)
+        subscribe(Restored, check_restored_blobs)

@@ -11,9 +11,14 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+import docx
 from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from lienthong.accounts.models import Agency
 
 from .models import DocumentType
+from .search import fold
 
 _NUMBER = re.compile(r"Số\s*:?\s*(\d{1,6})\s*/\s*([A-Za-zĐđ0-9]+(?:\s*-\s*[A-Za-zĐđ0-9]+)+)")
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -65,9 +70,6 @@ def _issuer(lines: list[str]) -> str:
         return ""
     name = block[-1].strip(" -_")
     # The platform's own spelling when the agency is one of ours (“SỞ TƯ PHÁP” → “Sở Tư pháp”).
-    from lienthong.accounts.models import Agency
-
-    from .search import fold
 
     wanted = fold(name)
     for agency_name in Agency.objects.active().values_list("name", flat=True):
@@ -99,12 +101,8 @@ def text_of(blob_name: str, content_type: str) -> str:
     """The text layer of the first pages of a stored PDF or DOCX (no OCR: it must be quick)."""
     with default_storage.open(blob_name, "rb") as handle:
         if content_type == "application/pdf":
-            from pypdf import PdfReader
-
             reader = PdfReader(handle, strict=False)
             return "\n".join((page.extract_text() or "") for page in reader.pages[:2])
         if content_type.endswith("wordprocessingml.document"):
-            import docx
-
             return "\n".join(p.text for p in docx.Document(handle).paragraphs[:80])
     return ""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lienthong.accounts.constants import Role
 
 from .constants import Confidentiality, Direction
+from .search import fold
 
 if TYPE_CHECKING:
     from .models import Document
@@ -60,8 +61,6 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         """Incoming documents with the same (number, symbol, issuing agency), the triple the
         registry is warned about. Symbol and agency are compared case- and accent-folded in
         Python, since SQLite's case-insensitive lookups fold ASCII letters only."""
-        from .search import fold
-
         number = code_number.strip()
         # “5” and “05” are the same number (numbers under 10 are written with a leading zero).
         variants = {number}

@@ -18,6 +18,11 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from lienthong.core.spreadsheets import write_cell
 
 from .constants import VIETNAM_TZ, Confidentiality, NumberStatus, RegisterKind, Urgency
 from .models import Document, Register
@@ -264,7 +269,8 @@ def _pdf_text(value: Cell, kind: CellKind) -> str:
 
 def render_pdf(sheet: RegisterSheet) -> bytes:
     """A4 landscape, through WeasyPrint; nothing is fetched from outside."""
-    from weasyprint import HTML, URLFetcher
+    # Lazy: WeasyPrint (Pango, fonts) loads only in the processes that print a register.
+    from weasyprint import HTML, URLFetcher  # noqa: PLC0415
 
     total = sum(c.width for c in sheet.columns)
     html = render_to_string(
@@ -302,12 +308,6 @@ def _sheet_title(name: str) -> str:
 
 def render_xlsx(sheet: RegisterSheet, *, sheet_name: str) -> bytes:
     """One worksheet: the form's title rows, a frozen bold header, dates as real dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    from lienthong.core.spreadsheets import write_cell
-
     font, bold = Font(name="Times New Roman", size=11), Font(name="Times New Roman", bold=True)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.audit import record_event
+from lienthong.core.events import publish
 
 from . import numbering
 from .constants import (
@@ -31,6 +32,7 @@ from .constants import (
     Urgency,
     latest_document_date,
 )
+from .events import FileAttached, OutgoingIssued
 from .models import (
     Attachment,
     AttachmentVersion,
@@ -41,6 +43,7 @@ from .models import (
     Register,
 )
 from .permissions import require_clerk
+from .tasks import extract_text, index_document
 from .uploads import check_upload, storage_name, store_blob
 
 REGISTER_NAMES = {
@@ -585,15 +588,7 @@ def issue_outgoing(
     document.save()
     allocation.document = document
     allocation.save(update_fields=["status", "document"])
-    from lienthong.exchange.services import recall, schedule_deliveries
-
-    if document.replaces is not None and document.replaces.status == DocumentStatus.ISSUED:
-        recall(
-            actor=actor,
-            outgoing=document.replaces,
-            reason=_("Replaced by %(number)s.") % {"number": document.number_and_symbol},
-        )
-    schedule_deliveries(document=document)
+    publish(OutgoingIssued(document=document, actor=actor))
     record_event(
         action="document.issued",
         actor=actor,
@@ -701,13 +696,8 @@ def _record_attachment(
             "name": safe_name,
         },
     )
-    from .tasks import extract_text
-
     extract_text.enqueue(version.pk)
-    if document.direction == Direction.INCOMING:
-        from lienthong.signatures.services import enqueue_verification
-
-        enqueue_verification(blob=blob)
+    publish(FileAttached(document=document, version=version, blob=blob))
     return version
 
 
@@ -807,6 +797,4 @@ def _safe_file_name(name: str) -> str:
 
 
 def _enqueue_indexing(document: Document) -> None:
-    from .tasks import index_document
-
     index_document.enqueue(document.pk)

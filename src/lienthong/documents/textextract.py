@@ -7,7 +7,10 @@ import logging
 import tempfile
 from pathlib import Path
 
+import docx
 from django.conf import settings
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from .constants import IMAGE_TYPES
 
@@ -40,8 +43,6 @@ def extract(path: Path, content_type: str) -> ExtractionResult:
 
 
 def _pdf_text(path: Path) -> tuple[str, int]:
-    from pypdf import PdfReader
-
     reader = PdfReader(str(path), strict=False)
     parts = []
     for page in reader.pages[: settings.LIENTHONG_MAX_TEXT_PAGES]:
@@ -50,8 +51,6 @@ def _pdf_text(path: Path) -> tuple[str, int]:
 
 
 def _docx_text(path: Path) -> str:
-    import docx
-
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -61,8 +60,6 @@ def _docx_text(path: Path) -> str:
 
 
 def _xlsx_text(path: Path) -> str:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(str(path), read_only=True, data_only=True)
     parts: list[str] = []
     try:
@@ -78,7 +75,7 @@ def _xlsx_text(path: Path) -> str:
 
 def _ocr(path: Path, *, is_image: bool) -> str:
     """OCR in Vietnamese only (`vie`; adding `eng` makes Vietnamese worse)."""
-    import ocrmypdf
+    import ocrmypdf  # noqa: PLC0415  (lazy: heavy, the OCR job's only)
 
     with tempfile.TemporaryDirectory(prefix="lienthong-ocr-") as tmp:
         sidecar = Path(tmp) / "text.txt"

@@ -17,6 +17,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject
@@ -163,8 +164,6 @@ def _check_pdf_contents(reader: PdfReader, name: str) -> None:
 def _check_image(upload: IO[bytes], name: str) -> None:
     """A readable image of a sensible size: a scan, not a decompression bomb (a few kilobytes
     that expand to gigabytes of pixels when the OCR reads them)."""
-    from PIL import Image
-
     limit = settings.LIENTHONG_MAX_IMAGE_PIXELS
     try:
         with Image.open(upload) as image:

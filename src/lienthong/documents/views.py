@@ -278,10 +278,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can_register(request.user)
     ):
         issue_form = IssueForm(reservations=_reservations(document))
-    from lienthong.exchange.models import Delivery
-
-    deliveries = list(Delivery.objects.filter(outgoing=document).select_related("recipient"))
-    delivery = Delivery.objects.filter(incoming=document).first()
+    # exchange's deliveries, through the reverse relations (documents imports no app above it)
+    deliveries = list(document.deliveries.select_related("recipient"))
+    delivery = getattr(document, "delivery", None)  # the delivery that brought this copy, if any
     return render(
         request,
         "documents/detail.html",

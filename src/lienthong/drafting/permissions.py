@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation, Unit, User
+from lienthong.accounts.permissions import is_leader as is_leader  # moved to accounts
 from lienthong.documents.permissions import can_register
 
 from .constants import (
@@ -78,18 +79,6 @@ def access_draft_version(user: Any, pk: Any) -> DraftVersion:
 def unit_leaders(unit: Unit | int) -> QuerySet[User]:
     unit_id = unit if isinstance(unit, int) else unit.pk
     return User.objects.active().filter(unit_id=unit_id).with_role(Role.UNIT_LEADER)
-
-
-def is_leader(user: User) -> bool:
-    """Holds a leadership position or role: may be chosen to sign."""
-    return bool(
-        user.is_active
-        and (
-            (user.position is not None and user.position.is_leadership)
-            or user.has_role(Role.AGENCY_LEADER)
-            or user.has_role(Role.UNIT_LEADER)
-        )
-    )
 
 
 def _same_agency(actor: Any, draft: Draft) -> bool:

@@ -20,10 +20,13 @@ from lienthong.core.audit import record_event
 from lienthong.documents.constants import Direction, DocumentStatus, ProcessingStatus
 from lienthong.documents.models import Attachment, AttachmentVersion, Document
 from lienthong.documents.permissions import require_clerk
-from lienthong.documents.tasks import FINISHED, extract_text
+from lienthong.documents.services import register_received
+from lienthong.documents.tasks import FINISHED, extract_text, index_document
 from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.services import notify
+from lienthong.signatures.services import enqueue_verification
 
+from . import tasks
 from .constants import PROGRESS_ORDER, DeliveryStatus, RecallStatus
 from .models import Delivery, DeliveryEvent
 
@@ -36,13 +39,11 @@ def schedule_deliveries(*, document: Document) -> list[Delivery]:
     """Called by `issue_outgoing` inside its transaction: one delivery and one job per
     recipient agency of the platform (confidential documents are delivered like the others,
     inside the platform; they never leave it)."""
-    from .tasks import deliver
-
     deliveries = []
     for recipient in document.recipient_agencies.all():
         delivery, created = Delivery.objects.get_or_create(outgoing=document, recipient=recipient)
         if created:
-            deliver.enqueue(delivery.pk)
+            tasks.deliver.enqueue(delivery.pk)
         deliveries.append(delivery)
     return deliveries
 
@@ -104,7 +105,6 @@ def make_delivery(*, delivery_id: int) -> Document | None:
         )
         if not known:
             extract_text.enqueue(version.pk)
-        from lienthong.signatures.services import enqueue_verification
 
         enqueue_verification(blob=current.blob)
     delivery.incoming = copy
@@ -116,7 +116,6 @@ def make_delivery(*, delivery_id: int) -> Document | None:
         obj=copy,
         data={"from": source.agency.code, "outgoing": source.pk, "delivery": delivery.pk},
     )
-    from lienthong.documents.tasks import index_document
 
     index_document.enqueue(copy.pk)
     clerks = User.objects.active().filter(agency=delivery.recipient).with_role(Role.CLERK)
@@ -147,8 +146,6 @@ def _delivery_of(document: Document) -> Delivery:
 @transaction.atomic
 def accept_delivered(*, actor: User, document: Document) -> Document:
     """The recipient's clerk registers a delivered document (status 03, đã tiếp nhận)."""
-    from lienthong.documents.services import register_received
-
     delivery = _delivery_of(document)
     if delivery.recall_status in {RecallStatus.REQUESTED, RecallStatus.AGREED}:
         raise ValidationError(_("The sender has recalled this document."))

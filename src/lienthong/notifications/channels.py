@@ -20,6 +20,7 @@ from django.core.mail.utils import DNS_NAME
 from django.db.models import Q
 from django.utils import timezone
 
+from .mail import email_enabled
 from .models import OutboundMessage
 
 CLAIM_LEASE = timedelta(minutes=5)
@@ -90,8 +91,6 @@ def channel(name: str) -> Channel:
 def enabled_channels() -> list[Channel]:
     """The channels switched on (LIENTHONG_APPLICANT_CHANNELS) and registered, in that order;
     e-mail only when the platform sends e-mail at all."""
-    from .mail import email_enabled
-
     names = list(getattr(settings, "LIENTHONG_APPLICANT_CHANNELS", ("email",)))
     return [
         _REGISTRY[name]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lienthong.accounts.demo import DEMO_PASSWORD
+from lienthong.accounts.constants import DEMO_PASSWORD
 from lienthong.accounts.models import User
 
 from . import services

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
+from .demo import demo_root_trusted
+
 
 @register(Tags.database)
 def demo_root_not_trusted(
@@ -16,7 +18,6 @@ def demo_root_not_trusted(
 ) -> list[CheckMessage]:
     if settings.LIENTHONG_DEMO or not databases:
         return []
-    from .demo import demo_root_trusted
 
     try:
         rows = demo_root_trusted()

@@ -22,7 +22,10 @@ is on."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -43,12 +46,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
+from lienthong.accounts.models import Agency, User
+from lienthong.accounts.permissions import is_leader
 from lienthong.core import sealing
 
 from . import engine, remote_simulator, services
 from .constants import CredentialKind, KeySource
-from .models import TrustedCertificate
+from .models import SigningCredential, TrustedCertificate
 
 # Printed on purpose by `load_demo`: demo certificates only, with no legal value.
 DEMO_SIGNING_PIN = "123456"
@@ -218,8 +224,6 @@ BLUE = (22, 50, 170, 255)
 
 
 def _font(size: int) -> Any:
-    from PIL import ImageFont
-
     try:
         return ImageFont.truetype(settings.LIENTHONG_SIGNATURE_FONT, size)
     except OSError:
@@ -227,8 +231,6 @@ def _font(size: int) -> Any:
 
 
 def _png(image: Any) -> bytes:
-    import io
-
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -237,10 +239,6 @@ def _png(image: Any) -> bytes:
 def seal_png(agency_name: str) -> bytes:
     """A round red seal on a transparent background: the agency's name around the rim, a star
     and “THỬ NGHIỆM” (demo) in the middle. A drawing for the demo, not a real seal."""
-    import math
-
-    from PIL import Image, ImageDraw
-
     size = 600
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -274,10 +272,6 @@ def seal_png(agency_name: str) -> bytes:
 
 def signature_png(full_name: str) -> bytes:
     """A handwritten-looking stroke (its shape from the name) on a transparent background."""
-    import hashlib
-
-    from PIL import Image, ImageDraw
-
     seed = hashlib.sha256(full_name.encode()).digest()
     image = Image.new("RGBA", (480, 180), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -401,9 +395,6 @@ def _issued_by(credential: Any, root: Issued) -> bool:
 
 
 def _signers(agencies: Iterable[Any]) -> list[Any]:
-    from lienthong.accounts.models import User
-    from lienthong.drafting.permissions import is_leader
-
     users = (
         User.objects.filter(agency__in=list(agencies), is_active=True)
         .select_related("agency", "unit", "position")
@@ -417,10 +408,6 @@ def load_demo_pki(agencies: Iterable[Any] | None = None) -> DemoPkiResult:
     """Create (or complete) the demo PKI for the given agencies (default: every agency), their
     seal and their signers' personal certificates; trust the root. Idempotent: whoever already
     has a usable certificate keeps it."""
-    from lienthong.accounts.models import Agency
-
-    from .models import SigningCredential
-
     agency_list = list(agencies if agencies is not None else Agency.objects.order_by("pk"))
     result = DemoPkiResult(root_fingerprint="")
     root = _ensure_root(result)
@@ -555,8 +542,6 @@ def _remote_config(holder: Issued, root: Issued) -> dict[str, Any]:
 
 def _ensure_remote(user: Any, root: Issued, result: DemoPkiResult) -> None:
     """Give the remote signer his key at the simulator and his remote credential on file."""
-    from .models import SigningCredential
-
     holder = _remote_key(root)
     if holder is None:
         holder = _issue(

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from asn1crypto import x509
 from django.conf import settings
+from PIL import Image, ImageFont
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
@@ -182,8 +183,6 @@ def signature_boxes(reader: PdfFileReader) -> dict[str, Box]:
 
 
 def image_size(png: bytes, width_pt: float) -> tuple[float, float]:
-    from PIL import Image
-
     with Image.open(io.BytesIO(png)) as image:
         w, h = image.size
     return width_pt, width_pt * h / w
@@ -202,8 +201,6 @@ def _text_width(text: str, size: float, italic: bool = False) -> float:
 
 @lru_cache(maxsize=4)
 def _measure(path: str):
-    from PIL import ImageFont
-
     return ImageFont.truetype(path, 1000)
 
 
@@ -504,8 +501,6 @@ def image_style(png: bytes) -> TextStampStyle:
 
 
 def _image(png: bytes):
-    from PIL import Image
-
     image = Image.open(io.BytesIO(png))
     image.load()
     return image
@@ -518,8 +513,6 @@ def text_style(
     and never scaled; optionally on white."""
     background = None
     if white:
-        from PIL import Image
-
         background = PdfImage(Image.new("RGB", (4, 4), (255, 255, 255)))
     return TextStampStyle(
         stamp_text=text,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from asn1crypto import pem, x509
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.conf import settings
 from django.utils.module_loading import import_string
 from pyhanko.sign import signers
@@ -82,8 +83,6 @@ class Pkcs12Contents:
 
 def read_pkcs12(data: bytes, passphrase: str) -> Pkcs12Contents:
     """Open a PKCS#12 file to check it (wrong passphrase, no key) and read its certificates."""
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode() or None)
     except ValueError as exc:
@@ -121,9 +120,10 @@ def open_signer(credential: SigningCredential, secret: str) -> Iterator[signers.
             raise KeyProblem("wrong passphrase", "wrong_passphrase") from exc
         yield signer
     elif source == KeySource.PKCS11:
-        import pkcs11
-        from pyhanko.config.pkcs11 import TokenCriteria
-        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+        # Lazy: a hardware token's libraries load only where one signs with it.
+        import pkcs11  # noqa: PLC0415
+        from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session  # noqa: PLC0415
 
         try:
             session = open_pkcs11_session(

@@ -21,6 +21,7 @@ from .constants import (
     CredentialKind,
     KeySource,
     RemoteSignatureStatus,
+    SignatureProblem,
     VerificationStatus,
 )
 from .querysets import CredentialQuerySet, TrustedCertificateQuerySet
@@ -204,10 +205,7 @@ class PdfVerification(models.Model):
 
     def signature_lines(self) -> list[dict[str, Any]]:
         """The recorded signatures with their problems in words, for the badge's details."""
-        from .constants import SignatureProblem
-
         labels = dict(SignatureProblem.choices)
-        from .certificates import CertificateDetails
 
         lines = []
         for entry in self.report.get("signatures", []):

@@ -7,26 +7,14 @@ from typing import Any
 from django.http import Http404
 
 from lienthong.accounts.constants import Role
+from lienthong.documents.models import AttachmentVersion, Document
 
 from .models import PdfVerification, SigningCredential
 
-
-def can_manage_trust(user: Any) -> bool:
-    """Trust roots are province-wide: system administrators only."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_role(Role.SYSTEM_ADMIN))
-    )
-
-
-def can_administer(user: Any) -> bool:
-    """Agency administrators manage their agency's signing credentials."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (can_manage_trust(user) or (user.agency_id and user.has_role(Role.AGENCY_ADMIN)))
-    )
+# The role predicates live in roles.py (querysets.py needs them, and models.py imports
+# querysets.py); they are part of this chokepoint's interface.
+from .roles import can_administer as can_administer
+from .roles import can_manage_trust as can_manage_trust
 
 
 def can_sign_for_agency(user: Any, agency_id: int) -> bool:
@@ -50,8 +38,6 @@ def access_credential(user: Any, pk: int) -> SigningCredential:
 def access_verification(user: Any, pk: Any) -> PdfVerification:
     """A file's signature check, for someone who may see a document the file is attached to
     (documents' own chokepoint decides that); 404 otherwise, as for a missing one."""
-    from lienthong.documents.models import AttachmentVersion, Document
-
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         raise Http404
     try:

@@ -20,6 +20,7 @@ from lienthong.documents.uploads import check_upload
 
 from .badges import Badge, badge_for, expectation_for_document
 from .models import PdfVerification
+from .services import verify_pdf
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,6 @@ def identify_file(upload: IO[bytes], name: str) -> Provenance:
     """Check an uploaded file as every upload is checked (type by content, size, readable
     PDF: ValidationError otherwise), then say whether the platform issued it and what its
     signatures say."""
-    from .services import verify_pdf
-
     checked = check_upload(upload, name)
     version = _issued_version(checked.sha256)
     issued = None

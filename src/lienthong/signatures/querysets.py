@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from .constants import CredentialKind
+from .roles import can_administer
 
 if TYPE_CHECKING:
     from lienthong.accounts.models import Agency, User
@@ -34,8 +35,6 @@ class CredentialQuerySet(models.QuerySet["SigningCredential"]):
 
     def visible_to(self, user: User | Any) -> CredentialQuerySet:
         """Administrators see their agency's; an official sees their own."""
-        from .permissions import can_administer
-
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if can_administer(user):

@@ -33,14 +33,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
 from lienthong.core import sealing
 from lienthong.core.audit import record_event
+from lienthong.documents import services as documents
 from lienthong.documents.models import Blob
+from lienthong.notifications.constants import NotificationKind
+from lienthong.notifications.services import notify
 
-from . import engine, keys, remote
+from . import engine, keys, remote, tasks
 from .certificates import certificate_label, issuer_label
 from .constants import (
     AGENCY_FIELD,
@@ -164,7 +169,6 @@ def _trust_store() -> tuple[list[Any], list[Any]]:
 def _check_image(image: bytes) -> None:
     if not image:
         return
-    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(image)) as img:
@@ -514,8 +518,6 @@ def seal_attachment(
     draft). Without it (a one-stop result uploaded by the clerk), a file the person has signed
     gets the seal over the signature, and an unsigned file the agency's signature in text at the
     top right of page 1 (number and signing time)."""
-    from lienthong.documents import services as documents
-
     if version.blob.content_type != "application/pdf":
         raise ValidationError(
             _("Only a PDF can be signed digitally: upload the final version as PDF."),
@@ -728,9 +730,7 @@ def enqueue_verification(*, blob: Blob) -> PdfVerification | None:
         return None
     row, created = PdfVerification.objects.get_or_create(blob=blob)
     if created or row.status == VerificationStatus.PENDING:
-        from .tasks import verify_blob
-
-        verify_blob.enqueue(blob.pk)
+        tasks.verify_blob.enqueue(blob.pk)
     return row
 
 
@@ -772,15 +772,11 @@ RECHECK_PENDING_FOR = timedelta(minutes=10)
 def recheck_affected_verifications(*, fingerprints: Collection[str] | None = None) -> None:
     """Trust roots or revocations changed: have the affected checks run again in the
     background (a job written in the caller's transaction, which queues one job per file)."""
-    from .tasks import reverify_signed_files
-
-    reverify_signed_files.enqueue(sorted(fingerprints) if fingerprints is not None else None)
+    tasks.reverify_signed_files.enqueue(sorted(fingerprints) if fingerprints is not None else None)
 
 
 def _recheck(row: PdfVerification, now: datetime) -> bool:
     """Queue one check again unless one is already queued; says whether it queued one."""
-    from .tasks import verify_blob
-
     updated = (
         PdfVerification.objects.filter(pk=row.pk)
         .filter(
@@ -790,7 +786,7 @@ def _recheck(row: PdfVerification, now: datetime) -> bool:
         .update(recheck_requested_at=now)
     )
     if updated:
-        verify_blob.enqueue(row.blob_id)
+        tasks.verify_blob.enqueue(row.blob_id)
     return bool(updated)
 
 
@@ -836,13 +832,6 @@ def warn_expiring_certificates() -> int:
     whose seal certificate it is, once, when the certificate comes within
     LIENTHONG_CERTIFICATE_WARNING_DAYS of its end (a new one takes weeks to obtain from the CA).
     Run by the scheduler; returns how many certificates were warned about."""
-    from datetime import timedelta
-
-    from lienthong.accounts.constants import Role
-    from lienthong.accounts.models import User
-    from lienthong.notifications.constants import NotificationKind
-    from lienthong.notifications.services import notify
-
     now = timezone.now()
     limit = now + timedelta(days=settings.LIENTHONG_CERTIFICATE_WARNING_DAYS)
     ids = list(
@@ -1226,13 +1215,11 @@ def handle_remote_callback(*, provider: str, body: bytes, signature: str) -> Rem
 def poll_remote_signatures() -> int:
     """Periodic: have every pending remote signature's status asked of its provider in the
     background (the path when no callback comes). Returns how many were queued."""
-    from .tasks import settle_remote_signature_task
-
     ids = list(
         RemoteSignature.objects.filter(status=RemoteSignatureStatus.PENDING).values_list(
             "pk", flat=True
         )[:500]
     )
     for pk in ids:
-        settle_remote_signature_task.enqueue(pk)
+        tasks.settle_remote_signature_task.enqueue(pk)
     return len(ids)

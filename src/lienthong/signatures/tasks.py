@@ -8,18 +8,18 @@ from django_tasks import task
 from lienthong.core.jobs import retrying
 from lienthong.documents.models import Blob
 
+from . import services
+
 
 @task(queue_name="default", takes_context=True)
 @retrying(max_attempts=3)
 def verify_blob(blob_id: int) -> None:
-    from .services import record_verification, verify_pdf
-
     blob = Blob.objects.filter(pk=blob_id).first()
     if blob is None:
         return
     with default_storage.open(blob.storage_name, "rb") as stored:
         data = stored.read()
-    record_verification(blob=blob, report=verify_pdf(data))
+    services.record_verification(blob=blob, report=services.verify_pdf(data))
 
 
 @task(queue_name="default", takes_context=True)
@@ -28,14 +28,10 @@ def reverify_signed_files(fingerprints: list[str] | None = None) -> None:
     """After trust roots or revocations changed: check again every signed file they affect
     (all of them for a trust change; those signed with one of `fingerprints` for a
     revocation), one job per file."""
-    from .services import enqueue_rechecks
-
-    enqueue_rechecks(fingerprints=fingerprints)
+    services.enqueue_rechecks(fingerprints=fingerprints)
 
 
 @task(queue_name="default")
 def settle_remote_signature_task(signature_id: int) -> None:
     """Ask the provider how a pending remote signature stands (the polling path)."""
-    from .services import settle_remote_signature
-
-    settle_remote_signature(signature_id=signature_id)
+    services.settle_remote_signature(signature_id=signature_id)

@@ -2,6 +2,7 @@
 ("Common Name: …, Organization: …"); label them with the holder's name and organisation, as
 new ones are (certificates.certificate_label). The reverse leaves the new labels."""
 
+from asn1crypto import x509
 from django.db import migrations
 
 
@@ -17,8 +18,6 @@ def _label(name):
 
 
 def relabel(apps, schema_editor):
-    from asn1crypto import x509
-
     TrustedCertificate = apps.get_model("signatures", "TrustedCertificate")
     SigningCredential = apps.get_model("signatures", "SigningCredential")
     for row in TrustedCertificate.objects.all():

@@ -3,11 +3,19 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from lienthong.accounts.demo import DEMO_PASSWORD, demo_backup_codes, load_demo_province
+from lienthong.accounts.constants import DEMO_PASSWORD, Role
+from lienthong.accounts.models import User
 from lienthong.catalogue.demo import load_demo_catalogue
+from lienthong.demo.province import demo_backup_codes, load_demo_province
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.onestop.demo import load_demo_applicants
+from lienthong.signatures.demo import (
+    DEMO_SIGNING_PIN,
+    ROOT_COMMON_NAME,
+    load_demo_pki,
+    remote_phone_url,
+)
 
 
 class Command(BaseCommand):
@@ -39,15 +47,6 @@ class Command(BaseCommand):
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)
         if settings.LIENTHONG_DEMO:
-            from lienthong.accounts.constants import Role
-            from lienthong.accounts.models import User
-            from lienthong.signatures.demo import (
-                DEMO_SIGNING_PIN,
-                ROOT_COMMON_NAME,
-                load_demo_pki,
-                remote_phone_url,
-            )
-
             pki = load_demo_pki()
             pin = DEMO_SIGNING_PIN
             signers = set(pki.signers)

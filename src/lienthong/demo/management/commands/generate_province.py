@@ -10,9 +10,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from lienthong.core.generator.people import DEFAULT_PASSWORD
-from lienthong.core.generator.province import generate, write_manifest
+from lienthong.demo.generator.people import DEFAULT_PASSWORD
+from lienthong.demo.generator.province import generate, write_manifest
 
 
 class Command(BaseCommand):
@@ -88,15 +97,6 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, int], Callable[[int],
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     bar = Progress(
         TextColumn("{task.description}"),

@@ -27,7 +27,10 @@ from django.db import transaction
 
 from lienthong.accounts import services as accounts
 from lienthong.accounts.constants import AgencyKind, Role
-from lienthong.accounts.demo import (
+from lienthong.accounts.models import Agency, Position, Unit, User
+from lienthong.catalogue.demo import load_demo_catalogue
+from lienthong.catalogue.models import Procedure
+from lienthong.demo.province import (
     COMMUNE_UNITS,
     DEPARTMENT_UNITS,
     DEPARTMENTS,
@@ -37,10 +40,10 @@ from lienthong.accounts.demo import (
     PROVINCE,
     _lower_kind,
 )
-from lienthong.accounts.models import Agency, Position, Unit, User
-from lienthong.catalogue.demo import load_demo_catalogue
-from lienthong.catalogue.models import Procedure
+from lienthong.onestop.constants import ApplicantKind
+from lienthong.onestop.services import Applicant, sign_up_applicant
 
+from . import vocabulary
 from .vocabulary import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES
 
 DEFAULT_PASSWORD = "camau-tinh-2026"  # noqa: S105  (documented: generated test data only)
@@ -342,24 +345,19 @@ CITIZENS = 6
 def ensure_citizens(*, seed: int, password: str, password_hash: str) -> list[User]:
     """A few citizens and businesses with on-line accounts (`congdan01`…, signed up through the
     one-stop service), who file some of the dossiers on-line."""
-    from lienthong.onestop.constants import ApplicantKind
-    from lienthong.onestop.services import Applicant, sign_up_applicant
-
-    from .vocabulary import DISTRICTS, PHONE_PREFIXES, STREETS
-
     citizens = []
     for number in range(1, CITIZENS + 1):
         rng = random.Random(f"{seed}:citizen:{number}")  # noqa: S311  (data, not secrets)
         username = f"congdan{number:02d}"
         _, name = person(rng)
-        district = rng.choice(list(DISTRICTS))
+        district = rng.choice(list(vocabulary.DISTRICTS))
         applicant = Applicant(
             kind=ApplicantKind.CITIZEN,
             name=name,
             id_number=f"0960{rng.randrange(10**8):08d}",
-            phone=rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**7):07d}",
+            phone=rng.choice(vocabulary.PHONE_PREFIXES) + f"{rng.randrange(10**7):07d}",
             email=f"{username}@sinh-du-lieu.invalid",
-            address=f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}, {district}",
+            address=f"Số {rng.randint(1, 300)} đường {rng.choice(vocabulary.STREETS)}, {district}",
         )
         user = User.objects.select_related("applicant_profile").filter(username=username).first()
         if user is None:

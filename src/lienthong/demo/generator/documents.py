@@ -25,6 +25,7 @@ through the services, have theirs)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -201,8 +202,6 @@ class DocumentFiller:
 
     def _ensure_blobs(self) -> list[Blob]:
         """A few small PDF files stored under their SHA-256, as uploads are."""
-        import hashlib
-
         blobs = []
         for number in range(1, BLOB_COUNT + 1):
             content = _tiny_pdf(f"Van ban mau so {number} - du lieu sinh tu dong")

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
-from .constants import AgencyKind, Role
-from .models import Agency, Position, Unit, User
+from lienthong.accounts import services
+from lienthong.accounts.constants import DEMO_PASSWORD, AgencyKind, Role
+from lienthong.accounts.models import Agency, Position, Unit, User
+from lienthong.accounts.permissions import two_factor_required
 
-DEMO_PASSWORD = "camau-demo-2012"  # noqa: S105  (printed on purpose: demo accounts only)
+__all__ = ["DEMO_BACKUP_CODES_LOW", "DEMO_PASSWORD", "demo_backup_codes", "load_demo_province"]
 PROVINCE = "000.00.00.H12"
 
 POSITIONS = [
@@ -374,6 +378,65 @@ _ROLE_PREFIX = {
 }
 
 
+@dataclass(frozen=True)
+class _DemoPerson:
+    """One demo official (or the system administrator) to create, and where their login is
+    listed: at the end, or right after the last login `listed_after` accepts."""
+
+    agency_code: str | None
+    username: str
+    full_name: str
+    role: Role
+    roles: list[Role]
+    position: str | None
+    unit: str | None
+    listed_after: Callable[[str], bool] | None = None
+
+
+def _in_agency(tag: str) -> Callable[[str], bool]:
+    return lambda username: username.endswith(f".{tag}")
+
+
+def _exactly(wanted: str) -> Callable[[str], bool]:
+    return lambda username: username == wanted
+
+
+def _demo_people() -> Iterator[_DemoPerson]:
+    """The tables above as one list of people, in the order their logins are listed: each
+    agency's staff (a unit leader also handles, as a specialist), each specialised unit's head
+    and specialist after their agency's staff, the deputies after their leader, then the
+    system administrator."""
+    for code, tag, staff in _STAFF:
+        for role, full_name, position, unit in staff:
+            roles: list[Role] = [role, Role.SPECIALIST] if role == Role.UNIT_LEADER else [role]
+            username = f"{_ROLE_PREFIX[role]}.{tag}"
+            yield _DemoPerson(code, username, full_name, role, roles, position, unit)
+    for code, tag, unit, head, head_position, specialist, specialist_position in _UNIT_STAFF:
+        unit_tag = unit.replace("Đ", "D").lower()
+        for role, roles, person, position in (
+            (Role.UNIT_LEADER, [Role.UNIT_LEADER, Role.SPECIALIST], head, head_position),
+            (Role.SPECIALIST, [Role.SPECIALIST], specialist, specialist_position),
+        ):
+            if person is not None:
+                username = f"{_ROLE_PREFIX[role]}.{unit_tag}.{tag}"
+                yield _DemoPerson(
+                    code, username, person, role, roles, position, unit, _in_agency(tag)
+                )
+    for code, username, full_name, position in _DEPUTIES:
+        leader = f"{_ROLE_PREFIX[Role.AGENCY_LEADER]}.{username.split('.')[1]}"
+        role = Role.AGENCY_LEADER
+        yield _DemoPerson(code, username, full_name, role, [role], position, None, _exactly(leader))
+    yield _DemoPerson(
+        None,
+        "quantri.hethong",
+        "Quản trị hệ thống tỉnh",
+        Role.SYSTEM_ADMIN,
+        [Role.SYSTEM_ADMIN],
+        None,
+        None,
+    )
+
+
 def _demo_password_hash() -> str:
     """The demo password hashed once per set of hashers: every demo account shares it (and it is
     published), so one slow hash (Argon2, about a second each) serves them all. Keyed by the
@@ -479,83 +542,35 @@ def load_demo_province() -> list[DemoLogin]:
             )
             _units(agency, COMMUNE_UNITS)
 
-    logins: list[DemoLogin] = []
     positions = {p.name: p for p in Position.objects.all()}
-    for code, tag, staff in _STAFF:
-        agency = Agency.objects.get(code=code)
-        for role, full_name, position, unit_abbr in staff:
-            username = f"{_ROLE_PREFIX[role]}.{tag}"
-            unit = (
-                Unit.objects.filter(agency=agency, abbreviation=unit_abbr).first()
-                if unit_abbr
-                else None
-            )
-            roles = [role, Role.SPECIALIST] if role == Role.UNIT_LEADER else [role]
-            if not User.objects.filter(username=username).exists():
-                _create_demo_user(
-                    username=username,
-                    full_name=full_name,
-                    agency=agency,
-                    unit=unit,
-                    position=positions[position],
-                    roles=roles,
-                    email=f"{username}@demo-camau.invalid",
-                )
-            logins.append(DemoLogin(username, full_name, agency.name, str(Role(role).label)))
-    for code, tag, unit_abbr, head, head_position, specialist, specialist_position in _UNIT_STAFF:
-        agency = Agency.objects.get(code=code)
-        unit = Unit.objects.get(agency=agency, abbreviation=unit_abbr)
-        unit_tag = unit_abbr.replace("Đ", "D").lower()
-        for role, roles, person, position in (
-            (Role.UNIT_LEADER, [Role.UNIT_LEADER, Role.SPECIALIST], head, head_position),
-            (Role.SPECIALIST, [Role.SPECIALIST], specialist, specialist_position),
-        ):
-            if person is None:
-                continue
-            username = f"{_ROLE_PREFIX[role]}.{unit_tag}.{tag}"
-            if not User.objects.filter(username=username).exists():
-                _create_demo_user(
-                    username=username,
-                    full_name=person,
-                    agency=agency,
-                    unit=unit,
-                    position=positions[position],
-                    roles=roles,
-                    email=f"{username}@demo-camau.invalid",
-                )
-            after = max(i for i, login in enumerate(logins) if login.username.endswith(f".{tag}"))
-            logins.insert(
-                after + 1, DemoLogin(username, person, agency.name, str(Role(role).label))
-            )
-    for code, username, full_name, position in _DEPUTIES:
-        agency = Agency.objects.get(code=code)
-        if not User.objects.filter(username=username).exists():
+    logins: list[DemoLogin] = []
+    for person in _demo_people():
+        member_of = Agency.objects.get(code=person.agency_code) if person.agency_code else None
+        if not User.objects.filter(username=person.username).exists():
             _create_demo_user(
-                username=username,
-                full_name=full_name,
-                agency=agency,
-                unit=None,
-                position=positions[position],
-                roles=[Role.AGENCY_LEADER],
-                email=f"{username}@demo-camau.invalid",
+                username=person.username,
+                full_name=person.full_name,
+                agency=member_of,
+                unit=(
+                    Unit.objects.filter(agency=member_of, abbreviation=person.unit).first()
+                    if person.unit
+                    else None
+                ),
+                position=positions[person.position] if person.position else None,
+                roles=person.roles,
+                email=f"{person.username}@demo-camau.invalid",
             )
-        head = f"{_ROLE_PREFIX[Role.AGENCY_LEADER]}.{username.split('.')[1]}"
-        after = next(i for i, login in enumerate(logins) if login.username == head) + 1
-        logins.insert(
-            after,
-            DemoLogin(username, full_name, agency.name, str(Role(Role.AGENCY_LEADER).label)),
+        login = DemoLogin(
+            person.username,
+            person.full_name,
+            member_of.name if member_of else "—",
+            str(Role(person.role).label),
         )
-    if not User.objects.filter(username="quantri.hethong").exists():
-        _create_demo_user(
-            username="quantri.hethong",
-            full_name="Quản trị hệ thống tỉnh",
-            agency=None,
-            roles=[Role.SYSTEM_ADMIN],
-            email="quantri.hethong@demo-camau.invalid",
-        )
-    logins.append(
-        DemoLogin("quantri.hethong", "Quản trị hệ thống tỉnh", "—", str(Role.SYSTEM_ADMIN.label))
-    )
+        if person.listed_after is None:
+            logins.append(login)
+        else:
+            after = max(i for i, shown in enumerate(logins) if person.listed_after(shown.username))
+            logins.insert(after + 1, login)
     return logins
 
 
@@ -569,12 +584,6 @@ def demo_backup_codes(usernames: Iterable[str]) -> dict[str, list[str]]:
     authenticator whose secret stays in the database, and its unused one-time backup codes are
     returned (the same ones on every call, until fewer than DEMO_BACKUP_CODES_LOW are left: then
     a new set). Accounts that need no second factor are left out."""
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_static.models import StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .permissions import two_factor_required
-
     codes: dict[str, list[str]] = {}
     for user in User.objects.filter(username__in=list(usernames), is_active=True):
         if not two_factor_required(user):

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lienthong.core import front as front_module
+from lienthong.signatures.demo import remote_config_path
 
 SOCKET_WAIT_SECONDS = 60
 
@@ -190,8 +191,6 @@ class Command(BaseCommand):
         remote_port = settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
         if remote_port:
             # Demo only: the stand-in for VNPT SmartCA where the demo's remote signer confirms.
-            from lienthong.signatures.demo import remote_config_path
-
             children["remote-signing"] = subprocess.Popen(  # noqa: S603
                 [
                     *(python, "-m", "lienthong", "remote_signing_simulator"),
