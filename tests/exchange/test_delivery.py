@@ -129,18 +129,16 @@ def test_delivery_failing_while_the_database_is_down_is_not_lost(
     from django.db import OperationalError
     from django_tasks_db.backend import DatabaseBackend
 
-    from lienthong.exchange import tasks
-
     issue(clerk, unit, [two_agencies[1]])
-    real_make, real_enqueue = tasks.make_delivery, DatabaseBackend.enqueue
+    real_make, real_enqueue = services.make_delivery, DatabaseBackend.enqueue
 
     def server_down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(tasks, "make_delivery", server_down)
+    monkeypatch.setattr(services, "make_delivery", server_down)
     monkeypatch.setattr(DatabaseBackend, "enqueue", server_down)
     run_tasks()
-    monkeypatch.setattr(tasks, "make_delivery", real_make)
+    monkeypatch.setattr(services, "make_delivery", real_make)
     monkeypatch.setattr(DatabaseBackend, "enqueue", real_enqueue)
     jobs = DBTaskResult.objects.filter(task_path__endswith="exchange.tasks.deliver")
     assert list(jobs.values_list("status", flat=True)) == ["FAILED"]  # and no retry

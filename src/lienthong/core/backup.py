@@ -44,9 +44,9 @@ class BackupError(Exception):
 
 @dataclass(frozen=True)
 class Restored(Event):
-    """`restore` has put the database and the stored files back, before it reports success.
-    Each app whose rows name stored files checks that they match (`documents`: every `Blob`'s
-    file against its SHA-256); a handler refuses with BackupError."""
+    """`restore_backup` has put the database and the stored files back; it reports success
+    after the handlers. Each app whose rows name stored files checks that they match
+    (`documents`: every `Blob`'s file against its SHA-256); a handler refuses with BackupError."""
 
     files: frozenset[str]
 
