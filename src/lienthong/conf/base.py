@@ -564,9 +564,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Officials only; an endpoint for citizens names its own permission classes.
-    "DEFAULT_PERMISSION_CLASSES": ["lienthong.api.permissions.IsOfficer"],
+    "DEFAULT_PERMISSION_CLASSES": ["lienthong.accounts.api.permissions.IsOfficer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "lienthong.core.pagination.KeysetPagination",
+    "DEFAULT_PAGINATION_CLASS": "lienthong.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
@@ -582,7 +582,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "lienthong.api.schema.document_error_responses",
+        "lienthong.core.api.schemas.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "lienthong.accounts.constants.AgencyKind",

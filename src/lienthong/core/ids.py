@@ -2,16 +2,14 @@
 
 A larger number is refused as invalid input (400, or a form error) before it reaches a query:
 SQLite cannot bind an integer beyond 64 bits and answered `?register=9223372036854775808` with a
-server error. Every app's filters, forms and API bodies take ids through these classes."""
+server error. Every app's forms take ids through `IdField`; the API's filters and bodies through
+`lienthong.core.api.filters.IdFilter` and `lienthong.core.api.fields.IdInput`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django import forms
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
 # The range of the bigint primary keys (DEFAULT_AUTO_FIELD) on SQLite and PostgreSQL alike.
 BIGINT_MAX = 2**63 - 1
@@ -21,22 +19,6 @@ ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": BIGI
 
 class IdField(forms.IntegerField):
     """A form field for the id of a row."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", BIGINT_MAX)
-        super().__init__(**kwargs)
-
-
-@extend_schema_field(ID_SCHEMA)
-class IdFilter(django_filters.NumberFilter):
-    """A query-string filter on the id of a row (`field_name="register_id"`)."""
-
-    field_class = IdField
-
-
-class IdInput(serializers.IntegerField):
-    """An API body's field holding the id of a row."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)

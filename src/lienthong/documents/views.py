@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
+from lienthong.core.http import clerk_or_404, form_errors
 
 from . import services
 from .constants import Direction, DocumentStatus, NumberStatus, RegisterKind
@@ -41,25 +42,10 @@ from .models import (
 )
 from .permissions import access_attachment_version, access_document, access_register, can_register
 from .prefill import suggest_fields, text_of
+from .register_exports import export_register
 from .search import apply_search, page_after
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _require_clerk(request: HttpRequest) -> User:
-    """The signed-in clerk (văn thư) of an agency, or 403."""
-    user = request.user
-    if not isinstance(user, User) or not can_register(user):
-        raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
-    return user
 
 
 @login_required
@@ -118,7 +104,7 @@ def _search(form: SearchForm, queryset: Any) -> tuple[list[Document], str]:
 
 @login_required
 def register_incoming(request: HttpRequest) -> HttpResponse:
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     if request.method == "POST" and "prefill" in request.POST:
         return _prefill_incoming(request, clerk)
     form = IncomingForm(request.POST or None, request.FILES or None)
@@ -153,7 +139,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("documents:detail", pk=result.document.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     if request.method == "POST":
         _keep_for_next_submission(form, clerk, request.FILES.get("file"))
     return render(
@@ -230,7 +216,7 @@ def _prefill_incoming(request: HttpRequest, clerk: User) -> HttpResponse:
 
 @login_required
 def record_outgoing(request: HttpRequest) -> HttpResponse:
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     agency = clerk.agency
     assert agency is not None
     replaces_pk = request.GET.get("replaces") or request.POST.get("replaces")
@@ -256,7 +242,7 @@ def record_outgoing(request: HttpRequest) -> HttpResponse:
             )
             return redirect("documents:detail", pk=document.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return render(request, "documents/outgoing_form.html", {"form": form, "replaces": replaces})
 
 
@@ -315,7 +301,7 @@ def _reservations(document: Document) -> Any:
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     form = IssueForm(request.POST, reservations=_reservations(document))
     if form.is_valid():
         try:
@@ -339,7 +325,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     form = AttachmentForm(request.POST, request.FILES)
     replaces = None
     if form.is_valid() and form.cleaned_data["replaces"] is not None:
@@ -421,8 +407,6 @@ def register_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         export = request.GET.get("format")
         if export in {"pdf", "xlsx"}:
-            from .register_exports import export_register
-
             return export_register(
                 register, rows, form.cleaned_data["date_from"], form.cleaned_data["date_to"], export
             )
@@ -448,7 +432,7 @@ def register_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     register = access_register(request.user, pk)
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     form = ReserveForm(request.POST)
     if form.is_valid():
         try:
@@ -467,7 +451,7 @@ def reserve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, pk: int, allocation_pk: int) -> HttpResponse:
     register = access_register(request.user, pk)
-    clerk = _require_clerk(request)
+    clerk = clerk_or_404(request)
     allocation = NumberAllocation.objects.filter(register=register, pk=allocation_pk).first()
     if allocation is None:
         raise Http404

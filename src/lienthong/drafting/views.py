@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts.models import User
+from lienthong.core.http import form_errors, official_or_404
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.permissions import access_document
 from lienthong.signatures import services as signatures
@@ -50,21 +51,6 @@ from .permissions import (
 PAGE_SIZE = 50
 
 
-def _official(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.agency is None:
-        raise PermissionDenied(_("Only an official of an agency may work with drafts."))
-    return user
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _flash_errors(request: HttpRequest, form: Form) -> None:
     for errors in form.errors.values():
         for error in errors:
@@ -82,7 +68,7 @@ BOXES = {
 
 @login_required
 def draft_list(request: HttpRequest, box: str) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     drafts = Draft.objects.visible_to(user).for_list()
     if box == "mine":
         drafts = drafts.created_by_user(user)
@@ -112,7 +98,7 @@ def draft_list(request: HttpRequest, box: str) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     assert user.agency is not None
     form = NewDraftForm(request.POST or None, request.FILES or None, agency=user.agency)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +112,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(draft)
@@ -138,7 +124,7 @@ def replace_document(request: HttpRequest, document_pk: int) -> HttpResponse:
     """Gửi văn bản thay thế: a new draft correcting an issued document, prefilled with its
     particulars; it goes through review, signature and issue like any draft."""
     replaced = access_document(request.user, document_pk)
-    user = _official(request)
+    user = official_or_404(request)
     assert user.agency is not None
     if not (
         replaced.agency_id == user.agency.pk
@@ -198,7 +184,7 @@ def _linked_draft(
                 **data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, saved)
             return redirect(draft)
@@ -211,7 +197,7 @@ def reply(request: HttpRequest, document_pk: int) -> HttpResponse:
     (the link shows on the draft and on the incoming document's processing panel), prefilled
     with its sender as recipient; it goes through review, signature and issue like any draft."""
     incoming = access_document(request.user, document_pk)
-    user = _official(request)
+    user = official_or_404(request)
     assert user.agency is not None
     if not services.can_be_replied_to(incoming, agency_id=user.agency.pk):
         raise PermissionDenied(
@@ -240,7 +226,7 @@ def reply(request: HttpRequest, document_pk: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     if DraftAction.EDIT not in allowed_actions(user, draft):
         raise PermissionDenied(_("Only the drafter may change this draft, before review."))
     initial = {
@@ -259,7 +245,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_draft(actor=user, draft=draft, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(draft)
@@ -272,7 +258,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     allowed = set(allowed_actions(user, draft))
     versions = DraftVersion.objects.filter(draft=draft).select_related("blob", "uploaded_by")
     steps = ReviewStep.objects.filter(draft=draft).select_related(
@@ -371,7 +357,7 @@ def _act(
     """Find the draft (404), parse the form, call the service; a refusal by the service is a
     403, its validation errors are shown on the draft page."""
     draft = access_draft(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -504,7 +490,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_digitally(request: HttpRequest, pk: int) -> HttpResponse:
-    authorise(_official(request), access_draft(request.user, pk), DraftAction.SIGN_DIGITALLY)
+    authorise(official_or_404(request), access_draft(request.user, pk), DraftAction.SIGN_DIGITALLY)
     return _act(
         request,
         pk,
@@ -534,7 +520,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     form = IssueForm(request.POST)
     if not form.is_valid():
         _flash_errors(request, form)

@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienthong.accounts.models import User
-from lienthong.documents.permissions import access_document, can_register
+from lienthong.core.http import clerk_or_404
+from lienthong.documents.permissions import access_document
 
 from . import services
-
-
-def _clerk(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not can_register(user):
-        raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
-    return user
 
 
 def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
@@ -33,7 +26,7 @@ def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _clerk(request)
+    clerk = clerk_or_404(request)
     try:
         document = services.accept_delivered(actor=clerk, document=document)
     except ValidationError as exc:
@@ -50,7 +43,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _clerk(request)
+    clerk = clerk_or_404(request)
     try:
         services.reject_delivered(
             actor=clerk, document=document, reason=request.POST.get("reason", "")
@@ -65,7 +58,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recall(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _clerk(request)
+    clerk = clerk_or_404(request)
     try:
         services.recall(actor=clerk, outgoing=document, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -78,7 +71,7 @@ def recall(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_recall(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document(request.user, pk)
-    clerk = _clerk(request)
+    clerk = clerk_or_404(request)
     agree = request.POST.get("agree") == "1"
     try:
         services.answer_recall(

@@ -304,7 +304,7 @@ def _facts(entry: ExportedDocument) -> list[tuple[str, str]]:
 
 def render_pdf(export: FileExport) -> bytes:
     """A4 portrait through WeasyPrint; nothing is fetched from outside."""
-    from weasyprint import HTML, URLFetcher
+    from weasyprint import HTML, URLFetcher  # noqa: PLC0415 (seconds to import; PDFs only)
 
     case_file, summary = export.case_file, export.summary
     agency = case_file.agency

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienthong.accounts.models import Unit, User
+from lienthong.accounts.models import Unit
+from lienthong.core.http import form_errors, official_or_404
 from lienthong.core.models import AuditEvent
 from lienthong.documents.models import Document
 from lienthong.documents.numbering import vietnam_year
@@ -58,22 +58,6 @@ from .services import FILEABLE_STATUSES
 CANDIDATES_SHOWN = 25
 
 
-def _official(request: HttpRequest) -> User:
-    """The signed-in official of an agency, or 403."""
-    user = request.user
-    if not isinstance(user, User) or user.agency_id is None:
-        raise PermissionDenied(_("Only officials of an agency keep work files."))
-    return user
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _year(request: HttpRequest) -> int:
     try:
         year = int(request.GET.get("nam", ""))
@@ -87,7 +71,7 @@ def _year(request: HttpRequest) -> int:
 
 @login_required
 def my_files(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     files = CaseFile.objects.visible_to(user).of(user).for_list()
     return render(
         request,
@@ -102,7 +86,7 @@ def my_files(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_files(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     year = _year(request)
     status = request.GET.get("trang-thai", "")
     files = CaseFile.objects.visible_to(user).for_list().filter(year=year)
@@ -167,7 +151,7 @@ def _headings(entries: Iterable[CatalogEntry]) -> list[Heading]:
 
 @login_required
 def catalog(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     year = _year(request)
     found = FileCatalog.objects.visible_to(user).filter(year=year).first()
     entries: list[CatalogEntry] = []
@@ -203,7 +187,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def create_catalog(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     form = CatalogForm(request.POST)
     if form.is_valid():
         try:
@@ -223,7 +207,7 @@ def create_catalog(request: HttpRequest) -> HttpResponse:
 @login_required
 def add_catalog_entry(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_catalog(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     assert user.agency is not None
     if not can_plan_catalog(user):
         raise PermissionDenied(
@@ -239,13 +223,13 @@ def add_catalog_entry(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(found)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return render(request, "records/entry_form.html", {"catalog": found, "form": form})
 
 
 @login_required
 def retention_table(request: HttpRequest) -> HttpResponse:
-    _official(request)
+    official_or_404(request)
     today = timezone.localdate()
     return render(
         request,
@@ -263,7 +247,7 @@ def retention_table(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def open_file(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = official_or_404(request)
     if not can_open_files(user):
         raise PermissionDenied(_("Only the agency's specialists and clerks open work files."))
     initial = {"catalog_entry": request.GET.get("muc")} if request.GET.get("muc") else None
@@ -275,7 +259,7 @@ def open_file(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("File %(code)s is open.") % {"code": case_file.file_code})
             return redirect(case_file)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return render(request, "records/open_form.html", {"form": form})
 
 
@@ -318,7 +302,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_document(request: HttpRequest, pk: int) -> HttpResponse:
     case_file = access_case_file(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     if request.method == "POST":
         document = access_document(user, request.POST.get("document"))
         try:
@@ -366,7 +350,7 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw_document(request: HttpRequest, pk: int, ordinal: int) -> HttpResponse:
     case_file = access_case_file(request.user, pk)
     item = access_item(request.user, case_file, ordinal)
-    user = _official(request)
+    user = official_or_404(request)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -387,7 +371,7 @@ def withdraw_document(request: HttpRequest, pk: int, ordinal: int) -> HttpRespon
 @login_required
 def close_file(request: HttpRequest, pk: int) -> HttpResponse:
     case_file = access_case_file(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     if not can_manage_file(user, case_file):
         raise PermissionDenied(
             _("Only the file's creator, the clerk and the leaders may change this file.")
@@ -403,7 +387,7 @@ def close_file(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(closed)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return render(request, "records/close_form.html", {"case_file": case_file, "form": form})
 
 
@@ -411,7 +395,7 @@ def close_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen_file(request: HttpRequest, pk: int) -> HttpResponse:
     case_file = access_case_file(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -433,7 +417,7 @@ def reopen_file(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The whole file as a ZIP (PDF + XML + attachments), or its PDF or XML alone."""
     case_file = access_case_file(request.user, pk)
-    user = _official(request)
+    user = official_or_404(request)
     require_sees_every_document(user, case_file)
     fmt = request.GET.get("dinh-dang", "zip")
     built = exports.build_export(case_file)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
+from lienthong.core.http import form_errors, user_or_404
 from lienthong.core.pagination import shown_count
 from lienthong.documents.models import Document
 from lienthong.drafting.models import Draft
@@ -40,26 +41,12 @@ from .slip import build_slip, render_slip_pdf
 PAGE_SIZE = 25
 
 
-def _official(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- My work -----------------------------------------------------------------------------------
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _official(request)
+    user = user_or_404(request)
     led = led_unit_ids(user)
     leader = gives_instructions(user)
     scopes = [Scope.MINE]
@@ -165,7 +152,7 @@ def _panel(
     present_form: PresentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _official(request)
+    user = user_or_404(request)
     bound = bound or {}
     today = timezone.localdate()
     led = set(led_unit_ids(user))
@@ -241,14 +228,14 @@ def present(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.present_to_leader(
-                actor=_official(request), document=document, **form.cleaned_data
+                actor=user_or_404(request), document=document, **form.cleaned_data
             )
             messages.success(
                 request, _("Presented to %(name)s.") % {"name": form.cleaned_data["leader"]}
             )
             return redirect("workflows:document", pk=document.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return _panel(request, document, present_form=form)
 
 
@@ -256,7 +243,7 @@ def present(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_incoming(request.user, pk)
-    user = _official(request)
+    user = user_or_404(request)
     form = AssignForm(
         request.POST, agency=document.agency, delegators=leader_delegators(user, document.agency)
     )
@@ -276,14 +263,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("workflows:document", pk=document.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return _panel(request, document, assign_form=form)
 
 
 def _assignment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Progress, completion, return and reassignment: one form each on an assignment."""
     assignment = access_assignment(request.user, pk)
-    user = _official(request)
+    user = user_or_404(request)
     document = access_incoming(user, assignment.document_id)
     form: Any
     if name == "progress":
@@ -326,7 +313,7 @@ def _assignment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse
             messages.success(request, message)
             return redirect("workflows:document", pk=document.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
     return _panel(request, document, bound={(assignment.pk, name): form})
 
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienthong.api.errors import service_errors
+from lienthong.core.api.errors import service_errors
 
 from .. import services
 from ..models import Agency, Unit, User

@@ -9,7 +9,7 @@ from typing import Any
 from rest_framework import serializers
 
 from lienthong.accounts.models import Agency, Unit
-from lienthong.documents.api.serializers import EnumField
+from lienthong.core.api.fields import EnumField
 
 from ..constants import CopyKind, GovernmentLevel, Level2022, StepRole
 from ..models import (

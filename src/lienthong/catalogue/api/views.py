@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienthong.accounts.permissions import is_officer
-from lienthong.api.errors import service_errors
-from lienthong.core.ids import IdFilter
+from lienthong.core.api.errors import service_errors
+from lienthong.core.api.filters import IdFilter
 
 from .. import services
 from ..models import Procedure, ProcedureForm, Sector

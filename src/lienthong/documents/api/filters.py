@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
-from lienthong.core.ids import IdFilter
+from lienthong.core.api.filters import IdFilter
+from lienthong.core.api.pagination import KeysetPages
 
 from ..constants import Direction, DocumentStatus, Urgency
 from ..models import Document
@@ -66,64 +63,12 @@ class DocumentFilter(django_filters.FilterSet):
         return apply_search(queryset, data.get("q") or "")
 
 
-class DocumentKeysetPagination(BasePagination):
-    """Keyset pages over (exact match, id) descending: no COUNT, no OFFSET. `next` is the
-    whole URL of the following page, null on the last one."""
+class DocumentKeysetPagination(KeysetPages):
+    """Keyset pages over (exact match, id) descending, as the web pages read them."""
 
-    page_size = 50
-    max_page_size = 200
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: Any = None
-    ) -> list[Any]:
-        assert isinstance(queryset, QuerySet), "keyset pages need a queryset"
+    def page(
+        self, queryset: QuerySet[Any], request: Request, cursor: str, size: int
+    ) -> tuple[list[Any], str]:
         if "exact" not in queryset.query.annotations:
             queryset = apply_search(queryset, "")
-        self.request = request
-        rows, self.next_cursor = page_after(
-            queryset, request.query_params.get("cursor", ""), self._page_size(request)
-        )
-        return rows
-
-    def _page_size(self, request: Request) -> int:
-        try:
-            wanted = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            return self.page_size
-        return max(1, min(wanted, self.max_page_size))
-
-    def get_paginated_response(self, data: Any) -> Response:
-        next_url = None
-        if self.next_cursor:
-            next_url = replace_query_param(
-                self.request.build_absolute_uri(), "cursor", self.next_cursor
-            )
-        return Response({"next": next_url, "results": data})
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "required": ["results"],
-            "properties": {
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "results": schema,
-            },
-        }
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": "cursor",
-                "required": False,
-                "in": "query",
-                "description": "The page after the one whose `next` link gave this value.",
-                "schema": {"type": "string"},
-            },
-            {
-                "name": "page_size",
-                "required": False,
-                "in": "query",
-                "description": f"Results per page (at most {self.max_page_size}).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
-            },
-        ]
+        return page_after(queryset, cursor, size)

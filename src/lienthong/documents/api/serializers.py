@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse as django_reverse
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_description_list
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from lienthong.accounts.models import Agency, Unit
-from lienthong.api.schema import INVALID_REQUEST_SCHEMA
+from lienthong.core.api.fields import EnumField, UploadField
 
 from ..constants import (
     Confidentiality,
@@ -34,35 +30,6 @@ from ..models import (
     NumberAllocation,
     Register,
 )
-
-# --- Choices documented as named enums ---------------------------------------------------------
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field whose choices appear in the schema as one named component
-    (`DocumentStatusEnum`, ...), so fields called `status` or `kind` with different choice sets
-    in different apps never collide in the generated names."""
-
-    def __init__(self, choices_class: type[models.Choices], **kwargs: Any) -> None:
-        self.choices_class = choices_class
-        super().__init__(choices=choices_class.choices, **kwargs)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-    match_subclasses = True
-
-    def get_name(self) -> str:
-        return f"{self.target.choices_class.__name__}Enum"
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        choices: list[tuple[Any, Any]] = self.target.choices_class.choices
-        values = [value for value, _label in choices]
-        return {
-            "type": "integer" if all(isinstance(v, int) for v in values) else "string",
-            "enum": values,
-            "description": build_choice_description_list(choices),
-        }
 
 
 def _agency_id(field: serializers.Field[Any, Any, Any, Any]) -> int:
@@ -235,15 +202,6 @@ class DuplicatesSerializer(serializers.Serializer[Any]):
     duplicates = DocumentSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
-# The 400 body: each field's messages, `non_field_errors` for the request as a whole (nested
-# for the items of a list field), or one `detail` message for a body that is not JSON.
-VALIDATION_ERROR_SCHEMA: dict[str, Any] = INVALID_REQUEST_SCHEMA
-
-
 # --- Input ---------------------------------------------------------------------------------------
 
 
@@ -335,11 +293,6 @@ class IssueInputSerializer(serializers.Serializer[Any]):
         help_text="A number reserved in advance (lấy số trước); empty: the next number.",
     )
     issued_date = serializers.DateField(required=False, allow_null=True, help_text="Empty: today.")
-
-
-@extend_schema_field({"type": "string", "format": "binary"})
-class UploadField(serializers.FileField):
-    """An uploaded file; its checks (type by content, size, readability) are the service's."""
 
 
 class AttachmentInputSerializer(serializers.Serializer[Any]):

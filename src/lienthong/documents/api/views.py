@@ -13,15 +13,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import DownloadNegotiation, service_errors
-from lienthong.api.schema import STORAGE_FULL
+from lienthong.core.api.errors import DownloadNegotiation, service_errors
+from lienthong.core.api.schemas import STORAGE_FULL, VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.http import clerk_or_404
 
 from .. import services
 from ..constants import NumberStatus
@@ -30,18 +29,15 @@ from ..permissions import (
     access_attachment_version,
     access_document,
     access_register,
-    can_register,
 )
 from .filters import DocumentFilter, DocumentKeysetPagination
 from .serializers import (
-    VALIDATION_ERROR_SCHEMA,
     AttachmentInputSerializer,
     AttachmentVersionSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
     DocumentTypeSerializer,
     DuplicatesSerializer,
-    ErrorSerializer,
     IncomingInputSerializer,
     IssueInputSerializer,
     NumberAllocationSerializer,
@@ -56,20 +52,15 @@ BAD_REQUEST = OpenApiResponse(
     description="Invalid input: the messages of each field (`non_field_errors` for the "
     "request as a whole). Nothing is stored.",
 )
-FORBIDDEN = OpenApiResponse(
-    ErrorSerializer, description="Only the agency's clerk (văn thư) may do this."
+# The writes are the clerk's (văn thư): to anyone else they answer 404, as a missing object.
+NOT_CLERK = OpenApiResponse(
+    ErrorSerializer, description="The caller is not the agency's clerk (văn thư)."
 )
 NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="No such object, or it belongs to another agency."
+    ErrorSerializer,
+    description="No such object, it belongs to another agency, or the caller is not the "
+    "agency's clerk (văn thư).",
 )
-
-
-def _clerk(request: Request) -> User:
-    """The calling clerk (văn thư) of an agency, or 403."""
-    user = request.user
-    if not isinstance(user, User) or not can_register(user):
-        raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
-    return user
 
 
 # --- Documents -----------------------------------------------------------------------------------
@@ -123,13 +114,13 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
         responses={
             201: DocumentDetailSerializer,
             400: BAD_REQUEST,
-            403: FORBIDDEN,
+            404: NOT_CLERK,
             409: OpenApiResponse(DuplicatesSerializer, description="Possible duplicate."),
         },
     )
     @action(detail=False, methods=["post"])
     def incoming(self, request: Request) -> Response:
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         data = IncomingInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -150,11 +141,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
     @extend_schema(
         summary="Record an outgoing document before it is issued",
         request=OutgoingInputSerializer,
-        responses={201: DocumentDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
+        responses={201: DocumentDetailSerializer, 400: BAD_REQUEST, 404: NOT_CLERK},
     )
     @action(detail=False, methods=["post"])
     def outgoing(self, request: Request) -> Response:
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         data = OutgoingInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -167,14 +158,13 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
         responses={
             200: DocumentDetailSerializer,
             400: BAD_REQUEST,
-            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str) -> Response:
         document = access_document(request.user, pk)
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         data = IssueInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -194,7 +184,6 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
         responses={
             201: AttachmentVersionSerializer,
             400: BAD_REQUEST,
-            403: FORBIDDEN,
             404: NOT_FOUND,
             507: STORAGE_FULL,
         },
@@ -207,7 +196,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet[Document]):
     )
     def attachments(self, request: Request, pk: str) -> Response:
         document = access_document(request.user, pk)
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         context = {**self.get_serializer_context(), "document": document}
         data = AttachmentInputSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
@@ -303,14 +292,13 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet[Register]):
         responses={
             201: NumberAllocationSerializer,
             400: BAD_REQUEST,
-            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def reserve(self, request: Request, pk: str) -> Response:
         register = access_register(request.user, pk)
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         data = ReserveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -325,14 +313,13 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet[Register]):
         responses={
             200: NumberAllocationSerializer,
             400: BAD_REQUEST,
-            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def release(self, request: Request, pk: str) -> Response:
         register = access_register(request.user, pk)
-        clerk = _clerk(request)
+        clerk = clerk_or_404(request)
         data = ReleaseInputSerializer(data=request.data, context={"register": register})
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from lienthong.accounts.models import Agency, Unit, User
-from lienthong.documents.api.serializers import EnumField, EnumFieldExtension, UploadField
+from lienthong.core.api.fields import EnumField, EnumFieldExtension, UploadField
 from lienthong.documents.constants import Confidentiality, Urgency
 from lienthong.documents.models import DocumentType, NumberAllocation
 

@@ -9,21 +9,18 @@ import django_filters
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import DownloadNegotiation, service_errors
-from lienthong.api.schema import STORAGE_FULL
-from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.api.errors import DownloadNegotiation, service_errors
+from lienthong.core.api.schemas import STORAGE_FULL, VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.http import official_or_404
 
 from .. import services
 from ..constants import DraftState
@@ -58,13 +55,6 @@ FORBIDDEN = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such draft, or the caller may not see it."
 )
-
-
-def _official(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.agency_id is None:
-        raise PermissionDenied(_("Only an official of an agency may work with drafts."))
-    return user
 
 
 # Codes of documents.uploads.check_upload: messages about the uploaded file.
@@ -154,7 +144,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         },
     )
     def create(self, request: Request) -> Response:
-        user = _official(request)
+        user = official_or_404(request)
         data = DraftCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -175,7 +165,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         draft = access_draft(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = DraftUpdateSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()
         )
@@ -198,7 +188,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def versions(self, request: Request, pk: str) -> Response:
         draft = access_draft(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = DraftVersionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -228,7 +218,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.submit_for_review(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 comment=data.validated_data.get("comment", ""),
             )
@@ -246,7 +236,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.review(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 decision=data.validated_data["decision"],
                 comment=data.validated_data.get("comment", ""),
@@ -267,7 +257,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.request_comments(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 units=data.validated_data["units"],
                 mode=data.validated_data["mode"],
@@ -287,7 +277,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.give_comment(
-                actor=_official(request), draft=draft, comment=data.validated_data["comment"]
+                actor=official_or_404(request), draft=draft, comment=data.validated_data["comment"]
             )
         return self._detail(draft)
 
@@ -303,7 +293,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.send_to_signer(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 comment=data.validated_data.get("comment", ""),
             )
@@ -330,7 +320,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         upload = data.validated_data.get("file")
         with service_errors("file", UPLOAD_ERROR_CODES):
             draft = services.sign_off(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 decision=data.validated_data["decision"],
                 comment=data.validated_data.get("comment", ""),
@@ -352,7 +342,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.withdraw(
-                actor=_official(request), draft=draft, reason=data.validated_data["reason"]
+                actor=official_or_404(request), draft=draft, reason=data.validated_data["reason"]
             )
         return self._detail(draft)
 
@@ -371,7 +361,7 @@ class DraftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Draft]):
         data.is_valid(raise_exception=True)
         with service_errors():
             draft = services.issue_draft(
-                actor=_official(request),
+                actor=official_or_404(request),
                 draft=draft,
                 issued_date=data.validated_data.get("issued_date"),
                 reservation=data.validated_data.get("reservation"),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import service_errors
+from lienthong.core.api.errors import service_errors
+from lienthong.core.http import user_or_404
 from lienthong.documents.permissions import access_document
 
 from .. import services
@@ -22,13 +21,6 @@ ERRORS = {
     403: OpenApiResponse(description="Not allowed"),
     404: OpenApiResponse(description="Not found"),
 }
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied()
-    return user
 
 
 @extend_schema(responses={200: DeliverySerializer(many=True), 404: ERRORS[404]}, tags=["exchange"])
@@ -49,7 +41,7 @@ def deliveries(request: Request, pk: int) -> Response:
 def accept(request: Request, pk: int) -> Response:
     document = access_document(request.user, pk)
     with service_errors():
-        services.accept_delivered(actor=_user(request), document=document)
+        services.accept_delivered(actor=user_or_404(request), document=document)
     return Response(status=204)
 
 
@@ -61,7 +53,7 @@ def reject(request: Request, pk: int) -> Response:
     data.is_valid(raise_exception=True)
     with service_errors():
         services.reject_delivered(
-            actor=_user(request), document=document, reason=data.validated_data["reason"]
+            actor=user_or_404(request), document=document, reason=data.validated_data["reason"]
         )
     return Response(status=204)
 
@@ -74,7 +66,7 @@ def recall(request: Request, pk: int) -> Response:
     data.is_valid(raise_exception=True)
     with service_errors():
         services.recall(
-            actor=_user(request), outgoing=document, reason=data.validated_data["reason"]
+            actor=user_or_404(request), outgoing=document, reason=data.validated_data["reason"]
         )
     return Response(status=204)
 
@@ -87,7 +79,7 @@ def answer_recall(request: Request, pk: int) -> Response:
     data.is_valid(raise_exception=True)
     with service_errors():
         services.answer_recall(
-            actor=_user(request),
+            actor=user_or_404(request),
             document=document,
             agree=data.validated_data["agree"],
             reason=data.validated_data["reason"],

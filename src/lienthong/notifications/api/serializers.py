@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
-from lienthong.core.ids import IdInput
+from lienthong.core.api.fields import IdInput
 
 from ..constants import NotificationKind
 from ..models import Notification

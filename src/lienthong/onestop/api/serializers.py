@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lienthong.core.ids import IdInput
+from lienthong.core.api.fields import IdInput
 
 from ..constants import ApplicantKind, Channel
 from ..models import Dossier, DossierComponent, DossierStep, HandOver

@@ -11,16 +11,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienthong.accounts.models import Unit, User
-from lienthong.api.errors import service_errors
-from lienthong.api.schema import STORAGE_FULL
 from lienthong.catalogue.models import Procedure
+from lienthong.core.api.errors import service_errors
+from lienthong.core.api.schemas import STORAGE_FULL
+from lienthong.core.http import user_or_404
 from lienthong.core.middleware import client_ip
 from lienthong.documents.models import DocumentType
 
@@ -28,12 +29,6 @@ from .. import services, tracking
 from ..models import Consultation, Dossier, DossierStep
 from ..permissions import access_dossier
 from . import serializers as s
-
-
-def _caller(request: Request) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied()
-    return request.user
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -65,7 +60,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=s.DossierCreateSerializer, responses={201: s.DossierDetailSerializer})
     def create(self, request: Request) -> Response:
-        user = _caller(request)
+        user = user_or_404(request)
         data = s.DossierCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -116,7 +111,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         upload = data.validated_data["file"]
         with service_errors(general_field="file"):
             services.add_component(
-                actor=_caller(request),
+                actor=user_or_404(request),
                 dossier=dossier,
                 upload=upload,
                 name=upload.name,
@@ -139,7 +134,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             data.is_valid(raise_exception=True)
             given = dict(data.validated_data)
         with service_errors():
-            service(actor=_caller(request), dossier=dossier, **given)
+            service(actor=user_or_404(request), dossier=dossier, **given)
         return self._answer(dossier)
 
     @extend_schema(request=None, responses={200: s.DossierDetailSerializer})
@@ -204,7 +199,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
-            call(_caller(request), dossier, self._step(dossier), data.validated_data)
+            call(user_or_404(request), dossier, self._step(dossier), data.validated_data)
         return self._answer(dossier)
 
     @extend_schema(request=s.DossierAssignSerializer, responses={200: s.DossierDetailSerializer})
@@ -251,7 +246,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotFound()
         with service_errors():
             services.answer_consultation(
-                actor=_caller(request),
+                actor=user_or_404(request),
                 consultation=consultation,
                 answer=data.validated_data["answer"],
             )

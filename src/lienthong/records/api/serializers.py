@@ -10,8 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienthong.accounts.models import Unit, User
-from lienthong.api.schema import INVALID_REQUEST_SCHEMA
-from lienthong.documents.api.serializers import EnumField
+from lienthong.core.api.fields import EnumField
 from lienthong.documents.models import Document
 
 from ..constants import DEFAULT_LANGUAGE, CaseFileStatus, CatalogNumbering, Rights
@@ -184,11 +183,6 @@ class CaseFileDetailSerializer(CaseFileSerializer):
 
     def get_hidden_documents(self, obj: CaseFile) -> int:
         return self._items(obj)[1]
-
-
-# The 400 body: each field's messages, `non_field_errors` for the request as a whole, or one
-# `detail` message for a body that is not JSON.
-VALIDATION_ERROR_SCHEMA: dict[str, Any] = INVALID_REQUEST_SCHEMA
 
 
 # --- Input ---------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -19,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import DownloadNegotiation, service_errors
-from lienthong.documents.api.serializers import ErrorSerializer
+from lienthong.core.api.errors import DownloadNegotiation, service_errors
+from lienthong.core.api.schemas import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.http import official_or_404
 
 from .. import exports, services
 from ..constants import CaseFileStatus
@@ -33,7 +32,6 @@ from ..permissions import (
     require_sees_every_document,
 )
 from .serializers import (
-    VALIDATION_ERROR_SCHEMA,
     AddDocumentInputSerializer,
     CaseFileDetailSerializer,
     CaseFileItemSerializer,
@@ -63,13 +61,6 @@ NOT_FOUND = OpenApiResponse(
     ErrorSerializer,
     description="No such object, or it belongs to another agency or is confidential.",
 )
-
-
-def _official(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.agency_id is None:
-        raise PermissionDenied(_("Only officials of an agency keep work files."))
-    return user
 
 
 # --- Retention periods ---------------------------------------------------------------------------
@@ -126,7 +117,7 @@ class FileCatalogViewSet(viewsets.ReadOnlyModelViewSet[FileCatalog]):
         responses={201: FileCatalogDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _official(request)
+        user = official_or_404(request)
         data = CatalogInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -149,7 +140,7 @@ class FileCatalogViewSet(viewsets.ReadOnlyModelViewSet[FileCatalog]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def entries(self, request: Request, pk: str) -> Response:
         catalog = access_catalog(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = CatalogEntryInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -203,7 +194,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
         responses={201: CaseFileDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _official(request)
+        user = official_or_404(request)
         data = OpenFileInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if v not in (None, "")}
@@ -227,7 +218,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def documents(self, request: Request, pk: str) -> Response:
         case_file = access_case_file(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = AddDocumentInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -250,7 +241,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def withdraw(self, request: Request, pk: str) -> Response:
         case_file = access_case_file(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = WithdrawInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = access_item(user, case_file, data.validated_data["ordinal"])
@@ -274,7 +265,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request: Request, pk: str) -> Response:
         case_file = access_case_file(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = CloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -294,7 +285,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def reopen(self, request: Request, pk: str) -> Response:
         case_file = access_case_file(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         data = ReopenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -324,7 +315,7 @@ class CaseFileViewSet(viewsets.ReadOnlyModelViewSet[CaseFile]):
     )
     def export(self, request: Request, pk: str) -> FileResponse:
         case_file = access_case_file(request.user, pk)
-        user = _official(request)
+        user = official_or_404(request)
         try:
             require_sees_every_document(user, case_file)
         except DjangoPermissionDenied as exc:

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from lienthong.documents.api.serializers import UploadField
+from lienthong.core.api.fields import UploadField
 
 from ..constants import CredentialKind, VerificationStatus
 from ..models import SigningCredential

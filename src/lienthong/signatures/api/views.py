@@ -7,19 +7,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import DownloadNegotiation, service_errors
-from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.api.errors import DownloadNegotiation, service_errors
+from lienthong.core.api.schemas import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.http import official_or_404
 from lienthong.documents.uploads import check_upload
 
 from .. import services
@@ -41,16 +41,7 @@ FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed to sign th
 UPLOAD_CODES = {"empty", "too_large", "bad_type", "encrypted_pdf", "bad_pdf"}
 
 
-def _official(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User) or user.agency_id is None:
-        raise PermissionDenied()
-    return user
-
-
 def _pdf(upload: Any) -> bytes:
-    from django.utils.translation import gettext as _
-
     with service_errors("file", UPLOAD_CODES):
         checked = check_upload(upload, upload.name)
     if checked.content_type != "application/pdf":
@@ -79,7 +70,7 @@ class SignatureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SigningCre
     )
     @action(detail=False, methods=["post"])
     def verify(self, request: Request) -> Response:
-        _official(request)
+        official_or_404(request)
         data = VerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.verify_pdf(_pdf(data.validated_data["file"]))
@@ -98,7 +89,7 @@ class SignatureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SigningCre
     )
     @action(detail=False, methods=["post"], content_negotiation_class=DownloadNegotiation)
     def sign(self, request: Request) -> HttpResponse:
-        user = _official(request)
+        user = official_or_404(request)
         data = SignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -12,8 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienthong.accounts.models import Unit, User
-from lienthong.core.ids import IdInput
-from lienthong.documents.api.serializers import EnumField
+from lienthong.core.api.fields import EnumField, IdInput
 from lienthong.documents.models import Document
 
 from ..constants import (

@@ -4,7 +4,6 @@ service."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -13,16 +12,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
-from lienthong.accounts.models import User
-from lienthong.api.errors import service_errors
-from lienthong.core.ids import IdFilter
-from lienthong.documents.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.api.errors import service_errors
+from lienthong.core.api.filters import IdFilter
+from lienthong.core.api.pagination import KeysetPages
+from lienthong.core.api.schemas import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from lienthong.core.http import user_or_404
 
 from .. import services
 from ..constants import AssignmentRole, AssignmentState, Queue, Scope
@@ -53,13 +50,6 @@ FORBIDDEN = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such object, or the caller may not see it."
 )
-
-
-def _caller(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied()
-    return user
 
 
 # --- Filters and pages ---------------------------------------------------------------------------
@@ -108,70 +98,16 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.for_list(today)
 
 
-class AssignmentKeysetPagination(BasePagination):
-    """Keyset pages: work to do by deadline (undated last) then id, `queue=done` newest first.
-    No COUNT, no OFFSET; `next` is the whole URL of the following page, null on the last."""
+class AssignmentKeysetPagination(KeysetPages):
+    """Keyset pages: work to do by deadline (undated last) then id, `queue=done` newest first."""
 
-    page_size = 50
-    max_page_size = 200
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: Any = None
-    ) -> list[Any]:
-        assert isinstance(queryset, AssignmentQuerySet), "keyset pages need a queryset"
+    def page(
+        self, queryset: QuerySet[Any], request: Request, cursor: str, size: int
+    ) -> tuple[list[Any], str]:
+        assert isinstance(queryset, AssignmentQuerySet), "assignment pages need their queryset"
         if "deadline_key" not in queryset.query.annotations:
             queryset = queryset.for_list()
-        self.request = request
-        rows, self.next_cursor = page_after(
-            queryset,
-            request.query_params.get("queue", ""),
-            request.query_params.get("cursor", ""),
-            self._page_size(request),
-        )
-        return rows
-
-    def _page_size(self, request: Request) -> int:
-        try:
-            wanted = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            return self.page_size
-        return max(1, min(wanted, self.max_page_size))
-
-    def get_paginated_response(self, data: Any) -> Response:
-        next_url = None
-        if self.next_cursor:
-            next_url = replace_query_param(
-                self.request.build_absolute_uri(), "cursor", self.next_cursor
-            )
-        return Response({"next": next_url, "results": data})
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "required": ["results"],
-            "properties": {
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "results": schema,
-            },
-        }
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": "cursor",
-                "required": False,
-                "in": "query",
-                "description": "The page after the one whose `next` link gave this value.",
-                "schema": {"type": "string"},
-            },
-            {
-                "name": "page_size",
-                "required": False,
-                "in": "query",
-                "description": f"Results per page (at most {self.max_page_size}).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
-            },
-        ]
+        return page_after(queryset, request.query_params.get("queue", ""), cursor, size)
 
 
 # --- Assignments ---------------------------------------------------------------------------------
@@ -253,7 +189,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         document = access_incoming(request.user, values["document"])
         with service_errors():
             created = services.assign(
-                actor=_caller(request),
+                actor=user_or_404(request),
                 document=document,
                 assignees=_assignees(values["assignees"]),
                 instruction=values["instruction"],
@@ -282,7 +218,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         document = access_incoming(request.user, values["document"])
         with service_errors():
             entry = services.present_to_leader(
-                actor=_caller(request),
+                actor=user_or_404(request),
                 document=document,
                 leader=values["leader"],
                 note=values["note"],
@@ -307,7 +243,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         values = data.validated_data
         with service_errors():
             created = services.reassign(
-                actor=_caller(request),
+                actor=user_or_404(request),
                 assignment=assignment,
                 assignees=_assignees(values["assignees"]),
                 instruction=values["instruction"],
@@ -334,7 +270,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         data.is_valid(raise_exception=True)
         with service_errors():
             entry = services.record_progress(
-                actor=_caller(request), assignment=assignment, **data.validated_data
+                actor=user_or_404(request), assignment=assignment, **data.validated_data
             )
         return Response(ProcessingEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -357,7 +293,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         data.is_valid(raise_exception=True)
         with service_errors():
             assignment = services.complete(
-                actor=_caller(request), assignment=assignment, **data.validated_data
+                actor=user_or_404(request), assignment=assignment, **data.validated_data
             )
         return self._detail(assignment)
 
@@ -385,7 +321,7 @@ class AssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assignmen
         data.is_valid(raise_exception=True)
         with service_errors():
             assignment = services.return_document(
-                actor=_caller(request), assignment=assignment, **data.validated_data
+                actor=user_or_404(request), assignment=assignment, **data.validated_data
             )
         return self._detail(assignment)
 

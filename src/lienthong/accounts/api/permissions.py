@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from lienthong.accounts.permissions import is_officer
+from ..permissions import is_officer
 
 
 class IsOfficer(BasePermission):

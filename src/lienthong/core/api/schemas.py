@@ -5,29 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 _DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
-# A 400 names the fields at fault (`{"field": ["message"]}`, `non_field_errors` for the rest),
-# or is a single `detail` message.
-INVALID_REQUEST_SCHEMA = {
+# The 400 body: each field's messages (`{"field": ["message"]}`), `non_field_errors` for the
+# request as a whole (nested for the items of a list field), or one `detail` message for a body
+# that is not JSON.
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": {
         "oneOf": [{"type": "array", "items": {}}, {"type": "string"}, {"type": "object"}]
     },
 }
 ERRORS = {
-    "400": ("The request is invalid (a field, a filter or a page cursor).", INVALID_REQUEST_SCHEMA),
+    "400": (
+        "The request is invalid (a field, a filter or a page cursor).",
+        VALIDATION_ERROR_SCHEMA,
+    ),
     "401": ("Not signed in, or the token is not valid.", _DETAIL),
     "403": ("Signed in, but this is not yours to do.", _DETAIL),
     "404": ("No such object, or not visible to the caller.", _DETAIL),
 }
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """An error answered with one message (401, 403, 404, 409, ...)."""
+
+    detail = serializers.CharField()
+
+
 METHODS = {"get", "post", "put", "patch", "delete"}
 
-# 507 from an upload (`lienthong.api.errors.InsufficientStorage`): the file store is full. The
+# 507 from an upload (`InsufficientStorage` in `errors.py`): the file store is full. The
 # body names the upload field (`file`) with the message; nothing was stored or recorded.
 STORAGE_FULL_SCHEMA: dict[str, Any] = {
     "type": "object",
