@@ -30,9 +30,18 @@ from lienthong.core.middleware import client_ip
 from lienthong.documents.models import AttachmentVersion
 
 from . import forms, printouts, queues, services, tracking
-from .constants import Channel, DossierStatus, StepState
+from .constants import DossierStatus
 from .models import Consultation, DigitisedPaper, Dossier, DossierComponent, DossierStep
-from .permissions import access_dossier, is_onestop_officer, leads_step
+from .permissions import (
+    access_dossier,
+    active_step,
+    can_answer,
+    can_pay_fee,
+    can_rate,
+    dossier_rules,
+    enforce,
+    is_onestop_officer,
+)
 from .querysets import is_applicant
 
 
@@ -196,88 +205,18 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _officer_actions(user: User, dossier: Dossier) -> dict[str, Any]:
-    """Which action forms the officer sees on the dossier page."""
-    counter = is_onestop_officer(user, dossier.agency_id)
-    step = (
-        DossierStep.objects.active()
-        .filter(dossier=dossier)
-        .select_related("unit", "agency")
-        .first()
-    )
-    actions: dict[str, Any] = {"counter": counter, "step": step}
-    status = dossier.status
-    actions["receive"] = counter and status == DossierStatus.SUBMITTED
-    actions["supplement"] = (counter and status == DossierStatus.SUBMITTED) or (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and not dossier.supplements.filter(phase="processing").exists()
-        and (
-            counter or (step is not None and (leads_step(user, step) or step.handler_id == user.pk))
-        )
-    )
-    actions["refuse"] = (
-        counter
-        and status in {DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED}
-        and dossier.received_at is None
-    )
-    actions["upload"] = (
-        counter
-        and dossier.channel != Channel.ONLINE
-        and status
-        in {
-            DossierStatus.SUBMITTED,
-            DossierStatus.SUPPLEMENT_REQUESTED,
-        }
-    )
-    actions["resubmit"] = actions["upload"] and status == DossierStatus.SUPPLEMENT_REQUESTED
-    actions["return"] = counter and status == DossierStatus.DONE
-    actions["withdraw"] = (
-        counter
-        and dossier.channel != Channel.ONLINE
-        and status
-        in {
-            DossierStatus.SUBMITTED,
-            DossierStatus.SUPPLEMENT_REQUESTED,
-            DossierStatus.RECEIVED,
-            DossierStatus.PROCESSING,
-        }
-    )
-    leader = step is not None and leads_step(user, step)
-    actions["assign"] = (
-        leader and step is not None and step.state in {StepState.QUEUED, StepState.ASSIGNED}
-    )
-    actions["approve"] = (
-        leader
-        and step is not None
-        and (
-            step.state == StepState.PROPOSED
-            or (step.role == "approval" and step.state != StepState.DONE)
-        )
-    )
-    actions["stop"] = leader
-    handler = step is not None and step.handler_id == user.pk and step.state == StepState.ASSIGNED
-    actions["propose"] = actions["consult"] = handler
-    actions["apologise"] = (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and user.has_role(Role.AGENCY_LEADER)
-        and user.agency_id is not None
-        and dossier.steps.filter(agency_id=user.agency_id).exists()
-        and not hasattr(dossier, "apology")
-    )
-    actions["result"] = (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and step is None
-        and user.agency_id == dossier.agency_id
-        and user.has_role(Role.CLERK)
-        and not dossier.steps.exclude(role="result").exclude(state=StepState.DONE).exists()
-    )
-    actions["note"] = dossier.status != DossierStatus.DRAFT and (
-        user.agency_id == dossier.agency_id
-        or (user.agency_id is not None and dossier.steps.filter(agency_id=user.agency_id).exists())
-    )
+    """Which action forms the officer sees on the dossier page: the rules of
+    `permissions.dossier_rules`, by action name, and the opinions the user's unit owes."""
+    step = active_step(dossier)
+    actions: dict[str, Any] = {
+        name: rule(user) is None for name, rule in dossier_rules(dossier, step).items()
+    }
+    actions["counter"] = is_onestop_officer(user, dossier.agency_id)
+    actions["step"] = step
     actions["answer"] = [
         c
         for c in Consultation.objects.filter(step__dossier=dossier, answered_at__isnull=True)
-        if user.unit_id and c.unit_id == user.unit_id
+        if can_answer(user, c)
     ]
     return actions
 
@@ -327,7 +266,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     dossier = access_dossier(user, pk)
-    step = DossierStep.objects.active().filter(dossier=dossier).first()
+    step = active_step(dossier)
     post, files = request.POST, request.FILES
 
     def need_step() -> DossierStep:
@@ -406,7 +345,9 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in handlers:
         raise Http404
+    rule = dossier_rules(dossier, step).get(action)  # none for "answer": checked per opinion
     try:
+        enforce(rule(user) if rule is not None else None)
         result = handlers[action]()
     except ValidationError as exc:
         for message in _errors(exc):
@@ -651,7 +592,9 @@ def file_online(request: HttpRequest, procedure_pk: int) -> HttpResponse:
 
 @_applicant_required
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = access_dossier(request.user, pk)
+    user = request.user
+    assert isinstance(user, User)
+    dossier = access_dossier(user, pk)
     return render(
         request,
         "onestop/my_dossier.html",
@@ -667,10 +610,8 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "rating_form": forms.RatingForm(),
             "reason_form": forms.OptionalReasonForm(),
             "forms_available": printouts.available(dossier),
-            "can_rate": dossier.status
-            in {DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.STOPPED}
-            and not hasattr(dossier, "rating"),
-            "can_pay": services.may_pay(dossier),
+            "can_rate": can_rate(user, dossier),
+            "can_pay": can_pay_fee(user, dossier),
         },
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +31,6 @@ from lienthong.notifications.services import notify, send_to_contact
 from ..constants import (
     APPLICANT_ACTIONS,
     TRANSITIONS,
-    Channel,
     DossierStatus,
     HandOverAction,
     StepState,
@@ -40,9 +39,6 @@ from ..models import (
     Dossier,
     DossierStep,
     HandOver,
-)
-from ..permissions import (
-    require_onestop_officer,
 )
 
 
@@ -249,18 +245,6 @@ def _advance(dossier: Dossier, *, actor: User | None, at: datetime) -> DossierSt
     if nxt is not None:
         _activate(nxt, at, actor)
     return nxt
-
-
-def _may_change_components(actor: User, dossier: Dossier) -> None:
-    if dossier.channel == Channel.ONLINE:
-        if dossier.applicant_id != actor.pk:
-            raise PermissionDenied(_("Only the applicant can change this dossier's papers."))
-        allowed = {DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED}
-    else:
-        require_onestop_officer(actor, dossier.agency_id)
-        allowed = {DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED}
-    if dossier.status not in allowed:
-        raise ValidationError(_("The papers of this dossier cannot be changed now."))
 
 
 def _safe_name(name: str) -> str:

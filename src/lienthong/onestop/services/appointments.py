@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from ..models import (
     Dossier,
     DossierStep,
 )
+from ..permissions import enforce, why_not_apologise
 from ._common import _clean_text, _dossier_url, _locked, _now, _officers, _record, _step_leaders
 
 
@@ -56,14 +57,9 @@ def apologise(*, actor: User, dossier: Dossier, reason: str, new_due_at: datetim
     """Phiếu xin lỗi và hẹn lại (Mẫu 04): the leader of an agency on the route gives a new
     appointment, once."""
     dossier = _locked(dossier)
-    if dossier.status not in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
-        raise ValidationError(_("This dossier is not being processed now."))
+    enforce(why_not_apologise(actor, dossier))
     agency_id = actor.agency_id
-    on_route = agency_id is not None and dossier.steps.filter(agency_id=agency_id).exists()
-    if agency_id is None or not (actor.has_role(Role.AGENCY_LEADER) and on_route):
-        raise PermissionDenied(_("Only a leader of an agency processing this dossier can do this."))
-    if Apology.objects.filter(dossier=dossier).exists():
-        raise ValidationError(_("The appointment has already been moved once."))
+    assert agency_id is not None  # a leader of an agency on the route
     reason = _clean_text(reason, "reason", 1000)
     assert dossier.due_at is not None
     if new_due_at <= dossier.due_at:

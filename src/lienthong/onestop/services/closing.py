@@ -3,14 +3,11 @@ processing by the step's leader, or withdrawn."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import User
 
 from ..constants import (
-    Channel,
     DossierStatus,
     HandOverAction,
     StepState,
@@ -20,8 +17,12 @@ from ..models import (
     DossierStep,
 )
 from ..permissions import (
-    leads_step,
-    require_onestop_officer,
+    active_step,
+    at_counter_stage,
+    enforce,
+    why_not_refuse,
+    why_not_stop,
+    why_not_withdraw,
 )
 from ._common import _clean_text, _locked, _move, _now, _record
 
@@ -32,16 +33,14 @@ def refuse_dossier(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     the current step: processing stops (ineligible), with the reason."""
     dossier = _locked(dossier)
     reason = _clean_text(reason, "reason", 1000)
-    if dossier.status in {DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED} and (
-        dossier.received_at is None
-    ):
-        require_onestop_officer(actor, dossier.agency_id)
+    if at_counter_stage(dossier):
+        enforce(why_not_refuse(actor, dossier))
         _move(dossier, DossierStatus.REFUSED)
         action = HandOverAction.REFUSED
     else:
-        step = DossierStep.objects.active().filter(dossier=dossier).first()
-        if step is None or not leads_step(actor, step):
-            raise PermissionDenied(_("Only the leader of the current step can stop processing."))
+        enforce(why_not_stop(actor, dossier))
+        step = active_step(dossier)
+        assert step is not None  # the rule found it
         _move(dossier, DossierStatus.STOPPED)
         action = HandOverAction.STOPPED
         step.state, step.finished_at = StepState.DONE, _now()
@@ -57,11 +56,7 @@ def withdraw_dossier(*, actor: User, dossier: Dossier, reason: str = "") -> Doss
     """The applicant withdraws the dossier (status 7); a one-stop officer records it for a
     counter dossier."""
     dossier = _locked(dossier)
-    if dossier.channel == Channel.ONLINE:
-        if dossier.applicant_id != actor.pk:
-            raise PermissionDenied(_("Only the applicant can withdraw this dossier."))
-    else:
-        require_onestop_officer(actor, dossier.agency_id)
+    enforce(why_not_withdraw(actor, dossier))
     reason = _clean_text(reason, "reason", 1000, required=False)
     _move(dossier, DossierStatus.WITHDRAWN)
     now = _now()

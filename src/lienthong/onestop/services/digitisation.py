@@ -25,9 +25,11 @@ from ..models import (
     DossierComponent,
 )
 from ..permissions import (
+    enforce,
     require_onestop_officer,
+    why_not_change_papers,
 )
-from ._common import _locked, _may_change_components, _now
+from ._common import _locked, _now
 
 
 def paper_kind(name: str) -> str:
@@ -90,7 +92,7 @@ def reuse_digitised_paper(
     issued to them) instead of scanning it again: same file, marked reused, audited."""
     locked = _locked(dossier)
     require_onestop_officer(actor, locked.agency_id)
-    _may_change_components(actor, locked)
+    enforce(why_not_change_papers(actor, locked))
     if (
         paper.agency_id != locked.agency_id
         or paper.applicant_id_number != locked.applicant_id_number

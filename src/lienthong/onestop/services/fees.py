@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,13 +13,12 @@ from lienthong.accounts.models import User
 from lienthong.payments.services import start_payment
 
 from ..constants import (
-    Channel,
-    DossierStatus,
     HandOverAction,
 )
 from ..models import (
     Dossier,
 )
+from ..permissions import enforce, fee_payable, why_not_pay_fee
 from ._common import _locked, _now, _record
 
 
@@ -48,20 +47,8 @@ def mark_fee_paid(
 
 def may_pay(dossier: Dossier) -> bool:
     """A level-4 procedure with a fee: the applicant pays on-line once the dossier has its
-    code, until the fee is recorded."""
-    return bool(
-        dossier.procedure.needs_payment_online
-        and dossier.channel == Channel.ONLINE
-        and dossier.code
-        and dossier.fee_paid_at is None
-        and dossier.status
-        not in {
-            DossierStatus.DRAFT,
-            DossierStatus.REFUSED,
-            DossierStatus.WITHDRAWN,
-            DossierStatus.STOPPED,
-        }
-    )
+    code, until the fee is recorded (`permissions.fee_payable`)."""
+    return fee_payable(dossier)
 
 
 @transaction.atomic
@@ -69,10 +56,7 @@ def start_fee_payment(*, actor: User, dossier: Dossier, return_url: str) -> Any:
     """Open the payment of the dossier's fee with the payment provider (payments app); the
     `payment_succeeded` signal marks it paid."""
     dossier = _locked(dossier)
-    if dossier.applicant_id != actor.pk:
-        raise PermissionDenied(_("Only the applicant can pay this dossier's fee."))
-    if not may_pay(dossier):
-        raise ValidationError(_("There is no fee to pay on-line for this dossier."))
+    enforce(why_not_pay_fee(actor, dossier))
     return start_payment(
         reference=payment_reference(dossier),
         amount_vnd=int(dossier.fee_vnd),

@@ -24,7 +24,8 @@ from ..models import (
     Dossier,
     DossierComponent,
 )
-from ._common import _locked, _may_change_components, _safe_name
+from ..permissions import enforce, why_not_change_papers
+from ._common import _locked, _safe_name
 from .digitisation import check_scan, digitise_component
 
 
@@ -49,7 +50,7 @@ def add_component(
         with transaction.atomic():
             blob, created_file = store_blob(upload, checked)
             locked = _locked(dossier)
-            _may_change_components(actor, locked)
+            enforce(why_not_change_papers(actor, locked))
             if (
                 procedure_component is not None
                 and procedure_component.procedure_id != locked.procedure_id
@@ -93,7 +94,7 @@ def add_component(
 @transaction.atomic
 def remove_component(*, actor: User, component: DossierComponent) -> None:
     dossier = _locked(component.dossier)
-    _may_change_components(actor, dossier)
+    enforce(why_not_change_papers(actor, dossier))
     if component.supplement_id is None and dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
         raise ValidationError(_("Papers received before the supplement request are kept."))
     record_event(

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Unit, User
-from lienthong.catalogue.constants import StepRole
 from lienthong.core import workdays
 from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.services import notify
@@ -27,8 +26,12 @@ from ..models import (
     DossierStep,
 )
 from ..permissions import (
-    require_handler,
-    require_step_leader,
+    enforce,
+    why_not_answer,
+    why_not_approve,
+    why_not_assign,
+    why_not_consult,
+    why_not_propose,
 )
 from ._common import (
     _advance,
@@ -52,8 +55,6 @@ def _locked_step(step: DossierStep) -> tuple[DossierStep, Dossier]:
         .get(pk=step.pk)
     )
     step.dossier = dossier
-    if dossier.status not in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
-        raise ValidationError(_("This dossier is not being processed now."))
     return step, dossier
 
 
@@ -61,9 +62,7 @@ def _locked_step(step: DossierStep) -> tuple[DossierStep, Dossier]:
 def assign_handler(*, actor: User, step: DossierStep, handler: User) -> DossierStep:
     """The unit's leader gives the step to a handler of the unit (or gives it to another)."""
     step, dossier = _locked_step(step)
-    require_step_leader(actor, step)
-    if step.state not in {StepState.QUEUED, StepState.ASSIGNED}:
-        raise ValidationError(_("This step cannot be assigned now."))
+    enforce(why_not_assign(actor, step))
     if (
         handler.agency_id != step.agency_id
         or not handler.is_active
@@ -100,7 +99,7 @@ def consult_unit(
 ) -> Consultation:
     """The handler asks another unit's opinion, with a deadline in working days."""
     step, dossier = _locked_step(step)
-    require_handler(actor, step)
+    enforce(why_not_consult(actor, step))
     question = _clean_text(question, "question", 2000)
     if unit.agency_id != step.agency_id or unit.pk == step.unit_id:
         raise ValidationError({"unit": _("Ask another unit of the same agency.")})
@@ -144,10 +143,7 @@ def answer_consultation(*, actor: User, consultation: Consultation, answer: str)
         .select_related("step")
         .get(pk=consultation.pk)
     )
-    if actor.unit_id != consultation.unit_id:
-        raise PermissionDenied(_("Only the unit asked can answer."))
-    if consultation.answered_at is not None:
-        raise ValidationError(_("This opinion has already been given."))
+    enforce(why_not_answer(actor, consultation))
     consultation.answer = _clean_text(answer, "answer", 4000)
     consultation.answered_by, consultation.answered_at = actor, _now()
     consultation.save()
@@ -174,9 +170,7 @@ def answer_consultation(*, actor: User, consultation: Consultation, answer: str)
 def propose(*, actor: User, step: DossierStep, text: str) -> DossierStep:
     """The handler submits the result of the examination to the leader."""
     step, dossier = _locked_step(step)
-    require_handler(actor, step)
-    if step.state != StepState.ASSIGNED:
-        raise ValidationError(_("This step is not being examined."))
+    enforce(why_not_propose(actor, step))
     step.proposal = _clean_text(text, "text", 4000)
     step.state = StepState.PROPOSED
     step.save(update_fields=["proposal", "state"])
@@ -199,13 +193,7 @@ def approve_step(
     dossier goes on to the next step, possibly at another agency. The note stays internal
     unless `to_applicant` (then it is a message to the applicant)."""
     step, dossier = _locked_step(step)
-    require_step_leader(actor, step)
-    if step.state == StepState.PROPOSED or (
-        step.role == StepRole.APPROVAL and step.state in {StepState.QUEUED, StepState.ASSIGNED}
-    ):
-        pass
-    else:
-        raise ValidationError(_("There is no proposal to approve on this step."))
+    enforce(why_not_approve(actor, step))
     now = _now()
     step.state, step.finished_at = StepState.DONE, now
     if step.handler_id is None:

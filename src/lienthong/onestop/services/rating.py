@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,16 +10,13 @@ from lienthong.accounts.models import User
 from lienthong.core.audit import record_event
 
 from ..constants import (
-    DossierStatus,
     Satisfaction,
 )
 from ..models import (
     Dossier,
     Rating,
 )
-from ..permissions import (
-    require_applicant,
-)
+from ..permissions import enforce, why_not_rate
 from ._common import _clean_text, _locked, _now
 
 
@@ -34,17 +31,7 @@ def rate_dossier(
 ) -> Rating:
     """The applicant rates the service once the dossier is closed."""
     dossier = _locked(dossier)
-    require_applicant(actor)
-    if dossier.applicant_id != actor.pk:
-        raise PermissionDenied(_("Only the applicant can rate this dossier."))
-    if dossier.status not in {
-        DossierStatus.RETURNED,
-        DossierStatus.REFUSED,
-        DossierStatus.STOPPED,
-    }:
-        raise ValidationError(_("A dossier is rated once it is closed."))
-    if Rating.objects.filter(dossier=dossier).exists():
-        raise ValidationError(_("This dossier has already been rated."))
+    enforce(why_not_rate(actor, dossier))
     errors = {}
     for field, value in (("satisfaction", satisfaction), ("staff_attitude", staff_attitude)):
         if value not in Satisfaction.values:

@@ -3,10 +3,8 @@ dossier handed to its first processing step."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import User
 from lienthong.catalogue.constants import StepRole
@@ -22,9 +20,7 @@ from ..models import (
     Dossier,
     DossierStep,
 )
-from ..permissions import (
-    require_onestop_officer,
-)
+from ..permissions import enforce, why_not_receive
 from ._common import _advance, _locked, _move, _now, _record, _require_complete
 from .appointments import schedule
 
@@ -34,9 +30,7 @@ def receive_dossier(*, actor: User, dossier: Dossier) -> Dossier:
     """Complete: the counter receives it (Mẫu 01 with code and appointment), computes the
     appointment in working hours and hands it to the first processing step."""
     dossier = _locked(dossier)
-    require_onestop_officer(actor, dossier.agency_id)
-    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
-        raise ValidationError(_("The applicant has not supplied the missing papers yet."))
+    enforce(why_not_receive(actor, dossier))
     _require_complete(dossier)
     _move(dossier, DossierStatus.RECEIVED)
     now = _now()

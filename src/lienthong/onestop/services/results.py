@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -31,9 +31,7 @@ from ..models import (
     Dossier,
     DossierStep,
 )
-from ..permissions import (
-    require_onestop_officer,
-)
+from ..permissions import enforce, why_not_issue_result, why_not_return_result
 from ._common import _dossier_url, _locked, _move, _now, _officers, _record
 from .appointments import outcome_of
 from .digitisation import keep_result_digitised
@@ -59,17 +57,7 @@ def issue_result(
     `catalogue.services.result_document_type`); `document_type` is only for a procedure whose
     catalogue entry names no kind. The issued file is kept digitised for reuse."""
     dossier = _locked(dossier)
-    if dossier.status not in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
-        raise ValidationError(_("This dossier is not being processed now."))
-    if not (actor.agency_id == dossier.agency_id and actor.has_role(Role.CLERK)):
-        raise PermissionDenied(_("The result is issued by the competent agency's clerk."))
-    if (
-        DossierStep.objects.filter(dossier=dossier)
-        .exclude(role=StepRole.RESULT)
-        .exclude(state=StepState.DONE)
-        .exists()
-    ):
-        raise ValidationError(_("The processing steps are not finished yet."))
+    enforce(why_not_issue_result(actor, dossier))
     kind = dossier.procedure.result_kind
     if kind is not None:
         document_type = result_document_type(kind)
@@ -150,7 +138,7 @@ def return_result(*, actor: User, dossier: Dossier, channel: Channel | str) -> D
     """The counter returns the result (at the counter, on-line or by post); the dossier closes
     as early, on time or late."""
     dossier = _locked(dossier)
-    require_onestop_officer(actor, dossier.agency_id)
+    enforce(why_not_return_result(actor, dossier))
     channel = Channel(channel)
     if channel == Channel.ONLINE and dossier.applicant_id is None:
         raise ValidationError({"channel": _("A counter dossier has no on-line account.")})

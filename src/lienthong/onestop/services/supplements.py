@@ -3,7 +3,7 @@ the clock stops until the applicant supplies them."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,16 +23,11 @@ from ..models import (
     DossierStep,
     SupplementRequest,
 )
-from ..permissions import (
-    is_onestop_officer,
-    leads_step,
-    require_onestop_officer,
-)
+from ..permissions import enforce, supplement_phase, why_not_request_supplement, why_not_resubmit
 from ._common import (
     _clean_text,
     _dossier_url,
     _locked,
-    _may_change_components,
     _move,
     _now,
     _officers,
@@ -52,30 +47,8 @@ def request_supplement(
     items = _clean_text(items, "items", 4000)
     reason = _clean_text(reason, "reason", 1000, required=False)
     now = _now()
-    if dossier.status == DossierStatus.SUBMITTED:
-        require_onestop_officer(actor, dossier.agency_id)
-        phase = SupplementPhase.RECEPTION
-    elif dossier.status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}:
-        step = DossierStep.objects.active().filter(dossier=dossier).first()
-        if not (
-            is_onestop_officer(actor, dossier.agency_id)
-            or (step is not None and (leads_step(actor, step) or step.handler_id == actor.pk))
-        ):
-            raise PermissionDenied(_("Only the officers handling this dossier can ask for papers."))
-        assert dossier.clock_started_at is not None
-        days = dossier.rules.supplement_days  # the rules in force when it was received
-        if workdays.working_hours_between(dossier.clock_started_at, now) > (
-            days * workdays.HOURS_PER_DAY
-        ):
-            raise ValidationError(
-                _("Supplements can be asked for within %(days)s working days of reception only.")
-                % {"days": days}
-            )
-        phase = SupplementPhase.PROCESSING
-    else:
-        raise ValidationError(_("Papers cannot be asked for at this stage."))
-    if SupplementRequest.objects.filter(dossier=dossier, phase=phase).exists():
-        raise ValidationError(_("The applicant has already been asked once for papers."))
+    enforce(why_not_request_supplement(actor, dossier, now=now))
+    phase = supplement_phase(dossier)
     _move(dossier, DossierStatus.SUPPLEMENT_REQUESTED)
     dossier.save()
     request = SupplementRequest.objects.create(
@@ -96,9 +69,7 @@ def resubmit_dossier(*, actor: User, dossier: Dossier) -> Dossier:
     processing with the time counted again from the complete resubmission (Decree 61/2018
     Art. 19)."""
     dossier = _locked(dossier)
-    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
-        raise ValidationError(_("No papers are awaited for this dossier."))
-    _may_change_components(actor, dossier)
+    enforce(why_not_resubmit(actor, dossier))
     request = dossier.supplements.filter(fulfilled_at__isnull=True).get()
     if not request.components.exists():
         raise ValidationError({"components": _("Attach the papers asked for first.")})
