@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from lienthong.core import ratelimit
 from lienthong.core.ids import parse_id
 from lienthong.core.middleware import client_ip
 from lienthong.documents.models import AttachmentVersion
+from lienthong.signatures.provenance import identify_file
 
 from . import forms, printouts, queues, services, tracking
 from .constants import DossierStatus
@@ -366,64 +368,95 @@ def _when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
+def _closed(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    if dossier.status == DossierStatus.REFUSED:
+        return _("Dossier %(code)s refused; the applicant is told the reason.") % facts
+    return _("Processing of dossier %(code)s stopped; the applicant is told why.") % facts
+
+
+def _noted(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    if getattr(result, "to_applicant", False):
+        return _("Note added to dossier %(code)s and sent to the applicant.") % facts
+    return _("Internal note added to dossier %(code)s.") % facts
+
+
+def _issued(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    document = dossier.result_document
+    facts["number"] = document.number_and_symbol if document else ""
+    if dossier.result_file_id:
+        return _("Result of dossier %(code)s issued as No. %(number)s, sealed.") % facts
+    return _("Result of dossier %(code)s issued as No. %(number)s (not signed).") % facts
+
+
+def _with_facts(message: Callable[[], str], **more: Callable[[Dossier, Any], Any]) -> Any:
+    """A confirmation: the message (a gettext call) filled with the code and `more` facts."""
+
+    def say(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+        facts.update({key: fact(dossier, result) for key, fact in more.items()})
+        return message() % facts
+
+    return say
+
+
+_CONFIRMATIONS: dict[str, Callable[[Dossier, Any, dict[str, Any]], str]] = {
+    "receive": _with_facts(
+        lambda: _("Dossier %(code)s received; the result is due %(due)s."),
+        due=lambda d, r: _when(d.due_at),
+    ),
+    "supplement": _with_facts(
+        lambda: _("Dossier %(code)s: the applicant is asked for the missing papers.")
+    ),
+    "refuse": _closed,
+    "stop": _closed,
+    "withdraw": _with_facts(lambda: _("Dossier %(code)s withdrawn.")),
+    "upload": _with_facts(
+        lambda: _("Paper “%(name)s” added to dossier %(code)s."),
+        name=lambda d, r: getattr(r, "name", ""),
+    ),
+    "remove": _with_facts(lambda: _("Paper removed from dossier %(code)s.")),
+    "submit": _with_facts(
+        lambda: _("Dossier %(code)s submitted; it awaits reception at the counter.")
+    ),
+    "resubmit": _with_facts(
+        lambda: _("Dossier %(code)s: the supplied papers were sent back for processing.")
+    ),
+    "assign": _with_facts(
+        lambda: _("Dossier %(code)s assigned to %(handler)s."),
+        handler=lambda d, r: getattr(getattr(r, "handler", None), "full_name", ""),
+    ),
+    "consult": _with_facts(
+        lambda: _("Opinion of %(unit)s asked on dossier %(code)s, due %(due)s."),
+        unit=lambda d, r: getattr(getattr(r, "unit", None), "name", ""),
+        due=lambda d, r: _when(getattr(r, "deadline_at", None)),
+    ),
+    "propose": _with_facts(lambda: _("Proposal on dossier %(code)s submitted for approval.")),
+    "approve": _with_facts(
+        lambda: _("Step “%(step)s” of dossier %(code)s approved."),
+        step=lambda d, r: getattr(r, "name", ""),
+    ),
+    "note": _noted,
+    "apologise": _with_facts(
+        lambda: _("Dossier %(code)s: new appointment %(due)s; the applicant is told."),
+        due=lambda d, r: _when(d.due_at),
+    ),
+    "result": _issued,
+    "return": _with_facts(
+        lambda: _("Result of dossier %(code)s returned (%(channel)s)."),
+        channel=lambda d, r: d.get_return_channel_display(),
+    ),
+    "answer": _with_facts(lambda: _("Opinion on dossier %(code)s given.")),
+    "rate": _with_facts(lambda: _("Thank you: your rating of dossier %(code)s is recorded.")),
+}
+
+
 def confirmation(action: str, dossier: Dossier, result: Any) -> str:
     """What an action did, said back to whoever did it ("Đã tiếp nhận hồ sơ …, hẹn trả …"):
     the dossier's code and the facts the action set (appointment, handler, number...)."""
-    code = dossier.code or _("draft")
-    facts: dict[str, Any] = {"code": code}
-    if action == "receive":
-        facts["due"] = _when(dossier.due_at)
-        return _("Dossier %(code)s received; the result is due %(due)s.") % facts
-    if action == "supplement":
-        return _("Dossier %(code)s: the applicant is asked for the missing papers.") % facts
-    if action in {"refuse", "stop"}:
-        if dossier.status == DossierStatus.REFUSED:
-            return _("Dossier %(code)s refused; the applicant is told the reason.") % facts
-        return _("Processing of dossier %(code)s stopped; the applicant is told why.") % facts
-    if action == "withdraw":
-        return _("Dossier %(code)s withdrawn.") % facts
-    if action == "upload":
-        facts["name"] = getattr(result, "name", "")
-        return _("Paper “%(name)s” added to dossier %(code)s.") % facts
-    if action == "remove":
-        return _("Paper removed from dossier %(code)s.") % facts
-    if action == "submit":
-        return _("Dossier %(code)s submitted; it awaits reception at the counter.") % facts
-    if action == "resubmit":
-        return _("Dossier %(code)s: the supplied papers were sent back for processing.") % facts
-    if action == "assign":
-        facts["handler"] = getattr(getattr(result, "handler", None), "full_name", "")
-        return _("Dossier %(code)s assigned to %(handler)s.") % facts
-    if action == "consult":
-        facts["unit"] = getattr(getattr(result, "unit", None), "name", "")
-        facts["due"] = _when(getattr(result, "deadline_at", None))
-        return _("Opinion of %(unit)s asked on dossier %(code)s, due %(due)s.") % facts
-    if action == "propose":
-        return _("Proposal on dossier %(code)s submitted for approval.") % facts
-    if action == "approve":
-        facts["step"] = getattr(result, "name", "")
-        return _("Step “%(step)s” of dossier %(code)s approved.") % facts
-    if action == "note":
-        if getattr(result, "to_applicant", False):
-            return _("Note added to dossier %(code)s and sent to the applicant.") % facts
-        return _("Internal note added to dossier %(code)s.") % facts
-    if action == "apologise":
-        facts["due"] = _when(dossier.due_at)
-        return _("Dossier %(code)s: new appointment %(due)s; the applicant is told.") % facts
-    if action == "result":
-        document = dossier.result_document
-        facts["number"] = document.number_and_symbol if document else ""
-        if dossier.result_file_id:
-            return _("Result of dossier %(code)s issued as No. %(number)s, sealed.") % facts
-        return _("Result of dossier %(code)s issued as No. %(number)s (not signed).") % facts
-    if action == "return":
-        facts["channel"] = dossier.get_return_channel_display()
-        return _("Result of dossier %(code)s returned (%(channel)s).") % facts
-    if action == "answer":
-        return _("Opinion on dossier %(code)s given.") % facts
-    if action == "rate":
-        return _("Thank you: your rating of dossier %(code)s is recorded.") % facts
-    return _("Dossier %(code)s updated.") % facts
+    facts: dict[str, Any] = {"code": dossier.code or _("draft")}
+    say = _CONFIRMATIONS.get(action)
+    if say is None:
+        return _("Dossier %(code)s updated.") % facts
+    return say(dossier, result, facts)
 
 
 def _with(form: Any, then: Callable[[dict[str, Any]], Any]) -> Any:
@@ -455,8 +488,6 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         year, month = int(request.GET.get("nam", "0")), int(request.GET.get("thang", "0"))
     except ValueError:
         year = month = 0
-    from django.utils import timezone
-
     today = timezone.localdate()
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         year, month = today.year, today.month
@@ -472,8 +503,6 @@ def component_file(request: HttpRequest, pk: int, component_pk: int) -> FileResp
     component = get_object_or_404(
         DossierComponent.objects.select_related("blob"), pk=component_pk, dossier=dossier
     )
-    from django.core.files.storage import default_storage
-
     handle = default_storage.open(component.blob.storage_name, "rb")
     return FileResponse(
         handle,
@@ -747,8 +776,6 @@ def electronic_result(dossier: Dossier) -> AttachmentVersion | None:
 
 
 def _send_result(dossier: Dossier, version: AttachmentVersion) -> FileResponse:
-    from django.core.files.storage import default_storage
-
     handle = default_storage.open(version.blob.storage_name, "rb")
     return FileResponse(
         handle,
@@ -793,8 +820,6 @@ def track_result(request: HttpRequest) -> HttpResponseBase:
 def check_file(request: HttpRequest) -> HttpResponse:
     """Kiểm tra văn bản / kết quả: anyone uploads a file; the platform says whether it issued
     it (which agency, number, date, signer) and what its signatures say. Limited per address."""
-    from lienthong.signatures.provenance import identify_file
-
     form = forms.CheckFileForm(request.POST or None, request.FILES or None)
     provenance = None
     status = 200
