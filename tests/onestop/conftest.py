@@ -4,9 +4,12 @@ and a citizen's account. `clock` sets the services' time."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,10 +41,20 @@ class Clock:
         return self.now
 
 
+def _service_modules() -> list[ModuleType]:
+    """The modules of the services package: each reads the time through its own `_now`."""
+    return [
+        importlib.import_module(f"{services.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(services.__path__)
+    ]
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(services, "_now", lambda: c.now)
+    for module in _service_modules():
+        if hasattr(module, "_now"):
+            monkeypatch.setattr(module, "_now", lambda: c.now)
     return c
 
 

@@ -110,7 +110,7 @@ def test_online_dossier_walks_from_filing_to_rating(world, clock, db_snapshot) -
     assert (dossier.status, dossier.portal_status) == (DossierStatus.PROCESSING, 4)
 
     # The handler consults the office; only that unit answers.
-    assert not services.Dossier.objects.visible_to(w.vp_member).filter(pk=dossier.pk).exists()
+    assert not Dossier.objects.visible_to(w.vp_member).filter(pk=dossier.pk).exists()
     consultation = services.consult_unit(
         actor=w.bc_handler, step=bc_step, unit=w.vp, question="Doanh nghiệp có nợ phí không?"
     )

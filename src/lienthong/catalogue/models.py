@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -110,8 +111,6 @@ class OneStopRules(models.Model):
         return str(self.forms[kind]["title"])
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         forms = self.forms if isinstance(self.forms, dict) else {}
         missing = [k for k in RULE_FORMS if not isinstance(forms.get(k), dict)]
         if missing:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.accounts.models import Unit, User
 from lienthong.catalogue.models import Procedure
 from lienthong.documents.models import DocumentType
+from lienthong.signatures.services import has_agency_credential
 
 from .codes import is_well_formed
 from .constants import ApplicantKind, Channel, Satisfaction
@@ -256,8 +257,6 @@ class ResultForm(forms.Form):
         self, *args: Any, agency: Any = None, result_kind: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        from lienthong.signatures.services import has_agency_credential
-
         if result_kind is not None:
             del self.fields["document_type"]
             self.result_kind = result_kind

@@ -4,8 +4,6 @@ supplement requests (Mẫu 02), apologies (Mẫu 04) and citizens' ratings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency, Unit
+from lienthong.catalogue.models import OneStopRules
 from lienthong.core.models import TimeStampedModel
 
 from .constants import (
@@ -28,9 +27,6 @@ from .constants import (
     SupplementPhase,
 )
 from .querysets import DigitisedPaperQuerySet, DossierQuerySet, HandOverQuerySet, StepQuerySet
-
-if TYPE_CHECKING:
-    from lienthong.catalogue.models import OneStopRules
 
 
 class ApplicantProfile(TimeStampedModel):
@@ -224,8 +220,6 @@ class Dossier(TimeStampedModel):
     @cached_property
     def rules(self) -> OneStopRules:
         """The set of one-stop rules this dossier follows (see `rules_version`)."""
-        from lienthong.catalogue.models import OneStopRules
-
         return OneStopRules.objects.get(code=self.rules_version)
 
     @property

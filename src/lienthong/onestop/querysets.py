@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from lienthong.accounts.constants import Role
+from lienthong.catalogue.constants import StepRole
 
 from .constants import INTERNAL_ACTIONS, DossierStatus, StepState
 
@@ -16,6 +19,12 @@ if TYPE_CHECKING:
 
 # Officers who see every dossier whose route passes through their agency.
 AGENCY_WIDE_ROLES = (Role.ONESTOP_OFFICER, Role.AGENCY_LEADER, Role.CLERK, Role.AGENCY_ADMIN)
+
+
+def _model(name: str) -> type[models.Model]:
+    """A model of this app, looked up at query time: models.py builds its managers from the
+    querysets here, so this module cannot import it."""
+    return apps.get_model("onestop", name)
 
 
 def is_applicant(user: User | Any) -> bool:
@@ -38,19 +47,19 @@ class DossierQuerySet(models.QuerySet):
             return self.exclude(status=DossierStatus.DRAFT)
         if user.agency_id is None:
             return self.filter(applicant=user) if is_applicant(user) else self.none()
-        from .models import Consultation, DossierStep
-
+        steps_of = _model("DossierStep")._default_manager
+        consultations = _model("Consultation")._default_manager
         submitted = self.exclude(status=DossierStatus.DRAFT)
         if any(user.has_role(role) for role in AGENCY_WIDE_ROLES):
-            through = DossierStep.objects.filter(agency_id=user.agency_id).values("dossier_id")
+            through = steps_of.filter(agency_id=user.agency_id).values("dossier_id")
             return submitted.filter(Q(agency_id=user.agency_id) | Q(pk__in=through))
         at_unit = Q(handler=user)
         if user.unit_id is not None:
             at_unit |= Q(unit_id=user.unit_id)
-        steps = DossierStep.objects.filter(at_unit).values("dossier_id")
+        steps = steps_of.filter(at_unit).values("dossier_id")
         if user.unit_id is None:
             return submitted.filter(pk__in=steps)
-        consulted = Consultation.objects.filter(unit_id=user.unit_id).values("step__dossier_id")
+        consulted = consultations.filter(unit_id=user.unit_id).values("step__dossier_id")
         return submitted.filter(Q(pk__in=steps) | Q(pk__in=consulted))
 
     def owned_by(self, user: User | Any) -> DossierQuerySet:
@@ -61,12 +70,10 @@ class DossierQuerySet(models.QuerySet):
 
     def awaiting_result_issue(self) -> DossierQuerySet:
         """Being processed, every processing step done: the clerk issues the result."""
-        from lienthong.catalogue.constants import StepRole
-
-        from .models import DossierStep
-
-        unfinished = DossierStep.objects.filter(dossier=OuterRef("pk")).exclude(
-            Q(role=StepRole.RESULT) | Q(state=StepState.DONE)
+        unfinished = (
+            _model("DossierStep")
+            ._default_manager.filter(dossier=OuterRef("pk"))
+            .exclude(Q(role=StepRole.RESULT) | Q(state=StepState.DONE))
         )
         return (
             self.filter(
@@ -92,8 +99,6 @@ class DossierQuerySet(models.QuerySet):
 
     def late(self, now: Any = None) -> DossierQuerySet:
         """Being processed past the appointment (hẹn trả)."""
-        from django.utils import timezone
-
         return self.filter(
             status__in=[DossierStatus.RECEIVED, DossierStatus.PROCESSING],
             due_at__lt=now or timezone.now(),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .services import mark_fee_paid
+
 payment_succeeded: Any
 try:
     from lienthong.payments.signals import payment_succeeded
@@ -12,8 +14,6 @@ except ImportError:  # the payments app is not installed
 
 
 def _on_payment_succeeded(sender: Any, payment: Any, **kwargs: Any) -> None:
-    from .services import mark_fee_paid
-
     mark_fee_paid(
         reference=str(payment.reference),
         amount_vnd=int(payment.amount_vnd),

@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,11 +29,21 @@ from lienthong.core import ratelimit
 from lienthong.core.ids import parse_id
 from lienthong.core.middleware import client_ip
 from lienthong.documents.models import AttachmentVersion
+from lienthong.signatures.provenance import identify_file
 
 from . import forms, printouts, queues, services, tracking
-from .constants import Channel, DossierStatus, StepState
+from .constants import DossierStatus
 from .models import Consultation, DigitisedPaper, Dossier, DossierComponent, DossierStep
-from .permissions import access_dossier, is_onestop_officer, leads_step
+from .permissions import (
+    access_dossier,
+    active_step,
+    can_answer,
+    can_pay_fee,
+    can_rate,
+    dossier_rules,
+    enforce,
+    is_onestop_officer,
+)
 from .querysets import is_applicant
 
 
@@ -196,88 +207,18 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _officer_actions(user: User, dossier: Dossier) -> dict[str, Any]:
-    """Which action forms the officer sees on the dossier page."""
-    counter = is_onestop_officer(user, dossier.agency_id)
-    step = (
-        DossierStep.objects.active()
-        .filter(dossier=dossier)
-        .select_related("unit", "agency")
-        .first()
-    )
-    actions: dict[str, Any] = {"counter": counter, "step": step}
-    status = dossier.status
-    actions["receive"] = counter and status == DossierStatus.SUBMITTED
-    actions["supplement"] = (counter and status == DossierStatus.SUBMITTED) or (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and not dossier.supplements.filter(phase="processing").exists()
-        and (
-            counter or (step is not None and (leads_step(user, step) or step.handler_id == user.pk))
-        )
-    )
-    actions["refuse"] = (
-        counter
-        and status in {DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED}
-        and dossier.received_at is None
-    )
-    actions["upload"] = (
-        counter
-        and dossier.channel != Channel.ONLINE
-        and status
-        in {
-            DossierStatus.SUBMITTED,
-            DossierStatus.SUPPLEMENT_REQUESTED,
-        }
-    )
-    actions["resubmit"] = actions["upload"] and status == DossierStatus.SUPPLEMENT_REQUESTED
-    actions["return"] = counter and status == DossierStatus.DONE
-    actions["withdraw"] = (
-        counter
-        and dossier.channel != Channel.ONLINE
-        and status
-        in {
-            DossierStatus.SUBMITTED,
-            DossierStatus.SUPPLEMENT_REQUESTED,
-            DossierStatus.RECEIVED,
-            DossierStatus.PROCESSING,
-        }
-    )
-    leader = step is not None and leads_step(user, step)
-    actions["assign"] = (
-        leader and step is not None and step.state in {StepState.QUEUED, StepState.ASSIGNED}
-    )
-    actions["approve"] = (
-        leader
-        and step is not None
-        and (
-            step.state == StepState.PROPOSED
-            or (step.role == "approval" and step.state != StepState.DONE)
-        )
-    )
-    actions["stop"] = leader
-    handler = step is not None and step.handler_id == user.pk and step.state == StepState.ASSIGNED
-    actions["propose"] = actions["consult"] = handler
-    actions["apologise"] = (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and user.has_role(Role.AGENCY_LEADER)
-        and user.agency_id is not None
-        and dossier.steps.filter(agency_id=user.agency_id).exists()
-        and not hasattr(dossier, "apology")
-    )
-    actions["result"] = (
-        status in {DossierStatus.RECEIVED, DossierStatus.PROCESSING}
-        and step is None
-        and user.agency_id == dossier.agency_id
-        and user.has_role(Role.CLERK)
-        and not dossier.steps.exclude(role="result").exclude(state=StepState.DONE).exists()
-    )
-    actions["note"] = dossier.status != DossierStatus.DRAFT and (
-        user.agency_id == dossier.agency_id
-        or (user.agency_id is not None and dossier.steps.filter(agency_id=user.agency_id).exists())
-    )
+    """Which action forms the officer sees on the dossier page: the rules of
+    `permissions.dossier_rules`, by action name, and the opinions the user's unit owes."""
+    step = active_step(dossier)
+    actions: dict[str, Any] = {
+        name: rule(user) is None for name, rule in dossier_rules(dossier, step).items()
+    }
+    actions["counter"] = is_onestop_officer(user, dossier.agency_id)
+    actions["step"] = step
     actions["answer"] = [
         c
         for c in Consultation.objects.filter(step__dossier=dossier, answered_at__isnull=True)
-        if user.unit_id and c.unit_id == user.unit_id
+        if can_answer(user, c)
     ]
     return actions
 
@@ -327,7 +268,7 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     dossier = access_dossier(user, pk)
-    step = DossierStep.objects.active().filter(dossier=dossier).first()
+    step = active_step(dossier)
     post, files = request.POST, request.FILES
 
     def need_step() -> DossierStep:
@@ -406,7 +347,9 @@ def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in handlers:
         raise Http404
+    rule = dossier_rules(dossier, step).get(action)  # none for "answer": checked per opinion
     try:
+        enforce(rule(user) if rule is not None else None)
         result = handlers[action]()
     except ValidationError as exc:
         for message in _errors(exc):
@@ -425,64 +368,95 @@ def _when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
+def _closed(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    if dossier.status == DossierStatus.REFUSED:
+        return _("Dossier %(code)s refused; the applicant is told the reason.") % facts
+    return _("Processing of dossier %(code)s stopped; the applicant is told why.") % facts
+
+
+def _noted(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    if getattr(result, "to_applicant", False):
+        return _("Note added to dossier %(code)s and sent to the applicant.") % facts
+    return _("Internal note added to dossier %(code)s.") % facts
+
+
+def _issued(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+    document = dossier.result_document
+    facts["number"] = document.number_and_symbol if document else ""
+    if dossier.result_file_id:
+        return _("Result of dossier %(code)s issued as No. %(number)s, sealed.") % facts
+    return _("Result of dossier %(code)s issued as No. %(number)s (not signed).") % facts
+
+
+def _with_facts(message: Callable[[], str], **more: Callable[[Dossier, Any], Any]) -> Any:
+    """A confirmation: the message (a gettext call) filled with the code and `more` facts."""
+
+    def say(dossier: Dossier, result: Any, facts: dict[str, Any]) -> str:
+        facts.update({key: fact(dossier, result) for key, fact in more.items()})
+        return message() % facts
+
+    return say
+
+
+_CONFIRMATIONS: dict[str, Callable[[Dossier, Any, dict[str, Any]], str]] = {
+    "receive": _with_facts(
+        lambda: _("Dossier %(code)s received; the result is due %(due)s."),
+        due=lambda d, r: _when(d.due_at),
+    ),
+    "supplement": _with_facts(
+        lambda: _("Dossier %(code)s: the applicant is asked for the missing papers.")
+    ),
+    "refuse": _closed,
+    "stop": _closed,
+    "withdraw": _with_facts(lambda: _("Dossier %(code)s withdrawn.")),
+    "upload": _with_facts(
+        lambda: _("Paper “%(name)s” added to dossier %(code)s."),
+        name=lambda d, r: getattr(r, "name", ""),
+    ),
+    "remove": _with_facts(lambda: _("Paper removed from dossier %(code)s.")),
+    "submit": _with_facts(
+        lambda: _("Dossier %(code)s submitted; it awaits reception at the counter.")
+    ),
+    "resubmit": _with_facts(
+        lambda: _("Dossier %(code)s: the supplied papers were sent back for processing.")
+    ),
+    "assign": _with_facts(
+        lambda: _("Dossier %(code)s assigned to %(handler)s."),
+        handler=lambda d, r: getattr(getattr(r, "handler", None), "full_name", ""),
+    ),
+    "consult": _with_facts(
+        lambda: _("Opinion of %(unit)s asked on dossier %(code)s, due %(due)s."),
+        unit=lambda d, r: getattr(getattr(r, "unit", None), "name", ""),
+        due=lambda d, r: _when(getattr(r, "deadline_at", None)),
+    ),
+    "propose": _with_facts(lambda: _("Proposal on dossier %(code)s submitted for approval.")),
+    "approve": _with_facts(
+        lambda: _("Step “%(step)s” of dossier %(code)s approved."),
+        step=lambda d, r: getattr(r, "name", ""),
+    ),
+    "note": _noted,
+    "apologise": _with_facts(
+        lambda: _("Dossier %(code)s: new appointment %(due)s; the applicant is told."),
+        due=lambda d, r: _when(d.due_at),
+    ),
+    "result": _issued,
+    "return": _with_facts(
+        lambda: _("Result of dossier %(code)s returned (%(channel)s)."),
+        channel=lambda d, r: d.get_return_channel_display(),
+    ),
+    "answer": _with_facts(lambda: _("Opinion on dossier %(code)s given.")),
+    "rate": _with_facts(lambda: _("Thank you: your rating of dossier %(code)s is recorded.")),
+}
+
+
 def confirmation(action: str, dossier: Dossier, result: Any) -> str:
     """What an action did, said back to whoever did it ("Đã tiếp nhận hồ sơ …, hẹn trả …"):
     the dossier's code and the facts the action set (appointment, handler, number...)."""
-    code = dossier.code or _("draft")
-    facts: dict[str, Any] = {"code": code}
-    if action == "receive":
-        facts["due"] = _when(dossier.due_at)
-        return _("Dossier %(code)s received; the result is due %(due)s.") % facts
-    if action == "supplement":
-        return _("Dossier %(code)s: the applicant is asked for the missing papers.") % facts
-    if action in {"refuse", "stop"}:
-        if dossier.status == DossierStatus.REFUSED:
-            return _("Dossier %(code)s refused; the applicant is told the reason.") % facts
-        return _("Processing of dossier %(code)s stopped; the applicant is told why.") % facts
-    if action == "withdraw":
-        return _("Dossier %(code)s withdrawn.") % facts
-    if action == "upload":
-        facts["name"] = getattr(result, "name", "")
-        return _("Paper “%(name)s” added to dossier %(code)s.") % facts
-    if action == "remove":
-        return _("Paper removed from dossier %(code)s.") % facts
-    if action == "submit":
-        return _("Dossier %(code)s submitted; it awaits reception at the counter.") % facts
-    if action == "resubmit":
-        return _("Dossier %(code)s: the supplied papers were sent back for processing.") % facts
-    if action == "assign":
-        facts["handler"] = getattr(getattr(result, "handler", None), "full_name", "")
-        return _("Dossier %(code)s assigned to %(handler)s.") % facts
-    if action == "consult":
-        facts["unit"] = getattr(getattr(result, "unit", None), "name", "")
-        facts["due"] = _when(getattr(result, "deadline_at", None))
-        return _("Opinion of %(unit)s asked on dossier %(code)s, due %(due)s.") % facts
-    if action == "propose":
-        return _("Proposal on dossier %(code)s submitted for approval.") % facts
-    if action == "approve":
-        facts["step"] = getattr(result, "name", "")
-        return _("Step “%(step)s” of dossier %(code)s approved.") % facts
-    if action == "note":
-        if getattr(result, "to_applicant", False):
-            return _("Note added to dossier %(code)s and sent to the applicant.") % facts
-        return _("Internal note added to dossier %(code)s.") % facts
-    if action == "apologise":
-        facts["due"] = _when(dossier.due_at)
-        return _("Dossier %(code)s: new appointment %(due)s; the applicant is told.") % facts
-    if action == "result":
-        document = dossier.result_document
-        facts["number"] = document.number_and_symbol if document else ""
-        if dossier.result_file_id:
-            return _("Result of dossier %(code)s issued as No. %(number)s, sealed.") % facts
-        return _("Result of dossier %(code)s issued as No. %(number)s (not signed).") % facts
-    if action == "return":
-        facts["channel"] = dossier.get_return_channel_display()
-        return _("Result of dossier %(code)s returned (%(channel)s).") % facts
-    if action == "answer":
-        return _("Opinion on dossier %(code)s given.") % facts
-    if action == "rate":
-        return _("Thank you: your rating of dossier %(code)s is recorded.") % facts
-    return _("Dossier %(code)s updated.") % facts
+    facts: dict[str, Any] = {"code": dossier.code or _("draft")}
+    say = _CONFIRMATIONS.get(action)
+    if say is None:
+        return _("Dossier %(code)s updated.") % facts
+    return say(dossier, result, facts)
 
 
 def _with(form: Any, then: Callable[[dict[str, Any]], Any]) -> Any:
@@ -514,8 +488,6 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         year, month = int(request.GET.get("nam", "0")), int(request.GET.get("thang", "0"))
     except ValueError:
         year = month = 0
-    from django.utils import timezone
-
     today = timezone.localdate()
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         year, month = today.year, today.month
@@ -531,8 +503,6 @@ def component_file(request: HttpRequest, pk: int, component_pk: int) -> FileResp
     component = get_object_or_404(
         DossierComponent.objects.select_related("blob"), pk=component_pk, dossier=dossier
     )
-    from django.core.files.storage import default_storage
-
     handle = default_storage.open(component.blob.storage_name, "rb")
     return FileResponse(
         handle,
@@ -651,7 +621,9 @@ def file_online(request: HttpRequest, procedure_pk: int) -> HttpResponse:
 
 @_applicant_required
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = access_dossier(request.user, pk)
+    user = request.user
+    assert isinstance(user, User)
+    dossier = access_dossier(user, pk)
     return render(
         request,
         "onestop/my_dossier.html",
@@ -667,10 +639,8 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "rating_form": forms.RatingForm(),
             "reason_form": forms.OptionalReasonForm(),
             "forms_available": printouts.available(dossier),
-            "can_rate": dossier.status
-            in {DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.STOPPED}
-            and not hasattr(dossier, "rating"),
-            "can_pay": services.may_pay(dossier),
+            "can_rate": can_rate(user, dossier),
+            "can_pay": can_pay_fee(user, dossier),
         },
     )
 
@@ -806,8 +776,6 @@ def electronic_result(dossier: Dossier) -> AttachmentVersion | None:
 
 
 def _send_result(dossier: Dossier, version: AttachmentVersion) -> FileResponse:
-    from django.core.files.storage import default_storage
-
     handle = default_storage.open(version.blob.storage_name, "rb")
     return FileResponse(
         handle,
@@ -852,8 +820,6 @@ def track_result(request: HttpRequest) -> HttpResponseBase:
 def check_file(request: HttpRequest) -> HttpResponse:
     """Kiểm tra văn bản / kết quả: anyone uploads a file; the platform says whether it issued
     it (which agency, number, date, signer) and what its signatures say. Limited per address."""
-    from lienthong.signatures.provenance import identify_file
-
     form = forms.CheckFileForm(request.POST or None, request.FILES or None)
     provenance = None
     status = 200
