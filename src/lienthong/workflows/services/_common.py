@@ -17,22 +17,13 @@ from lienthong.accounts.models import User
 from lienthong.documents.constants import Direction
 from lienthong.documents.models import Document
 
-from ..constants import (
-    ALLOWED_TRANSITIONS,
-    AssignmentState,
-    EntryKind,
-)
+from ..constants import ALLOWED_TRANSITIONS, AssignmentState, EntryKind
 from ..models import Assignment, ProcessingEntry
 
 # edXML status codes the recipient reports back to the sender (QCVN 102).
 STATUS_ASSIGNED = "04"
-
-
 STATUS_PROCESSING = "05"
-
-
 STATUS_COMPLETED = "06"
-
 
 MAX_TEXT = 2000
 

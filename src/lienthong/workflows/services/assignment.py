@@ -22,12 +22,7 @@ from lienthong.exchange import services as exchange_services
 from lienthong.notifications import services as notification_services
 from lienthong.notifications.constants import NotificationKind
 
-from ..constants import (
-    MAX_WORKING_DAYS,
-    AssignmentRole,
-    AssignmentState,
-    EntryKind,
-)
+from ..constants import MAX_WORKING_DAYS, AssignmentRole, AssignmentState, EntryKind
 from ..models import Assignment
 from ..permissions import handler_authority, leader_authority
 from ._common import (

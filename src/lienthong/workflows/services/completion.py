@@ -20,12 +20,7 @@ from lienthong.exchange import services as exchange_services
 from lienthong.notifications import services as notification_services
 from lienthong.notifications.constants import NotificationKind
 
-from ..constants import (
-    AssignmentRole,
-    AssignmentState,
-    EntryKind,
-    ReturnTarget,
-)
+from ..constants import AssignmentRole, AssignmentState, EntryKind, ReturnTarget
 from ..models import Assignment
 from ..permissions import handler_authority
 from ._common import (

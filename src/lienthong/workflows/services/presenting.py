@@ -14,9 +14,7 @@ from lienthong.documents.models import Document
 from lienthong.notifications import services as notification_services
 from lienthong.notifications.constants import NotificationKind
 
-from ..constants import (
-    EntryKind,
-)
+from ..constants import EntryKind
 from ..models import ProcessingEntry
 from ..permissions import require_clerk_of
 from ._common import (

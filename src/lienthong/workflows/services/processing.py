@@ -11,10 +11,7 @@ from lienthong.accounts.models import User
 from lienthong.core.audit import record_event
 from lienthong.exchange import services as exchange_services
 
-from ..constants import (
-    AssignmentState,
-    EntryKind,
-)
+from ..constants import AssignmentState, EntryKind
 from ..models import Assignment, ProcessingEntry
 from ..permissions import handler_authority
 from ._common import (

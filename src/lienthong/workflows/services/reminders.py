@@ -13,16 +13,10 @@ from lienthong.core.workdays import is_working_day
 from lienthong.notifications import services as notification_services
 from lienthong.notifications.constants import NotificationKind
 
-from ..constants import (
-    DUE_SOON_WORKING_DAYS,
-)
+from ..constants import DUE_SOON_WORKING_DAYS
 from ..models import Assignment, SentReminder
 from ..querysets import due_soon_cutoff
-from ._common import (
-    _document_label,
-    _panel_url,
-    _unit_leaders,
-)
+from ._common import _document_label, _panel_url, _unit_leaders
 
 REMINDER_BATCH = 500
 
