@@ -310,7 +310,7 @@ def test_a_failed_upload_removes_the_file_it_stored(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("lienthong.drafting.services._record", broken)
+    monkeypatch.setattr("lienthong.drafting.services.composing._record", broken)
     with pytest.raises(RuntimeError):
         services.upload_version(
             actor=org.specialist, draft=draft, upload=upload(docx("Bản 2")), name="v2.docx"

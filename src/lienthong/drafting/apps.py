@@ -8,9 +8,9 @@ class DraftingConfig(AppConfig):
     verbose_name = _("Drafts and approval of outgoing documents")
 
     def ready(self) -> None:
-        from .queues import register_queues
+        # Imported when the app registry is ready: these modules use the models.
+        from .queues import register_queues  # noqa: PLC0415 - AppConfig.ready()
+        from .services import register_remote_signing  # noqa: PLC0415 - AppConfig.ready()
 
         register_queues()
-        from .services import register_remote_signing
-
         register_remote_signing()

@@ -25,7 +25,7 @@ from .constants import (
     StepMode,
     StepStatus,
 )
-from .querysets import DraftEventQuerySet, DraftQuerySet
+from .querysets import AppendOnlyError, DraftEventQuerySet, DraftQuerySet
 
 
 class Draft(TimeStampedModel):
@@ -295,10 +295,6 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft_id}/{self.round}.{self.order} {self.get_kind_display()}"
-
-
-class AppendOnlyError(Exception):
-    pass
 
 
 class DraftEvent(models.Model):

@@ -4,6 +4,7 @@ and who may do what with it, in their own right or on behalf of someone who auth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,8 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation, Unit, User
 from lienthong.accounts.permissions import is_leader as is_leader  # moved to accounts
 from lienthong.documents.permissions import can_register
+from lienthong.signatures import engine
+from lienthong.signatures.constants import PERSONAL_FIELD
 
 from .constants import (
     EDITABLE_STATES,
@@ -161,9 +164,6 @@ def active_comment_steps(draft: Draft) -> QuerySet[ReviewStep]:
 
 def is_personally_signed(version: DraftVersion | None) -> bool:
     """The version is a PDF that carries the competent person's digital signature."""
-    from lienthong.signatures import engine
-    from lienthong.signatures.constants import PERSONAL_FIELD
-
     if version is None or version.blob.content_type != "application/pdf":
         return False
     with default_storage.open(version.blob.storage_name, "rb") as stored:
@@ -175,87 +175,157 @@ def is_personally_signed(version: DraftVersion | None) -> bool:
 
 
 # --- Deciding -------------------------------------------------------------------------------
+#
+# One rule per action, in two halves: who may do it (`_who_*`: returns how they act, or raises
+# PermissionDenied) and in which state of the draft (`_state_*`: returns why not, or "").
+# `authorise`, `check_state` and `require` raise (the services start with them); the
+# `can_<verb>` predicates answer yes or no from the same rules (the pages and the API use them).
+
+_EDITING = {DraftAction.EDIT, DraftAction.UPLOAD, DraftAction.SUBMIT}
+_LEADING = {DraftAction.REVIEW, DraftAction.REQUEST_COMMENTS, DraftAction.SEND_TO_SIGNER}
+
+
+def _state_editable(draft: Draft) -> str:
+    if draft.state not in EDITABLE_STATES:
+        return _("Only a draft being drafted or returned for revision can be changed.")
+    return ""
+
+
+def _state_in_review(draft: Draft) -> str:
+    if draft.state != DraftState.IN_REVIEW:
+        return _("This draft is not in review by the unit leader.")
+    return ""
+
+
+def _state_route_done(draft: Draft) -> str:
+    if draft.state != DraftState.IN_REVIEW:
+        return _("This draft is not in review by the unit leader.")
+    if not _route_done(draft):
+        return _("The unit leader has to approve the draft first.")
+    return ""
+
+
+def _state_awaiting_comments(draft: Draft) -> str:
+    if draft.state != DraftState.AWAITING_COMMENTS:
+        return _("No comments are awaited on this draft.")
+    return ""
+
+
+def _state_awaiting_signature(draft: Draft) -> str:
+    if draft.state != DraftState.AWAITING_SIGNATURE:
+        return _("This draft is not awaiting signature.")
+    return ""
+
+
+def _state_signable(draft: Draft) -> str:
+    if draft.state != DraftState.APPROVED:
+        return _("Only an approved draft awaiting issue can be signed here.")
+    if is_personally_signed(draft.signed_version):
+        return _("The approved version already carries the signer's digital signature.")
+    return ""
+
+
+def _state_withdrawable(draft: Draft) -> str:
+    if draft.state in FINAL_STATES:
+        return _("An issued or withdrawn draft cannot be withdrawn.")
+    return ""
+
+
+def _state_approved(draft: Draft) -> str:
+    if draft.state != DraftState.APPROVED:
+        return _("Only a draft approved by its signer can be issued.")
+    return ""
+
+
+_STATE_RULES: dict[DraftAction, Callable[[Draft], str]] = {
+    DraftAction.EDIT: _state_editable,
+    DraftAction.UPLOAD: _state_editable,
+    DraftAction.SUBMIT: _state_editable,
+    DraftAction.REVIEW: _state_in_review,
+    DraftAction.REQUEST_COMMENTS: _state_route_done,
+    DraftAction.COMMENT: _state_awaiting_comments,
+    DraftAction.SEND_TO_SIGNER: _state_route_done,
+    DraftAction.SIGN: _state_awaiting_signature,
+    DraftAction.SIGN_DIGITALLY: _state_signable,
+    DraftAction.WITHDRAW: _state_withdrawable,
+    DraftAction.ISSUE: _state_approved,
+}
 
 
 def check_state(draft: Draft, action: DraftAction | str) -> None:
     """Raise ValidationError when the draft's state does not allow `action`."""
-    state = draft.state
-    action = DraftAction(action)
-    message = ""
-    if action in {DraftAction.EDIT, DraftAction.UPLOAD, DraftAction.SUBMIT}:
-        if state not in EDITABLE_STATES:
-            message = _("Only a draft being drafted or returned for revision can be changed.")
-    elif action == DraftAction.REVIEW:
-        if state != DraftState.IN_REVIEW:
-            message = _("This draft is not in review by the unit leader.")
-    elif action in {DraftAction.REQUEST_COMMENTS, DraftAction.SEND_TO_SIGNER}:
-        if state != DraftState.IN_REVIEW:
-            message = _("This draft is not in review by the unit leader.")
-        elif not _route_done(draft):
-            message = _("The unit leader has to approve the draft first.")
-    elif action == DraftAction.COMMENT:
-        if state != DraftState.AWAITING_COMMENTS:
-            message = _("No comments are awaited on this draft.")
-    elif action == DraftAction.SIGN:
-        if state != DraftState.AWAITING_SIGNATURE:
-            message = _("This draft is not awaiting signature.")
-    elif action == DraftAction.SIGN_DIGITALLY:
-        if state != DraftState.APPROVED:
-            message = _("Only an approved draft awaiting issue can be signed here.")
-        elif is_personally_signed(draft.signed_version):
-            message = _("The approved version already carries the signer's digital signature.")
-    elif action == DraftAction.WITHDRAW:
-        if state in FINAL_STATES:
-            message = _("An issued or withdrawn draft cannot be withdrawn.")
-    elif action == DraftAction.ISSUE and state != DraftState.APPROVED:
-        message = _("Only a draft approved by its signer can be issued.")
+    message = _STATE_RULES[DraftAction(action)](draft)
     if message:
         raise ValidationError(message, code="state")
 
 
+def _who_drafter(actor: User, draft: Draft, when: datetime) -> Acting:
+    if actor.pk == draft.created_by_id:
+        return Acting(actor)
+    raise PermissionDenied(_("Only the drafter may change or submit this draft."))
+
+
+def _who_unit_leader(actor: User, draft: Draft, when: datetime) -> Acting:
+    found = _as_unit_leader(actor, {draft.drafting_unit_id}, when)
+    if found is not None:
+        return found[0]
+    raise PermissionDenied(_("Only the leader of the drafting unit may do this."))
+
+
+def _who_commenter(actor: User, draft: Draft, when: datetime) -> Acting:
+    return comment_step_for(actor, draft, when=when)[1]
+
+
+def _who_approver(actor: User, draft: Draft, when: datetime) -> Acting:
+    # Ký số after an approval without it: only who approved, as they approved.
+    if draft.signed_by_id is not None and actor.pk == draft.signed_by_id:
+        return Acting(actor, draft.signed_on_behalf_of)
+    raise PermissionDenied(_("Only who approved this draft may sign it digitally."))
+
+
+def _who_withdrawer(actor: User, draft: Draft, when: datetime) -> Acting:
+    if (
+        actor.pk == draft.created_by_id
+        or actor.has_role(Role.AGENCY_LEADER)
+        or (actor.unit_id == draft.drafting_unit_id and actor.has_role(Role.UNIT_LEADER))
+    ):
+        return Acting(actor)
+    raise PermissionDenied(
+        _("Only the drafter or the leader of the drafting unit may withdraw this draft.")
+    )
+
+
+def _who_clerk(actor: User, draft: Draft, when: datetime) -> Acting:
+    if can_register(actor):
+        return Acting(actor)
+    raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
+
+
+_WHO_RULES: dict[DraftAction, Callable[[User, Draft, datetime], Acting]] = {
+    DraftAction.EDIT: _who_drafter,
+    DraftAction.UPLOAD: _who_drafter,
+    DraftAction.SUBMIT: _who_drafter,
+    DraftAction.REVIEW: _who_unit_leader,
+    DraftAction.REQUEST_COMMENTS: _who_unit_leader,
+    DraftAction.COMMENT: _who_commenter,
+    DraftAction.SEND_TO_SIGNER: _who_unit_leader,
+    DraftAction.SIGN: _as_signer,
+    DraftAction.SIGN_DIGITALLY: _who_approver,
+    DraftAction.WITHDRAW: _who_withdrawer,
+    DraftAction.ISSUE: _who_clerk,
+}
+
+
 def authorise(
-    actor: Any, draft: Draft, action: DraftAction | str, *, when: datetime | None = None
+    actor: User, draft: Draft, action: DraftAction | str, *, when: datetime | None = None
 ) -> Acting:
     """Who may do `action` with `draft`, and for whom; PermissionDenied for anyone else.
     Officials of another agency are always refused."""
     action = DraftAction(action)
-    when = when or timezone.now()
     if not _same_agency(actor, draft):
         raise PermissionDenied(_("This draft belongs to another agency."))
     assert isinstance(actor, User)
-    if action in {DraftAction.EDIT, DraftAction.UPLOAD, DraftAction.SUBMIT}:
-        if actor.pk == draft.created_by_id:
-            return Acting(actor)
-        raise PermissionDenied(_("Only the drafter may change or submit this draft."))
-    if action in {DraftAction.REVIEW, DraftAction.REQUEST_COMMENTS, DraftAction.SEND_TO_SIGNER}:
-        found = _as_unit_leader(actor, {draft.drafting_unit_id}, when)
-        if found is not None:
-            return found[0]
-        raise PermissionDenied(_("Only the leader of the drafting unit may do this."))
-    if action == DraftAction.COMMENT:
-        return comment_step_for(actor, draft, when=when)[1]
-    if action == DraftAction.SIGN:
-        return _as_signer(actor, draft, when)
-    if action == DraftAction.SIGN_DIGITALLY:
-        # Ký số after an approval without it: only who approved, as they approved.
-        if draft.signed_by_id is not None and actor.pk == draft.signed_by_id:
-            return Acting(actor, draft.signed_on_behalf_of)
-        raise PermissionDenied(_("Only who approved this draft may sign it digitally."))
-    if action == DraftAction.WITHDRAW:
-        if (
-            actor.pk == draft.created_by_id
-            or actor.has_role(Role.AGENCY_LEADER)
-            or (actor.unit_id == draft.drafting_unit_id and actor.has_role(Role.UNIT_LEADER))
-        ):
-            return Acting(actor)
-        raise PermissionDenied(
-            _("Only the drafter or the leader of the drafting unit may withdraw this draft.")
-        )
-    if action == DraftAction.ISSUE:
-        if can_register(actor):
-            return Acting(actor)
-        raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
-    raise PermissionDenied  # pragma: no cover - every action is handled above
+    return _WHO_RULES[action](actor, draft, when or timezone.now())
 
 
 def comment_step_for(
@@ -271,26 +341,107 @@ def comment_step_for(
     return steps[unit_id], acting
 
 
-def require(actor: Any, draft: Draft, action: DraftAction | str) -> Acting:
+def require(actor: User, draft: Draft, action: DraftAction | str) -> Acting:
     """The check every service starts with: the person, then the state."""
     acting = authorise(actor, draft, action)
     check_state(draft, action)
     return acting
 
 
-def allowed_actions(user: Any, draft: Draft) -> list[str]:
-    """The actions `user` may take on `draft` now (what the pages and the API offer)."""
-    allowed = []
-    for action in DraftAction:
-        try:
-            if action == DraftAction.SIGN_DIGITALLY:  # the cheap check first: it reads the file
-                authorise(user, draft, action)
-                check_state(draft, action)
-                allowed.append(action.value)
-                continue
-            check_state(draft, action)
-            authorise(user, draft, action)
-        except (PermissionDenied, ValidationError):
-            continue
-        allowed.append(action.value)
-    return allowed
+# --- Predicates: may `user` do this with `draft` now? ---------------------------------------
+
+
+def _allowed(user: User, draft: Draft, action: DraftAction) -> bool:
+    """What `require` would say, as yes or no. The state is checked first (no query) except
+    for signing digitally, whose state check reads the file: there the person goes first."""
+    checks: list[Callable[[], object]] = [
+        lambda: check_state(draft, action),
+        lambda: authorise(user, draft, action),
+    ]
+    if action == DraftAction.SIGN_DIGITALLY:
+        checks.reverse()
+    try:
+        for check in checks:
+            check()
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def can_edit(user: User, draft: Draft) -> bool:
+    """Change the particulars: the drafter, while the draft is drafted or returned."""
+    return _allowed(user, draft, DraftAction.EDIT)
+
+
+def can_upload(user: User, draft: Draft) -> bool:
+    """Upload a new version: the drafter, while the draft is drafted or returned."""
+    return _allowed(user, draft, DraftAction.UPLOAD)
+
+
+def can_submit(user: User, draft: Draft) -> bool:
+    """Submit for review (trình): the drafter, while the draft is drafted or returned."""
+    return _allowed(user, draft, DraftAction.SUBMIT)
+
+
+def can_review(user: User, draft: Draft) -> bool:
+    """Approve or return: the drafting unit's leader (or their delegate), in review."""
+    return _allowed(user, draft, DraftAction.REVIEW)
+
+
+def can_request_comments(user: User, draft: Draft) -> bool:
+    """Ask other units for comments (xin ý kiến): the unit leader, once they approved."""
+    return _allowed(user, draft, DraftAction.REQUEST_COMMENTS)
+
+
+def can_comment(user: User, draft: Draft) -> bool:
+    """Give a comment (góp ý): the leader of a unit whose comment is awaited now."""
+    return _allowed(user, draft, DraftAction.COMMENT)
+
+
+def can_send_to_signer(user: User, draft: Draft) -> bool:
+    """Send to the signer (trình ký): the unit leader, once they approved."""
+    return _allowed(user, draft, DraftAction.SEND_TO_SIGNER)
+
+
+def can_sign(user: User, draft: Draft) -> bool:
+    """Sign off or return (ký duyệt): the signer, or whom they authorised, awaiting signature."""
+    return _allowed(user, draft, DraftAction.SIGN)
+
+
+def can_sign_digitally(user: User, draft: Draft) -> bool:
+    """Sign the approved version digitally (ký số): who approved it without signing."""
+    return _allowed(user, draft, DraftAction.SIGN_DIGITALLY)
+
+
+def can_withdraw(user: User, draft: Draft) -> bool:
+    """Withdraw (rút): the drafter, the drafting unit's leader or an agency leader, before
+    the draft is issued or withdrawn."""
+    return _allowed(user, draft, DraftAction.WITHDRAW)
+
+
+def can_issue(user: User, draft: Draft) -> bool:
+    """Issue (phát hành): the agency's clerk, once the signer approved."""
+    return _allowed(user, draft, DraftAction.ISSUE)
+
+
+PREDICATES: dict[DraftAction, Callable[[User, Draft], bool]] = {
+    DraftAction.EDIT: can_edit,
+    DraftAction.UPLOAD: can_upload,
+    DraftAction.SUBMIT: can_submit,
+    DraftAction.REVIEW: can_review,
+    DraftAction.REQUEST_COMMENTS: can_request_comments,
+    DraftAction.COMMENT: can_comment,
+    DraftAction.SEND_TO_SIGNER: can_send_to_signer,
+    DraftAction.SIGN: can_sign,
+    DraftAction.SIGN_DIGITALLY: can_sign_digitally,
+    DraftAction.WITHDRAW: can_withdraw,
+    DraftAction.ISSUE: can_issue,
+}
+
+
+def allowed_actions(user: User | None, draft: Draft) -> list[str]:
+    """The actions `user` may take on `draft` now (what the pages and the API offer); none
+    for no user."""
+    if user is None:
+        return []
+    return [action.value for action in DraftAction if PREDICATES[action](user, draft)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
 from lienthong.accounts.constants import Role
+from lienthong.accounts.models import Delegation, User
 from lienthong.documents.constants import Confidentiality
 
 from .constants import SUBSTITUTABLE_AUTHORITIES, DraftState, StepKind, StepStatus
@@ -17,14 +19,21 @@ if TYPE_CHECKING:
     from .models import Draft, DraftEvent  # noqa: F401 (the QuerySet[...] strings below)
 
 
+class AppendOnlyError(Exception):
+    """A change or removal of a history row (the history of a draft is append-only)."""
+
+
+def _review_steps() -> Any:
+    """ReviewStep's rows (the model is defined in models.py, which imports this module)."""
+    return apps.get_model("drafting", "ReviewStep").objects
+
+
 def _is_official(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.agency_id)
 
 
 def _delegators(user: Any) -> list[int]:
     """The officials who have authorised `user` to act for them right now."""
-    from lienthong.accounts.models import Delegation
-
     return list(
         Delegation.objects.active_at()
         .filter(delegate=user, delegator__is_active=True, delegator__agency_id=user.agency_id)
@@ -34,8 +43,6 @@ def _delegators(user: Any) -> list[int]:
 
 def _led_units(user: Any, delegators: list[int]) -> list[int]:
     """Units whose leader `user` is, in their own right or by delegation."""
-    from lienthong.accounts.models import User
-
     units = []
     if user.unit_id and user.has_role(Role.UNIT_LEADER):
         units.append(user.unit_id)
@@ -54,8 +61,6 @@ class DraftQuerySet(models.QuerySet["Draft"]):
         it (drafter, signer, the head signed for, the leaders of the units on its route), by
         the drafting unit's members when it is not confidential, and by the clerks once it is
         approved for issue. Other agencies never see it."""
-        from .models import ReviewStep
-
         if not _is_official(user):
             return self.none()
         own = self.filter(agency_id=user.agency_id)
@@ -63,7 +68,7 @@ class DraftQuerySet(models.QuerySet["Draft"]):
             return own
         delegators = _delegators(user)
         led_units = _led_units(user, delegators)
-        route = ReviewStep.objects.filter(Q(assignee=user) | Q(unit_id__in=led_units))
+        route = _review_steps().filter(Q(assignee=user) | Q(unit_id__in=led_units))
         visible = (
             Q(created_by=user)
             | Q(signer=user)
@@ -85,13 +90,11 @@ class DraftQuerySet(models.QuerySet["Draft"]):
 
     def awaiting_action_of(self, user: Any) -> DraftQuerySet:
         """Drafts on which `user` (or someone who authorised them) has to act now."""
-        from .models import ReviewStep
-
         if not _is_official(user):
             return self.none()
         delegators = _delegators(user)
         led_units = _led_units(user, delegators)
-        commenting = ReviewStep.objects.filter(
+        commenting = _review_steps().filter(
             kind=StepKind.COMMENT, status=StepStatus.ACTIVE, unit_id__in=led_units
         )
         waiting = (
@@ -121,11 +124,7 @@ class DraftEventQuerySet(models.QuerySet["DraftEvent"]):
     """History rows can be added, never changed or removed."""
 
     def update(self, **kwargs: Any) -> NoReturn:
-        from .models import AppendOnlyError
-
         raise AppendOnlyError("The history of a draft is append-only.")
 
     def delete(self) -> NoReturn:
-        from .models import AppendOnlyError
-
         raise AppendOnlyError("The history of a draft is append-only.")

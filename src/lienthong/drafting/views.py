@@ -45,6 +45,7 @@ from .permissions import (
     access_draft_version,
     allowed_actions,
     authorise,
+    can_edit,
     is_personally_signed,
 )
 
@@ -227,7 +228,7 @@ def reply(request: HttpRequest, document_pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access_draft(request.user, pk)
     user = official_or_404(request)
-    if DraftAction.EDIT not in allowed_actions(user, draft):
+    if not can_edit(user, draft):
         raise PermissionDenied(_("Only the drafter may change this draft, before review."))
     initial = {
         "document_type": draft.document_type,
@@ -255,19 +256,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The draft page ------------------------------------------------------------------------------
 
 
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = access_draft(request.user, pk)
-    user = official_or_404(request)
-    allowed = set(allowed_actions(user, draft))
-    versions = DraftVersion.objects.filter(draft=draft).select_related("blob", "uploaded_by")
-    steps = ReviewStep.objects.filter(draft=draft).select_related(
-        "unit", "assignee", "decided_by", "decided_on_behalf_of"
-    )
-    rounds = [(number, list(group)) for number, group in groupby(steps, key=lambda s: s.round)]
-    events = DraftEvent.objects.filter(draft=draft).select_related(
-        "actor", "on_behalf_of", "version"
-    )
+def _action_forms(draft: Draft, allowed: set[str]) -> dict[str, Form]:
+    """A blank form for each action `user` may take on the draft (but signing and issuing)."""
     forms: dict[str, Form] = {}
     if DraftAction.UPLOAD in allowed:
         forms["upload"] = VersionForm()
@@ -283,34 +273,64 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         forms["comment"] = RequiredNoteForm()
     if DraftAction.SEND_TO_SIGNER in allowed:
         forms["send_to_signer"] = NoteForm()
-    signing: dict[str, Any] = {}
-    if DraftAction.SIGN in allowed:
-        # Approving is signing for a signer with a certificate; without one, approving unsigned
-        # is offered only when the document may be issued unsigned (the agency's policy).
-        signs = services.approval_needs_signature(draft, actor=user)
-        signing["approve_signs"] = signs
-        signing["approve_unsigned_refused"] = not signs and services.signing_required(draft)
-        if not signing["approve_unsigned_refused"]:
-            forms["approve"] = ApproveForm(signs=signs)
-        forms["return"] = RequiredNoteForm()
     if DraftAction.SIGN_DIGITALLY in allowed:
         forms["sign_digitally"] = SignDigitallyForm()
     if DraftAction.WITHDRAW in allowed:
         forms["withdraw"] = RequiredNoteForm()
+    return forms
+
+
+def _sign_forms(user: User, draft: Draft, forms: dict[str, Form], signing: dict[str, Any]) -> None:
+    """The signer's forms. Approving is signing for a signer with a certificate; without one,
+    approving unsigned is offered only when the document may be issued unsigned (the agency's
+    policy)."""
+    signs = services.approval_needs_signature(draft, actor=user)
+    signing["approve_signs"] = signs
+    signing["approve_unsigned_refused"] = not signs and services.signing_required(draft)
+    if not signing["approve_unsigned_refused"]:
+        forms["approve"] = ApproveForm(signs=signs)
+    forms["return"] = RequiredNoteForm()
+
+
+def _issue_form(draft: Draft, forms: dict[str, Form], signing: dict[str, Any]) -> None:
+    """The clerk's form: refused while a required signature is missing; the agency's seal is
+    asked for when required, offered when the signer signed and the agency has a certificate,
+    and otherwise the document is issued on paper."""
+    signing["issue_refused"] = signing["required"] and not signing["signed"]
+    if signing["issue_refused"]:
+        return
+    issue_form = IssueForm()
+    seal_field = issue_form.fields["signing_secret"]
+    if signing["required"]:
+        seal_field.required = True
+    elif not (signing["signed"] and signatures.has_agency_credential(draft.agency)):
+        del issue_form.fields["signing_secret"]
+    forms["issue"] = issue_form
+    signing["issue_on_paper"] = "signing_secret" not in issue_form.fields
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = access_draft(request.user, pk)
+    user = official_or_404(request)
+    allowed = set(allowed_actions(user, draft))
+    versions = DraftVersion.objects.filter(draft=draft).select_related("blob", "uploaded_by")
+    steps = ReviewStep.objects.filter(draft=draft).select_related(
+        "unit", "assignee", "decided_by", "decided_on_behalf_of"
+    )
+    rounds = [(number, list(group)) for number, group in groupby(steps, key=lambda s: s.round)]
+    events = DraftEvent.objects.filter(draft=draft).select_related(
+        "actor", "on_behalf_of", "version"
+    )
+    forms = _action_forms(draft, allowed)
+    signing: dict[str, Any] = {}
+    if DraftAction.SIGN in allowed:
+        _sign_forms(user, draft, forms, signing)
     if draft.state in {DraftState.APPROVED, DraftState.ISSUED}:
         signing["signed"] = is_personally_signed(draft.signed_version)
         signing["required"] = services.signing_required(draft)
     if DraftAction.ISSUE in allowed:
-        signing["issue_refused"] = signing["required"] and not signing["signed"]
-        if not signing["issue_refused"]:
-            issue_form = IssueForm()
-            seal_field = issue_form.fields["signing_secret"]
-            if signing["required"]:
-                seal_field.required = True
-            elif not (signing["signed"] and signatures.has_agency_credential(draft.agency)):
-                del issue_form.fields["signing_secret"]
-            forms["issue"] = issue_form
-            signing["issue_on_paper"] = "signing_secret" not in issue_form.fields
+        _issue_form(draft, forms, signing)
     return render(
         request,
         "drafting/detail.html",

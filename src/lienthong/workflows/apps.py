@@ -8,8 +8,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Processing of incoming documents")
 
     def ready(self) -> None:
-        from lienthong.core import periodic
+        # Imported when the app registry is ready: these modules use the models.
+        from lienthong.core import periodic  # noqa: PLC0415 - AppConfig.ready()
 
-        from .services import deadline_reminders
+        from .services import deadline_reminders  # noqa: PLC0415 - AppConfig.ready()
 
         periodic.register("workflows.deadline_reminders", deadline_reminders)

@@ -23,7 +23,6 @@ from lienthong.documents.permissions import can_register
 from lienthong.documents.querysets import visible_condition
 
 from .models import Assignment
-from .querysets import led_unit_ids
 
 
 def _official(user: Any) -> bool:
@@ -75,7 +74,7 @@ def _delegators(
 
 
 def leader_authority(
-    actor: Any, agency: Agency, *, on_behalf_of: User | None = None, when: datetime | None = None
+    actor: User, agency: Agency, *, on_behalf_of: User | None = None, when: datetime | None = None
 ) -> User | None:
     """May `actor` give the agency leader's instructions (ý kiến chỉ đạo)? As the agency's
     leader, or as the delegate of one within the delegation period."""
@@ -103,7 +102,7 @@ def leader_authority(
     return found[0]
 
 
-def unit_leader_authority(actor: Any, unit: Unit, *, when: datetime | None = None) -> User | None:
+def unit_leader_authority(actor: User, unit: Unit, *, when: datetime | None = None) -> User | None:
     """May `actor` act as the leader of `unit`? As its leader, or as the delegate of one."""
     if not _official(actor) or actor.agency_id != unit.agency_id:
         raise PermissionDenied(_("Only the leader of the unit may do this."))
@@ -116,7 +115,7 @@ def unit_leader_authority(actor: Any, unit: Unit, *, when: datetime | None = Non
 
 
 def handler_authority(
-    actor: Any, assignment: Assignment, *, when: datetime | None = None
+    actor: User, assignment: Assignment, *, when: datetime | None = None
 ) -> User | None:
     """May `actor` act on the assignment (progress, completion, return)? The person it was
     given to, or for a unit, the unit's leader (or their delegate)."""
@@ -128,37 +127,69 @@ def handler_authority(
     return unit_leader_authority(actor, assignment.assignee_unit, when=when)
 
 
-def require_clerk_of(actor: Any, agency: Agency) -> None:
+def require_clerk_of(actor: User, agency: Agency) -> None:
     if not (can_register(actor) and actor.agency_id == agency.pk):
         raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
 
 
-def _allowed(check: Any, *args: Any, **kwargs: Any) -> bool:
+# --- Predicates: may `user` do this now? -------------------------------------------------------
+#
+# Each answers yes or no from the same rule the services enforce (the `*_authority` checks above
+# and the assignment's state), so a page offers exactly what the service would accept.
+
+
+def can_present(user: User, document: Document) -> bool:
+    """Present to a leader (trình): the clerk of the document's agency."""
     try:
-        check(*args, **kwargs)
-    except (PermissionDenied, ValidationError):
+        require_clerk_of(user, document.agency)
+    except PermissionDenied:
         return False
     return True
 
 
-def can_assign(user: Any, document: Document) -> bool:
-    return _allowed(leader_authority, user, document.agency)
+def can_assign(user: User, document: Document) -> bool:
+    """Give the agency leader's instructions (phân công): its leader, or the delegate of one
+    now (a delegate of several leaders chooses on whose behalf on the form)."""
+    try:
+        leader_authority(user, document.agency)
+    except PermissionDenied:
+        return False
+    except ValidationError:  # acts for several leaders: allowed, for the one they choose
+        return True
+    return True
 
 
-def can_act_on(user: Any, assignment: Assignment) -> bool:
-    return assignment.is_actionable and _allowed(handler_authority, user, assignment)
+def can_act_on(user: User, assignment: Assignment) -> bool:
+    """Act on an unfinished assignment: the person it was given to, or for a unit, its
+    leader (or their delegate)."""
+    if not assignment.is_actionable:
+        return False
+    try:
+        handler_authority(user, assignment)
+    except PermissionDenied:
+        return False
+    return True
 
 
-def can_reassign(user: Any, assignment: Assignment) -> bool:
-    return (
-        assignment.is_actionable
-        and assignment.assignee_unit_id is not None
-        and assignment.assignee_unit_id in led_unit_ids(user)
-    )
+def can_record_progress(user: User, assignment: Assignment) -> bool:
+    """Record progress or a proposal: whoever may act on the assignment."""
+    return can_act_on(user, assignment)
 
 
-def can_present(user: Any, document: Document) -> bool:
-    return _allowed(require_clerk_of, user, document.agency)
+def can_complete(user: User, assignment: Assignment) -> bool:
+    """Mark as completed: whoever may act on the assignment."""
+    return can_act_on(user, assignment)
+
+
+def can_return(user: User, assignment: Assignment) -> bool:
+    """Return the document (trả lại): whoever may act on the assignment."""
+    return can_act_on(user, assignment)
+
+
+def can_reassign(user: User, assignment: Assignment) -> bool:
+    """Hand a unit's work on to its people: the unit's leader (or their delegate), while the
+    assignment is unfinished."""
+    return assignment.assignee_unit_id is not None and can_act_on(user, assignment)
 
 
 def leader_delegators(user: Any, agency: Agency, when: datetime | None = None) -> list[User]:

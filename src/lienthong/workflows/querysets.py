@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -246,12 +247,13 @@ def awaiting_instruction(documents: models.QuerySet[Document], user: Any) -> Any
     """Incoming documents with no standing lead assignment: the agency leader's tray. Each is
     annotated `presented_to_me` (the clerk presented it to this user). Filters for the
     database; pass `Document.objects.visible_to(user)`."""
-    from .models import Assignment, ProcessingEntry
-
-    standing_lead = Assignment.objects.filter(
+    # The models are defined in models.py, which imports this module.
+    assignments = apps.get_model("workflows", "Assignment").objects
+    entries = apps.get_model("workflows", "ProcessingEntry").objects
+    standing_lead = assignments.filter(
         document=OuterRef("pk"), parent__isnull=True, role=AssignmentRole.LEAD
     ).exclude(state=AssignmentState.RETURNED)
-    presented = ProcessingEntry.objects.filter(
+    presented = entries.filter(
         document=OuterRef("pk"), kind=EntryKind.PRESENTED, recipient_id=user.pk
     )
     return (

@@ -187,7 +187,8 @@ def build_slip(document: Document) -> Slip:
 
 def render_slip_pdf(slip: Slip) -> bytes:
     """A4 portrait, through WeasyPrint; nothing is fetched from outside."""
-    from weasyprint import HTML, URLFetcher
+    # Loaded on first use: WeasyPrint is heavy (Pango, fonts) and only the printout needs it.
+    from weasyprint import HTML, URLFetcher  # noqa: PLC0415 - deliberate lazy load
 
     html = render_to_string("workflows/slip_print.html", {"slip": slip, "title": TITLE})
     fetcher = URLFetcher(allowed_protocols=())

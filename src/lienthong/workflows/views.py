@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.core.http import form_errors, user_or_404
 from lienthong.core.pagination import shown_count
@@ -31,7 +30,10 @@ from .models import Assignment, ProcessingEntry
 from .permissions import (
     access_assignment,
     access_incoming,
+    can_act_on,
+    can_assign,
     can_present,
+    can_reassign,
     leader_delegators,
 )
 from .querysets import awaiting_instruction, due_soon_cutoff, led_unit_ids, page_after
@@ -132,7 +134,7 @@ def _handler_forms(
         "complete": CompleteForm(user=user),
         "return": ReturnForm(top_level=assignment.parent_id is None),
     }
-    if assignment.assignee_unit is not None:
+    if assignment.assignee_unit is not None and can_reassign(user, assignment):
         forms["reassign"] = ReassignForm(
             unit=assignment.assignee_unit,
             information_only=assignment.role == AssignmentRole.INFORMATION,
@@ -155,7 +157,6 @@ def _panel(
     user = user_or_404(request)
     bound = bound or {}
     today = timezone.localdate()
-    led = set(led_unit_ids(user))
     assignments = list(
         Assignment.objects.filter(document=document).for_list(today).order_by("assigned_at", "id")
     )
@@ -167,16 +168,12 @@ def _panel(
             views[assignment.parent_id].children.append(view)
         else:
             top.append(view)
-        if not assignment.is_actionable:
-            continue
-        handles = assignment.assignee_user_id == user.pk or assignment.assignee_unit_id in led
-        if handles:
+        if can_act_on(user, assignment):
             view.forms = _handler_forms(assignment, user, bound)
 
     agency = document.agency
-    delegators = leader_delegators(user, agency)
-    if assign_form is None and (user.has_role(Role.AGENCY_LEADER) or delegators):
-        assign_form = AssignForm(agency=agency, delegators=delegators)
+    if assign_form is None and can_assign(user, document):
+        assign_form = AssignForm(agency=agency, delegators=leader_delegators(user, agency))
     if present_form is None and can_present(user, document):
         present_form = PresentForm(agency=agency)
     replies = list(
