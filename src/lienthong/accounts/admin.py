@@ -81,9 +81,10 @@ class ServiceErrorsMixin:
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         try:
-            return super().changeform_view(  # type: ignore[misc]
+            response: HttpResponse = super().changeform_view(  # type: ignore[misc]
                 request, object_id, form_url, extra_context
             )
+            return response
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(request.get_full_path())
@@ -344,7 +345,8 @@ class UserAdmin(ServiceErrorsMixin, ScopedChoicesMixin, DjangoUserAdmin[User]):
         return fixed if _is_system_admin(request) else (*fixed, "is_superuser")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return User.objects.visible_to(request.user)
+        users: QuerySet[User] = User.objects.visible_to(request.user)
+        return users
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         # The roles are granted on the account's page, once it exists.
@@ -505,7 +507,7 @@ TOTP_FIELDS: list[Any] = [*DEVICE_FIELDS, "throttling_failure_count"]
 STATIC_FIELDS: list[Any] = [*DEVICE_FIELDS, "backup_codes_left"]
 
 
-class SecretFreeDeviceAdmin(admin.ModelAdmin):
+class SecretFreeDeviceAdmin(admin.ModelAdmin[Any]):
     list_display = DEVICE_FIELDS
     list_filter = ["confirmed", "created_at", "last_used_at"]
     search_fields = ["user__username", "user__full_name"]
@@ -540,7 +542,8 @@ class StaticDeviceAdmin(SecretFreeDeviceAdmin):
 
     @admin.display(description=_("backup codes left"))
     def backup_codes_left(self, device: StaticDevice) -> int:
-        return device.token_set.count()
+        left: int = device.token_set.count()
+        return left
 
 
 for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):

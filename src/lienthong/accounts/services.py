@@ -456,7 +456,8 @@ def create_agency_admin(
 
 def new_totp_key() -> str:
     """A fresh TOTP secret (20 random bytes, hex), kept in the session until it is confirmed."""
-    return random_hex(20)
+    key: str = random_hex(20)
+    return key
 
 
 def totp_secret_text(key: str) -> str:
@@ -573,7 +574,7 @@ def turn_off_two_factor(*, user: User, password: str, code: str) -> int:
             if refusal is not None:
                 error = refusal
             else:
-                removed = (
+                removed: int = (
                     TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
                 )
                 removed += (
@@ -696,7 +697,7 @@ def reset_two_factor(*, actor: User | None, user: User) -> int:
     require_manage_agency(actor, user.agency)
     if user.is_system_admin:
         require_system_admin(actor)
-    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
     removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
     end_sessions(user)
     record_event(
@@ -712,7 +713,7 @@ def password_reset_accounts(email: str) -> UserQuerySet:
     """The accounts a reset for `email` reaches: active citizens' and businesses' accounts with
     that address and a password. Officials' passwords are reset by their agency's
     administrator, never by a link sent to a mailbox."""
-    return User.objects.filter(
+    accounts: UserQuerySet = User.objects.filter(
         email__iexact=email.strip(),
         is_active=True,
         agency=None,
@@ -720,6 +721,7 @@ def password_reset_accounts(email: str) -> UserQuerySet:
         is_superuser=False,
         role_grants=None,
     ).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return accounts
 
 
 @transaction.atomic

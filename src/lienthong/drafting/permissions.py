@@ -112,7 +112,7 @@ def _as_unit_leader(actor: User, unit_ids: set[int], when: datetime) -> tuple[Ac
         .filter(
             delegate=actor,
             delegator__is_active=True,
-            delegator__agency_id=actor.agency_id,
+            delegator__agency_id=actor.agency_id,  # type: ignore[misc]  # None: no match
             delegator__unit_id__in=unit_ids,
             delegator__role_grants__role=Role.UNIT_LEADER,
         )
