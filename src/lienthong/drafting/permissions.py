@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -32,6 +32,9 @@ from .constants import (
 )
 from .models import Draft, DraftVersion, ReviewStep
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 
 @dataclass(frozen=True)
 class Acting:
@@ -44,7 +47,7 @@ class Acting:
 # --- Seeing ---------------------------------------------------------------------------------
 
 
-def access_draft(user: Any, pk: Any) -> Draft:
+def access_draft(user: User | AnonymousUser, pk: Any) -> Draft:
     try:
         return (
             Draft.objects.visible_to(user)
@@ -63,7 +66,7 @@ def access_draft(user: Any, pk: Any) -> Draft:
         raise Http404(_("Not found.")) from None
 
 
-def access_draft_version(user: Any, pk: Any) -> DraftVersion:
+def access_draft_version(user: User | AnonymousUser, pk: Any) -> DraftVersion:
     try:
         version = DraftVersion.objects.select_related("blob").get(pk=pk)
     except (DraftVersion.DoesNotExist, ValueError, TypeError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,8 +14,11 @@ from lienthong.accounts.models import User
 from .models import Dossier, DossierStep
 from .querysets import is_applicant
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def access_dossier(user: User | Any, pk: int | str) -> Dossier:
+
+def access_dossier(user: User | AnonymousUser, pk: int | str) -> Dossier:
     """The dossier if the user may see it; 404 for missing and forbidden alike."""
     try:
         return Dossier.objects.visible_to(user).select_related("procedure", "agency").get(pk=pk)
@@ -23,7 +26,7 @@ def access_dossier(user: User | Any, pk: int | str) -> Dossier:
         raise Http404 from exc
 
 
-def access_step(user: User | Any, pk: int | str) -> DossierStep:
+def access_step(user: User | AnonymousUser, pk: int | str) -> DossierStep:
     try:
         step = DossierStep.objects.select_related("dossier", "agency", "unit").get(pk=pk)
     except (DossierStep.DoesNotExist, ValueError, TypeError) as exc:

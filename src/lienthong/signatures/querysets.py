@@ -10,6 +10,8 @@ from django.utils import timezone
 from .constants import CredentialKind
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from lienthong.accounts.models import Agency, User
 
     from .models import SigningCredential, TrustedCertificate  # noqa: F401
@@ -32,7 +34,7 @@ class CredentialQuerySet(models.QuerySet["SigningCredential"]):
     def of_agency(self, agency: Agency | Any) -> CredentialQuerySet:
         return self.filter(kind=CredentialKind.AGENCY, agency=agency)
 
-    def visible_to(self, user: User | Any) -> CredentialQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CredentialQuerySet:
         """Administrators see their agency's; an official sees their own."""
         from .permissions import can_administer
 
