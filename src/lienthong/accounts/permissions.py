@@ -4,40 +4,46 @@ A missing object and a forbidden one give the same 404, so identifiers leak noth
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import Role
 from .models import Agency, Delegation, Unit, User
+from .querysets import UserQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+M = TypeVar("M", bound=Model)
 
 
-def _get_or_404(queryset: Any, pk: Any) -> Any:
+def _get_or_404(queryset: QuerySet[M], pk: int | str) -> M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
 
 
-def access_agency(user: Any, pk: Any) -> Agency:
+def access_agency(user: User | AnonymousUser, pk: int | str) -> Agency:
     return _get_or_404(Agency.objects.visible_to(user), pk)
 
 
-def access_unit(user: Any, pk: Any) -> Unit:
+def access_unit(user: User | AnonymousUser, pk: int | str) -> Unit:
     return _get_or_404(Unit.objects.visible_to(user).select_related("agency"), pk)
 
 
-def access_user(user: Any, pk: Any) -> User:
-    return _get_or_404(
-        User.objects.visible_to(user).select_related("agency", "unit", "position"), pk
-    )
+def access_user(user: User | AnonymousUser, pk: int | str) -> User:
+    users: UserQuerySet = User.objects.visible_to(user)
+    return _get_or_404(users.select_related("agency", "unit", "position"), pk)
 
 
-def access_delegation(user: Any, pk: Any) -> Delegation:
+def access_delegation(user: User | AnonymousUser, pk: int | str) -> Delegation:
     return _get_or_404(Delegation.objects.visible_to(user), pk)
 
 

@@ -456,7 +456,8 @@ def create_agency_admin(
 
 def new_totp_key() -> str:
     """A fresh TOTP secret (20 random bytes, hex), kept in the session until it is confirmed."""
-    return random_hex(20)
+    key: str = random_hex(20)
+    return key
 
 
 def totp_secret_text(key: str) -> str:
@@ -573,7 +574,7 @@ def turn_off_two_factor(*, user: User, password: str, code: str) -> int:
             if refusal is not None:
                 error = refusal
             else:
-                removed = (
+                removed: int = (
                     TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
                 )
                 removed += (
@@ -696,7 +697,7 @@ def reset_two_factor(*, actor: User | None, user: User) -> int:
     require_manage_agency(actor, user.agency)
     if user.is_system_admin:
         require_system_admin(actor)
-    removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
     removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
     end_sessions(user)
     record_event(
@@ -712,7 +713,7 @@ def password_reset_accounts(email: str) -> UserQuerySet:
     """The accounts a reset for `email` reaches: active citizens' and businesses' accounts with
     that address and a password. Officials' passwords are reset by their agency's
     administrator, never by a link sent to a mailbox."""
-    return User.objects.filter(
+    accounts: UserQuerySet = User.objects.filter(
         email__iexact=email.strip(),
         is_active=True,
         agency=None,
@@ -720,6 +721,7 @@ def password_reset_accounts(email: str) -> UserQuerySet:
         is_superuser=False,
         role_grants=None,
     ).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return accounts
 
 
 @transaction.atomic
@@ -750,4 +752,114 @@ def reset_password(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(action="user.password_reset", actor=user, obj=user)
+    return user
+
+
+# --- Particulars and status of units and accounts (the Django admin calls these too) ----------
+
+UNIT_FIELDS = {"name", "abbreviation", "parent", "is_active"}
+USER_FIELDS = {"username", "full_name", "email", "phone", "is_superuser"}
+
+
+@transaction.atomic
+def update_unit(*, actor: User | None, unit: Unit, **changes: Any) -> Unit:
+    """A unit's name, abbreviation, parent unit or status. A unit never changes agency: its
+    officials, registers and documents stay where they are."""
+    unknown = set(changes) - UNIT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    require_manage_agency(actor, unit.agency)
+    parent = changes.get("parent", unit.parent)
+    node: Unit | None = parent
+    while node is not None:
+        if node.agency_id != unit.agency_id:
+            raise ValidationError({"parent": _("The parent unit belongs to another agency.")})
+        if node.pk == unit.pk:
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        node = node.parent
+    before = {field: str(getattr(unit, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(unit, field, value.strip() if isinstance(value, str) else value)
+    unit.full_clean()
+    unit.save()
+    record_event(
+        action="unit.updated",
+        actor=actor,
+        obj=unit,
+        data={"before": before, "after": {f: str(getattr(unit, f)) for f in changes}},
+    )
+    return unit
+
+
+@transaction.atomic
+def update_user(*, actor: User | None, user: User, **changes: Any) -> User:
+    """An account's particulars: user name, full name, e-mail, telephone, and (a system
+    administrator only) the superuser flag. The agency, unit and position change through
+    `move_user`, the roles through `set_roles`, the status through `deactivate_user` and
+    `reactivate_user`, the password through `set_user_password`."""
+    unknown = set(changes) - USER_FIELDS
+    if unknown:
+        raise TypeError(f"unknown user fields: {sorted(unknown)}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, user.agency)
+    if "is_superuser" in changes or user.is_system_admin:
+        require_system_admin(actor)
+    if "username" in changes:
+        changes["username"] = str(changes["username"]).strip()
+        if user.agency_id is not None or user.role_grants.exists():
+            try:
+                validate_official_username(changes["username"])
+            except ValidationError as exc:
+                raise ValidationError({"username": exc.messages}) from exc
+        _check_username_free(changes["username"], exclude_pk=user.pk)
+    before = {field: str(getattr(user, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(user, field, value.strip() if isinstance(value, str) else value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=sorted(changes))
+    record_event(
+        action="user.updated",
+        actor=actor,
+        obj=user,
+        data={"before": before, "after": {f: str(getattr(user, f)) for f in changes}},
+    )
+    return user
+
+
+@transaction.atomic
+def reactivate_user(*, actor: User | None, user: User) -> User:
+    """Let a deactivated account sign in again (with the roles it still holds)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, user.agency)
+    if user.is_system_admin:
+        require_system_admin(actor)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event(action="security.user_reactivated", actor=actor, obj=user)
+    return user
+
+
+@transaction.atomic
+def set_user_password(*, actor: User | None, user: User, password: str | None) -> User:
+    """An administrator sets an account's password (`None`: the account can no longer sign in
+    with a password). The account is signed out everywhere."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_agency(actor, user.agency)
+    if user.is_system_admin:
+        require_system_admin(actor)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    end_sessions(user)
+    record_event(
+        action="security.password_set",
+        actor=actor,
+        obj=user,
+        data={"usable": password is not None},
+    )
     return user

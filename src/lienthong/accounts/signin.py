@@ -106,7 +106,8 @@ def wait_seconds(request: HttpRequest, username: str) -> int:
         return 0
     delay = min(2 ** min(failures - free, 30), settings.LIENTHONG_LOGIN_MAX_DELAY_SECONDS)
     remaining = (last + timedelta(seconds=delay) - _now()).total_seconds()
-    return max(0, math.ceil(remaining))
+    wait: int = max(0, math.ceil(remaining))
+    return wait
 
 
 class SignInHandler(AxesDatabaseHandler):

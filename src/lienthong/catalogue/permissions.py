@@ -3,7 +3,7 @@ only reach the administrators who may edit them. Missing and hidden alike give 4
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 from .models import Procedure, ProcedureForm
 from .querysets import editable_agency_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def access_procedure(user: Any, pk: Any) -> Procedure:
+    from lienthong.accounts.models import User
+
+
+def access_procedure(user: User | AnonymousUser, pk: Any) -> Procedure:
     try:
         return (
             Procedure.objects.visible_to(user)
@@ -24,7 +29,7 @@ def access_procedure(user: Any, pk: Any) -> Procedure:
         raise Http404 from exc
 
 
-def access_procedure_form(user: Any, procedure_pk: Any, pk: Any) -> ProcedureForm:
+def access_procedure_form(user: User | AnonymousUser, procedure_pk: Any, pk: Any) -> ProcedureForm:
     procedure = access_procedure(user, procedure_pk)
     try:
         return procedure.forms.select_related("blob").get(pk=int(pk))

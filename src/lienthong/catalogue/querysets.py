@@ -13,6 +13,8 @@ from lienthong.accounts.constants import Role
 from lienthong.documents.search import fold, plain, tokens
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from lienthong.accounts.models import User
 
 
@@ -55,7 +57,7 @@ class ProcedureQuerySet(models.QuerySet):
             return self
         return self.filter(agency_id__in=agencies)
 
-    def visible_to(self, user: User | Any) -> ProcedureQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ProcedureQuerySet:
         """Everybody sees published procedures; administrators also their unpublished ones."""
         agencies = editable_agency_ids(user)
         if agencies is None:

@@ -7,14 +7,14 @@ from .models import AuditEvent, CalendarOverride
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     list_display = ["day", "is_working_day", "reason"]
     list_filter = ["is_working_day"]
     date_hierarchy = "day"
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit log is append-only."""
 
     list_display = [

@@ -3,7 +3,7 @@ forbidden alike)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,22 +13,27 @@ from lienthong.accounts.constants import Role
 
 from .models import AttachmentVersion, Document, Register
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def access_document(user: Any, pk: Any) -> Document:
+    from lienthong.accounts.models import User
+
+
+def access_document(user: User | AnonymousUser, pk: int | str) -> Document:
     try:
         return Document.objects.visible_to(user).for_list().get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
 
 
-def access_register(user: Any, pk: Any) -> Register:
+def access_register(user: User | AnonymousUser, pk: int | str) -> Register:
     try:
         return Register.objects.visible_to(user).get(pk=pk)
     except (Register.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
 
 
-def access_attachment_version(user: Any, pk: Any) -> AttachmentVersion:
+def access_attachment_version(user: User | AnonymousUser, pk: int | str) -> AttachmentVersion:
     try:
         version = AttachmentVersion.objects.select_related("blob", "attachment").get(pk=pk)
     except (AttachmentVersion.DoesNotExist, ValueError, TypeError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from lienthong.accounts.constants import Role
@@ -17,14 +18,19 @@ from .constants import Confidentiality, Direction
 from .search import fold
 
 if TYPE_CHECKING:
-    from .models import Document
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
+
+    # the type arguments of the QuerySets below (strings, which ruff does not read)
+    from .models import Document, KeptUpload, Register  # noqa: F401
 
 # Inside its agency, a confidential document is seen by the clerks who register it, the
 # agency's leaders, and whoever registered or drafted it (handlers are added by the workflow).
 CONFIDENTIAL_READERS = (Role.CLERK, Role.AGENCY_LEADER)
 
 
-def visible_condition(user: Any, prefix: str = "") -> Any:
+def visible_condition(user: User, prefix: str = "") -> Q | Combinable:
     """The condition of `visible_to` on the columns of a document, or of a related one through
     `prefix` (e.g. "document__" from an assignment), so that a related list or an access check
     tests each row it reads instead of building the set of every visible document (which grows
@@ -44,7 +50,7 @@ def visible_condition(user: Any, prefix: str = "") -> Any:
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
-    def visible_to(self, user: Any) -> DocumentQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> DocumentQuerySet:
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
         return self.filter(visible_condition(user))
@@ -91,14 +97,14 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.select_related("document_type", "register")
 
 
-class RegisterQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> RegisterQuerySet:
+class RegisterQuerySet(models.QuerySet["Register"]):
+    def visible_to(self, user: User | AnonymousUser) -> RegisterQuerySet:
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
         return self.filter(agency_id=user.agency_id)
 
 
-class KeptUploadQuerySet(models.QuerySet):
+class KeptUploadQuerySet(models.QuerySet["KeptUpload"]):
     def usable_by(self, user: Any) -> KeptUploadQuerySet:
         """The files `user` uploaded to a form and may still use (not expired); nobody else's."""
         if not getattr(user, "is_authenticated", False):

@@ -80,7 +80,8 @@ def apply_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
     tone marks and all, occurs as typed), ordered exact first, then newest first."""
     matched = match_sql(query)
     if matched is None:
-        return queryset.annotate(exact=Value(0, output_field=IntegerField())).order_by("-id")
+        unranked: QuerySet[Any] = queryset.annotate(exact=Value(0, output_field=IntegerField()))
+        return unranked.order_by("-id")
     if connection.vendor == "postgresql":
         tsquery = matched[1][0]
         queryset = queryset.filter(
@@ -93,14 +94,16 @@ def apply_search(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
     if fold(wanted) == wanted:
         # Typed without tone marks: nothing can match more exactly than the folded search
         # itself, so skip the ranking and let the database walk the newest rows first.
-        return queryset.annotate(exact=Value(0, output_field=IntegerField())).order_by("-id")
-    return queryset.annotate(
+        unranked = queryset.annotate(exact=Value(0, output_field=IntegerField()))
+        return unranked.order_by("-id")
+    ranked: QuerySet[Any] = queryset.annotate(
         exact=Case(
             When(search_entry__plain__contains=wanted, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
-    ).order_by("-exact", "-id")
+    )
+    return ranked.order_by("-exact", "-id")
 
 
 def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[Any], str]:

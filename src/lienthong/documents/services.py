@@ -710,7 +710,8 @@ def _appends_to_current(attachment: Attachment, blob: Any) -> bool:
     with default_storage.open(current.blob.storage_name, "rb") as old:
         before = old.read()
     with default_storage.open(blob.storage_name, "rb") as new:
-        return new.read(len(before)) == before
+        same: bool = new.read(len(before)) == before
+        return same
 
 
 # How long a file uploaded to a form that was shown again stays usable by its uploader.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -36,6 +36,9 @@ from .constants import (
 )
 from .models import Draft, DraftVersion, ReviewStep
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 
 @dataclass(frozen=True)
 class Acting:
@@ -48,7 +51,7 @@ class Acting:
 # --- Seeing ---------------------------------------------------------------------------------
 
 
-def access_draft(user: Any, pk: Any) -> Draft:
+def access_draft(user: User | AnonymousUser, pk: Any) -> Draft:
     try:
         return (
             Draft.objects.visible_to(user)
@@ -67,7 +70,7 @@ def access_draft(user: Any, pk: Any) -> Draft:
         raise Http404(_("Not found.")) from None
 
 
-def access_draft_version(user: Any, pk: Any) -> DraftVersion:
+def access_draft_version(user: User | AnonymousUser, pk: Any) -> DraftVersion:
     try:
         version = DraftVersion.objects.select_related("blob").get(pk=pk)
     except (DraftVersion.DoesNotExist, ValueError, TypeError):
@@ -104,7 +107,7 @@ def _as_unit_leader(actor: User, unit_ids: set[int], when: datetime) -> tuple[Ac
         .filter(
             delegate=actor,
             delegator__is_active=True,
-            delegator__agency_id=actor.agency_id,
+            delegator__agency_id=actor.agency_id,  # type: ignore[misc]  # None: no match
             delegator__unit_id__in=unit_ids,
             delegator__role_grants__role=Role.UNIT_LEADER,
         )

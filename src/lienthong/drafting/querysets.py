@@ -3,7 +3,7 @@ drafts are decided; `awaiting_action_of` is each user's queue."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard
 
 from django.apps import apps
 from django.db import models
@@ -16,6 +16,8 @@ from lienthong.documents.constants import Confidentiality
 from .constants import SUBSTITUTABLE_AUTHORITIES, DraftState, StepKind, StepStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .models import Draft, DraftEvent  # noqa: F401 (the QuerySet[...] strings below)
 
 
@@ -28,7 +30,7 @@ def _review_steps() -> Any:
     return apps.get_model("drafting", "ReviewStep").objects
 
 
-def _is_official(user: Any) -> bool:
+def _is_official(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.agency_id)
 
 
@@ -56,7 +58,7 @@ def _led_units(user: Any, delegators: list[int]) -> list[int]:
 
 
 class DraftQuerySet(models.QuerySet["Draft"]):
-    def visible_to(self, user: Any) -> DraftQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> DraftQuerySet:
         """Inside its agency, a draft is seen by the agency's leaders, by whoever takes part in
         it (drafter, signer, the head signed for, the leaders of the units on its route), by
         the drafting unit's members when it is not confidential, and by the clerks once it is

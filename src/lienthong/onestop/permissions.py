@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -27,6 +27,9 @@ from .constants import TRANSITIONS, Channel, DossierStatus, StepState, Supplemen
 from .models import Apology, Consultation, Dossier, DossierStep, Rating, SupplementRequest
 from .querysets import is_applicant
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 Refusal = PermissionDenied | ValidationError
 Rule = Callable[[User], Refusal | None]
 
@@ -35,7 +38,7 @@ BEING_PROCESSED = frozenset({DossierStatus.RECEIVED, DossierStatus.PROCESSING})
 CLOSED = frozenset({DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.STOPPED})
 
 
-def access_dossier(user: User | Any, pk: int | str) -> Dossier:
+def access_dossier(user: User | AnonymousUser, pk: int | str) -> Dossier:
     """The dossier if the user may see it; 404 for missing and forbidden alike."""
     try:
         return Dossier.objects.visible_to(user).select_related("procedure", "agency").get(pk=pk)
@@ -43,7 +46,7 @@ def access_dossier(user: User | Any, pk: int | str) -> Dossier:
         raise Http404 from exc
 
 
-def access_step(user: User | Any, pk: int | str) -> DossierStep:
+def access_step(user: User | AnonymousUser, pk: int | str) -> DossierStep:
     try:
         step = DossierStep.objects.select_related("dossier", "agency", "unit").get(pk=pk)
     except (DossierStep.DoesNotExist, ValueError, TypeError) as exc:

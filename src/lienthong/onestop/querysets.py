@@ -15,6 +15,8 @@ from lienthong.catalogue.constants import StepRole
 from .constants import INTERNAL_ACTIONS, DossierStatus, StepState
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from lienthong.accounts.models import User
 
 # Officers who see every dossier whose route passes through their agency.
@@ -38,7 +40,7 @@ def is_applicant(user: User | Any) -> bool:
 
 
 class DossierQuerySet(models.QuerySet):
-    def visible_to(self, user: User | Any) -> DossierQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> DossierQuerySet:
         """An applicant sees their own dossiers; an officer those whose route passes through
         their agency (unit members: through their unit, or handed to them); nobody else any."""
         if not (user.is_authenticated and user.is_active):

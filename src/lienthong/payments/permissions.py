@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from .models import Payment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
 
 # Session key of the payments whose signed result this browser brought back from the gateway
 # (lets a payer without an account see the result of their own payment).
 SESSION_KEY = "payments_returned"
 
 
-def access_payment(user: Any, txn_ref: str, *, returned: Collection[str] = ()) -> Payment:
+def access_payment(
+    user: User | AnonymousUser, txn_ref: str, *, returned: Collection[str] = ()
+) -> Payment:
     """The payment if the user paid it (or is a superuser), or if this browser came back
     with it from the gateway; 404 for a missing and a forbidden one alike."""
     payment = Payment.objects.visible_to(user).filter(txn_ref=txn_ref).first() or (

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .constants import PaymentStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
+
     from .models import Payment  # noqa: F401 (for mypy)
 
 
 class PaymentQuerySet(models.QuerySet["Payment"]):
-    def visible_to(self, user: Any) -> PaymentQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> PaymentQuerySet:
         """The payer's own payments; every payment for a superuser; nothing for anyone else."""
         if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()

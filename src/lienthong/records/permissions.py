@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,22 +14,27 @@ from lienthong.accounts.constants import Role
 from .constants import CATALOGUE_ROLES, FILE_KEEPER_ROLES, FILING_ROLES
 from .models import CaseFile, CaseFileItem, FileCatalog
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def access_case_file(user: Any, pk: Any) -> CaseFile:
+    from lienthong.accounts.models import User
+
+
+def access_case_file(user: User | AnonymousUser, pk: Any) -> CaseFile:
     try:
         return CaseFile.objects.visible_to(user).for_list().get(pk=pk)
     except (CaseFile.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
 
 
-def access_catalog(user: Any, pk: Any) -> FileCatalog:
+def access_catalog(user: User | AnonymousUser, pk: Any) -> FileCatalog:
     try:
         return FileCatalog.objects.visible_to(user).select_related("agency").get(pk=pk)
     except (FileCatalog.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
 
 
-def access_item(user: Any, case_file: CaseFile, ordinal: Any) -> CaseFileItem:
+def access_item(user: User | AnonymousUser, case_file: CaseFile, ordinal: Any) -> CaseFileItem:
     """A document still in the file, by its number, if the user may see that document."""
     try:
         return (

@@ -5,7 +5,7 @@ confidentiality are decided; the documents inside a file are filtered by
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db import models
 from django.db.models import Q
@@ -18,10 +18,14 @@ from lienthong.documents.search import match_sql
 from .constants import CONFIDENTIAL_FILE_READERS, CaseFileStatus, Rights
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
+
     from .models import CaseFile, CaseFileItem, FileCatalog, RetentionRule  # noqa: F401
 
 
-def _agency_member(user: Any) -> bool:
+def _agency_member(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.agency_id is not None)
 
 
@@ -33,14 +37,14 @@ class RetentionRuleQuerySet(models.QuerySet["RetentionRule"]):
 
 
 class FileCatalogQuerySet(models.QuerySet["FileCatalog"]):
-    def visible_to(self, user: Any) -> FileCatalogQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> FileCatalogQuerySet:
         if not _agency_member(user):
             return self.none()
         return self.filter(agency_id=user.agency_id)
 
 
 class CaseFileQuerySet(models.QuerySet["CaseFile"]):
-    def visible_to(self, user: Any) -> CaseFileQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CaseFileQuerySet:
         """The agency's files; a file whose rights are “Mật” only for its creator, the one who
         opened it, the clerks and the agency's leaders."""
         if not _agency_member(user):
@@ -72,7 +76,7 @@ class CaseFileItemQuerySet(models.QuerySet["CaseFileItem"]):
     def withdrawn(self) -> CaseFileItemQuerySet:
         return self.filter(removed_at__isnull=False)
 
-    def visible_to(self, user: Any) -> CaseFileItemQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CaseFileItemQuerySet:
         if not (user.is_authenticated and user.is_active) or user.agency_id is None:
             return self.none()
         return self.filter(visible_condition(user, "document__"))

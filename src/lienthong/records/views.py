@@ -304,7 +304,7 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
     case_file = access_case_file(request.user, pk)
     user = official_or_404(request)
     if request.method == "POST":
-        document = access_document(user, request.POST.get("document"))
+        document = access_document(user, request.POST.get("document", ""))
         try:
             item = services.add_document(actor=user, case_file=case_file, document=document)
             messages.success(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,6 +12,11 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency
 from lienthong.onestop.constants import DossierStatus
 from lienthong.onestop.models import Dossier
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ def may_read_reports(user: Any) -> bool:
     return bool(user.is_system_admin or (user.agency_id and user.has_role(Role.AGENCY_LEADER)))
 
 
-def access_reports(user: Any) -> ReportScope:
+def access_reports(user: User | AnonymousUser) -> ReportScope:
     """A system administrator sees every agency; an agency leader their own agency's dossiers
     and officers; everybody else gets 404 (the page does not exist for them)."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):

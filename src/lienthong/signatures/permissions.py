@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
@@ -16,6 +16,11 @@ from .models import PdfVerification, SigningCredential
 from .roles import can_administer as can_administer
 from .roles import can_manage_trust as can_manage_trust
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
+
 
 def can_sign_for_agency(user: Any, agency_id: int) -> bool:
     """The agency's clerk (văn thư) keeps and uses the agency's key (Điều 32)."""
@@ -27,7 +32,7 @@ def can_sign_for_agency(user: Any, agency_id: int) -> bool:
     )
 
 
-def access_credential(user: Any, pk: int) -> SigningCredential:
+def access_credential(user: User | AnonymousUser, pk: int) -> SigningCredential:
     """404 for a missing credential and for one the user may not see alike."""
     found = SigningCredential.objects.visible_to(user).filter(pk=pk).first()
     if found is None:
@@ -35,7 +40,7 @@ def access_credential(user: Any, pk: int) -> SigningCredential:
     return found
 
 
-def access_verification(user: Any, pk: Any) -> PdfVerification:
+def access_verification(user: User | AnonymousUser, pk: Any) -> PdfVerification:
     """A file's signature check, for someone who may see a document the file is attached to
     (documents' own chokepoint decides that); 404 otherwise, as for a missing one."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):

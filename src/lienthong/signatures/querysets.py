@@ -11,6 +11,8 @@ from .constants import CredentialKind
 from .roles import can_administer
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from lienthong.accounts.models import Agency, User
 
     from .models import SigningCredential, TrustedCertificate  # noqa: F401
@@ -33,7 +35,7 @@ class CredentialQuerySet(models.QuerySet["SigningCredential"]):
     def of_agency(self, agency: Agency | Any) -> CredentialQuerySet:
         return self.filter(kind=CredentialKind.AGENCY, agency=agency)
 
-    def visible_to(self, user: User | Any) -> CredentialQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CredentialQuerySet:
         """Administrators see their agency's; an official sees their own."""
         if not (user.is_authenticated and user.is_active):
             return self.none()

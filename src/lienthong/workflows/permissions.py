@@ -8,7 +8,7 @@ delegation (ủy quyền) is active now (that leader is returned, to be recorded
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -24,17 +24,23 @@ from lienthong.documents.querysets import visible_condition
 
 from .models import Assignment
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _official(user: Any) -> bool:
+
+def _official(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.agency_id)
 
 
-def access_incoming(user: Any, pk: Any) -> Document:
+def access_incoming(user: User | AnonymousUser, pk: Any) -> Document:
     """An incoming document the user may see, or one they handle (a handler of a confidential
     document may open it through its assignment)."""
     if not _official(user):
         raise Http404(_("Not found."))
-    documents = Document.objects.filter(direction=Direction.INCOMING, agency_id=user.agency_id)
+    documents = Document.objects.filter(
+        direction=Direction.INCOMING,
+        agency_id=user.agency_id,  # type: ignore[misc]  # set: checked by _official
+    )
     try:
         handled = Assignment.objects.handled_by(user).filter(document_id=pk)
         return (
@@ -46,7 +52,7 @@ def access_incoming(user: Any, pk: Any) -> Document:
         raise Http404(_("Not found.")) from None
 
 
-def access_assignment(user: Any, pk: Any) -> Assignment:
+def access_assignment(user: User | AnonymousUser, pk: Any) -> Assignment:
     try:
         return (
             Assignment.objects.visible_to(user)

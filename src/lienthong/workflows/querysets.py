@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.apps import apps
 from django.db import models
@@ -33,13 +33,17 @@ from .constants import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lienthong.accounts.models import User
+
     from .models import Assignment, ProcessingEntry  # noqa: F401
 
 # Sorts assignments without a deadline after every dated one.
 NO_DEADLINE = date(9999, 12, 31)
 
 
-def _active_official(user: Any) -> bool:
+def _active_official(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.agency_id)
 
 
@@ -56,7 +60,7 @@ def led_unit_ids(user: Any, when: Any = None) -> list[int]:
         .filter(
             delegate_id=user.pk,
             delegator__is_active=True,
-            delegator__agency_id=user.agency_id,
+            delegator__agency_id=user.agency_id,  # type: ignore[misc]  # set: _active_official
             delegator__unit__isnull=False,
             delegator__role_grants__role=Role.UNIT_LEADER,
         )
@@ -72,7 +76,7 @@ def due_soon_cutoff(today: date, within: int = DUE_SOON_WORKING_DAYS) -> date:
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
-    def visible_to(self, user: Any) -> AssignmentQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> AssignmentQuerySet:
         """Assignments of documents the user may see, and those the user handles (a handler
         of a confidential document sees the assignments given to them)."""
         if not _active_official(user):

@@ -48,11 +48,8 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet[User]):
     ordering = "id"
 
     def get_queryset(self) -> QuerySet[User]:
-        return (
-            User.objects.visible_to(self.request.user)
-            .select_related("position")
-            .prefetch_related("role_grants")
-        )
+        users: QuerySet[User] = User.objects.visible_to(self.request.user)
+        return users.select_related("position").prefetch_related("role_grants")
 
     @extend_schema(responses=UserSerializer)
     @action(detail=False, methods=["get"])
