@@ -300,26 +300,14 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from lienthong.accounts.models import User
-
     clients: dict[str, Client] = {}
     by_persona = {u["persona"]: u for u in reversed(plan["users"]) if u.get("documents")}
 
     def client_for(persona: str) -> Client:
         if persona not in clients:
-            client = Client(raise_request_exception=True)
-            if persona != "citizen":
-                user = User.objects.get(username=by_persona[persona]["username"])
-                client.force_login(user)
-                if by_persona[persona].get("totp_key"):  # as after the code page
-                    from django_otp import DEVICE_ID_SESSION_KEY
-                    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-                    session = client.session
-                    device = TOTPDevice.objects.get(user=user, confirmed=True)
-                    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-                    session.save()
-            clients[persona] = client
+            clients[persona] = _signed_in_client(
+                None if persona == "citizen" else by_persona[persona]
+            )
         return clients[persona]
 
     class Rollback(Exception):
@@ -357,37 +345,83 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
             for q in captured.captured_queries
             if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
         ]
-        times = []
-        with connection.cursor() as cursor:
-            for _ in range(repeat):
-                started = time.perf_counter()
-                with transaction.atomic():
-                    for sql in statements:
-                        cursor.execute(sql.replace("%", "%%"))
-                    transaction.set_rollback(True)
-                times.append((time.perf_counter() - started) * 1000)
-        floors[action] = statistics.median(times)
+        floors[action] = _replay_ms(statements, repeat)
         if os.environ.get("LIENTHONG_LOAD_EXPLAIN"):  # which statement costs what
-            with connection.cursor() as cursor:
-                each = []
-                for sql in statements:
-                    started = time.perf_counter()
-                    cursor.execute(sql.replace("%", "%%"))
-                    each.append(((time.perf_counter() - started) * 1000, sql))
-            for ms, sql in sorted(each, reverse=True)[:2]:
-                say(f"{action}: {ms:.1f} ms  {sql[:300]}")
-                if os.environ["LIENTHONG_LOAD_EXPLAIN"] == "plan" and sql.startswith("SELECT"):
-                    with connection.cursor() as cursor:
-                        cursor.execute("EXPLAIN ANALYZE " + sql.replace("%", "%%"))
-                        say("\n".join(row[0] for row in cursor.fetchall()))
+            _explain(action, statements)
         floors[f"{action}:queries"] = len(statements)
     return floors
+
+
+def _signed_in_client(user: dict[str, Any] | None) -> Any:
+    """A test client signed in as the plan's `user` (past the second factor if the user has
+    one), or anonymous for a citizen (None)."""
+    from django.test import Client
+
+    from lienthong.accounts.models import User
+
+    client = Client(raise_request_exception=True)
+    if user is None:
+        return client
+    account = User.objects.get(username=user["username"])
+    client.force_login(account)
+    if user.get("totp_key"):  # as after the code page
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        session = client.session
+        device = TOTPDevice.objects.get(user=account, confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _replay_ms(statements: list[str], repeat: int) -> float:
+    """The median time in ms of the statements replayed `repeat` times, each run rolled back."""
+    from django.db import connection, transaction
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            with transaction.atomic():
+                for sql in statements:
+                    cursor.execute(sql.replace("%", "%%"))
+                transaction.set_rollback(True)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _explain(action: str, statements: list[str]) -> None:
+    """LIENTHONG_LOAD_EXPLAIN: the two costliest statements of an action (and their plans)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        each = []
+        for sql in statements:
+            started = time.perf_counter()
+            cursor.execute(sql.replace("%", "%%"))
+            each.append(((time.perf_counter() - started) * 1000, sql))
+    for ms, sql in sorted(each, reverse=True)[:2]:
+        say(f"{action}: {ms:.1f} ms  {sql[:300]}")
+        if os.environ["LIENTHONG_LOAD_EXPLAIN"] == "plan" and sql.startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN ANALYZE " + sql.replace("%", "%%"))
+                say("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def make_request(
     action: str, user: dict[str, Any], plan: dict[str, Any], rng: random.Random
 ) -> tuple[str, str, dict[str, Any] | None] | None:
     """(method, path, form data) of one action by `user`; None when there is nothing to do."""
+    if action in {"register", "assign", "complete"}:
+        return _write_request(action, user, rng)
+    return _read_request(action, user, plan, rng)
+
+
+def _read_request(
+    action: str, user: dict[str, Any], plan: dict[str, Any], rng: random.Random
+) -> tuple[str, str, dict[str, Any] | None] | None:
+    """The pages read (and the citizen's tracking look-up)."""
     if action == "queue":
         return "GET", "/xu-ly/", None
     if action == "document":
@@ -405,6 +439,13 @@ def make_request(
             return None
         item = rng.choice(plan["tracking"])
         return "POST", "/cong-dan/tra-cuu/", {"code": item["code"], "factor": item["phone"]}
+    raise ValueError(action)
+
+
+def _write_request(
+    action: str, user: dict[str, Any], rng: random.Random
+) -> tuple[str, str, dict[str, Any] | None] | None:
+    """The officers' writes: registering, assigning, completing."""
     if action == "register":
         number = rng.randint(1, 9999)
         document_type, notation = rng.choice(user["document_types"])
@@ -990,31 +1031,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare:
         return prepare_main(args)
     if args.combine:  # results of earlier runs (--json) as one scale curve
-        results = sorted(
-            (r for path in args.combine for r in json.loads(Path(path).read_text())["results"]),
-            key=lambda r: r["documents"],
-        )
-        for result in results:
-            print(report(result))
-        print(scale_table(results))
-        if args.chart:
-            chart(results, args.chart)
-        return 0
+        return combine_main(args)
     sizes = sorted(int(s) for s in args.scale.split(",")) if args.scale else [args.documents]
     cleanup = Cleanup()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         folder = Path(tempfile.mkdtemp(prefix="lienthong-load-"))
         cleanup.push(f"remove {folder}", lambda: __import__("shutil").rmtree(folder, True))
-        given = os.environ.get("DATABASE_URL", "")
-        server_url = given or start_cluster(cleanup, fsync=args.pg_fsync == "on")
-        if args.existing_database:
-            if not given:
-                raise SystemExit("--existing-database needs DATABASE_URL")
-            database = given  # filled before (the generator appends only what is missing)
-            _find_local_cluster(database)
-        else:
-            database = create_database(server_url, cleanup, drop=bool(given))
+        database = _database(args, cleanup)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": SETTINGS,
@@ -1047,22 +1071,50 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json).write_text(
                 json.dumps({"machine": machine(), "results": results}, indent=2)
             )
-        if args.check:  # every action ran, somewhere in the run, and none erred
-            errors = [
-                f"{r['documents']}:{a}"
-                for r in results
-                for a, f in r["actions"].items()
-                if f["errors"]
-            ]
-            never = [
-                a for a in results[0]["actions"] if not any(r["actions"][a]["ok"] for r in results)
-            ]
-            if errors or never:
-                say(f"actions with errors: {errors}; actions that never succeeded: {never}")
-                return 1
+        if args.check and not _every_action_ran(results):
+            return 1
         return 0
     finally:
         cleanup.run()
+
+
+def combine_main(args: argparse.Namespace) -> int:
+    """--combine: the results of earlier runs (--json) printed and charted as one curve."""
+    results = sorted(
+        (r for path in args.combine for r in json.loads(Path(path).read_text())["results"]),
+        key=lambda r: r["documents"],
+    )
+    for result in results:
+        print(report(result))
+    print(scale_table(results))
+    if args.chart:
+        chart(results, args.chart)
+    return 0
+
+
+def _database(args: argparse.Namespace, cleanup: Cleanup) -> str:
+    """The URL of the database to load: DATABASE_URL as it is (--existing-database), or a
+    fresh database on the given server or on a throwaway cluster started here."""
+    given = os.environ.get("DATABASE_URL", "")
+    server_url = given or start_cluster(cleanup, fsync=args.pg_fsync == "on")
+    if args.existing_database:
+        if not given:
+            raise SystemExit("--existing-database needs DATABASE_URL")
+        _find_local_cluster(given)
+        return given  # filled before (the generator appends only what is missing)
+    return create_database(server_url, cleanup, drop=bool(given))
+
+
+def _every_action_ran(results: list[dict[str, Any]]) -> bool:
+    """--check: every action ran, somewhere in the run, and none erred."""
+    errors = [
+        f"{r['documents']}:{a}" for r in results for a, f in r["actions"].items() if f["errors"]
+    ]
+    never = [a for a in results[0]["actions"] if not any(r["actions"][a]["ok"] for r in results)]
+    if errors or never:
+        say(f"actions with errors: {errors}; actions that never succeeded: {never}")
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -104,14 +104,24 @@ def _stuck(platform: faults.Platform, what: str) -> str:
     return f"{what}\n{platform.status()}\n{platform.log_tail()}"
 
 
-def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) -> None:
-    started = time.monotonic()
-    end = started + TOTAL_SECONDS
+class _Clock:
+    """The whole run's bound: each phase's wait is cut to what is left of TOTAL_SECONDS."""
 
-    def left(at_most: float) -> float:
-        remaining = end - time.monotonic()
-        assert remaining > 0, _stuck(platform, f"the run took more than {TOTAL_SECONDS} s")
+    def __init__(self, platform: faults.Platform) -> None:
+        self.platform = platform
+        self.started = time.monotonic()
+        self.end = self.started + TOTAL_SECONDS
+
+    def left(self, at_most: float) -> float:
+        remaining = self.end - time.monotonic()
+        assert remaining > 0, _stuck(self.platform, f"the run took more than {TOTAL_SECONDS} s")
         return min(at_most, remaining)
+
+
+def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) -> None:
+    clock = _Clock(platform)
+    left = clock.left
+    started = clock.started
 
     setup = _result(platform.manage("-m", "tests.hardening.faults", "prepare", timeout=left(150)))
     prepared = time.monotonic()
@@ -120,61 +130,9 @@ def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) 
     platform.wait_until_serving(timeout=left(60))
     serving = time.monotonic()
 
-    tally, stop, failures = faults.Tally(), threading.Event(), []
-    tokens, agencies = setup["tokens"], setup["agencies"]
-    give_up_at = serving + left(LOAD_SECONDS + WIND_DOWN_SECONDS)
-    made: list[faults.Client] = []
-
-    def client(username: str) -> faults.Client:
-        made.append(
-            faults.Client(
-                f"{username} #{len(made) + 1}", platform.base, tokens[username], tally, stop,
-                give_up_at,
-            )
-        )  # fmt: skip
-        return made[-1]
-
-    def guarded(function: Any, *args: Any) -> None:
-        try:
-            function(*args)
-        except BaseException as exc:  # reported by the test, not lost in a thread
-            failures.append(exc)
-
-    clients = [
-        (faults.incoming_client, client("vanthu.stp"), setup, "D"),
-        (faults.incoming_client, client("vanthu.tpcamau"), setup, "T"),
-        (
-            faults.outgoing_client,
-            client("vanthu.stp"),
-            setup,
-            "stp",
-            [agencies["stttt"], agencies["tpcamau"]],
-        ),
-        (
-            faults.outgoing_client,
-            client("vanthu.tpcamau"),
-            setup,
-            "tp",
-            [agencies["stttt"], agencies["stp"]],
-        ),
-        (faults.onestop_client, client("motcua.stp"), client("truongphong.stp"), setup, "H"),
-    ]
-    # Daemon threads: a stuck one cannot keep the test process alive after the failure.
-    threads = [threading.Thread(target=guarded, args=c, daemon=True) for c in clients]
-    injected: Counter[str] = Counter()
-    injector = threading.Thread(
-        target=guarded, args=(_inject_faults, platform, stop, injected), daemon=True
+    tally, injected = _load_under_faults(
+        platform, setup, give_up_at=serving + left(LOAD_SECONDS + WIND_DOWN_SECONDS)
     )
-    for thread in [*threads, injector]:
-        thread.start()
-    time.sleep(LOAD_SECONDS)
-    stop.set()
-    for thread in [injector, *threads]:
-        thread.join(timeout=max(0.0, give_up_at + 15 - time.monotonic()))
-    stuck = [f"{c.name}: {c.doing} (last error: {c.last_error or 'none'})" for c in made]
-    assert not injector.is_alive(), _stuck(platform, "the fault injector is stuck")
-    assert not any(t.is_alive() for t in threads), _stuck(platform, f"a client is stuck: {stuck}")
-    assert not failures, _stuck(platform, f"a client failed: {failures}")
 
     # The operator's part after the crashes: stop the worker, put back what it left RUNNING
     # and the retries lost while PostgreSQL was down (the scheduler's work), start the worker
@@ -182,24 +140,7 @@ def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) 
     platform.stop_worker()
     swept = _result(platform.manage("-m", "tests.hardening.faults", "requeue", timeout=left(60)))
     platform.start_worker()
-    # A job that failed while PostgreSQL was down waits its back-off (5 s, 10 s, 20 s...)
-    # before it is tried again: the deadline is DRAIN_SECONDS after the last one is due,
-    # keeping 20 s of the whole run's bound for the check.
-    hard_deadline = time.monotonic() + left(300) - 20
-    deadline = min(time.monotonic() + DRAIN_SECONDS, hard_deadline)
-    while True:
-        try:
-            pending, due, rows = platform.queue()
-        except Exception as exc:  # reported when the time runs out
-            pending, due, rows = -1, 0.0, [repr(exc)]
-        if not pending:
-            break
-        if due > 0:  # a retry waiting its back-off
-            deadline = min(max(deadline, time.monotonic() + due + DRAIN_SECONDS), hard_deadline)
-        assert time.monotonic() < deadline, _stuck(
-            platform, f"the queue did not drain: {pending} job(s) left: {rows}; swept {swept}"
-        )
-        time.sleep(0.5)
+    _drain(platform, clock, swept)
     drained = time.monotonic()
     facts = _result(platform.manage("-m", "tests.hardening.faults", "check", timeout=left(90)))
 
@@ -207,55 +148,9 @@ def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) 
     acknowledged = [w for w in writes if w.acknowledged]
     lost: list[str] = []
     duplicates: list[str] = []
-
-    # Incoming registrations: each number registered once, every acknowledged one present.
-    for number, count in facts["incoming_counts"].items():
-        if count > 1:
-            duplicates.append(f"incoming {number} x{count}")
-    for w in writes:
-        if w.kind == "incoming" and facts["incoming"].get(w.key) != w.object_id:
-            lost.append(f"incoming {w.key}")
-
-    # Outgoing documents: one per subject, issued when acknowledged; one delivery and one
-    # received copy per recipient, made by the worker.
-    outgoing = {o["pk"]: o for o in facts["outgoing"]}
-    subjects = Counter(o["subject"] for o in facts["outgoing"])
-    duplicates += [f"outgoing “{s}” x{n}" for s, n in subjects.items() if n > 1]
-    for w in writes:
-        if w.kind in {"outgoing", "issue"} and w.object_id not in outgoing:
-            lost.append(f"{w.kind} {w.key}")
-        if w.kind == "issue" and outgoing.get(w.object_id, {}).get("status") != "issued":
-            lost.append(f"issue {w.key}")
-    issued = [o for o in facts["outgoing"] if o["status"] == "issued"]
-    pairs = Counter((d["outgoing_id"], d["recipient_id"]) for d in facts["deliveries"])
-    duplicates += [f"delivery {pair} x{n}" for pair, n in pairs.items() if n > 1]
-    copies = {(agency, subject): n for agency, subject, n in facts["received_copies"]}
-    undelivered = [d for d in facts["deliveries"] if d["incoming_id"] is None]
-    per_document = Counter(d["outgoing_id"] for d in facts["deliveries"])
-    for document in issued:
-        if per_document[document["pk"]] != 2:
-            lost.append(f"deliveries of {document['pk']}: {per_document[document['pk']]}")
-    recipients_of = {(d["outgoing_id"], d["recipient_id"]) for d in facts["deliveries"]}
-    for outgoing_id, recipient in recipients_of:
-        n = copies.get((recipient, outgoing[outgoing_id]["subject"]), 0)
-        if n != 1:
-            (duplicates if n > 1 else lost).append(f"copy of {outgoing_id} at {recipient}: {n}")
-
-    # Dossiers: one per idempotency key; received and assigned when acknowledged.
-    duplicates += [f"dossier {k} x{n}" for k, n in facts["dossier_keys"].items() if n > 1]
-    codes = Counter(facts["codes"])
-    duplicates += [f"dossier code {c} x{n}" for c, n in codes.items() if n > 1]
-    handled = set(facts["handled"])
-    for w in writes:
-        dossier = facts["dossiers"].get(w.key)
-        if w.kind in {"dossier", "receive", "assign"} and dossier is None:
-            lost.append(f"{w.kind} {w.key}")
-        elif w.kind == "receive" and dossier["status"] == "submitted":
-            lost.append(f"receive {w.key}")
-        elif w.kind == "assign" and dossier["id"] not in handled:
-            lost.append(f"assign {w.key}")
-        elif w.kind == "receive" and facts["steps_per_dossier"].get(str(dossier["id"])) != 3:
-            duplicates.append(f"steps of dossier {dossier['id']}")
+    _check_incoming(facts, writes, lost, duplicates)
+    undelivered = _check_outgoing(facts, writes, lost, duplicates)
+    _check_dossiers(facts, writes, lost, duplicates)
 
     # Numbering: each register hands out 1..last, each number to exactly one document.
     gaps = [
@@ -314,3 +209,149 @@ def test_killed_processes_lose_and_duplicate_nothing(platform: faults.Platform) 
     assert gaps == [], gaps
     assert unrecovered == [], unrecovered
     assert facts["audit"]["ok"], facts["audit"]
+
+
+def _load_under_faults(
+    platform: faults.Platform, setup: dict[str, Any], *, give_up_at: float
+) -> tuple[faults.Tally, Counter[str]]:
+    """LOAD_SECONDS of API clients while processes are killed; then the clients finish the
+    write in hand (by `give_up_at`). Returns what they did and the faults injected."""
+    tally, stop, failures = faults.Tally(), threading.Event(), []
+    tokens, agencies = setup["tokens"], setup["agencies"]
+    made: list[faults.Client] = []
+
+    def client(username: str) -> faults.Client:
+        made.append(
+            faults.Client(
+                f"{username} #{len(made) + 1}", platform.base, tokens[username], tally, stop,
+                give_up_at,
+            )
+        )  # fmt: skip
+        return made[-1]
+
+    def guarded(function: Any, *args: Any) -> None:
+        try:
+            function(*args)
+        except BaseException as exc:  # reported by the test, not lost in a thread
+            failures.append(exc)
+
+    clients = [
+        (faults.incoming_client, client("vanthu.stp"), setup, "D"),
+        (faults.incoming_client, client("vanthu.tpcamau"), setup, "T"),
+        (
+            faults.outgoing_client,
+            client("vanthu.stp"),
+            setup,
+            "stp",
+            [agencies["stttt"], agencies["tpcamau"]],
+        ),
+        (
+            faults.outgoing_client,
+            client("vanthu.tpcamau"),
+            setup,
+            "tp",
+            [agencies["stttt"], agencies["stp"]],
+        ),
+        (faults.onestop_client, client("motcua.stp"), client("truongphong.stp"), setup, "H"),
+    ]
+    # Daemon threads: a stuck one cannot keep the test process alive after the failure.
+    threads = [threading.Thread(target=guarded, args=c, daemon=True) for c in clients]
+    injected: Counter[str] = Counter()
+    injector = threading.Thread(
+        target=guarded, args=(_inject_faults, platform, stop, injected), daemon=True
+    )
+    for thread in [*threads, injector]:
+        thread.start()
+    time.sleep(LOAD_SECONDS)
+    stop.set()
+    for thread in [injector, *threads]:
+        thread.join(timeout=max(0.0, give_up_at + 15 - time.monotonic()))
+    stuck = [f"{c.name}: {c.doing} (last error: {c.last_error or 'none'})" for c in made]
+    assert not injector.is_alive(), _stuck(platform, "the fault injector is stuck")
+    assert not any(t.is_alive() for t in threads), _stuck(platform, f"a client is stuck: {stuck}")
+    assert not failures, _stuck(platform, f"a client failed: {failures}")
+    return tally, injected
+
+
+def _drain(platform: faults.Platform, clock: _Clock, swept: dict[str, Any]) -> None:
+    """Wait until the background queue is empty, within DRAIN_SECONDS of the last retry due."""
+    # A job that failed while PostgreSQL was down waits its back-off (5 s, 10 s, 20 s...)
+    # before it is tried again: the deadline is DRAIN_SECONDS after the last one is due,
+    # keeping 20 s of the whole run's bound for the check.
+    hard_deadline = time.monotonic() + clock.left(300) - 20
+    deadline = min(time.monotonic() + DRAIN_SECONDS, hard_deadline)
+    while True:
+        try:
+            pending, due, rows = platform.queue()
+        except Exception as exc:  # reported when the time runs out
+            pending, due, rows = -1, 0.0, [repr(exc)]
+        if not pending:
+            return
+        if due > 0:  # a retry waiting its back-off
+            deadline = min(max(deadline, time.monotonic() + due + DRAIN_SECONDS), hard_deadline)
+        assert time.monotonic() < deadline, _stuck(
+            platform, f"the queue did not drain: {pending} job(s) left: {rows}; swept {swept}"
+        )
+        time.sleep(0.5)
+
+
+def _check_incoming(
+    facts: dict[str, Any], writes: list[faults.Write], lost: list[str], duplicates: list[str]
+) -> None:
+    """Incoming registrations: each number registered once, every acknowledged one present."""
+    for number, count in facts["incoming_counts"].items():
+        if count > 1:
+            duplicates.append(f"incoming {number} x{count}")
+    for w in writes:
+        if w.kind == "incoming" and facts["incoming"].get(w.key) != w.object_id:
+            lost.append(f"incoming {w.key}")
+
+
+def _check_outgoing(
+    facts: dict[str, Any], writes: list[faults.Write], lost: list[str], duplicates: list[str]
+) -> list[Any]:
+    """Outgoing documents: one per subject, issued when acknowledged; one delivery and one
+    received copy per recipient, made by the worker. Returns the deliveries not made."""
+    outgoing = {o["pk"]: o for o in facts["outgoing"]}
+    subjects = Counter(o["subject"] for o in facts["outgoing"])
+    duplicates += [f"outgoing “{s}” x{n}" for s, n in subjects.items() if n > 1]
+    for w in writes:
+        if w.kind in {"outgoing", "issue"} and w.object_id not in outgoing:
+            lost.append(f"{w.kind} {w.key}")
+        if w.kind == "issue" and outgoing.get(w.object_id, {}).get("status") != "issued":
+            lost.append(f"issue {w.key}")
+    issued = [o for o in facts["outgoing"] if o["status"] == "issued"]
+    pairs = Counter((d["outgoing_id"], d["recipient_id"]) for d in facts["deliveries"])
+    duplicates += [f"delivery {pair} x{n}" for pair, n in pairs.items() if n > 1]
+    copies = {(agency, subject): n for agency, subject, n in facts["received_copies"]}
+    undelivered = [d for d in facts["deliveries"] if d["incoming_id"] is None]
+    per_document = Counter(d["outgoing_id"] for d in facts["deliveries"])
+    for document in issued:
+        if per_document[document["pk"]] != 2:
+            lost.append(f"deliveries of {document['pk']}: {per_document[document['pk']]}")
+    recipients_of = {(d["outgoing_id"], d["recipient_id"]) for d in facts["deliveries"]}
+    for outgoing_id, recipient in recipients_of:
+        n = copies.get((recipient, outgoing[outgoing_id]["subject"]), 0)
+        if n != 1:
+            (duplicates if n > 1 else lost).append(f"copy of {outgoing_id} at {recipient}: {n}")
+    return undelivered
+
+
+def _check_dossiers(
+    facts: dict[str, Any], writes: list[faults.Write], lost: list[str], duplicates: list[str]
+) -> None:
+    """Dossiers: one per idempotency key; received and assigned when acknowledged."""
+    duplicates += [f"dossier {k} x{n}" for k, n in facts["dossier_keys"].items() if n > 1]
+    codes = Counter(facts["codes"])
+    duplicates += [f"dossier code {c} x{n}" for c, n in codes.items() if n > 1]
+    handled = set(facts["handled"])
+    for w in writes:
+        dossier = facts["dossiers"].get(w.key)
+        if w.kind in {"dossier", "receive", "assign"} and dossier is None:
+            lost.append(f"{w.kind} {w.key}")
+        elif w.kind == "receive" and dossier["status"] == "submitted":
+            lost.append(f"receive {w.key}")
+        elif w.kind == "assign" and dossier["id"] not in handled:
+            lost.append(f"assign {w.key}")
+        elif w.kind == "receive" and facts["steps_per_dossier"].get(str(dossier["id"])) != 3:
+            duplicates.append(f"steps of dossier {dossier['id']}")

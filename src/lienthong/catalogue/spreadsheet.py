@@ -340,13 +340,33 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
     component_rows = reader.rows(workbook, SHEET_COMPONENTS, COMPONENT_COLUMNS)
     step_rows = reader.rows(workbook, SHEET_STEPS, STEP_COLUMNS)
     agencies = {a.code: a for a in Agency.objects.all()}
+    new_sectors: dict[str, str] = {}
+    parsed = _parse_procedures(reader, procedure_rows, actor, agencies, new_sectors)
+    _parse_components(reader, component_rows, parsed)
+    _parse_steps(reader, step_rows, parsed, agencies)
+    _check_procedures(reader, parsed)
+    for code, name in new_sectors.items():
+        for item in parsed.values():
+            if item.fields["sector"] == code:
+                item.fields["sector"] = Sector(code=code, name=name)
+    return list(parsed.values()), reader.errors
+
+
+def _parse_procedures(
+    reader: _Reader,
+    rows: list[_Row],
+    actor: Any,
+    agencies: dict[str, Agency],
+    new_sectors: dict[str, str],
+) -> dict[str, _Parsed]:
+    """The rows of the procedures sheet, by national code; sectors to create go to
+    `new_sectors` (code → name)."""
     sectors = {s.code: s for s in Sector.objects.all()}
     result_kinds = {k.name: k for k in ResultKind.objects.filter(is_active=True)}
     kind_names = {fold(name): name for name in result_kinds}
-    new_sectors: dict[str, str] = {}
     parsed: dict[str, _Parsed] = {}
     headers = PROCEDURE_COLUMNS
-    for row in procedure_rows:
+    for row in rows:
         code = reader.required(row, "national_code", headers)
         if code and len(code) > 40:
             reader.error(row, "national_code", headers, _("At most 40 characters."))
@@ -363,41 +383,10 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
         sector_code = reader.required(row, "sector_code", headers)
         sector = sectors.get(sector_code)
         if sector is None and sector_code:
-            sector_name = _text(row.values.get("sector_name"))
-            if not sector_name:
-                reader.error(
-                    row,
-                    "sector_code",
-                    headers,
-                    _("No sector has the code “%(code)s”; give its name to create it.")
-                    % {"code": sector_code},
-                )
-            elif actor is not None and services.editable_agency_ids(actor) is not None:
-                reader.error(
-                    row,
-                    "sector_code",
-                    headers,
-                    _("No sector has the code “%(code)s”; only a system administrator adds one.")
-                    % {"code": sector_code},
-                )
-            else:
-                new_sectors[sector_code] = sector_name
+            _new_sector(reader, row, actor, sector_code, new_sectors)
         agency_code = reader.required(row, "agency_code", headers)
         agency = agencies.get(agency_code)
-        if agency_code and (agency is None or not agency.is_active):
-            reader.error(
-                row,
-                "agency_code",
-                headers,
-                _("No active agency has the code “%(code)s”.") % {"code": agency_code},
-            )
-        elif agency is not None and not services.may_edit(actor, agency.pk):
-            reader.error(
-                row,
-                "agency_code",
-                headers,
-                _("You may not edit the procedures of %(agency)s.") % {"agency": agency.name},
-            )
+        _check_procedure_agency(reader, row, actor, agency_code, agency)
         legal_basis = reader.required(row, "legal_basis", headers)
         result_name = reader.required(row, "result_name", headers)
         fields = {
@@ -427,19 +416,78 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
                 reader.error(row, key, headers, _("At most %(n)s characters.") % {"n": limit})
         publish = reader.boolean(row, "published", headers, default=True)
         parsed[code] = _Parsed(fields=fields, publish=publish, row=row)
+    return parsed
 
+
+def _new_sector(
+    reader: _Reader, row: _Row, actor: Any, sector_code: str, new_sectors: dict[str, str]
+) -> None:
+    """An unknown sector code: created from its name by a system administrator, else an error."""
+    headers = PROCEDURE_COLUMNS
+    sector_name = _text(row.values.get("sector_name"))
+    if not sector_name:
+        reader.error(
+            row,
+            "sector_code",
+            headers,
+            _("No sector has the code “%(code)s”; give its name to create it.")
+            % {"code": sector_code},
+        )
+    elif actor is not None and services.editable_agency_ids(actor) is not None:
+        reader.error(
+            row,
+            "sector_code",
+            headers,
+            _("No sector has the code “%(code)s”; only a system administrator adds one.")
+            % {"code": sector_code},
+        )
+    else:
+        new_sectors[sector_code] = sector_name
+
+
+def _check_procedure_agency(
+    reader: _Reader, row: _Row, actor: Any, agency_code: str, agency: Agency | None
+) -> None:
+    """The procedure's agency exists, is active, and the importer may edit its procedures."""
+    headers = PROCEDURE_COLUMNS
+    if agency_code and (agency is None or not agency.is_active):
+        reader.error(
+            row,
+            "agency_code",
+            headers,
+            _("No active agency has the code “%(code)s”.") % {"code": agency_code},
+        )
+    elif agency is not None and not services.may_edit(actor, agency.pk):
+        reader.error(
+            row,
+            "agency_code",
+            headers,
+            _("You may not edit the procedures of %(agency)s.") % {"agency": agency.name},
+        )
+
+
+def _target(
+    reader: _Reader, row: _Row, headers: list[Any], parsed: dict[str, _Parsed]
+) -> _Parsed | None:
+    """The procedure a component or step row belongs to (None, with an error, if unknown)."""
+    code = reader.required(row, "national_code", headers)
+    target = parsed.get(code)
+    if code and target is None:
+        reader.error(
+            row,
+            "national_code",
+            headers,
+            _("The procedure %(code)s is not on the sheet “%(sheet)s”.")
+            % {"code": code, "sheet": SHEET_PROCEDURES},
+        )
+    return target
+
+
+def _parse_components(reader: _Reader, rows: list[_Row], parsed: dict[str, _Parsed]) -> None:
+    """The rows of the components sheet, appended to their procedures."""
     headers = COMPONENT_COLUMNS
-    for row in component_rows:
-        code = reader.required(row, "national_code", headers)
-        target = parsed.get(code)
-        if code and target is None:
-            reader.error(
-                row,
-                "national_code",
-                headers,
-                _("The procedure %(code)s is not on the sheet “%(sheet)s”.")
-                % {"code": code, "sheet": SHEET_PROCEDURES},
-            )
+    for row in rows:
+        target = _target(reader, row, headers, parsed)
         order = reader.integer(row, "order", headers, default=None, low=1, high=500)
         name = reader.required(row, "name", headers)[:500]
         kind = reader.choice(row, "copy_kind", headers, COPY_KINDS, None)
@@ -462,19 +510,15 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
                 )
             )
 
+
+def _parse_steps(
+    reader: _Reader, rows: list[_Row], parsed: dict[str, _Parsed], agencies: dict[str, Agency]
+) -> None:
+    """The rows of the steps sheet, appended to their procedures."""
     headers = STEP_COLUMNS
     units = {(u.agency_id, fold(u.abbreviation)): u for u in Unit.objects.filter(is_active=True)}
-    for row in step_rows:
-        code = reader.required(row, "national_code", headers)
-        target = parsed.get(code)
-        if code and target is None:
-            reader.error(
-                row,
-                "national_code",
-                headers,
-                _("The procedure %(code)s is not on the sheet “%(sheet)s”.")
-                % {"code": code, "sheet": SHEET_PROCEDURES},
-            )
+    for row in rows:
+        target = _target(reader, row, headers, parsed)
         order = reader.integer(row, "order", headers, default=None, low=1, high=100)
         name = reader.required(row, "name", headers)[:300]
         agency_code = reader.required(row, "agency_code", headers)
@@ -517,7 +561,9 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
                 )
             )
 
-    # Whole-procedure checks: numbering and the days adding up to the processing time.
+
+def _check_procedures(reader: _Reader, parsed: dict[str, _Parsed]) -> None:
+    """Whole-procedure checks: numbering and the days adding up to the processing time."""
     for item in parsed.values():
         days = item.fields["processing_days"]
         specs = [spec for _r, spec in item.steps]
@@ -537,12 +583,6 @@ def _parse(workbook: Any, actor: Any) -> tuple[list[_Parsed], list[RowError]]:
             )
         for message in services.validate_components([spec for _r, spec in item.components]):
             reader.error(item.row, "national_code", PROCEDURE_COLUMNS, message)
-
-    for code, name in new_sectors.items():
-        for item in parsed.values():
-            if item.fields["sector"] == code:
-                item.fields["sector"] = Sector(code=code, name=name)
-    return list(parsed.values()), reader.errors
 
 
 def import_catalogue(*, actor: Any, upload: IO[bytes], file_name: str = "") -> ImportResult:

@@ -106,7 +106,7 @@ def working_days_between(start: date, end: date) -> int:
 
 
 # --- Working hours (one-stop appointment dates) ------------------------------------------------
-# The civil-service day: 08:00-12:00 and 13:00-17:00, 8 working hours (vietnam-egov §9.3). A
+# The civil-service day: 08:00-12:00 and 13:00-17:00, 8 working hours (docs/glossary.md). A
 # dossier received after 15:00 counts from the start of the next working day (Decree 61/2018
 # Art. 18).
 

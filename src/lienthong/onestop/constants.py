@@ -19,7 +19,7 @@ class DossierStatus(models.TextChoices):
     RETURNED = "returned", _("Result returned")
 
 
-# TrangThaiHoSo of the national public-service portal (vietnam-egov §4.5).
+# TrangThaiHoSo of the national public-service portal (Cổng DVCQG), codes 1-10 (docs/glossary.md).
 PORTAL_STATUS: dict[str, int | None] = {
     DossierStatus.DRAFT: None,
     DossierStatus.SUBMITTED: 1,
@@ -155,7 +155,7 @@ class HandOverAction(models.TextChoices):
 
 
 class Satisfaction(models.IntegerChoices):
-    """The counter-device scale used in practice (vietnam-egov §4.7)."""
+    """The counter-device scale used in practice (Decree 61/2018 Art. 27-32; docs/reports.md)."""
 
     VERY_SATISFIED = 4, _("Very satisfied")
     SATISFIED = 3, _("Satisfied")

@@ -673,88 +673,104 @@ def number_and_date_fills(
     for line in _lines(words):
         number = _NUMBER_RE.search(line.text)
         if number is not None and not any(f.field_name.endswith("-So") for f in fills):
-            printed = number.group("symbol") or ""
-            text = number_and_symbol
-            if printed:
-                ours = _norm(number_and_symbol)
-                text = (
-                    number_and_symbol[: len(ours) - len(printed)]
-                    if ours.endswith(printed)
-                    else number_and_symbol.split("/")[0]
-                )
-            start, end = number.span("blank")
-            if not printed:  # an open blank: up to the next word, 300 pt at most
-                tail = line.text[end:]
-                end = end + (len(tail) - len(tail.lstrip()))
-                if end <= start or line.spans[end - 1][1] - line.spans[start][0] < 20:
-                    end = len(line.text) if end >= len(line.text) else end
-            fill = _fill(
-                line, start, end, text.strip(), f"{NUMBER_FIELD}-So", centred=bool(printed)
-            )
-            if fill is None and end >= len(line.text):
-                x = line.spans[start - 1][1] + 4
-                fill = _fill(
-                    _Line(
-                        line.text + " ",
-                        [*line.spans, (x, x + 160)],
-                        line.lly,
-                        line.ury,
-                        line.height,
-                    ),
-                    len(line.text),
-                    len(line.text) + 1,
-                    text.strip(),
-                    f"{NUMBER_FIELD}-So",
-                    centred=False,
-                )
+            fill = _number_fill(line, number, number_and_symbol)
             if fill is not None:
                 fills.append(fill)
         date = _DATE_RE.search(line.text)
         if date is not None and not any(f.field_name.endswith("-Ngay") for f in fills):
-            for group, value, suffix in (
-                ("day", f"{day:02d}", "Ngay"),
-                ("month", f"{month:02d}", "Thang"),
-            ):
-                fill = _fill(
-                    line,
-                    *date.span(group),
-                    value,
-                    f"{NUMBER_FIELD}-{suffix}",
-                    centred=True,
-                    italic=True,
-                )
-                if fill is not None:
-                    fills.append(fill)
-            blank = date.group("year")
-            digits = re.sub(r"\D", "", blank)
-            start, end = date.span("year")
-            if blank.strip() and str(year).startswith(digits):
-                rest = str(year)[len(digits) :]
-                first_dot = start + len(blank) - len(blank.lstrip())
-                start = first_dot + len(digits)
-                fill = _fill(
-                    line, start, end, rest, f"{NUMBER_FIELD}-Nam", centred=False, italic=True
-                )
-                if fill is not None:
-                    fills.append(fill)
-            elif not blank.strip() and end >= len(line.text) - 1:
-                # “năm” ends the line: the year after it.
-                x = line.spans[start - 1][1] + 3
-                extended = _Line(
-                    line.text + " ", [*line.spans, (x, x + 40)], line.lly, line.ury, line.height
-                )
-                fill = _fill(
-                    extended,
-                    len(line.text),
-                    len(line.text) + 1,
-                    str(year),
-                    f"{NUMBER_FIELD}-Nam",
-                    centred=False,
-                    italic=True,
-                )
-                if fill is not None:
-                    fills.append(fill)
+            fills.extend(_date_fills(line, date, day=day, month=month, year=year))
     return fills
+
+
+def _number_fill(line: _Line, number: re.Match[str], number_and_symbol: str) -> Fill | None:
+    """The number's fill on a line that holds “Số:”: the whole number in an open blank, or only
+    the part before the symbol the template already prints."""
+    printed = number.group("symbol") or ""
+    text = number_and_symbol
+    if printed:
+        ours = _norm(number_and_symbol)
+        text = (
+            number_and_symbol[: len(ours) - len(printed)]
+            if ours.endswith(printed)
+            else number_and_symbol.split("/")[0]
+        )
+    start, end = number.span("blank")
+    if not printed:  # an open blank: up to the next word, 300 pt at most
+        tail = line.text[end:]
+        end = end + (len(tail) - len(tail.lstrip()))
+        if end <= start or line.spans[end - 1][1] - line.spans[start][0] < 20:
+            end = len(line.text) if end >= len(line.text) else end
+    fill = _fill(line, start, end, text.strip(), f"{NUMBER_FIELD}-So", centred=bool(printed))
+    if fill is None and end >= len(line.text):
+        x = line.spans[start - 1][1] + 4
+        fill = _fill(
+            _Line(
+                line.text + " ",
+                [*line.spans, (x, x + 160)],
+                line.lly,
+                line.ury,
+                line.height,
+            ),
+            len(line.text),
+            len(line.text) + 1,
+            text.strip(),
+            f"{NUMBER_FIELD}-So",
+            centred=False,
+        )
+    return fill
+
+
+def _date_fills(line: _Line, date: re.Match[str], *, day: int, month: int, year: int) -> list[Fill]:
+    """The day and month fills on a line that holds “ngày … tháng … năm …”, and the year's
+    when the template does not print it whole."""
+    fills: list[Fill] = []
+    for group, value, suffix in (
+        ("day", f"{day:02d}", "Ngay"),
+        ("month", f"{month:02d}", "Thang"),
+    ):
+        fill = _fill(
+            line,
+            *date.span(group),
+            value,
+            f"{NUMBER_FIELD}-{suffix}",
+            centred=True,
+            italic=True,
+        )
+        if fill is not None:
+            fills.append(fill)
+    year_fill = _year_fill(line, date, year)
+    if year_fill is not None:
+        fills.append(year_fill)
+    return fills
+
+
+def _year_fill(line: _Line, date: re.Match[str], year: int) -> Fill | None:
+    """The digits of the year the blank after “năm” lacks (“20…” gets the rest), or the whole
+    year after a “năm” that ends the line."""
+    blank = date.group("year")
+    digits = re.sub(r"\D", "", blank)
+    start, end = date.span("year")
+    if blank.strip() and str(year).startswith(digits):
+        rest = str(year)[len(digits) :]
+        first_dot = start + len(blank) - len(blank.lstrip())
+        start = first_dot + len(digits)
+        return _fill(line, start, end, rest, f"{NUMBER_FIELD}-Nam", centred=False, italic=True)
+    if not blank.strip() and end >= len(line.text) - 1:
+        # “năm” ends the line: the year after it.
+        x = line.spans[start - 1][1] + 3
+        extended = _Line(
+            line.text + " ", [*line.spans, (x, x + 40)], line.lly, line.ury, line.height
+        )
+        return _fill(
+            extended,
+            len(line.text),
+            len(line.text) + 1,
+            str(year),
+            f"{NUMBER_FIELD}-Nam",
+            centred=False,
+            italic=True,
+        )
+    return None
 
 
 def _text_xobject(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from asn1crypto import pem
+from asn1crypto import pem, x509
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -181,6 +181,22 @@ def _check_image(image: bytes) -> None:
         raise ValidationError({"image": [_("The image needs a transparent background.")]})
 
 
+def _read_key_material(
+    *, source: str, certificate: bytes, pkcs12: bytes, passphrase: str
+) -> tuple[x509.Certificate, list[x509.Certificate], bytes]:
+    """The certificate, its chain and the sealed PKCS#12 file (empty unless the key comes in
+    one) of a credential being registered; a file that cannot be read is a form error."""
+    try:
+        if source == KeySource.PKCS12:
+            contents = keys.read_pkcs12(pkcs12, passphrase)
+            return contents.certificate, list(contents.chain), keys.seal(pkcs12)
+        certs = keys.load_certificates(certificate)
+        return certs[0], list(certs[1:]), b""
+    except keys.KeyProblem as exc:
+        field = "pkcs12" if source == KeySource.PKCS12 else "certificate"
+        raise ValidationError({field: [str(_problem(exc).message)]}) from exc
+
+
 @transaction.atomic
 def register_credential(
     *,
@@ -215,19 +231,9 @@ def register_credential(
         raise ValidationError({"user": [_("Choose an official of this agency.")]})
     if kind == CredentialKind.AGENCY:
         user = None
-    sealed = b""
-    chain: list[Any] = []
-    try:
-        if source == KeySource.PKCS12:
-            contents = keys.read_pkcs12(pkcs12, passphrase)
-            cert, chain = contents.certificate, contents.chain
-            sealed = keys.seal(pkcs12)
-        else:
-            certs = keys.load_certificates(certificate)
-            cert, chain = certs[0], certs[1:]
-    except keys.KeyProblem as exc:
-        field = "pkcs12" if source == KeySource.PKCS12 else "certificate"
-        raise ValidationError({field: [str(_problem(exc).message)]}) from exc
+    cert, chain, sealed = _read_key_material(
+        source=source, certificate=certificate, pkcs12=pkcs12, passphrase=passphrase
+    )
     if source == KeySource.PKCS11 and not (pkcs11_module and pkcs11_token and pkcs11_key):
         raise ValidationError({"pkcs11_module": [_("Give the module, token label and key label.")]})
     if (
