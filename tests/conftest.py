@@ -18,8 +18,68 @@ from lienthong.accounts.constants import AgencyKind, Role
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.db_guards import install_audit_guards, remove_audit_guards
 from lienthong.demo.province import DEMO_PASSWORD, load_demo_province
+from tests.hardening.conftest import FIGURES, ORDER
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+# Which half of ./scripts/test runs what (the markers are declared in pyproject.toml). Each half
+# runs the whole suite on its database, except the tests that do not depend on the database
+# backend, which run once: the browser flows (`e2e`, marked in tests/e2e/conftest.py) in the
+# PostgreSQL half, the production database; the files below (`backend_independent`) in the
+# SQLite half: their servers always run on SQLite (`serve` is started on a copied SQLite file,
+# whatever DATABASE_URL says), or what they test is the demo PKI, the timestamp authority and
+# the signing simulators, whose database work is plain ORM the other tests run on both. The fault
+# run (`faults`) kills PostgreSQL under load with bounds meant for a quiet machine: it runs alone,
+# after the parallel PostgreSQL half.
+BACKEND_INDEPENDENT = {
+    "tests/core/test_serve.py",
+    "tests/core/test_serve_demo.py",
+    "tests/signatures/test_demo_pki.py",
+}
+FAULTS = {"tests/hardening/test_faults.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects and pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        if path in BACKEND_INDEPENDENT:
+            item.add_marker(pytest.mark.backend_independent)
+        if path in FAULTS:
+            item.add_marker(pytest.mark.faults)
+        # Under pytest-xdist (`--dist loadgroup`), the tests of a module that share a
+        # module-scoped fixture (a migrated database for `serve`, the hardening world, a moto
+        # server) run in one worker, so that it is built once; the others spread test by test.
+        if _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(path))
+
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    fixtureinfo = getattr(item, "_fixtureinfo", None)
+    if fixtureinfo is None:
+        return False
+    return any(
+        fixturedef.scope in ("module", "class", "package")
+        for fixturedefs in fixtureinfo.name2fixturedefs.values()
+        for fixturedef in fixturedefs
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: add up the hardening figures each worker counted (tests/hardening)."""
+    FIGURES.update(getattr(node, "workeroutput", {}).get("hardening_figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The hardening suite's figures (matrix cells, requests fuzzed, faults injected, ...)."""
+    if not FIGURES:
+        return
+    terminalreporter.section("hardening figures")
+    for key in ORDER + sorted(set(FIGURES) - set(ORDER)):
+        if key in FIGURES or (key == "writes lost" and "faults injected" in FIGURES):
+            terminalreporter.write_line(f"{key}: {FIGURES[key]}")
 
 
 @pytest.fixture

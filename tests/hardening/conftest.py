@@ -1,4 +1,5 @@
-"""Shared pieces of the hardening suite: the figures it prints at the end of the run."""
+"""Shared pieces of the hardening suite: the figures it prints at the end of the run (printed by
+tests/conftest.py, which adds up those of every pytest-xdist worker)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ ORDER = [
 ]
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not FIGURES:
-        return
-    terminalreporter.section("hardening figures")
-    for key in ORDER + sorted(set(FIGURES) - set(ORDER)):
-        if key in FIGURES or (key == "writes lost" and "faults injected" in FIGURES):
-            terminalreporter.write_line(f"{key}: {FIGURES[key]}")
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker counts its own figures: hand them to the controller, which
+    adds them up and prints them (tests/conftest.py, `pytest_terminal_summary`)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hardening_figures"] = dict(FIGURES)
 
 
 @pytest.fixture(scope="module")
