@@ -203,7 +203,7 @@ def _density(papers: int) -> str:
 
 def _document(html: str) -> Any:
     # Deliberately lazy: WeasyPrint loads Pango and its fonts on import; only PDFs need it.
-    from weasyprint import HTML, URLFetcher  # noqa: PLC0415, RUF100
+    from weasyprint import HTML, URLFetcher  # noqa: PLC0415
 
     return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).render()
 
