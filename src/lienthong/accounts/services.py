@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.models import Device
@@ -327,9 +328,11 @@ def move_user(*, actor: User | None, user: User, unit: Unit, position: Position 
         )
         user.role_grants.exclude(role=Role.SYSTEM_ADMIN).delete()
         user.is_staff = user.role_grants.filter(role=Role.SYSTEM_ADMIN).exists()
+        # In force or yet to start: a delegation between two agencies' officials never begins.
         now = timezone.now()
-        Delegation.objects.active_at(now).filter(delegator=user).update(revoked_at=now)
-        Delegation.objects.active_at(now).filter(delegate=user).update(revoked_at=now)
+        Delegation.objects.filter(
+            Q(delegator=user) | Q(delegate=user), ends_at__gt=now, revoked_at__isnull=True
+        ).update(revoked_at=now)
         end_sessions(user)
     user.save(update_fields=["unit", "agency", "position", "is_staff"])
     record_event(
