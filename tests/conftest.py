@@ -51,7 +51,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # Under pytest-xdist (`--dist loadgroup`), the tests of a module that share a
         # module-scoped fixture (a migrated database for `serve`, the hardening world, a moto
         # server) run in one worker, so that it is built once; the others spread test by test.
-        if _uses_module_fixture(item):
+        # The browser flows run one at a time, in one worker (beside the other tests): two
+        # Chromiums and live servers at once on two cores ran past the pages' timeouts.
+        if path.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+        elif _uses_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(path))
 
 
