@@ -7,26 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from lienthong.accounts import services
-from lienthong.accounts.constants import Role
 from lienthong.core.models import AuditEvent
-from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def people(two_agencies, user_factory):
-    stp, snv = two_agencies
-    system = services.create_user(
-        actor=None,
-        username="root",
-        full_name="Quản trị hệ thống",
-        password=PASSWORD,
-        agency=None,
-        roles=[Role.SYSTEM_ADMIN],
-    )
-    stp_admin = user_factory(stp, [Role.AGENCY_ADMIN])
-    official = user_factory(stp, [Role.SPECIALIST])
-    outsider = user_factory(snv, [Role.CLERK])
-    return stp, snv, system, stp_admin, official, outsider
+def people(admins):
+    """(system administrator, an agency administrator, an official, another agency's clerk)"""
+    return admins
 
 
 def test_update_user_changes_particulars_and_refuses_what_is_not_theirs(
