@@ -539,140 +539,136 @@ class DocumentFiller:
 
     def _workflow(self, planned: list[Planned]) -> None:
         """Assignments and history in every state, as the workflows services leave them."""
-        today = self.end.date()
         tops: list[Assignment] = []
         children: list[Assignment] = []
         entries: list[ProcessingEntry] = []
         for p in planned:
-            rng = p.rng
             staff = p.staff
-            d = p.document
             entries.append(
                 ProcessingEntry(
-                    document=d,
+                    document=p.document,
                     kind=EntryKind.PRESENTED,
                     actor=staff.clerk,
                     at=p.at + timedelta(minutes=5),
                     recipient=staff.leader,
                 )
             )
-            if (self.end - p.at).days < 3 and rng.random() < 0.5:
+            if (self.end - p.at).days < 3 and p.rng.random() < 0.5:
                 continue  # waiting for the leader
-            lead_unit = rng.choice(staff.working_units)
-            assigned_at = p.at + timedelta(hours=rng.randint(1, 20))
-            if assigned_at >= self.end:
-                assigned_at = p.at + (self.end - p.at) / 2
-            deadline = assigned_at.date() + timedelta(days=rng.choice(DEADLINE_DAYS))
-            instruction = _fill(rng, rng.choice(INSTRUCTIONS), p.at.year, unit=lead_unit.name)
+            tree = self._assign(p)
+            state = _final_state(p.rng, tree.deadline, self.end.date())
+            self._hand_down(p, tree)
+            self._play(p, tree, state)
+            tops.extend((tree.lead, *tree.others))
+            entries.extend(
+                _assigned_entry(a, EntryKind.ASSIGNED) for a in (tree.lead, *tree.others)
+            )
+            if tree.child is not None:
+                children.append(tree.child)
+                entries.append(_assigned_entry(tree.child, EntryKind.REASSIGNED))
+        self._write_workflow(planned, tops, children, entries)
 
-            common = {"document": d, "assigned_by": staff.leader, "assigned_at": assigned_at}
-            task = {"instruction": instruction, "deadline": deadline}
-            lead = Assignment(role=AssignmentRole.LEAD, assignee_unit=lead_unit, **common, **task)
-            others = []
-            other_units = [u for u in staff.working_units if u != lead_unit]
-            if other_units and rng.random() < 0.25:
-                unit = rng.choice(other_units)
-                others.append(
-                    Assignment(role=AssignmentRole.SUPPORT, assignee_unit=unit, **common, **task)
+    def _assign(self, p: Planned) -> _Tree:
+        """The leader assigns the document: a lead unit, maybe a supporting one, maybe the clerk
+        for information."""
+        rng, staff = p.rng, p.staff
+        lead_unit = rng.choice(staff.working_units)
+        assigned_at = p.at + timedelta(hours=rng.randint(1, 20))
+        if assigned_at >= self.end:
+            assigned_at = p.at + (self.end - p.at) / 2
+        deadline = assigned_at.date() + timedelta(days=rng.choice(DEADLINE_DAYS))
+        instruction = _fill(rng, rng.choice(INSTRUCTIONS), p.at.year, unit=lead_unit.name)
+
+        common = {"document": p.document, "assigned_by": staff.leader, "assigned_at": assigned_at}
+        task = {"instruction": instruction, "deadline": deadline}
+        lead = Assignment(role=AssignmentRole.LEAD, assignee_unit=lead_unit, **common, **task)
+        others = []
+        other_units = [u for u in staff.working_units if u != lead_unit]
+        if other_units and rng.random() < 0.25:
+            unit = rng.choice(other_units)
+            others.append(
+                Assignment(role=AssignmentRole.SUPPORT, assignee_unit=unit, **common, **task)
+            )
+        if rng.random() < 0.1:
+            others.append(
+                Assignment(role=AssignmentRole.INFORMATION, assignee_user=staff.clerk, **common)
+            )
+        unit_leader = staff.unit_leaders[lead_unit.pk]
+        return _Tree(
+            lead=lead,
+            others=others,
+            lead_unit=lead_unit,
+            other_units=other_units,
+            assigned_at=assigned_at,
+            deadline=deadline,
+            unit_leader=unit_leader,
+            handler=unit_leader,
+        )
+
+    def _hand_down(self, p: Planned, tree: _Tree) -> None:
+        """Most often the unit leader hands the work down to one of the unit's specialists."""
+        rng = p.rng
+        if rng.random() < 0.75:
+            tree.handler = rng.choice(p.staff.specialists[tree.lead_unit.pk])
+            handed_at = tree.assigned_at + timedelta(minutes=rng.randint(10, 600))
+            tree.child = Assignment(
+                document=p.document,
+                parent=tree.lead,
+                role=AssignmentRole.LEAD,
+                assignee_user=tree.handler,
+                instruction="",
+                deadline=tree.deadline,
+                assigned_by=tree.unit_leader,
+                assigned_at=min(handed_at, self.end - timedelta(seconds=1)),
+            )
+
+    def _play(self, p: Planned, tree: _Tree, state: str) -> None:
+        """Brings the assignments to `state`; states first (rows are written once, in their
+        final state), history after."""
+        rng = p.rng
+        work = tree.work
+        room = max((self.end - work.assigned_at).total_seconds() * 0.9, 1.0)
+        planned_s = rng.uniform(0.5, 1.2) * (tree.deadline - tree.assigned_at.date()).days * 86400
+        finished_at = work.assigned_at + timedelta(seconds=min(room, planned_s))
+        note = _fill(rng, rng.choice(PROGRESS_NOTES), p.at.year)
+        reason_unit = rng.choice(tree.other_units or [tree.lead_unit]).name
+        reason = _fill(rng, rng.choice(RETURN_REASONS), p.at.year, unit=reason_unit)
+        progress = rng.random() < 0.5
+        history = p.history
+        if state == "in_progress" or (state == "completed" and progress):
+            started = work.assigned_at + (finished_at - work.assigned_at) / 2
+            work.state = AssignmentState.IN_PROGRESS
+            work.started_at = started
+            history.append((EntryKind.PROGRESS, work, tree.handler, started, note, {}, None))
+        if state == "completed":
+            _complete(history, tree, finished_at)
+        if state in ("completed", "returned"):
+            _complete_support(history, tree, p.staff, finished_at)
+        self._read_information(p, tree)
+        if state == "returned":
+            _send_back(history, tree, p.staff, finished_at, reason)
+
+    def _read_information(self, p: Planned, tree: _Tree) -> None:
+        """ "For information": read and closed by the clerk within days; only this season's are
+        sometimes still open."""
+        for a in tree.others:
+            stale = (self.end - a.assigned_at).days > STALE_DAYS
+            if a.role == AssignmentRole.INFORMATION and (stale or p.rng.random() < 0.5):
+                a.state = AssignmentState.COMPLETED
+                read = a.assigned_at + timedelta(hours=p.rng.randint(1, 72))
+                a.finished_at = min(read, self.end - timedelta(seconds=1))
+                p.history.append(
+                    (EntryKind.COMPLETED, a, p.staff.clerk, a.finished_at, "", None, None)
                 )
-            if rng.random() < 0.1:
-                others.append(
-                    Assignment(role=AssignmentRole.INFORMATION, assignee_user=staff.clerk, **common)
-                )
-            tops.extend((lead, *others))
-            r = rng.random()
-            if deadline < today - timedelta(days=STALE_DAYS):
-                # Work of past months was finished or sent back: offices chase late work, and
-                # an inbox that kept every year's leftovers would grow with the archive.
-                state = "completed" if r < 0.96 else "returned"
-            elif deadline < today:
-                # Late work: left open, or started and not finished.
-                state = (
-                    "completed"
-                    if r < 0.84
-                    else "returned"
-                    if r < 0.88
-                    else "open"
-                    if r < 0.94
-                    else "in_progress"
-                )
-            else:
-                state = "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
-            unit_leader = staff.unit_leaders[lead_unit.pk]
-            child = None
-            handler = unit_leader
-            if rng.random() < 0.75:
-                handler = rng.choice(staff.specialists[lead_unit.pk])
-                handed_at = assigned_at + timedelta(minutes=rng.randint(10, 600))
-                child = Assignment(
-                    document=d,
-                    parent=lead,
-                    role=AssignmentRole.LEAD,
-                    assignee_user=handler,
-                    instruction="",
-                    deadline=deadline,
-                    assigned_by=unit_leader,
-                    assigned_at=min(handed_at, self.end - timedelta(seconds=1)),
-                )
-                children.append(child)
-            work = child or lead
-            room = max((self.end - work.assigned_at).total_seconds() * 0.9, 1.0)
-            planned_s = rng.uniform(0.5, 1.2) * (deadline - assigned_at.date()).days * 86400
-            finished_at = work.assigned_at + timedelta(seconds=min(room, planned_s))
-            note = _fill(rng, rng.choice(PROGRESS_NOTES), p.at.year)
-            reason_unit = rng.choice(other_units or [lead_unit]).name
-            reason = _fill(rng, rng.choice(RETURN_REASONS), p.at.year, unit=reason_unit)
-            progress = rng.random() < 0.5
-            # States first (rows are written once, in their final state), history after.
-            history = p.history
-            if state == "in_progress" or (state == "completed" and progress):
-                started = work.assigned_at + (finished_at - work.assigned_at) / 2
-                work.state = AssignmentState.IN_PROGRESS
-                work.started_at = started
-                history.append((EntryKind.PROGRESS, work, handler, started, note, {}, None))
-            if state == "completed":
-                finished = [work] + ([lead] if child is not None else [])
-                for number, a in enumerate(finished):
-                    a.state = AssignmentState.COMPLETED
-                    a.finished_at = finished_at
-                    together = child if number else None
-                    history.append(
-                        (EntryKind.COMPLETED, a, handler, finished_at, "", together, None)
-                    )
-            if state in ("completed", "returned"):
-                for a in others:
-                    if a.role == AssignmentRole.SUPPORT:  # the supporting unit finished first
-                        a.state = AssignmentState.COMPLETED
-                        a.finished_at = finished_at - (finished_at - a.assigned_at) / 3
-                        supporter = staff.unit_leaders[a.assignee_unit.pk]  # type: ignore[union-attr]
-                        history.append(
-                            (EntryKind.COMPLETED, a, supporter, a.finished_at, "", None, None)
-                        )
-            for a in others:
-                # "For information": read and closed by the clerk within days; only this
-                # season's are sometimes still open.
-                stale = (self.end - a.assigned_at).days > STALE_DAYS
-                if a.role == AssignmentRole.INFORMATION and (stale or rng.random() < 0.5):
-                    a.state = AssignmentState.COMPLETED
-                    read = a.assigned_at + timedelta(hours=rng.randint(1, 72))
-                    a.finished_at = min(read, self.end - timedelta(seconds=1))
-                    history.append(
-                        (EntryKind.COMPLETED, a, staff.clerk, a.finished_at, "", None, None)
-                    )
-            if state == "returned":
-                for a in [lead] + ([child] if child is not None else []):
-                    a.state = AssignmentState.RETURNED
-                    a.finished_at = finished_at
-                history.append(
-                    (EntryKind.RETURNED, lead, unit_leader, finished_at, reason, "to", staff.leader)
-                )
-                if child is not None:
-                    history.append(
-                        (EntryKind.RETURNED, child, unit_leader, finished_at, "", lead, None)
-                    )
-            entries.extend(_assigned_entry(a, EntryKind.ASSIGNED) for a in (lead, *others))
-            if child is not None:
-                entries.append(_assigned_entry(child, EntryKind.REASSIGNED))
+
+    def _write_workflow(
+        self,
+        planned: list[Planned],
+        tops: list[Assignment],
+        children: list[Assignment],
+        entries: list[ProcessingEntry],
+    ) -> None:
+        """Writes the assignments (parents first), then every entry of the history."""
         writer = self.writer
         writer.assign_ids(tops)
         writer.insert(tops)
@@ -684,12 +680,6 @@ class DocumentFiller:
             e.assignment_id = e.assignment.pk if e.assignment else None
         for p in planned:
             for kind, a, actor, at, text, extra, recipient in p.history:
-                if kind == EntryKind.COMPLETED:
-                    data = {"reply_document": None, "with": extra.pk if extra else None}
-                elif kind == EntryKind.RETURNED:
-                    data = {"to": "assigner"} if extra == "to" else {"with": extra.pk}
-                else:
-                    data = {}
                 entries.append(
                     ProcessingEntry(
                         document=p.document,
@@ -699,10 +689,99 @@ class DocumentFiller:
                         at=at,
                         text=text,
                         recipient=recipient,
-                        data=data,
+                        data=_entry_data(kind, extra),
                     )
                 )
         writer.insert(entries, with_pk=False)
+
+
+@dataclass
+class _Tree:
+    """The assignments of one incoming document while they are played."""
+
+    lead: Assignment
+    others: list[Assignment]
+    lead_unit: Unit
+    other_units: list[Unit]
+    assigned_at: datetime
+    deadline: date
+    unit_leader: User
+    handler: User  # who does the work: the unit leader, or the specialist it was handed to
+    child: Assignment | None = None  # the lead unit's work handed down to a specialist
+
+    @property
+    def work(self) -> Assignment:
+        return self.child or self.lead
+
+
+def _final_state(rng: random.Random, deadline: date, today: date) -> str:
+    """Where the assignment ends: completed, returned, open or in progress."""
+    r = rng.random()
+    if deadline < today - timedelta(days=STALE_DAYS):
+        # Work of past months was finished or sent back: offices chase late work, and
+        # an inbox that kept every year's leftovers would grow with the archive.
+        return "completed" if r < 0.96 else "returned"
+    if deadline < today:
+        # Late work: left open, or started and not finished.
+        return (
+            "completed"
+            if r < 0.84
+            else "returned"
+            if r < 0.88
+            else "open"
+            if r < 0.94
+            else "in_progress"
+        )
+    return "completed" if r < 0.35 else "in_progress" if r < 0.7 else "open"
+
+
+def _complete(history: list[tuple[Any, ...]], tree: _Tree, finished_at: datetime) -> None:
+    """The work is done: the handed-down assignment, then the lead unit's with it."""
+    finished = [tree.work] + ([tree.lead] if tree.child is not None else [])
+    for number, a in enumerate(finished):
+        a.state = AssignmentState.COMPLETED
+        a.finished_at = finished_at
+        together = tree.child if number else None
+        history.append((EntryKind.COMPLETED, a, tree.handler, finished_at, "", together, None))
+
+
+def _complete_support(
+    history: list[tuple[Any, ...]], tree: _Tree, staff: Staff, finished_at: datetime
+) -> None:
+    """The supporting unit finished before the lead unit."""
+    for a in tree.others:
+        if a.role == AssignmentRole.SUPPORT:
+            a.state = AssignmentState.COMPLETED
+            a.finished_at = finished_at - (finished_at - a.assigned_at) / 3
+            supporter = staff.unit_leaders[a.assignee_unit.pk]  # type: ignore[union-attr]
+            history.append((EntryKind.COMPLETED, a, supporter, a.finished_at, "", None, None))
+
+
+def _send_back(
+    history: list[tuple[Any, ...]],
+    tree: _Tree,
+    staff: Staff,
+    finished_at: datetime,
+    reason: str,
+) -> None:
+    """The unit leader returns the document to the leader who assigned it."""
+    lead, child = tree.lead, tree.child
+    for a in [lead] + ([child] if child is not None else []):
+        a.state = AssignmentState.RETURNED
+        a.finished_at = finished_at
+    history.append(
+        (EntryKind.RETURNED, lead, tree.unit_leader, finished_at, reason, "to", staff.leader)
+    )
+    if child is not None:
+        history.append((EntryKind.RETURNED, child, tree.unit_leader, finished_at, "", lead, None))
+
+
+def _entry_data(kind: EntryKind, extra: Any) -> dict[str, Any]:
+    if kind == EntryKind.COMPLETED:
+        return {"reply_document": None, "with": extra.pk if extra else None}
+    if kind == EntryKind.RETURNED:
+        return {"to": "assigner"} if extra == "to" else {"with": extra.pk}
+    return {}
 
 
 def _assigned_entry(a: Assignment, kind: EntryKind) -> ProcessingEntry:
