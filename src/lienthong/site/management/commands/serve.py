@@ -105,47 +105,78 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        python = sys.executable
         host, port = options["host"], options["port"]
-        nginx = None if options["no_front"] else front_module.find_nginx()
-        if not options["no_front"] and nginx is None:
+        nginx, front, bind = self._prepare_front(host, port, no_front=options["no_front"])
+        children = {"gunicorn": self._start_gunicorn(bind, options["web_workers"])}
+        self.stopping = False
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGTERM, self._stop)
+        if nginx is not None:
+            self._start_nginx(nginx, front, children)
+        self._start_simulators(children)
+        self._start_worker(children)
+        expected = self._expected(nginx)
+        if set(children) == expected:
+            self._report_ready(host, port, children)
+        self._supervise(children, expected)
+        ended = self._stop_children(children)
+        if not self.stopping:  # a child ended on its own (or never started): report the failure
+            missing = sorted(expected - set(children))
+            self.stderr.write(
+                f"Stopped: {', '.join(ended + missing) or 'a process'} ended unexpectedly."
+            )
+            sys.exit(1)
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        """SIGINT/SIGTERM: stop supervising, then stop every child."""
+        self.stopping = True
+
+    def _prepare_front(
+        self, host: str, port: int, *, no_front: bool
+    ) -> tuple[str | None, front_module.Front, list[str]]:
+        """nginx (None with --no-front), the front's folder, and where gunicorn binds: on the
+        front's unix socket (its configuration written and checked), or on the port."""
+        nginx = None if no_front else front_module.find_nginx()
+        if not no_front and nginx is None:
             raise CommandError(
                 "nginx is not installed (apt-get install nginx): it is the front that keeps slow "
                 "clients away from the application. For development only, --no-front serves "
                 "without it."
             )
         front = front_module.Front.in_data_dir()
-        if nginx is not None:
-            try:
-                # Held until the command ends: one `serve` per data folder.
-                self.front_lock = front.prepare(host=host, port=port)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-            checked = subprocess.run(  # noqa: S603
-                [*front_module.nginx_command(nginx, front), "-t", "-q"],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if checked.returncode != 0:
-                raise CommandError(f"the front's configuration is refused:\n{checked.stderr}")
-            bind = ["--bind", f"unix:{front.socket}"]
-            bind += ["--access-logformat", front_module.gunicorn_access_format()]
-        else:
+        if nginx is None:
             self.stderr.write(
                 "Warning: serving without the front (--no-front): a few slow clients can hold "
                 "every web worker. Do not use this in production."
             )
-            bind = ["--bind", f"{host}:{port}"]
-        web = subprocess.Popen(  # noqa: S603
+            return nginx, front, ["--bind", f"{host}:{port}"]
+        try:
+            # Held until the command ends: one `serve` per data folder.
+            self.front_lock = front.prepare(host=host, port=port)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        checked = subprocess.run(  # noqa: S603
+            [*front_module.nginx_command(nginx, front), "-t", "-q"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if checked.returncode != 0:
+            raise CommandError(f"the front's configuration is refused:\n{checked.stderr}")
+        bind = ["--bind", f"unix:{front.socket}"]
+        bind += ["--access-logformat", front_module.gunicorn_access_format()]
+        return nginx, front, bind
+
+    def _start_gunicorn(self, bind: list[str], workers: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(  # noqa: S603
             [
-                python,
+                sys.executable,
                 "-m",
                 "gunicorn",
                 "lienthong.conf.wsgi:application",
                 *bind,
                 "--workers",
-                str(options["web_workers"]),
+                str(workers),
                 # The application is loaded and warmed once (conf/wsgi.py), before the workers
                 # are forked: each starts warm, and no worker's boot runs into its timeout.
                 "--preload",
@@ -153,28 +184,28 @@ class Command(BaseCommand):
                 "-",
             ]
         )
-        children = {"gunicorn": web}
-        stopping = False
 
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
+    def _start_nginx(
+        self, nginx: str, front: front_module.Front, children: dict[str, subprocess.Popen[bytes]]
+    ) -> None:
+        """nginx starts once gunicorn listens, so that the first requests find it."""
+        web = children["gunicorn"]
+        deadline = time.monotonic() + SOCKET_WAIT_SECONDS
+        while not front.socket.exists() and web.poll() is None and not self.stopping:
+            if time.monotonic() > deadline:
+                self.stderr.write("gunicorn did not open its socket in time.")
+                break
+            time.sleep(0.1)
+        if front.socket.exists() and web.poll() is None and not self.stopping:
+            # In a process group of its own: its workers outlive a killed master.
+            children["nginx"] = subprocess.Popen(  # noqa: S603
+                front_module.nginx_command(nginx, front), process_group=0
+            )
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        if nginx is not None:
-            # nginx starts once gunicorn listens, so that the first requests find it.
-            deadline = time.monotonic() + SOCKET_WAIT_SECONDS
-            while not front.socket.exists() and web.poll() is None and not stopping:
-                if time.monotonic() > deadline:
-                    self.stderr.write("gunicorn did not open its socket in time.")
-                    break
-                time.sleep(0.1)
-            if front.socket.exists() and web.poll() is None and not stopping:
-                # In a process group of its own: its workers outlive a killed master.
-                children["nginx"] = subprocess.Popen(  # noqa: S603
-                    front_module.nginx_command(nginx, front), process_group=0
-                )
+    def _start_simulators(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        """Demo only: the simulators whose port is configured, each waited for until it
+        answers (the worker and the scheduler use them from their first job)."""
+        python = sys.executable
         if settings.LIENTHONG_DEMO_TSA_PORT:
             # Demo only: the demo timestamp authority (RFC 3161) of the demo PKI, before the
             # worker, so that signatures are timestamped (PAdES B-T).
@@ -210,32 +241,50 @@ class Command(BaseCommand):
             ("payment-gateway", payment_port),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
-                _wait_for_port(demo_port, children[name], lambda: stopping)
+                _wait_for_port(demo_port, children[name], lambda: self.stopping)
+
+    def _start_worker(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        """The background worker and the scheduler."""
+        python = sys.executable
         children["worker"] = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "db_worker", "--queue-name", "*", "--interval", "1"]
         )
         children["scheduler"] = subprocess.Popen(  # noqa: S603
             [python, "-m", "lienthong", "scheduler", "--interval", "60"]
         )
+
+    def _expected(self, nginx: str | None) -> set[str]:
+        """The children that must all be running."""
         expected = {"gunicorn", "worker", "scheduler"} | ({"nginx"} if nginx else set())
         expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
-        expected |= {"remote-signing"} if remote_port else set()
-        expected |= {"payment-gateway"} if payment_port else set()
-        if set(children) == expected:
-            # Ready when the first request answers: the web workers warm up before they accept
-            # (conf/wsgi.py); the time of the first page is printed for the operator.
-            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
-            first = _first_request(local, port, children, lambda: stopping)
-            if first is not None:
-                path, status, seconds = first
-                self.stdout.write(
-                    f"First request: GET {path} answered {status} in {seconds * 1000:.0f} ms."
-                )
-            self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
-        while not stopping and set(children) == expected:
+        expected |= {"remote-signing"} if settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT else set()
+        expected |= {"payment-gateway"} if settings.LIENTHONG_DEMO_PAYMENT_PORT else set()
+        return expected
+
+    def _report_ready(
+        self, host: str, port: int, children: dict[str, subprocess.Popen[bytes]]
+    ) -> None:
+        """Ready when the first request answers: the web workers warm up before they accept
+        (conf/wsgi.py); the time of the first page is printed for the operator."""
+        local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        first = _first_request(local, port, children, lambda: self.stopping)
+        if first is not None:
+            path, status, seconds = first
+            self.stdout.write(
+                f"First request: GET {path} answered {status} in {seconds * 1000:.0f} ms."
+            )
+        self.stdout.write(f"Serving http://{host}:{port}/ (Ctrl-C stops)")
+
+    def _supervise(self, children: dict[str, subprocess.Popen[bytes]], expected: set[str]) -> None:
+        """Until a signal, or until one of the children ends (or one never started)."""
+        while not self.stopping and set(children) == expected:
             if any(child.poll() is not None for child in children.values()):
                 break
             time.sleep(0.3)
+
+    def _stop_children(self, children: dict[str, subprocess.Popen[bytes]]) -> list[str]:
+        """SIGTERM to every child still running, the front first; kill those that do not end
+        within 20 s. Returns the names of those that had ended on their own."""
         ended = [name for name, child in children.items() if child.poll() is not None]
         order = sorted(children, key=lambda name: name != "nginx")  # the front stops first
         for name in order:
@@ -250,9 +299,4 @@ class Command(BaseCommand):
         if "nginx" in children:  # the front's workers, if its master was killed
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(children["nginx"].pid, signal.SIGKILL)
-        if not stopping:  # a child ended on its own (or never started): report the failure
-            missing = sorted(expected - set(children))
-            self.stderr.write(
-                f"Stopped: {', '.join(ended + missing) or 'a process'} ended unexpectedly."
-            )
-            sys.exit(1)
+        return ended
