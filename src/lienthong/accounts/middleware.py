@@ -52,8 +52,8 @@ class OfficersOnlyMiddleware:
     (`LIENTHONG_CITIZEN_NAMESPACES`); the officers' start pages (`LIENTHONG_CITIZEN_START_PAGES`)
     lead them to `LIENTHONG_CITIZEN_HOME`. One rule, in one place, so a page added later cannot
     let an applicant in by accident. The API checks the same rule in its default permission class
-    (`lienthong.accounts.api.permissions.IsOfficer`); the few API views meant for applicants say so with
-    their own `permission_classes`."""
+    (`lienthong.accounts.api.permissions.IsOfficer`); the few API views meant for applicants
+    say so with their own `permission_classes`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
