@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 def test_a_forbidden_request_logs_one_line_without_traceback(
     agency_factory, user_factory, caplog
 ) -> None:
-    specialist = user_factory(agency_factory(), [Role.SPECIALIST])
+    leader = user_factory(agency_factory(), [Role.AGENCY_LEADER])
     client = Client()
-    client.force_login(specialist)
+    client.force_login(leader)
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        response = client.get("/van-ban-den/vao-so/")  # registering is the clerk's
+        response = client.get("/ho-so/mo/")  # opening work files is the specialists' and clerks'
     assert response.status_code == 403
     records = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert len(records) == 1, [(r.name, r.getMessage()) for r in records]
@@ -31,8 +31,8 @@ def test_a_forbidden_request_logs_one_line_without_traceback(
     assert record.name == "django.request" and record.exc_info is None
     line = record.getMessage()
     assert "\n" not in line
-    assert line.startswith("Forbidden (Permission denied): /van-ban-den/vao-so/")
-    assert "văn thư" in line  # the reason, on the same line
+    assert line.startswith("Forbidden (Permission denied): /ho-so/mo/")
+    assert "mở hồ sơ công việc" in line  # the reason, on the same line
     assert "Traceback" not in caplog.text
 
 
