@@ -11,7 +11,10 @@ from lienthong.onestop.constants import HandOverAction
 from lienthong.payments.constants import PaymentStatus
 
 ROOT = Path(__file__).resolve().parents[2]
-LITERAL = re.compile(r'record_event\(\s*action="([a-z_]+\.[a-z_]+)"', re.S)
+# record_event(action="x.y", ...) and accounts.services' _record_changes(..., action="x.y", ...)
+LITERAL = re.compile(
+    r'(?:record_event|_record_changes)\((?:[^()]|\([^()]*\))*?\baction="([a-z_]+\.[a-z_]+)"', re.S
+)
 
 
 def _code_events() -> set[str]:

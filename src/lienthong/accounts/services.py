@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.models import Device
@@ -106,6 +106,21 @@ def create_agency(
     return agency
 
 
+def _apply_changes(obj: Model, changes: dict[str, Any], *, strip: bool = True) -> dict[str, str]:
+    """Set the changed fields on `obj` (text stripped unless told not to); the values before,
+    as the audit event records them."""
+    before = {field: str(getattr(obj, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(obj, field, value.strip() if strip and isinstance(value, str) else value)
+    return before
+
+
+def _record_changes(*, actor: User | None, obj: Model, action: str, before: dict[str, str]) -> None:
+    """The audit event of an edit: each changed field before and after."""
+    after = {field: str(getattr(obj, field)) for field in before}
+    record_event(action=action, actor=actor, obj=obj, data={"before": before, "after": after})
+
+
 @transaction.atomic
 def update_agency(*, actor: User | None, agency: Agency, **changes: Any) -> Agency:
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -115,18 +130,11 @@ def update_agency(*, actor: User | None, agency: Agency, **changes: Any) -> Agen
         raise TypeError(f"unknown agency fields: {sorted(unknown)}")
     if {"code", "parent", "kind", "code_is_official"} & set(changes):
         require_system_admin(actor)
-    before = {field: str(getattr(agency, field)) for field in changes}
-    for field, value in changes.items():
-        setattr(agency, field, value)
+    before = _apply_changes(agency, changes, strip=False)
     agency.full_clean()
     check_agency_tree(agency)
     agency.save()
-    record_event(
-        action="agency.updated",
-        actor=actor,
-        obj=agency,
-        data={"before": before, "after": {f: str(getattr(agency, f)) for f in changes}},
-    )
+    _record_changes(actor=actor, obj=agency, action="agency.updated", before=before)
     return agency
 
 
@@ -781,17 +789,10 @@ def update_unit(*, actor: User | None, unit: Unit, **changes: Any) -> Unit:
         if node.pk == unit.pk:
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
         node = node.parent
-    before = {field: str(getattr(unit, field)) for field in changes}
-    for field, value in changes.items():
-        setattr(unit, field, value.strip() if isinstance(value, str) else value)
+    before = _apply_changes(unit, changes)
     unit.full_clean()
     unit.save()
-    record_event(
-        action="unit.updated",
-        actor=actor,
-        obj=unit,
-        data={"before": before, "after": {f: str(getattr(unit, f)) for f in changes}},
-    )
+    _record_changes(actor=actor, obj=unit, action="unit.updated", before=before)
     return unit
 
 
@@ -816,17 +817,10 @@ def update_user(*, actor: User | None, user: User, **changes: Any) -> User:
             except ValidationError as exc:
                 raise ValidationError({"username": exc.messages}) from exc
         _check_username_free(changes["username"], exclude_pk=user.pk)
-    before = {field: str(getattr(user, field)) for field in changes}
-    for field, value in changes.items():
-        setattr(user, field, value.strip() if isinstance(value, str) else value)
+    before = _apply_changes(user, changes)
     user.full_clean(exclude=["password"])
     user.save(update_fields=sorted(changes))
-    record_event(
-        action="user.updated",
-        actor=actor,
-        obj=user,
-        data={"before": before, "after": {f: str(getattr(user, f)) for f in changes}},
-    )
+    _record_changes(actor=actor, obj=user, action="user.updated", before=before)
     return user
 
 
