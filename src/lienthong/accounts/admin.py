@@ -71,7 +71,8 @@ class ScopedChoicesMixin:
 
 class ServiceErrorsMixin:
     """A service may refuse what the form accepted (a rule only it knows): the whole change is
-    rolled back (the admin saves in one transaction) and the page says why."""
+    rolled back (the admin saves in one transaction) and the same form comes back, with what
+    was typed and the service's reason at its top."""
 
     def changeform_view(
         self,
@@ -86,8 +87,28 @@ class ServiceErrorsMixin:
             )
             return response
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(request.get_full_path())
+            # The second pass validates the same POST with the refusal as the form's own
+            # error, so the admin renders the bound form instead of saving.
+            request.service_refusal = exc  # type: ignore[attr-defined]
+            again: HttpResponse = super().changeform_view(  # type: ignore[misc]
+                request, object_id, form_url, extra_context
+            )
+            return again
+
+    def get_form(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, *args, **kwargs)  # type: ignore[misc]
+        refusal: ValidationError | None = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form_class
+        reasons = refusal.messages
+
+        class Refused(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                self.add_error(None, reasons)
+                return cleaned
+
+        return Refused
 
 
 class ScopedAdmin(ServiceErrorsMixin, ScopedChoicesMixin, admin.ModelAdmin[Any]):
