@@ -17,4 +17,11 @@ urlpatterns = [
     path("", include("lienthong.reports.api.urls")),
     path("", include("lienthong.catalogue.api.urls")),
     path("", include("lienthong.onestop.api.urls")),
+    path("", include("lienthong.meetings.api.urls")),
+    path("", include("lienthong.tasks.api.urls")),
+    path("", include("lienthong.mail.api.urls")),
+    path("", include("lienthong.training.api.urls")),
+    path("", include("lienthong.quality.api.urls")),
+    path("", include("lienthong.dvcqg.api.urls")),
+    path("", include("lienthong.portal.api.urls")),
 ]

@@ -166,6 +166,13 @@ INSTALLED_APPS = [
     "lienthong.payments",
     "lienthong.reports",
     "lienthong.onestop",
+    "lienthong.meetings",
+    "lienthong.tasks",
+    "lienthong.mail",
+    "lienthong.training",
+    "lienthong.quality",
+    "lienthong.dvcqg",
+    "lienthong.portal",
     "lienthong.api",
     "lienthong.site",
     "lienthong.demo",
@@ -393,6 +400,8 @@ STATICFILES_DIRS = [
     ("vendor/tom-select/css", PROJECT_DIR / "node_modules" / "tom-select" / "dist" / "css"),
     # The inline PDF viewer (pdf.js): the library and its worker, no viewer application.
     ("vendor/pdfjs", PROJECT_DIR / "node_modules" / "pdfjs-dist" / "build"),
+    # Charts for the statistics pages (Chart.js, UMD build).
+    ("vendor/chartjs", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

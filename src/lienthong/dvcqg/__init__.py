@@ -1,0 +1,1 @@
+"""National public-service portal."""

@@ -1,0 +1,1 @@
+"""Provincial e-portal."""

@@ -1,0 +1,1 @@
+"""Quality management (ISO 9001)."""
