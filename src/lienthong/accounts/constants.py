@@ -28,6 +28,16 @@ class Role(models.TextChoices):
     ONESTOP_OFFICER = "onestop_officer", _("One-stop officer")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    # Edits the agency's site on the provincial e-portal (biên tập viên cổng thông tin).
+    PORTAL_EDITOR = "portal_editor", _("Portal editor")
+    # Keeps the leaders' work schedules and books meetings (thư ký lịch công tác).
+    SCHEDULE_OFFICER = "schedule_officer", _("Schedule officer")
+    # Fills in and follows the agency's periodic reports (cán bộ báo cáo thống kê).
+    REPORT_OFFICER = "report_officer", _("Reporting officer")
+    # Organises IT training classes and approves enrolments (cán bộ tổ chức đào tạo).
+    TRAINING_ORGANISER = "training_organiser", _("Training organiser")
+    # Keeps the agency's ISO 9001 quality system and audits it (thư ký ISO, đánh giá viên).
+    QUALITY_OFFICER = "quality_officer", _("Quality officer (ISO)")
 
 
 # Electronic identifier code of an agency (mã định danh điện tử, QCVN 102:2016):

@@ -177,6 +177,9 @@ _STAFF = [
             (Role.SPECIALIST, "Lê Minh Tâm", "Chuyên viên", "VX"),
             (Role.CLERK, "Phạm Thị Lan", "Văn thư", "TH"),
             (Role.AGENCY_ADMIN, "Võ Thanh Sơn", "Quản trị hệ thống", "TH"),
+            (Role.PORTAL_EDITOR, "Lê Thị Hồng Nhung", "Chuyên viên", "TH"),
+            (Role.SCHEDULE_OFFICER, "Phan Thị Mai", "Chuyên viên", "TH"),
+            (Role.REPORT_OFFICER, "Trương Văn Lộc", "Chuyên viên", "TH"),
         ],
     ),
     (
@@ -189,6 +192,10 @@ _STAFF = [
             (Role.CLERK, "Ngô Thị Mỹ Linh", "Văn thư", "VP"),
             (Role.ONESTOP_OFFICER, "Châu Văn Phúc", "Công chức Một cửa", "MC"),
             (Role.AGENCY_ADMIN, "Lâm Quốc Bảo", "Quản trị hệ thống", "CNTT"),
+            (Role.PORTAL_EDITOR, "Nguyễn Thị Bích Trâm", "Chuyên viên", "VP"),
+            (Role.TRAINING_ORGANISER, "Lưu Văn Đạt", "Chuyên viên", "CNTT"),
+            (Role.QUALITY_OFFICER, "Hồ Thị Diễm", "Chuyên viên", "VP"),
+            (Role.REPORT_OFFICER, "Tạ Minh Luân", "Chuyên viên", "KHTC"),
         ],
     ),
     (
@@ -212,6 +219,8 @@ _STAFF = [
             (Role.CLERK, "Hồ Thị Bích Ngọc", "Văn thư", "VP"),
             (Role.ONESTOP_OFFICER, "Kiều Văn Nam", "Công chức Một cửa", "MC"),
             (Role.AGENCY_ADMIN, "Đoàn Minh Khoa", "Quản trị hệ thống", "VP"),
+            (Role.PORTAL_EDITOR, "Vương Thị Thảo", "Chuyên viên", "VP"),
+            (Role.REPORT_OFFICER, "Lạc Văn Trí", "Chuyên viên", "VP"),
         ],
     ),
     (
@@ -375,6 +384,11 @@ _ROLE_PREFIX = {
     Role.CLERK: "vanthu",
     Role.ONESTOP_OFFICER: "motcua",
     Role.AGENCY_ADMIN: "quantri",
+    Role.PORTAL_EDITOR: "bientap",
+    Role.SCHEDULE_OFFICER: "thuky",
+    Role.REPORT_OFFICER: "baocao",
+    Role.TRAINING_ORGANISER: "daotao",
+    Role.QUALITY_OFFICER: "iso",
 }
 
 
