@@ -58,3 +58,21 @@ def cast(province: Agency, agency_factory: Any, time_machine: Any) -> Cast:
         other_specialist=official(department, Role.SPECIALIST, "cv.vp", "Hồ Thị Hai", other_unit),
         outsider=official(outsider_agency, Role.AGENCY_LEADER, "giamdoc.stp", "Võ Văn Ngoài"),
     )
+
+
+@pytest.fixture
+def clerk(cast: Cast) -> User:
+    """The province's clerk (registers the documents tasks come from)."""
+    return official(cast.province, Role.CLERK, "vanthu.tinh", "Lê Thị Văn Thư")
+
+
+@pytest.fixture
+def web() -> Any:
+    from django.test import Client
+
+    def client_for(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return client_for

@@ -62,7 +62,8 @@ def board(request: HttpRequest) -> HttpResponse:
     """The follow-up board (bảng theo dõi): per leader (given by me), per agency, or what the
     agency carries out; counters given / in time / overdue / done, filters; overdue in red."""
     user = official_or_404(request)
-    default = "given" if permissions.can_give(user) else "ours"
+    # A leader who has given tasks starts on those; everyone else on what their agency does.
+    default = "given" if Task.objects.filter(giver=user).exists() else "ours"
     scope = request.GET.get("scope", default)
     if scope not in SCOPES:
         scope = default
