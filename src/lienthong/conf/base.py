@@ -659,3 +659,8 @@ LIENTHONG_TASK_TRACKING_AGENCY_CODE = os.environ.get(
     "LIENTHONG_TASK_TRACKING_AGENCY_CODE", "000.00.00.H12"
 )
 LIENTHONG_TASK_TRACKING_PULL_MINUTES = env_int("LIENTHONG_TASK_TRACKING_PULL_MINUTES", 60)
+# The API's enums of tasks, named (other apps have fields named "state" too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {  # type: ignore[operator]
+    "TaskStateEnum": "lienthong.tasks.constants.TaskState",
+    "TaskExtensionStateEnum": "lienthong.tasks.constants.ExtensionState",
+}

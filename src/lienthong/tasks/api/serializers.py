@@ -61,7 +61,7 @@ class TaskEntrySerializer(serializers.ModelSerializer[TaskEntry]):
         read_only_fields = fields
 
 
-class ExtensionSerializer(serializers.ModelSerializer[ExtensionRequest]):
+class TaskExtensionSerializer(serializers.ModelSerializer[ExtensionRequest]):
     class Meta:
         model = ExtensionRequest
         fields = [
@@ -82,7 +82,7 @@ class ExtensionSerializer(serializers.ModelSerializer[ExtensionRequest]):
 
 class TaskDetailSerializer(TaskSerializer):
     entries = TaskEntrySerializer(many=True, read_only=True)
-    extensions = ExtensionSerializer(many=True, read_only=True)
+    extensions = TaskExtensionSerializer(many=True, read_only=True)
     supporting_agencies: serializers.PrimaryKeyRelatedField[Agency] = (
         serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     )
@@ -105,7 +105,7 @@ class TaskDetailSerializer(TaskSerializer):
         read_only_fields = fields
 
 
-class GiveInputSerializer(serializers.Serializer[Any]):
+class TaskGiveInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=500)
     description = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     owner_agency = serializers.PrimaryKeyRelatedField(
@@ -131,12 +131,12 @@ class GiveInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class ProgressInputSerializer(serializers.Serializer[Any]):
+class TaskProgressInputSerializer(serializers.Serializer[Any]):
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=MAX_TEXT)
 
 
-class ExtensionInputSerializer(serializers.Serializer[Any]):
+class TaskExtensionInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=MAX_TEXT)
     requested_deadline = serializers.DateField(required=False, allow_null=True)
     extra_working_days = serializers.IntegerField(
@@ -144,18 +144,18 @@ class ExtensionInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class DecisionInputSerializer(serializers.Serializer[Any]):
+class TaskDecisionInputSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     granted_deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class CompleteInputSerializer(serializers.Serializer[Any]):
+class TaskCompleteInputSerializer(serializers.Serializer[Any]):
     report = serializers.CharField(max_length=MAX_TEXT)
     reply_document = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class EvaluateInputSerializer(serializers.Serializer[Any]):
+class TaskEvaluateInputSerializer(serializers.Serializer[Any]):
     accepted = serializers.BooleanField()
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
     remarks = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)

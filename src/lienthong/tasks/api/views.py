@@ -26,15 +26,15 @@ from ..models import Task
 from ..permissions import access_task, can_give
 from ..querysets import TaskQuerySet
 from .serializers import (
-    CompleteInputSerializer,
-    DecisionInputSerializer,
-    EvaluateInputSerializer,
-    ExtensionInputSerializer,
-    ExtensionSerializer,
-    GiveInputSerializer,
-    ProgressInputSerializer,
+    TaskCompleteInputSerializer,
+    TaskDecisionInputSerializer,
     TaskDetailSerializer,
     TaskEntrySerializer,
+    TaskEvaluateInputSerializer,
+    TaskExtensionInputSerializer,
+    TaskExtensionSerializer,
+    TaskGiveInputSerializer,
+    TaskProgressInputSerializer,
     TaskSerializer,
 )
 
@@ -114,7 +114,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
 
     @extend_schema(
         summary="Give a task (a leader); `source_document` names the document it comes from",
-        request=GiveInputSerializer,
+        request=TaskGiveInputSerializer,
         responses={201: TaskDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -123,7 +123,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
             return Response(
                 {"detail": "Only leaders give tasks."}, status=status.HTTP_403_FORBIDDEN
             )
-        data = GiveInputSerializer(data=request.data)
+        data = TaskGiveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["source_document"] = _document(
@@ -138,14 +138,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
 
     @extend_schema(
         summary="Report progress (whoever is in charge)",
-        request=ProgressInputSerializer,
+        request=TaskProgressInputSerializer,
         responses={201: TaskEntrySerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def progress(self, request: Request, pk: str) -> Response:
         task = access_task(request.user, pk)
         user = official_or_404(request)
-        data = ProgressInputSerializer(data=request.data)
+        data = TaskProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             entry = services.report_progress(actor=user, task=task, **data.validated_data)
@@ -153,44 +153,44 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
 
     @extend_schema(
         summary="Ask the giver for a later deadline (a date, or further working days)",
-        request=ExtensionInputSerializer,
-        responses={201: ExtensionSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        request=TaskExtensionInputSerializer,
+        responses={201: TaskExtensionSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def extension(self, request: Request, pk: str) -> Response:
         task = access_task(request.user, pk)
         user = official_or_404(request)
-        data = ExtensionInputSerializer(data=request.data)
+        data = TaskExtensionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             extension = services.request_extension(actor=user, task=task, **data.validated_data)
-        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+        return Response(TaskExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Approve or refuse the extension awaiting the giver",
-        request=DecisionInputSerializer,
-        responses={200: ExtensionSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+        request=TaskDecisionInputSerializer,
+        responses={200: TaskExtensionSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], url_path="extension-decision", filter_backends=[])
     def extension_decision(self, request: Request, pk: str) -> Response:
         task = access_task(request.user, pk)
         user = official_or_404(request)
-        data = DecisionInputSerializer(data=request.data)
+        data = TaskDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             extension = services.decide_extension(actor=user, task=task, **data.validated_data)
-        return Response(ExtensionSerializer(extension).data)
+        return Response(TaskExtensionSerializer(extension).data)
 
     @extend_schema(
         summary="Report the task done, with a report and optionally the reply document",
-        request=CompleteInputSerializer,
+        request=TaskCompleteInputSerializer,
         responses={200: TaskDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request: Request, pk: str) -> Response:
         task = access_task(request.user, pk)
         user = official_or_404(request)
-        data = CompleteInputSerializer(data=request.data)
+        data = TaskCompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reply = _document(user, data.validated_data.get("reply_document"), "reply_document")
         with service_errors():
@@ -201,14 +201,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet[Task]):
 
     @extend_schema(
         summary="Evaluate a task reported done, or send it back to work (the giver)",
-        request=EvaluateInputSerializer,
+        request=TaskEvaluateInputSerializer,
         responses={200: TaskDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def evaluate(self, request: Request, pk: str) -> Response:
         task = access_task(request.user, pk)
         user = official_or_404(request)
-        data = EvaluateInputSerializer(data=request.data)
+        data = TaskEvaluateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
             task = services.evaluate_task(actor=user, task=task, **data.validated_data)
