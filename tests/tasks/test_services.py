@@ -174,3 +174,14 @@ def test_reminders_once_a_day_for_due_soon_and_overdue(cast: Cast, time_machine:
     assert overdue.reminders.count() == 1 and due.reminders.count() == 1
     time_machine.move_to(datetime(2026, 3, 14, 8, 0, tzinfo=VN) + timedelta(hours=1), tick=True)
     assert send_task_reminders() == 0  # Saturday
+
+
+def test_a_conclusion_notice_is_told_from_an_instruction_on_a_document() -> None:
+    from lienthong.documents.constants import Direction
+    from lienthong.documents.models import Document, DocumentType
+    from lienthong.tasks.constants import SourceKind
+
+    notice = Document(direction=Direction.OUTGOING, document_type=DocumentType(abbreviation="TB"))
+    letter = Document(direction=Direction.INCOMING, document_type=DocumentType(abbreviation="TB"))
+    assert services.source_kind_of(notice) == SourceKind.CONCLUSION
+    assert services.source_kind_of(letter) == SourceKind.DOCUMENT

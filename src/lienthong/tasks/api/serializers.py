@@ -17,6 +17,10 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
     giver_name = serializers.CharField(read_only=True)
     owner_name = serializers.CharField(read_only=True)
     timeliness = serializers.SerializerMethodField()
+    rating = serializers.CharField(
+        read_only=True,
+        help_text="The giver's evaluation: excellent, good, done, not_done; empty until then.",
+    )
 
     class Meta:
         model = Task
