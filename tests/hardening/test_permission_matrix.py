@@ -300,6 +300,23 @@ FILING_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
 # or hands it on to the unit's people.
 UNIT_HANDLER = frozenset({"unit_leader"})
 
+TASK_OWNERS = LEADERS  # the HCTP unit's leader, and the agency's leader
+TASK_GIVER = frozenset({"agency_leader"})
+TASK_BODIES: dict[str, Any] = {
+    "give": lambda w: {
+        "title": "Báo cáo công tác chứng thực",
+        "owner": f"user:{w.ids['user']}",
+        "working_days": "5",
+    },
+    "progress": {"progress": "40", "note": "Đang tổng hợp."},
+    "extension": {"extra_working_days": "5", "reason": "Chờ số liệu."},
+    "decide": {"decision": "approve", "note": ""},
+    "complete": {"report": "Đã hoàn thành."},
+    "evaluate": {"decision": "accept", "rating": "good", "remarks": ""},
+    "cancel": {"reason": "Không còn cần thiết."},
+}
+
+
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
     "api-docs": Row(ANYONE),
@@ -566,6 +583,49 @@ MATRIX: dict[str, Row] = {
     "workflows:reassign": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["reassign"]),
     "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
+    # Tasks (nhiệm vụ) Sở Tư pháp's leader gave its HCTP unit: seen by the agency's officials;
+    # leaders give tasks (a unit's leader to the unit's people); the unit's leader and the
+    # agency's leader report on them; the giver decides extensions, evaluates and cancels.
+    "tasks:board": Row(OFFICERS),
+    "tasks:statistics": Row(OFFICERS),
+    "tasks:create": Row(LEADERS, body=lambda w: TASK_BODIES["give"](w)),
+    "tasks:detail": Row(STP, obj="task"),
+    "tasks:progress": Row(
+        STP, post=TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["progress"]
+    ),
+    "tasks:extension": Row(
+        STP, post=TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["extension"]
+    ),
+    "tasks:decide": Row(
+        STP, post=TASK_GIVER, obj="task_pending", body=lambda w: TASK_BODIES["decide"]
+    ),
+    "tasks:complete": Row(
+        STP, post=TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["complete"]
+    ),
+    "tasks:evaluate": Row(
+        STP, post=TASK_GIVER, obj="task_done", body=lambda w: TASK_BODIES["evaluate"]
+    ),
+    "tasks:cancel": Row(STP, post=TASK_GIVER, obj="task", body=lambda w: TASK_BODIES["cancel"]),
+    "v1:task-list": Row(
+        OFFICERS,
+        post=LEADERS,
+        body=lambda w: {
+            "title": "Báo cáo công tác chứng thực",
+            "owner_agency": w.stp.pk,
+            "owner_user": w.ids["user"],
+            "working_days": 5,
+        },
+    ),
+    "v1:task-detail": Row(STP, obj="task"),
+    "v1:task-progress": Row(TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["progress"]),
+    "v1:task-extension": Row(TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["extension"]),
+    "v1:task-extension-decision": Row(
+        TASK_GIVER, obj="task_pending", body=lambda w: {"approve": True}
+    ),
+    "v1:task-complete": Row(TASK_OWNERS, obj="task", body=lambda w: TASK_BODIES["complete"]),
+    "v1:task-evaluate": Row(
+        TASK_GIVER, obj="task_done", body=lambda w: {"accepted": True, "rating": "good"}
+    ),
 }
 
 

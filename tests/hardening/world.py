@@ -256,6 +256,7 @@ def build_world() -> World:
     )
     w.ids["notification"] = notice.pk
     w.ids |= _actions_in_every_state(w, incoming=incoming, case_file=case_file)
+    w.ids |= _tasks(w)
     # A published procedure of Sở Tư pháp with a form to download, and a dossier the citizen
     # filed on line, received at the counter; its fee is being paid; another applicant's dossier.
     procedure = Procedure.objects.create(
@@ -381,6 +382,30 @@ def build_world() -> World:
         "document_type": _doc_type("Công văn").pk,
     }
     return w
+
+
+def _tasks(w: World) -> dict[str, Any]:
+    """Tasks (nhiệm vụ) Sở Tư pháp's leader gave its HCTP unit: one in progress, one with an
+    extension awaiting the leader, one reported done awaiting evaluation."""
+    from lienthong.tasks import services as tasks
+
+    leader, head = _user("lanhdao.stp"), _user("truongphong.stp")
+    hctp = Unit.objects.get(agency=w.stp, abbreviation="HCTP")
+
+    def give(title: str) -> Any:
+        return tasks.give_task(
+            actor=leader, title=title, owner_agency=w.stp, owner_unit=hctp, working_days=10
+        )
+
+    pending = give("Rà soát thủ tục lý lịch tư pháp")
+    tasks.request_extension(actor=head, task=pending, reason="Chờ số liệu.", extra_working_days=5)
+    done = give("Tổng kết công tác hộ tịch")
+    tasks.complete_task(actor=head, task=done, report="Đã hoàn thành.")
+    return {
+        "task": give("Cập nhật cơ sở dữ liệu hộ tịch").pk,
+        "task_pending": pending.pk,
+        "task_done": done.pk,
+    }
 
 
 def _actions_in_every_state(w: World, *, incoming: Document, case_file: Any) -> dict[str, Any]:

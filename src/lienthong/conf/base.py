@@ -648,3 +648,19 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},  # a line per step of every PDF made
     },
 }
+
+# --- Tasks (nhiệm vụ): the national task-tracking system of the Government Office ---
+# Empty URL: nothing is pulled or reported (tasks are followed on the platform only). The demo's
+# `lienthong task_tracking_simulator` listens on http://127.0.0.1:8766 by default.
+LIENTHONG_TASK_TRACKING_URL = os.environ.get("LIENTHONG_TASK_TRACKING_URL", "")
+LIENTHONG_TASK_TRACKING_TOKEN = os.environ.get("LIENTHONG_TASK_TRACKING_TOKEN", "")
+LIENTHONG_TASK_TRACKING_PROVINCE = os.environ.get("LIENTHONG_TASK_TRACKING_PROVINCE", "96")
+LIENTHONG_TASK_TRACKING_AGENCY_CODE = os.environ.get(
+    "LIENTHONG_TASK_TRACKING_AGENCY_CODE", "000.00.00.H12"
+)
+LIENTHONG_TASK_TRACKING_PULL_MINUTES = env_int("LIENTHONG_TASK_TRACKING_PULL_MINUTES", 60)
+# The API's enums of tasks, named (other apps have fields named "state" too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {  # type: ignore[operator]
+    "TaskStateEnum": "lienthong.tasks.constants.TaskState",
+    "TaskExtensionStateEnum": "lienthong.tasks.constants.ExtensionState",
+}

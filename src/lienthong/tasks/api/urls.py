@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import TaskViewSet
+
+router = SimpleRouter()
+router.register("tasks", TaskViewSet, basename="task")
+
+urlpatterns = router.urls
