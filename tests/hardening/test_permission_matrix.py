@@ -566,6 +566,27 @@ MATRIX: dict[str, Row] = {
     "workflows:reassign": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["reassign"]),
     "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
+    # IT training: classes are offered to every agency; its nominators are an agency's clerk and
+    # leaders. The world holds no class, so an id answers 404 to everyone (the organiser's and
+    # the nominators' rights on real classes are tested in tests/training).
+    "training:classes": Row(OFFICERS),
+    "training:open-class": Row(NOBODY),  # only a training organiser (none among the actors)
+    "training:class": Row(NOBODY, extra={"pk": "agency"}),
+    "training:nominate": Row(NOBODY, extra={"pk": "agency"}),
+    "training:issue": Row(NOBODY, extra={"pk": "agency"}),
+    "training:decide": Row(NOBODY, extra={"pk": "agency"}),
+    "training:result": Row(NOBODY, extra={"pk": "agency"}),
+    "training:attendance": Row(NOBODY, extra={"pk": "agency"}),
+    "training:certificate": Row(NOBODY, extra={"pk": "agency"}),
+    "training:revoke": Row(NOBODY, extra={"pk": "agency"}),
+    "training:verify": Row(NOBODY, extra={"code": "remote_provider"}),  # an unknown code: 404
+    "training:my-record": Row(OFFICERS),
+    "training:record": Row(
+        frozenset({"officer", "clerk", "agency_leader"}), extra={"user_pk": "user"}
+    ),
+    "training:plan": Row(frozenset({"clerk", "agency_leader"})),
+    "training:stats": Row(frozenset({"clerk", "agency_leader"})),
+    "training:guide": Row(OFFICERS),
 }
 
 

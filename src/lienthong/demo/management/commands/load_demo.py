@@ -17,6 +17,7 @@ from lienthong.signatures.demo import (
     load_demo_pki,
     remote_phone_url,
 )
+from lienthong.training.demo import load_demo_training
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         logins = self._load_province()
         self._load_catalogue()
         self._load_applicants()
+        load_demo_training()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)
