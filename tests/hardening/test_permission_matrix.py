@@ -587,6 +587,18 @@ MATRIX: dict[str, Row] = {
     "training:plan": Row(frozenset({"clerk", "agency_leader"})),
     "training:stats": Row(frozenset({"clerk", "agency_leader"})),
     "training:guide": Row(OFFICERS),
+    # ISO 9001: Sở Tư pháp has no quality system in the world and no quality officer among the
+    # actors, so its system's pages answer 404 to everyone; audits, findings and actions named
+    # by an id that is none of them likewise (tested with real systems in tests/quality).
+    "quality:home": Row(NOBODY),
+    "quality:audit": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:add-finding": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:add-action": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:my-actions": Row(OFFICERS),  # each official's own (none here)
+    "quality:action": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:review": Row(NOBODY),
+    "quality:report": Row(NOBODY),
+    "quality:guide": Row(OFFICERS),
 }
 
 

@@ -177,12 +177,11 @@ def decide(*, actor: User, enrolment: Enrolment, approve: bool, reason: str = ""
     enrolment.decided_at = timezone.now()
     enrolment.reason = reason.strip()[:500]
     enrolment.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    record_event(
-        action="training.enrolment_approved" if approve else "training.enrolment_rejected",
-        actor=actor,
-        obj=enrolment,
-        data={"class": training_class.pk, "official": enrolment.official.username},
-    )
+    data = {"class": training_class.pk, "official": enrolment.official.username}
+    if approve:
+        record_event(action="training.enrolment_approved", actor=actor, obj=enrolment, data=data)
+    else:
+        record_event(action="training.enrolment_rejected", actor=actor, obj=enrolment, data=data)
     return enrolment
 
 
