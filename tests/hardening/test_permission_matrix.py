@@ -626,6 +626,39 @@ MATRIX: dict[str, Row] = {
     "v1:task-evaluate": Row(
         TASK_GIVER, obj="task_done", body=lambda w: {"accepted": True, "rating": "good"}
     ),
+    # IT training: classes are offered to every agency; its nominators are an agency's clerk and
+    # leaders. The world holds no class, so an id answers 404 to everyone (the organiser's and
+    # the nominators' rights on real classes are tested in tests/training).
+    "training:classes": Row(OFFICERS),
+    "training:open-class": Row(NOBODY),  # only a training organiser (none among the actors)
+    "training:class": Row(NOBODY, extra={"pk": "agency"}),
+    "training:nominate": Row(NOBODY, extra={"pk": "agency"}),
+    "training:issue": Row(NOBODY, extra={"pk": "agency"}),
+    "training:decide": Row(NOBODY, extra={"pk": "agency"}),
+    "training:result": Row(NOBODY, extra={"pk": "agency"}),
+    "training:attendance": Row(NOBODY, extra={"pk": "agency"}),
+    "training:certificate": Row(NOBODY, extra={"pk": "agency"}),
+    "training:revoke": Row(NOBODY, extra={"pk": "agency"}),
+    "training:verify": Row(NOBODY, extra={"code": "remote_provider"}),  # an unknown code: 404
+    "training:my-record": Row(OFFICERS),
+    "training:record": Row(
+        frozenset({"officer", "clerk", "agency_leader"}), extra={"user_pk": "user"}
+    ),
+    "training:plan": Row(frozenset({"clerk", "agency_leader"})),
+    "training:stats": Row(frozenset({"clerk", "agency_leader"})),
+    "training:guide": Row(OFFICERS),
+    # ISO 9001: Sở Tư pháp has no quality system in the world and no quality officer among the
+    # actors, so its system's pages answer 404 to everyone; audits, findings and actions named
+    # by an id that is none of them likewise (tested with real systems in tests/quality).
+    "quality:home": Row(NOBODY),
+    "quality:audit": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:add-finding": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:add-action": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:my-actions": Row(OFFICERS),  # each official's own (none here)
+    "quality:action": Row(NOBODY, extra={"pk": "agency"}),
+    "quality:review": Row(NOBODY),
+    "quality:report": Row(NOBODY),
+    "quality:guide": Row(OFFICERS),
 }
 
 

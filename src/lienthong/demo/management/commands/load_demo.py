@@ -11,6 +11,7 @@ from lienthong.demo.province import DemoLogin, demo_backup_codes, load_demo_prov
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.onestop.demo import load_demo_applicants
+from lienthong.quality.demo import load_demo_quality
 from lienthong.signatures.demo import (
     DEMO_SIGNING_PIN,
     ROOT_COMMON_NAME,
@@ -18,6 +19,7 @@ from lienthong.signatures.demo import (
     remote_phone_url,
 )
 from lienthong.tasks.demo import load_demo_tasks
+from lienthong.training.demo import load_demo_training
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Command(BaseCommand):
         self._load_catalogue()
         self._load_applicants()
         load_demo_tasks()
+        load_demo_training()
+        load_demo_quality()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)
