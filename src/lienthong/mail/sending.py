@@ -91,14 +91,16 @@ def schedule_forgotten() -> int:
     return sum(schedule_deliveries(pk) for pk in ids if pk)
 
 
-def _pdfs(document: Document) -> list[tuple[str, bytes]]:
+def _files(document: Document) -> list[tuple[str, bytes, str]]:
+    """The document's signed PDFs (the current version of each file: after the seal); a
+    document issued on paper may have none, then its files as they are."""
+    versions = [a.current for a in document.attachments.prefetch_related("versions__blob")]
+    current = [v for v in versions if v is not None]
+    pdfs = [v for v in current if v.blob.content_type == "application/pdf"]
     files = []
-    for attachment in document.attachments.prefetch_related("versions__blob"):
-        version = attachment.current
-        if version is None or version.blob.content_type != "application/pdf":
-            continue
+    for version in pdfs or current:
         with default_storage.open(version.blob.storage_name, "rb") as handle:
-            files.append((version.original_name, handle.read()))
+            files.append((version.original_name, handle.read(), version.blob.content_type))
     return files
 
 
@@ -137,8 +139,8 @@ def deliver(recipient_id: int) -> str:
         headers=headers,
         connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", 30) or 30),
     )
-    for name, content in _pdfs(document):
-        mail.attach(name, content, "application/pdf")
+    for name, content, content_type in _files(document):
+        mail.attach(name, content, content_type)
     EmailRecipient.objects.filter(pk=recipient.pk).update(attempts=recipient.attempts + 1)
     try:
         mail.send()

@@ -334,6 +334,7 @@ def add_recipient(
     *, actor: User, draft: Draft, address: str, name: str = "", agency: Agency | None = None
 ) -> EmailRecipient:
     """An e-mail recipient of a draft: entered as an address or chosen from the directory."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if not can_edit_recipients(actor, draft):
         raise PermissionDenied(_("You may not change this draft's recipients."))
     if agency is not None:
@@ -357,6 +358,7 @@ def add_recipient(
 
 @transaction.atomic
 def remove_recipient(*, actor: User, recipient: EmailRecipient) -> None:
+    recipient = EmailRecipient.objects.select_related("draft").get(pk=recipient.pk)
     if not can_edit_recipients(actor, recipient.draft) or recipient.document_id is not None:
         raise PermissionDenied(_("You may not change this draft's recipients."))
     record_event(
