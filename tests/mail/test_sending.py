@@ -27,7 +27,7 @@ from tests.notifications.conftest import smtp_server  # noqa: F401
 
 @pytest.fixture
 def dkim_key(settings) -> bytes:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,
