@@ -40,7 +40,7 @@ from .models import (
     RuleAction,
     Security,
 )
-from .permissions import can_edit_recipients, can_handle_mail
+from .permissions import can_edit_recipients, can_handle_mail, can_manage_mailboxes
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +275,9 @@ def register_mail(
     of `documents` with its checks and numbering, then the accepted attachments and the .eml
     attached to the new document. A possible duplicate is returned unregistered, as there."""
     mail = _lock_pending(actor, mail)
+    description = fields.pop("description", "") or _("Received by e-mail from %(sender)s.") % {
+        "sender": mail.sender
+    }
     registration = documents.register_incoming(
         actor=actor,
         document_type=document_type,
@@ -285,7 +288,7 @@ def register_mail(
         code_notation=code_notation,
         arrival_date=mail.created_at,
         accept_duplicate=accept_duplicate,
-        description=_("Received by e-mail from %(sender)s.") % {"sender": mail.sender},
+        description=description[:500],
         **fields,
     )
     document = registration.document
@@ -375,3 +378,38 @@ def _safe_name(name: str) -> str:
     base = name.replace("\\", "/").split("/")[-1]
     cleaned = "".join(c for c in base if c.isprintable()).strip().lstrip(".")
     return cleaned[:200] or "tep-dinh-kem"
+
+
+# --- Mailboxes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_mailbox(*, actor: User, mailbox: Mailbox, secret: str = "") -> Mailbox:
+    """Add or change one of the agency's mailboxes (the agency administrator). An empty
+    `secret` keeps the stored one; a changed mailbox is read at the next minute."""
+    if not can_manage_mailboxes(actor) or actor.agency_id != mailbox.agency_id:
+        raise PermissionDenied(_("You may not manage this agency's mailboxes."))
+    if secret:
+        mailbox.secret = secret
+    elif mailbox.pk:
+        mailbox.secret = Mailbox.objects.get(pk=mailbox.pk).secret
+    if not mailbox.secret:
+        raise ValidationError({"secret": [_("Enter the mailbox's password.")]})
+    if not 0 < mailbox.port < 65536:
+        raise ValidationError({"port": [_("Enter a port between 1 and 65535.")]})
+    mailbox.address = mailbox.address.strip().lower()
+    if (
+        Mailbox.objects.filter(agency=mailbox.agency, address=mailbox.address)
+        .exclude(pk=mailbox.pk)
+        .exists()
+    ):
+        raise ValidationError({"address": [_("The agency has this mailbox already.")]})
+    mailbox.failures, mailbox.next_poll_at = 0, None
+    mailbox.save()
+    record_event(
+        action="mail.mailbox_saved",
+        actor=actor,
+        obj=mailbox,
+        data={"address": mailbox.address, "host": mailbox.host, "active": mailbox.active},
+    )
+    return mailbox
