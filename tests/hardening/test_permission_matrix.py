@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from lienthong.documents.models import Document, NumberAllocation
 from lienthong.drafting.models import Draft
+from lienthong.mail.models import IncomingMail, Mailbox
 from lienthong.onestop.models import Dossier, DossierStep
 from lienthong.records.models import CaseFile
 from lienthong.workflows.models import Assignment
@@ -316,6 +317,34 @@ TASK_BODIES: dict[str, Any] = {
     "cancel": {"reason": "Không còn cần thiết."},
 }
 
+
+# Official e-mail (lienthong.mail): the clerk's mail received, the agency administrator's
+# mailboxes, the valid inputs of its actions.
+MAIL_USERS = frozenset({"clerk", "agency_admin"})
+MAILBOX_ADMINS = frozenset({"agency_admin"})
+MAIL_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "register": lambda w: {
+        "document_type": w.ids["document_type"],
+        "issuer_name": "Sở Tư pháp",
+        "code_number": "77",
+        "code_notation": "STP-HCTP",
+        "issued_date": "2026-11-20",
+        "subject": "V/v triển khai phần mềm",
+        "urgency": "0",
+        "confidentiality": "0",
+    },
+    "dismiss": lambda w: {"reason": "Thư quảng cáo"},
+    "mailbox": lambda w: {
+        "address": "hopthu2@stp.camau.gov.vn",
+        "host": "mail.camau.gov.vn",
+        "port": "993",
+        "security": "ssl",
+        "username": "hopthu2",
+        "secret": "mat-khau",
+        "folder": "INBOX",
+    },
+    "recipient": lambda w: {"address": "moi@abc.vn", "name": "Công ty ABC"},
+}
 
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
@@ -659,6 +688,21 @@ MATRIX: dict[str, Row] = {
     "quality:review": Row(NOBODY),
     "quality:report": Row(NOBODY),
     "quality:guide": Row(OFFICERS),
+    # --- official e-mail (lienthong.mail) ---
+    "mail:index": Row(OFFICERS),
+    "mail:inbox": Row(MAIL_USERS),
+    "mail:incoming_detail": Row(CLERK, obj="incoming_mail", body=MAIL_BODIES["register"]),
+    "mail:dismiss": Row(CLERK, obj="incoming_mail", body=MAIL_BODIES["dismiss"]),
+    "mail:eml": Row(CLERK, obj="incoming_mail"),
+    "mail:mailboxes": Row(MAILBOX_ADMINS, body=MAIL_BODIES["mailbox"]),
+    "mail:mailbox-edit": Row(MAILBOX_ADMINS, obj="mailbox", body=MAIL_BODIES["mailbox"]),
+    "mail:draft-recipients": Row(
+        DRAFT_READERS, obj="draft", post=OFFICER, body=MAIL_BODIES["recipient"]
+    ),
+    "mail:remove-recipient": Row(OFFICER, obj="email_recipient", body=lambda w: {}),
+    "mail:directory": Row(OFFICERS),
+    "mail:directory-vcard": Row(OFFICERS),
+    "mail:directory-ldif": Row(OFFICERS),
 }
 
 
@@ -682,6 +726,8 @@ STATEFUL: list[tuple[Any, tuple[str, ...]]] = [
     (Draft, ("state", "updated_at")),
     (CaseFile, ("status", "title", "updated_at")),
     (Assignment, ("state",)),
+    (IncomingMail, ("status",)),  # official e-mail (lienthong.mail)
+    (Mailbox, ("address", "updated_at")),
 ]
 
 

@@ -381,6 +381,9 @@ def build_world() -> World:
         "unit": hctp.pk,
         "document_type": _doc_type("Công văn").pk,
     }
+    from tests.mail.world import mail_objects  # official e-mail (lienthong.mail)
+
+    w.ids |= mail_objects(stp, draft_pk=w.ids["draft"])
     return w
 
 

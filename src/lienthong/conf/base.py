@@ -664,3 +664,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {  # type: ignore[operator]
     "TaskStateEnum": "lienthong.tasks.constants.TaskState",
     "TaskExtensionStateEnum": "lienthong.tasks.constants.ExtensionState",
 }
+# --- Official e-mail ---
+# Sender of documents sent by e-mail (empty: DEFAULT_FROM_EMAIL); DKIM signing of that mail when
+# the selector, domain and key are set; DKIM keys looked up without DNS (docs/email.md).
+LIENTHONG_MAIL_FROM = os.environ.get("LIENTHONG_MAIL_FROM", "")
+LIENTHONG_MAIL_DKIM_SELECTOR = os.environ.get("LIENTHONG_MAIL_DKIM_SELECTOR", "")
+LIENTHONG_MAIL_DKIM_DOMAIN = os.environ.get("LIENTHONG_MAIL_DKIM_DOMAIN", "")
+_dkim_key_file = os.environ.get("LIENTHONG_MAIL_DKIM_KEY_FILE", "")
+LIENTHONG_MAIL_DKIM_PRIVATE_KEY = (
+    Path(_dkim_key_file).read_text(encoding="ascii") if _dkim_key_file else ""
+)
+_dkim_keys_file = os.environ.get("LIENTHONG_MAIL_DKIM_KEYS_FILE", "")
+LIENTHONG_MAIL_DKIM_KEYS: dict[str, str] = (
+    json.loads(Path(_dkim_keys_file).read_text(encoding="utf-8")) if _dkim_keys_file else {}
+)
