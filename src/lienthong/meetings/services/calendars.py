@@ -16,6 +16,7 @@ from lienthong.notifications.services import notify
 
 from ..constants import MeetingState
 from ..models import CalendarToken, Meeting, new_calendar_token
+from ..tasks import send_invitation_email
 
 REMINDER_BATCH = 200
 
@@ -35,8 +36,6 @@ def remind_upcoming() -> int:
     """The periodic entry point: tell the chair and the officials invited by name (in the
     platform and by e-mail with the .ics) of each meeting starting within the reminder lead
     time, once. Idempotent: a meeting reminded is marked in the same transaction."""
-    from ..tasks import send_invitation_email  # noqa: PLC0415 - the tasks module imports services
-
     lead = timedelta(minutes=int(getattr(settings, "LIENTHONG_MEETING_REMINDER_MINUTES", 60)))
     now = timezone.now()
     count = 0
@@ -71,6 +70,6 @@ def remind_upcoming() -> int:
                 email=False,
             )
             for user_id in users:
-                send_invitation_email.enqueue(meeting.pk, user_id, True)
+                send_invitation_email.enqueue(meeting.pk, user_id, True)  # with the .ics
             count += 1
     return count

@@ -23,6 +23,7 @@ from lienthong.notifications.services import notify
 from ..constants import MeetingState, Reply, RoomKind, VideoProvider
 from ..models import AgendaItem, Meeting, Participant, Room
 from ..permissions import can_book, can_organise, can_reply, require
+from ..tasks import send_invitation_email
 
 
 def _when(moment: datetime) -> str:
@@ -111,6 +112,14 @@ def _clashes_of(
     return clashes
 
 
+def _send_invitations(meeting: Meeting, users: Iterable[User]) -> None:
+    """The .ics invitation by e-mail to each official with an address (a job each, written in
+    the booking's transaction)."""
+    for user in users:
+        if user.email:
+            send_invitation_email.enqueue(meeting.pk, user.pk, False)
+
+
 @transaction.atomic
 def book_meeting(
     *,
@@ -176,6 +185,7 @@ def book_meeting(
         [Participant(meeting=meeting, user=user) for user in users]
         + [Participant(meeting=meeting, agency=agency) for agency in agencies]
     )
+    _send_invitations(meeting, [chair, *users])
     record_event(
         action="meetings.meeting_booked",
         actor=actor,
@@ -227,6 +237,7 @@ def invite(
         [Participant(meeting=meeting, user=u, required=required) for u in users]
         + [Participant(meeting=meeting, agency=a, required=required) for a in agencies]
     )
+    _send_invitations(meeting, users)
     record_event(
         action="meetings.participants_invited",
         actor=actor,
