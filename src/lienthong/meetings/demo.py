@@ -44,7 +44,7 @@ def _pdf(title: str, lines: list[str]) -> io.BytesIO:
 
 
 def _chief_of_office(province: Agency) -> User:
-    found = User.objects.filter(username="chanhvanphong.ubndtinh").first()
+    found: User | None = User.objects.filter(username="chanhvanphong.ubndtinh").first()
     if found is not None:
         return found
     return account_services.create_user(
