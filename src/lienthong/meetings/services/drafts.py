@@ -119,6 +119,8 @@ def draft_meeting_document(
     document_type = DocumentType.objects.get(name=DOCUMENT_TYPE_NAMES[kind])
     draft = create_draft(
         actor=actor,
+        # A leader who chairs and has no unit drafts in the organiser's (the office).
+        drafting_unit=actor.unit or meeting.created_by.unit,
         document_type=document_type,
         subject=SUBJECTS[kind] % meeting.title,
         signer=signer or meeting.chair,
