@@ -672,3 +672,10 @@ LIENTHONG_BBB_SECRET = os.environ.get(
 LIENTHONG_BBB_CHECKSUM = os.environ.get("LIENTHONG_BBB_CHECKSUM", "sha256")
 # How long before a meeting its reminder is sent (in the platform and by e-mail with the .ics).
 LIENTHONG_MEETING_REMINDER_MINUTES = env_int("LIENTHONG_MEETING_REMINDER_MINUTES", 60)
+# Joining a video room is a form answered by a redirection to the engine: a form action.
+for _video_url in (LIENTHONG_JITSI_URL, LIENTHONG_BBB_URL):
+    _video = urlsplit(_video_url)
+    if _video.scheme in ("http", "https") and _video.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_video.scheme}://{_video.netloc}"
+        )
