@@ -624,6 +624,27 @@ MATRIX: dict[str, Row] = {
     ),
     "meetings:join": Row(MEETING_PEOPLE, obj="meeting"),
     "meetings:end-video": Row(MEETING_PEOPLE, post=CHAIR, obj="meeting"),
+    "v1:schedule-list": Row(OFFICERS),
+    "v1:schedule-detail": Row(STP, obj="schedule"),
+    "v1:room-list": Row(OFFICERS, post=NOBODY, body=MEETING_BODIES["room"]),
+    "v1:meeting-list": Row(
+        OFFICERS,
+        post=NOBODY,
+        body=lambda w: {
+            "title": "Họp",
+            "starts_at": "2030-01-07T08:00:00+07:00",
+            "ends_at": "2030-01-07T09:00:00+07:00",
+            "chair": w.ids["invitee"],
+            "video_provider": "jitsi",
+        },
+    ),
+    "v1:meeting-detail": Row(MEETING_PEOPLE, obj="meeting"),
+    "v1:meeting-reply": Row(
+        MEETING_PEOPLE,
+        post=OFFICER,
+        obj="meeting",
+        body=lambda w: {"participant": w.ids["meeting_participant"], "answer": "attend"},
+    ),
 }
 
 
