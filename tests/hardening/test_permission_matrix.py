@@ -346,6 +346,21 @@ MAIL_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "recipient": lambda w: {"address": "moi@abc.vn", "name": "Công ty ABC"},
 }
 
+# Meetings (tests/meetings/world.py): the meeting's chair (Sở Tư pháp's leader) and the
+# specialist invited by name see it.
+CHAIR = frozenset({"agency_leader"})
+MEETING_PEOPLE = CHAIR | OFFICER
+MEETING_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "entry": lambda w: {
+        "starts_at": "2030-01-07T08:00",
+        "ends_at": "2030-01-07T10:00",
+        "place": "Phòng họp",
+        "content": "Họp",
+    },
+    "room": lambda w: {"name": "Phòng họp mới", "kind": "physical", "capacity": "10"},
+}
+
+
 MATRIX: dict[str, Row] = {
     "agency-detail": Row(DIRECTORY, obj="agency"),
     "api-docs": Row(ANYONE),
@@ -703,6 +718,70 @@ MATRIX: dict[str, Row] = {
     "mail:directory": Row(OFFICERS),
     "mail:directory-vcard": Row(OFFICERS),
     "mail:directory-ldif": Row(OFFICERS),
+    # Meetings and schedules (tests/meetings/world.py): Sở Tư pháp's schedule being drafted is
+    # seen by its officials and kept by its schedule officer (no actor here); its on-line
+    # meeting is seen by its chair (the leader) and the specialist invited by name; the chair
+    # organises it, the specialist replies; the feeds are keyed by the agency or by a token.
+    "meetings:home": Row(OFFICERS),
+    "meetings:schedules": Row(OFFICERS, post=NOBODY, body=lambda w: {"week_start": "2030-01-07"}),
+    "meetings:schedule": Row(STP, obj="schedule", post=NOBODY, body=MEETING_BODIES["entry"]),
+    "meetings:schedule-action": Row(
+        NOBODY, obj="schedule", extra={"action": "schedule_action"}, body=BODIES["none"]
+    ),
+    "meetings:entry-edit": Row(NOBODY, obj="schedule_entry", body=MEETING_BODIES["entry"]),
+    "meetings:entry-cancel": Row(NOBODY, obj="schedule_entry", body=BODIES["none"]),
+    # (A citizen's session is kept out of the officials' pages, feeds included.)
+    "meetings:agency-feed": Row(ANYONE - {"citizen"}, extra={"agency_pk": "stp_pk"}),
+    "meetings:feed": Row(ANYONE - {"citizen"}, extra={"token": "calendar_token"}),
+    "meetings:my-calendar": Row(OFFICERS),
+    "meetings:rooms": Row(OFFICERS, post=NOBODY, body=MEETING_BODIES["room"]),
+    "meetings:book": Row(NOBODY, body=MEETING_BODIES["room"]),
+    "meetings:bbb-hook": Row(NOBODY, body=lambda w: {"event": "[]"}),
+    "meetings:detail": Row(MEETING_PEOPLE, obj="meeting"),
+    "meetings:invite": Row(
+        MEETING_PEOPLE, post=CHAIR, obj="meeting", body=lambda w: {"users": [w.ids["invitee"]]}
+    ),
+    "meetings:reply": Row(
+        MEETING_PEOPLE,
+        post=OFFICER,
+        obj="meeting",
+        extra={"participant_pk": "meeting_participant"},
+        body=lambda w: {"answer": "attend"},
+    ),
+    "meetings:agenda-add": Row(
+        MEETING_PEOPLE, post=CHAIR, obj="meeting", body=lambda w: {"title": "Mục mới"}
+    ),
+    "meetings:agenda-file": Row(MEETING_PEOPLE, obj="meeting", extra={"item_pk": "agenda_item"}),
+    "meetings:attendance": Row(MEETING_PEOPLE, post=CHAIR, obj="meeting"),
+    "meetings:draft-document": Row(
+        MEETING_PEOPLE, post=CHAIR, obj="meeting", body=lambda w: {"kind": "invitation"}
+    ),
+    "meetings:cancel": Row(
+        MEETING_PEOPLE, post=CHAIR, obj="meeting", body=lambda w: {"reason": "Lãnh đạo bận"}
+    ),
+    "meetings:join": Row(MEETING_PEOPLE, obj="meeting"),
+    "meetings:end-video": Row(MEETING_PEOPLE, post=CHAIR, obj="meeting"),
+    "v1:schedule-list": Row(OFFICERS),
+    "v1:schedule-detail": Row(STP, obj="schedule"),
+    "v1:room-list": Row(OFFICERS, post=NOBODY, body=MEETING_BODIES["room"]),
+    "v1:meeting-list": Row(
+        OFFICERS,
+        post=NOBODY,
+        body=lambda w: {
+            "title": "Họp",
+            "starts_at": "2030-01-07T08:00:00+07:00",
+            "ends_at": "2030-01-07T09:00:00+07:00",
+            "chair": w.ids["invitee"],
+            "video_provider": "jitsi",
+        },
+    ),
+    "v1:meeting-detail": Row(MEETING_PEOPLE, obj="meeting"),
+    "v1:meeting-reply": Row(
+        MEETING_PEOPLE,
+        post=OFFICER,
+        obj="meeting",
+        body=lambda w: {"participant": w.ids["meeting_participant"], "answer": "attend"},
+    ),
 }
 
 

@@ -39,6 +39,7 @@ from lienthong.workflows import services as workflows
 from lienthong.workflows.services import Assignee
 from tests.accounts.two_factor import verified_login
 from tests.documents import files
+from tests.meetings.world import meetings_world
 
 # Actor name → demo username (None: anonymous). Keys are the columns of the matrix.
 ACTORS: dict[str, str | None] = {
@@ -384,6 +385,7 @@ def build_world() -> World:
     from tests.mail.world import mail_objects  # official e-mail (lienthong.mail)
 
     w.ids |= mail_objects(stp, draft_pk=w.ids["draft"])
+    w.ids |= meetings_world(stp)  # tests/meetings/world.py
     return w
 
 

@@ -678,3 +678,33 @@ _dkim_keys_file = os.environ.get("LIENTHONG_MAIL_DKIM_KEYS_FILE", "")
 LIENTHONG_MAIL_DKIM_KEYS: dict[str, str] = (
     json.loads(Path(_dkim_keys_file).read_text(encoding="utf-8")) if _dkim_keys_file else {}
 )
+# --- Meetings, work schedules and video conferences (meetings) ----------------------------------
+# The video engine of on-line meetings: "jitsi" or "bbb" (docs/meetings.md). The defaults point
+# at the local simulators (`lienthong jitsi_simulator`, `lienthong bbb_simulator`); outside
+# production the secrets default to published development values, in production to nothing
+# (an on-line meeting then says the engine is not configured).
+_VIDEO_DEV = SETTINGS_PROFILE != "production"
+LIENTHONG_VIDEO_PROVIDER = os.environ.get("LIENTHONG_VIDEO_PROVIDER", "jitsi")
+# Jitsi Meet with token authentication (prosody's JWT: app id and secret of the deployment).
+LIENTHONG_JITSI_URL = os.environ.get("LIENTHONG_JITSI_URL", "http://127.0.0.1:8791")
+LIENTHONG_JITSI_APP_ID = os.environ.get("LIENTHONG_JITSI_APP_ID", "lienthong")
+LIENTHONG_JITSI_APP_SECRET = os.environ.get(
+    "LIENTHONG_JITSI_APP_SECRET", "lienthong-development-jitsi-secret" if _VIDEO_DEV else ""
+)
+LIENTHONG_JITSI_DOMAIN = os.environ.get("LIENTHONG_JITSI_DOMAIN", "meet.camau.local")
+LIENTHONG_JITSI_TOKEN_MINUTES = env_int("LIENTHONG_JITSI_TOKEN_MINUTES", 10)
+# BigBlueButton: its API address (…/bigbluebutton/api) and shared secret (`bbb-conf --secret`).
+LIENTHONG_BBB_URL = os.environ.get("LIENTHONG_BBB_URL", "http://127.0.0.1:8792/bigbluebutton/api")
+LIENTHONG_BBB_SECRET = os.environ.get(
+    "LIENTHONG_BBB_SECRET", "lienthong-development-bbb-secret" if _VIDEO_DEV else ""
+)
+LIENTHONG_BBB_CHECKSUM = os.environ.get("LIENTHONG_BBB_CHECKSUM", "sha256")
+# How long before a meeting its reminder is sent (in the platform and by e-mail with the .ics).
+LIENTHONG_MEETING_REMINDER_MINUTES = env_int("LIENTHONG_MEETING_REMINDER_MINUTES", 60)
+# Joining a video room is a form answered by a redirection to the engine: a form action.
+for _video_url in (LIENTHONG_JITSI_URL, LIENTHONG_BBB_URL):
+    _video = urlsplit(_video_url)
+    if _video.scheme in ("http", "https") and _video.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_video.scheme}://{_video.netloc}"
+        )

@@ -11,6 +11,7 @@ from lienthong.demo.province import DemoLogin, demo_backup_codes, load_demo_prov
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.mail import demo as mail_demo
+from lienthong.meetings.demo import load_demo_meetings
 from lienthong.onestop.demo import load_demo_applicants
 from lienthong.quality.demo import load_demo_quality
 from lienthong.signatures.demo import (
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         load_demo_training()
         load_demo_quality()
         mail_demo.load()
+        load_demo_meetings()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)

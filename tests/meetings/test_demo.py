@@ -1,0 +1,35 @@
+"""The demo: the province's weekly schedule, the on-line meeting with the eight districts, a
+held meeting with its minutes and conclusion issued; loading twice changes nothing."""
+
+from __future__ import annotations
+
+from lienthong.accounts.models import Agency
+from lienthong.documents.constants import DocumentStatus
+from lienthong.meetings.constants import MeetingDraftKind, MeetingState, ScheduleState
+from lienthong.meetings.demo import HELD_TITLE, ONLINE_TITLE, load_demo_meetings
+from lienthong.meetings.models import Meeting, Schedule
+from lienthong.meetings.selectors import published_schedule
+from lienthong.meetings.services import week_start_of
+
+
+def test_the_demo_loads_once(demo, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    assert load_demo_meetings() is True
+    assert load_demo_meetings() is False
+    province = Agency.objects.get(code="000.00.00.H12")
+    from django.utils import timezone
+
+    monday = week_start_of(timezone.localdate())
+    assert Schedule.objects.get(agency=province, week_start=monday).state == ScheduleState.PUBLISHED
+    entries = published_schedule(province, monday)
+    assert entries.count() == 5 and entries.filter(changed_after_publication=True).count() == 1
+    online = Meeting.objects.get(title=ONLINE_TITLE)
+    assert online.participants.filter(agency__isnull=False).count() == 8
+    assert online.agenda.filter(blob__isnull=False).count() == 3
+    held = Meeting.objects.get(title=HELD_TITLE)
+    assert held.state == MeetingState.HELD
+    issued = {
+        link.kind: link.draft.document for link in held.drafts.select_related("draft__document")
+    }
+    assert set(issued) == {MeetingDraftKind.MINUTES, MeetingDraftKind.CONCLUSION}
+    assert all(d is not None and d.status == DocumentStatus.ISSUED for d in issued.values())
