@@ -102,6 +102,7 @@ VP_MEMBERS = frozenset({"clerk", "agency_admin"})
 REPORT_READERS = frozenset({"agency_leader", "system_admin"})
 CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
 SYSTEM_ADMIN = frozenset({"system_admin"})
+SYNC_VIEWERS = frozenset({"onestop_officer", "agency_admin", "system_admin"})
 
 
 def _pdf(name: str = "giay-to.pdf") -> SimpleUploadedFile:
@@ -566,6 +567,15 @@ MATRIX: dict[str, Row] = {
     "workflows:reassign": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["reassign"]),
     "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
+    # The national public-service portal (dvcqg): the sync state is read by the agency's counter
+    # and administrator and the system administrator; the retry names a dossier of theirs (with
+    # nothing to retry, the page says so); the pull is the counter's (not configured in the
+    # tests: it says so). The procedures' national codes are read by every official.
+    "dvcqg:sync": Row(SYNC_VIEWERS),
+    "dvcqg:retry": Row(SYNC_VIEWERS, obj="dossier"),
+    "dvcqg:pull": Row(ONESTOP),
+    "v1:dvcqg-push-list": Row(SYNC_VIEWERS),
+    "v1:dvcqg-procedure-code-list": Row(OFFICERS),
 }
 
 
