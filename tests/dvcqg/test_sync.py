@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from lienthong.dvcqg import services
 from lienthong.dvcqg.client import HttpPortalClient, PortalRefusal
@@ -17,6 +18,8 @@ from lienthong.onestop import services as onestop
 from tests.onestop.conftest import World, filed_online
 
 from .conftest import CODE, Portal, time_passes
+
+NO_CODE = gettext("The procedure has no national procedure code.")
 
 
 def _received(world: World) -> Any:
@@ -74,14 +77,14 @@ def test_a_later_status_waits_for_the_earlier_one_then_the_officer_retries(
     run_tasks()
     first, second = StatusPush.objects.filter(dossier=dossier).order_by("sequence")
     assert first.state == PushState.FAILED
-    assert "no national procedure code" in first.last_error
+    assert first.last_error == NO_CODE
     assert second.state == PushState.PENDING and second.attempts == 0  # held back
     assert services.push_pending(dossier_id=dossier.pk).held  # an attempt sends nothing
     assert portal.statuses(world.dept.code, dossier.code) == []
     # The officer sees the failure with its reason on the sync page and the dossier page.
     client.force_login(world.counter)
     page = client.get(reverse("dvcqg:sync") + "?state=failed").content.decode()
-    assert dossier.code in page and "no national procedure code" in page
+    assert dossier.code in page and NO_CODE in page
     assert 'data-testid="push-failed"' in page and 'data-testid="push-pending"' not in page
     services.set_procedure_code(actor=None, procedure=world.procedure, code=CODE)
     response = client.post(reverse("dvcqg:retry", args=[dossier.pk]))

@@ -53,10 +53,9 @@ def backoff(attempts: int) -> timedelta:
 
 def queue_status_push(*, dossier: Dossier, status: str, at: datetime) -> StatusPush | None:
     """Called in the transaction of the change: one outbox row (the dossier as it is now, in
-    the portal's shape) and a job to send it. Statuses without a national code (draft) and
-    dossiers whose agency has no identifier code are not pushed."""
-    if PORTAL_STATUS.get(status) is None:
-        return None
+    the portal's shape) and a job to send it. Drafts (no code yet) are not pushed."""
+    if PORTAL_STATUS.get(status) is None or not dossier.code:
+        return None  # a draft (even withdrawn) never reached the portal
     link = NationalDossier.objects.filter(dossier=dossier).first()
     last = StatusPush.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))["n"] or 0
     push = StatusPush.objects.create(
