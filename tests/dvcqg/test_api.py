@@ -11,9 +11,12 @@ from django.urls import reverse
 
 from lienthong.accounts.constants import Role
 from lienthong.catalogue.models import Procedure
+from lienthong.core.events import handlers_of
 from lienthong.dvcqg.demo import demo_code
 from lienthong.dvcqg.services import set_procedure_code
+from lienthong.dvcqg.subscribers import push_status_change
 from lienthong.onestop import services as onestop
+from lienthong.onestop.events import DossierStatusChanged
 from tests.onestop.conftest import World, filed_online, make_user
 
 from .conftest import CODE, Portal
@@ -72,3 +75,7 @@ def test_the_admin_edits_codes_of_the_administrators_agency(world: World, client
 def test_demo_codes_are_made_from_the_demo_numbers() -> None:
     assert demo_code(Procedure(national_code="T-CMU-900201-TT")) == "2.900201"
     assert demo_code(Procedure(national_code="T-CMU-BC-01")) is None
+
+
+def test_dvcqg_subscribes_to_the_dossier_status_changes_at_start_up() -> None:
+    assert push_status_change in handlers_of(DossierStatusChanged)

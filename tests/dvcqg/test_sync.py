@@ -79,6 +79,7 @@ def test_a_later_status_waits_for_the_earlier_one_then_the_officer_retries(
     assert first.state == PushState.FAILED
     assert first.last_error == NO_CODE
     assert second.state == PushState.PENDING and second.attempts == 0  # held back
+    assert second.next_attempt_at is None and services.enqueue_due_pushes() == 0
     assert services.push_pending(dossier_id=dossier.pk).held  # an attempt sends nothing
     assert portal.statuses(world.dept.code, dossier.code) == []
     # The officer sees the failure with its reason on the sync page and the dossier page.

@@ -109,6 +109,7 @@ def push_pending(*, dossier_id: int, client: portal.PortalClient | None = None) 
             if push is None:
                 return outcome
             if push.state == PushState.FAILED:
+                _hold_later(push)
                 outcome.held = True
                 return outcome
             now = timezone.now()
@@ -143,11 +144,20 @@ def push_pending(*, dossier_id: int, client: portal.PortalClient | None = None) 
             outcome.acknowledged += 1
 
 
+def _hold_later(push: StatusPush) -> None:
+    """The later pushes wait for this refused one: not due until it is retried (the periodic
+    check then leaves them alone; the retry's job sends them after it)."""
+    StatusPush.objects.filter(
+        dossier_id=push.dossier_id, sequence__gt=push.sequence
+    ).unacknowledged().update(next_attempt_at=None)
+
+
 def _fail(push: StatusPush, reason: str) -> None:
     push.state = PushState.FAILED
     push.last_error = reason[:500]
     push.next_attempt_at = None
     push.save()
+    _hold_later(push)
     record_event(
         action="dvcqg.push_refused",
         obj=push.dossier,
