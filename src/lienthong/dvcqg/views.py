@@ -72,16 +72,16 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Put the dossier's refused or stalled pushes back in line."""
     user = _viewer(request)
     dossier = access_dossier(user, pk)
-    pushes = [
-        push
-        for push in StatusPush.objects.filter(dossier=dossier)
-        .exclude(state=PushState.ACKNOWLEDGED)
-        .select_related("dossier")
-        .order_by("sequence")[:1]
-        if can_retry(user, push)
-    ]
     if not (user.is_system_admin or dossier.agency_id == user.agency_id):
-        raise Http404
+        raise Http404  # a dossier on our route but received by another agency: theirs to sync
+    first = (
+        StatusPush.objects.filter(dossier=dossier)
+        .unacknowledged()
+        .select_related("dossier")
+        .order_by("sequence")
+        .first()
+    )
+    pushes = [first] if first is not None and can_retry(user, first) else []
     if not pushes:
         messages.error(
             request, _("Nothing to retry: every status of this dossier was acknowledged.")
