@@ -103,6 +103,7 @@ VP_MEMBERS = frozenset({"clerk", "agency_admin"})
 REPORT_READERS = frozenset({"agency_leader", "system_admin"})
 CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
 SYSTEM_ADMIN = frozenset({"system_admin"})
+SYNC_VIEWERS = frozenset({"onestop_officer", "agency_admin", "system_admin"})
 
 
 def _pdf(name: str = "giay-to.pdf") -> SimpleUploadedFile:
@@ -782,6 +783,15 @@ MATRIX: dict[str, Row] = {
         obj="meeting",
         body=lambda w: {"participant": w.ids["meeting_participant"], "answer": "attend"},
     ),
+    # The national public-service portal (dvcqg): the sync state is read by the agency's counter
+    # and administrator and the system administrator; the retry names a dossier of theirs (with
+    # nothing to retry, the page says so); the pull is the counter's (not configured in the
+    # tests: it says so). The procedures' national codes are read by every official.
+    "dvcqg:sync": Row(SYNC_VIEWERS),
+    "dvcqg:retry": Row(SYNC_VIEWERS, obj="dossier"),
+    "dvcqg:pull": Row(ONESTOP),
+    "v1:dvcqg-push-list": Row(SYNC_VIEWERS),
+    "v1:dvcqg-procedure-code-list": Row(OFFICERS),
 }
 
 

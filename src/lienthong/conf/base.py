@@ -708,3 +708,22 @@ for _video_url in (LIENTHONG_JITSI_URL, LIENTHONG_BBB_URL):
         CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
             f"{_video.scheme}://{_video.netloc}"
         )
+# --- National public-service portal (dvcqg) ------------------------------------------------------
+# The portal adapter's base address (docs/dvcqg.md); empty: no synchronisation (nothing queued).
+LIENTHONG_DVCQG_URL = os.environ.get("LIENTHONG_DVCQG_URL", "")
+LIENTHONG_DVCQG_AUTH_ENDPOINT = os.environ.get("LIENTHONG_DVCQG_AUTH_ENDPOINT", "/auth")
+LIENTHONG_DVCQG_INTEGRATION_ENDPOINT = os.environ.get(
+    "LIENTHONG_DVCQG_INTEGRATION_ENDPOINT", "/integration"
+)
+LIENTHONG_DVCQG_USERNAME = os.environ.get("LIENTHONG_DVCQG_USERNAME", "")
+LIENTHONG_DVCQG_PASSWORD = os.environ.get("LIENTHONG_DVCQG_PASSWORD", "")
+LIENTHONG_DVCQG_TIMEOUT = float(os.environ.get("LIENTHONG_DVCQG_TIMEOUT", "10"))
+# How often the scheduler pulls the dossiers filed on the portal (minutes; 0: only by hand).
+LIENTHONG_DVCQG_PULL_MINUTES = env_int("LIENTHONG_DVCQG_PULL_MINUTES", 15)
+# Demo only: `lienthong serve` also runs the portal simulator (`dvcqg_simulator`) on this local
+# port (0: not started); LIENTHONG_DVCQG_URL then defaults to it.
+LIENTHONG_DEMO_DVCQG_PORT = env_int("LIENTHONG_DEMO_DVCQG_PORT", 0)
+if LIENTHONG_DEMO_DVCQG_PORT and not LIENTHONG_DVCQG_URL:
+    LIENTHONG_DVCQG_URL = f"http://127.0.0.1:{LIENTHONG_DEMO_DVCQG_PORT}"
+    LIENTHONG_DVCQG_USERNAME = LIENTHONG_DVCQG_USERNAME or "demo"
+    LIENTHONG_DVCQG_PASSWORD = LIENTHONG_DVCQG_PASSWORD or "demo"

@@ -22,6 +22,7 @@ from lienthong.catalogue.constants import StepRole
 from lienthong.catalogue.models import ProcedureComponent
 from lienthong.core import workdays
 from lienthong.core.audit import record_event
+from lienthong.core.events import publish
 from lienthong.notifications.channels import Contact
 from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.mail import absolute_url
@@ -35,6 +36,7 @@ from ..constants import (
     HandOverAction,
     StepState,
 )
+from ..events import DossierStatusChanged
 from ..models import (
     Dossier,
     DossierStep,
@@ -106,6 +108,8 @@ def _record(
             "to_applicant": to_applicant,
         },
     )
+    if before != dossier.status:
+        publish(DossierStatusChanged(dossier, before, dossier.status, entry.at, actor))
     changed = before is not None and before != dossier.status
     if dossier.status != DossierStatus.DRAFT and (changed or to_applicant):
         _announce(dossier, entry, actor=actor, status_changed=changed)

@@ -12,6 +12,7 @@ from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.mail import demo as mail_demo
 from lienthong.meetings.demo import load_demo_meetings
+from lienthong.dvcqg.demo import load_demo_dvcqg
 from lienthong.onestop.demo import load_demo_applicants
 from lienthong.quality.demo import load_demo_quality
 from lienthong.signatures.demo import (
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         load_demo_quality()
         mail_demo.load()
         load_demo_meetings()
+        load_demo_dvcqg()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)

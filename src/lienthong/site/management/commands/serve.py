@@ -235,10 +235,17 @@ class Command(BaseCommand):
             children["payment-gateway"] = subprocess.Popen(  # noqa: S603
                 [python, "-m", "lienthong", "payment_simulator", "--port", str(payment_port)]
             )
+        dvcqg_port = settings.LIENTHONG_DEMO_DVCQG_PORT
+        if dvcqg_port:
+            # Demo only: the national public-service portal simulator (docs/dvcqg.md).
+            children["dvcqg-portal"] = subprocess.Popen(  # noqa: S603
+                [python, "-m", "lienthong", "dvcqg_simulator", "--port", str(dvcqg_port)]
+            )
         for name, demo_port in (
             ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
             ("remote-signing", remote_port),
             ("payment-gateway", payment_port),
+            ("dvcqg-portal", dvcqg_port),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: self.stopping)
@@ -259,6 +266,7 @@ class Command(BaseCommand):
         expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
         expected |= {"remote-signing"} if settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT else set()
         expected |= {"payment-gateway"} if settings.LIENTHONG_DEMO_PAYMENT_PORT else set()
+        expected |= {"dvcqg-portal"} if settings.LIENTHONG_DEMO_DVCQG_PORT else set()
         return expected
 
     def _report_ready(

@@ -1,0 +1,378 @@
+"""Use cases of the national public-service portal synchronisation (docs/dvcqg.md):
+
+- `queue_status_push`: a dossier's status change, written to the outbox in its transaction;
+- `push_pending`: the job's work, sending a dossier's pushes in order until one is not
+  acknowledged (a later status waits for the earlier one);
+- `retry_push`: an officer puts a refused or stalled push back in line;
+- `pull_new_dossiers`: the dossiers filed on the portal become dossiers in the counter's queue;
+- `set_procedure_code`: a procedure's national code."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts.constants import Role
+from lienthong.accounts.models import Agency, User
+from lienthong.catalogue.models import Procedure
+from lienthong.core.audit import record_event
+from lienthong.onestop.constants import PORTAL_STATUS
+from lienthong.onestop.models import Dossier
+from lienthong.onestop.services import Applicant, create_dossier
+
+from . import client as portal
+from .constants import MAX_BACKOFF_SECONDS, PushState
+from .models import (
+    NationalDossier,
+    NationalProcedureCode,
+    PullRun,
+    StatusPush,
+    procedure_code_validator,
+)
+from .payload import dossier_record, read_filed_dossier
+from .permissions import can_pull, can_retry
+
+logger = logging.getLogger(__name__)
+# A stable namespace for the idempotency keys of pulled dossiers.
+_PULL_NAMESPACE = uuid.UUID("6f0e3b1c-6a43-4a8e-9f2c-2d7f1a0c5e11")
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s... up to an hour between two attempts of a push."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+
+def queue_status_push(*, dossier: Dossier, status: str, at: datetime) -> StatusPush | None:
+    """Called in the transaction of the change: one outbox row (the dossier as it is now, in
+    the portal's shape) and a job to send it. Drafts (no code yet) are not pushed."""
+    if PORTAL_STATUS.get(status) is None or not dossier.code:
+        return None  # a draft (even withdrawn) never reached the portal
+    link = NationalDossier.objects.filter(dossier=dossier).first()
+    last = StatusPush.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))["n"] or 0
+    push = StatusPush.objects.create(
+        dossier=dossier,
+        sequence=last + 1,
+        status_code=PORTAL_STATUS[status] or 0,
+        local_status=status,
+        changed_at=at,
+        payload=dossier_record(
+            dossier, status=status, tracking_code=link.tracking_code if link else ""
+        ),
+        next_attempt_at=at,
+    )
+    # An earlier push not yet acknowledged has its job (or its retry, or the periodic check):
+    # that job sends this one after it.
+    if not StatusPush.objects.filter(dossier=dossier, sequence__lt=push.sequence).unacknowledged():
+        _enqueue_push(dossier.pk)
+    return push
+
+
+def _enqueue_push(dossier_id: int) -> None:
+    from .tasks import push_dossier_statuses  # noqa: PLC0415 (tasks import this module)
+
+    push_dossier_statuses.enqueue(dossier_id)
+
+
+@dataclass
+class PushOutcome:
+    acknowledged: int = 0
+    held: bool = False  # stopped at a push refused by the portal
+    unavailable: str = ""  # the portal could not be reached: try again later
+
+
+def push_pending(*, dossier_id: int, client: portal.PortalClient | None = None) -> PushOutcome:
+    """Send the dossier's pushes in sequence until all are acknowledged, one is refused (it
+    and the later ones wait for an officer's retry) or the portal is unavailable (the row
+    records the attempt and its next time). Idempotent: a push already acknowledged is never
+    sent again; a re-sent one the portal already has is acknowledged once."""
+    outcome = PushOutcome()
+    client = client or portal.get_client()
+    while True:
+        with transaction.atomic():
+            push = (
+                StatusPush.objects.select_for_update()
+                .filter(dossier_id=dossier_id)
+                .unacknowledged()
+                .order_by("sequence")
+                .select_related("dossier__procedure__dvcqg_code", "dossier__agency")
+                .first()
+            )
+            if push is None:
+                return outcome
+            if push.state == PushState.FAILED:
+                _hold_later(push)
+                outcome.held = True
+                return outcome
+            now = timezone.now()
+            push.attempts += 1
+            record = dict(push.payload)
+            code = getattr(push.dossier.procedure, "dvcqg_code", None)
+            agency_code = push.dossier.agency.code
+            if code is None:
+                _fail(push, _("The procedure has no national procedure code."))
+                outcome.held = True
+                return outcome
+            record["MaTTHC"] = code.code
+            try:
+                ack = client.push_dossier(agency_code=agency_code, record=record)
+            except portal.PortalRefusal as exc:
+                _fail(push, exc.message or str(exc))
+                outcome.held = True
+                return outcome
+            except portal.PortalUnavailable as exc:
+                push.state = PushState.SENT if exc.maybe_delivered else push.state
+                push.last_error = str(exc)[:500]
+                push.next_attempt_at = now + backoff(push.attempts)
+                push.save()
+                outcome.unavailable = str(exc)
+                return outcome
+            push.state = PushState.ACKNOWLEDGED
+            push.acknowledged_at = now
+            push.duplicate = ack.duplicate
+            push.last_error = ""
+            push.next_attempt_at = None
+            push.save()
+            outcome.acknowledged += 1
+
+
+def _hold_later(push: StatusPush) -> None:
+    """The later pushes wait for this refused one: not due until it is retried (the periodic
+    check then leaves them alone; the retry's job sends them after it)."""
+    StatusPush.objects.filter(
+        dossier_id=push.dossier_id, sequence__gt=push.sequence
+    ).unacknowledged().update(next_attempt_at=None)
+
+
+def _fail(push: StatusPush, reason: str) -> None:
+    push.state = PushState.FAILED
+    push.last_error = reason[:500]
+    push.next_attempt_at = None
+    push.save()
+    _hold_later(push)
+    record_event(
+        action="dvcqg.push_refused",
+        obj=push.dossier,
+        data={"sequence": push.sequence, "status": push.status_code, "reason": reason[:200]},
+    )
+
+
+@transaction.atomic
+def retry_push(*, actor: User, push: StatusPush) -> StatusPush:
+    """Put a refused or stalled push back in line (after the cause was fixed, e.g. the
+    procedure's national code added) and send at once."""
+    push = StatusPush.objects.select_for_update().select_related("dossier").get(pk=push.pk)
+    if not can_retry(actor, push):
+        raise PermissionDenied(_("You cannot retry this push."))
+    push.state = PushState.PENDING
+    push.next_attempt_at = timezone.now()
+    push.save()
+    record_event(
+        action="dvcqg.push_retried",
+        actor=actor,
+        obj=push.dossier,
+        data={"sequence": push.sequence, "status": push.status_code},
+    )
+    _enqueue_push(push.dossier_id)
+    return push
+
+
+def enqueue_due_pushes() -> int:
+    """Periodic: a job for each dossier whose next push is due again (the job's own retries
+    were used up, or the worker was down); the row's next time is moved on so that one minute
+    later the same dossier is not queued twice. Returns how many jobs were queued."""
+    if not portal.is_enabled():
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            StatusPush.objects.select_for_update(skip_locked=True)
+            .filter(state__in=(PushState.PENDING, PushState.SENT), next_attempt_at__lte=now)
+            .order_by("dossier_id", "sequence")
+        )
+        dossiers = sorted({push.dossier_id for push in due})
+        for push in due:
+            push.next_attempt_at = now + backoff(push.attempts + 1)
+            push.save(update_fields=["next_attempt_at", "updated_at"])
+        for dossier_id in dossiers:
+            _enqueue_push(dossier_id)
+    return len(dossiers)
+
+
+@dataclass
+class PullResult:
+    imported: list[Dossier] = field(default_factory=list)
+    already: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (tracking code, reason)
+
+
+def _message(exc: ValidationError) -> str:
+    return "; ".join(str(m) for m in exc.messages)[:300]
+
+
+def pull_new_dossiers(
+    *, actor: User, agency: Agency, client: portal.PortalClient | None = None
+) -> PullResult:
+    """Take the dossiers filed on the portal for `agency` into its counter queue (status 1,
+    submitted, with our code), keep the portal's tracking code, then confirm each one to the
+    portal. A record that is unusable (unknown procedure for the agency, bad applicant data)
+    stays on the portal and is reported; a dossier listed again is not created twice."""
+    if not can_pull(actor) or actor.agency_id != agency.pk:
+        raise PermissionDenied(_("Only a one-stop officer of the agency can pull its dossiers."))
+    client = client or portal.get_client()
+    result = PullResult()
+    run = PullRun.objects.create(agency=agency)
+    try:
+        records = client.new_dossiers(agency_code=agency.code)
+    except (portal.PortalUnavailable, portal.PortalRefusal) as exc:
+        run.error = str(exc)[:500]
+        run.save()
+        raise
+    for record in records:
+        tracking = str(record.get("MaHoSo", ""))[:40] if isinstance(record, dict) else ""
+        try:
+            link, created = _import(actor=actor, agency=agency, record=record)
+        except ValidationError as exc:
+            result.refused.append((tracking, _message(exc)))
+            continue
+        if created:
+            result.imported.append(link.dossier)
+        else:
+            result.already += 1
+        try:
+            client.confirm_received(
+                agency_code=agency.code,
+                tracking_code=link.tracking_code,
+                local_code=link.dossier.code or "",
+            )
+        except (portal.PortalUnavailable, portal.PortalRefusal) as exc:
+            logger.warning("confirming %s to the portal failed: %s", link.tracking_code, exc)
+            continue  # listed again next time, recognised and confirmed then
+        NationalDossier.objects.filter(pk=link.pk).update(confirmed_at=timezone.now())
+    run.imported = len(result.imported)
+    run.already = result.already
+    run.refused = [list(item) for item in result.refused]
+    run.save()
+    record_event(
+        action="dvcqg.pulled",
+        actor=actor,
+        obj=agency,
+        data={"imported": run.imported, "already": run.already, "refused": len(run.refused)},
+    )
+    return result
+
+
+def _import(*, actor: User, agency: Agency, record: Any) -> tuple[NationalDossier, bool]:
+    filed = read_filed_dossier(record)
+    existing = NationalDossier.objects.filter(tracking_code=filed.tracking_code).first()
+    if existing is not None:
+        return existing, False
+    procedure = (
+        Procedure.objects.filter(
+            agency=agency, is_published=True, dvcqg_code__code=filed.procedure_code
+        )
+        .order_by("pk")
+        .first()
+    )
+    if procedure is None:
+        raise ValidationError(
+            _("No published procedure of this agency has the national code %(code)s.")
+            % {"code": filed.procedure_code}
+        )
+    applicant = Applicant(
+        kind=filed.kind,
+        name=filed.name,
+        id_number=filed.id_number,
+        phone=filed.phone,
+        email=filed.email,
+        address=filed.address,
+    )
+    try:
+        with transaction.atomic():
+            dossier = create_dossier(
+                actor=actor,
+                procedure=procedure,
+                idempotency_key=uuid.uuid5(_PULL_NAMESPACE, filed.tracking_code),
+                applicant=applicant,
+                subject=filed.subject,
+            )
+            link = NationalDossier.objects.create(
+                dossier=dossier,
+                tracking_code=filed.tracking_code,
+                payload=record,
+                pulled_by=actor,
+            )
+            # The pushes queued by the creation carry our code: the portal knows the dossier
+            # by its own tracking code.
+            for push in StatusPush.objects.filter(dossier=dossier):
+                push.payload = {**push.payload, "MaHoSo": filed.tracking_code}
+                push.save(update_fields=["payload", "updated_at"])
+            record_event(
+                action="dvcqg.dossier_pulled",
+                actor=actor,
+                obj=dossier,
+                data={"code": dossier.code, "tracking_code": filed.tracking_code},
+            )
+    except IntegrityError:  # pulled at the same moment by another officer or the job
+        existing = NationalDossier.objects.filter(tracking_code=filed.tracking_code).first()
+        if existing is None:
+            raise
+        return existing, False
+    return link, True
+
+
+def pull_actor(agency: Agency) -> User | None:
+    """Who the periodic pull acts as: the agency's first active one-stop officer."""
+    officer: User | None = (
+        User.objects.filter(agency=agency, is_active=True, role_grants__role=Role.ONESTOP_OFFICER)
+        .order_by("pk")
+        .first()
+    )
+    return officer
+
+
+def agencies_to_pull() -> list[Agency]:
+    """The agencies with at least one procedure carrying a national code."""
+    return list(
+        Agency.objects.filter(procedures__dvcqg_code__isnull=False).distinct().order_by("pk")
+    )
+
+
+@transaction.atomic
+def set_procedure_code(
+    *, actor: User | None, procedure: Procedure, code: str, verified: bool = False
+) -> NationalProcedureCode:
+    code = code.strip()
+    procedure_code_validator(code)
+    entry, _created = NationalProcedureCode.objects.update_or_create(
+        procedure=procedure, defaults={"code": code, "verified": verified}
+    )
+    record_event(
+        action="dvcqg.procedure_code_set",
+        actor=actor,
+        obj=procedure,
+        data={"code": code, "verified": verified},
+    )
+    return entry
+
+
+__all__ = [
+    "PullResult",
+    "PushOutcome",
+    "agencies_to_pull",
+    "enqueue_due_pushes",
+    "pull_actor",
+    "pull_new_dossiers",
+    "push_pending",
+    "queue_status_push",
+    "retry_push",
+    "set_procedure_code",
+]
