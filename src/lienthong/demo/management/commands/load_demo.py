@@ -10,9 +10,9 @@ from lienthong.catalogue.demo import load_demo_catalogue
 from lienthong.demo.province import DemoLogin, demo_backup_codes, load_demo_province
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
+from lienthong.dvcqg.demo import load_demo_dvcqg
 from lienthong.mail import demo as mail_demo
 from lienthong.meetings.demo import load_demo_meetings
-from lienthong.dvcqg.demo import load_demo_dvcqg
 from lienthong.onestop.demo import load_demo_applicants
 from lienthong.quality.demo import load_demo_quality
 from lienthong.signatures.demo import (
