@@ -39,6 +39,7 @@ from lienthong.workflows import services as workflows
 from lienthong.workflows.services import Assignee
 from tests.accounts.two_factor import verified_login
 from tests.documents import files
+from tests.reports.periodic import matrix_objects as reporting_objects
 
 # Actor name → demo username (None: anonymous). Keys are the columns of the matrix.
 ACTORS: dict[str, str | None] = {
@@ -380,6 +381,7 @@ def build_world() -> World:
         "unit": hctp.pk,
         "document_type": _doc_type("Công văn").pk,
     }
+    w.ids |= reporting_objects(stp, province)
     return w
 
 

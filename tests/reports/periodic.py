@@ -74,3 +74,21 @@ def build(province: Agency, agency_factory: Callable[..., Agency], user_factory:
 @pytest.fixture
 def reporting(province: Agency, agency_factory: Any, user_factory: Any) -> Reporting:
     return build(province, agency_factory, user_factory)
+
+
+def matrix_objects(stp: Agency, province: Agency) -> dict[str, int]:
+    """The permission matrix's reporting objects: a form the province collects from Sở Tư pháp
+    (no required indicator, so its leader may submit it as it is), its open period and the
+    department's report in it."""
+    form = ReportForm.objects.create(
+        code="ma-tran", name="Báo cáo ma trận", periodicity=Periodicity.YEARLY, aggregator=province
+    )
+    form.reporting_agencies.set([stp])
+    specs = [
+        IndicatorSpec("DOCS", "Văn bản đến", "integer"),
+        IndicatorSpec("NOTE", "Ghi chú", "text"),
+    ]
+    services.save_form_version(form=form, indicators=specs, actor=None)
+    period = services.open_period(form=form, actor=None, year=2012)
+    report = AgencyReport.objects.get(period=period, agency=stp)
+    return {"report_form": form.pk, "report_period": period.pk, "agency_report": report.pk}
