@@ -593,6 +593,7 @@ MATRIX: dict[str, Row] = {
     # report; accepting or returning is for the province's reporting officer or leader (none of
     # the actors), so nobody here may decide on the department's report.
     "reports:periodic": Row(PERIODIC_USERS),
+    "reports:statistics": Row(REPORT_READERS),
     "reports:form": Row(SYSTEM_ADMIN, obj="report_form", body=lambda w: {"year": 2013}),
     "reports:period": Row(SYSTEM_ADMIN, obj="report_period"),
     "reports:report": Row(

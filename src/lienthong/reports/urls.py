@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_page, name="onestop"),
     path("xlsx/", views.report_export, name="onestop-xlsx"),
+    path("thong-ke/", views.statistics_page, name="statistics"),
     path("dinh-ky/", periodic_views.periodic, name="periodic"),
     path("dinh-ky/bieu-mau/<int:pk>/", periodic_views.form_detail, name="form"),
     path("dinh-ky/ky/<int:pk>/", periodic_views.period_detail, name="period"),
