@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_a_leader_sees_the_agency_documents_by_month_and_drills_down(
     register_incoming,
     two_agencies,
-    user_factory,  # noqa: F811
+    user_factory,
 ) -> None:
     first = register_incoming()
     register_incoming(subject="Công văn thứ hai về cải cách hành chính")
