@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_leader_sees_the_agency_documents_by_month_and_drills_down(
-    register_incoming,
+    register_incoming,  # noqa: F811
     two_agencies,
     user_factory,
 ) -> None:
