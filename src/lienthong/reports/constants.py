@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienthong.accounts.constants import Role
 
@@ -37,10 +38,10 @@ class Aggregation(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Being filled in")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
+    DRAFT = "draft", pgettext_lazy("report status", "Being filled in")
+    SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
+    RETURNED = "returned", pgettext_lazy("report status", "Returned")
 
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
