@@ -230,3 +230,18 @@ def test_an_unknown_source_is_refused(reporting: Reporting) -> None:
     specs = [IndicatorSpec("IN", "Văn bản đến", "integer", source="nowhere")]
     with pytest.raises(ValidationError, match="nowhere"):
         services.save_form_version(form=reporting.form, indicators=specs, actor=None)
+
+
+def test_reminders_go_to_agencies_still_filling_in_once_a_day(reporting: Reporting) -> None:
+    from lienthong.notifications.models import Notification
+    from lienthong.reports.reminders import send_report_reminders
+
+    _fill(reporting, 0, 1, 1, 0)
+    services.submit_report(report=reporting.report(0), actor=reporting.leaders[0])
+    assert send_report_reminders(today=date(2012, 6, 10)) == 0  # too early
+    assert send_report_reminders(today=date(2012, 6, 17)) == 1  # only the district not in
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == {reporting.officers[1].pk, reporting.leaders[1].pk}
+    assert send_report_reminders(today=date(2012, 6, 17)) == 0  # once a day
+    assert send_report_reminders(today=date(2012, 6, 18)) == 1
+    assert send_report_reminders(today=date(2012, 6, 20)) == 0  # past the deadline: late list
