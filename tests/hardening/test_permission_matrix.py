@@ -605,6 +605,15 @@ MATRIX: dict[str, Row] = {
     "reports:report-decide": Row(
         NOBODY, obj="agency_report", body=lambda w: {"decision": "accept"}
     ),
+    # The API of periodic reporting: the list holds the forms the user's agency collects (empty
+    # for most); a period is the aggregating agency's; a report its agency's (and the system
+    # administrator's to read); figures are saved by the agency's leader.
+    "v1:report-form-list": Row(OFFICERS),
+    "v1:report-period-detail": Row(SYSTEM_ADMIN, obj="report_period"),
+    "v1:agency-report": Row(PERIODIC_USERS, obj="agency_report"),
+    "v1:agency-report-values": Row(
+        STP_LEADER, obj="agency_report", body=lambda w: {"values": {"DOCS": 12}}
+    ),
 }
 
 
