@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from lienthong.reports.expressions import FormulaError, check_formulas, evaluate, parse
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The messages are checked in English (the msgids), whatever language ran before."""
+    with translation.override("en"):
+        yield
+
 
 VALUES = {"A": Decimal(10), "B": Decimal(4), "C": Decimal(0), "E": None}
 

@@ -4,12 +4,14 @@ submitting, returning, the aggregate with its gaps, late reports, pre-filled fig
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from lienthong.core.models import AuditEvent
@@ -20,6 +22,13 @@ from lienthong.reports.models import AgencyReport, FormVersion, ReportValue
 from lienthong.reports.services import IndicatorSpec
 
 from .periodic import INDICATORS, Reporting
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The messages are checked in English (the msgids), whatever language ran before."""
+    with translation.override("en"):
+        yield
 
 
 def _fill(
