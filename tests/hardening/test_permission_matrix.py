@@ -11,6 +11,7 @@ who may do it and not only who may see the object."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from lienthong.drafting.models import Draft
 from lienthong.mail.models import IncomingMail, Mailbox
 from lienthong.onestop.models import Dossier, DossierStep
 from lienthong.records.models import CaseFile
+from lienthong.reports.models import AgencyReport
 from lienthong.workflows.models import Assignment
 from tests.conftest import table_counts
 from tests.documents import files
@@ -104,6 +106,25 @@ REPORT_READERS = frozenset({"agency_leader", "system_admin"})
 CATALOGUE_EDITORS = frozenset({"agency_admin", "system_admin"})
 SYSTEM_ADMIN = frozenset({"system_admin"})
 SYNC_VIEWERS = frozenset({"onestop_officer", "agency_admin", "system_admin"})
+
+
+# Periodic reporting (reports app): who uses it among the actors, and a filled-in copy of the form.
+PERIODIC_USERS = frozenset({"agency_leader", "system_admin"})
+STP_LEADER = frozenset({"agency_leader"})
+
+
+def _report_upload(w: World) -> dict[str, Any]:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Báo cáo"])
+    sheet.append(["Mã", "Tên", "ĐVT", "Giá trị", "Ghi chú"])
+    sheet.append(["DOCS", "Văn bản đến", "văn bản", 7, ""])
+    out = io.BytesIO()
+    book.save(out)
+    return {"file": SimpleUploadedFile("bao-cao.xlsx", out.getvalue())}
 
 
 def _pdf(name: str = "giay-to.pdf") -> SimpleUploadedFile:
@@ -792,6 +813,33 @@ MATRIX: dict[str, Row] = {
     "dvcqg:pull": Row(ONESTOP),
     "v1:dvcqg-push-list": Row(SYNC_VIEWERS),
     "v1:dvcqg-procedure-code-list": Row(OFFICERS),
+    # Periodic reporting: the province collects a yearly form from Sở Tư pháp. Its leader fills
+    # in and submits the department's report (it has no reporting officer); the system
+    # administrator sees every report, form and period and opens periods, but fills in nobody's
+    # report; accepting or returning is for the province's reporting officer or leader (none of
+    # the actors), so nobody here may decide on the department's report.
+    "reports:periodic": Row(PERIODIC_USERS),
+    "reports:statistics": Row(REPORT_READERS),
+    "reports:form": Row(SYSTEM_ADMIN, obj="report_form", body=lambda w: {"year": 2013}),
+    "reports:period": Row(SYSTEM_ADMIN, obj="report_period"),
+    "reports:report": Row(
+        PERIODIC_USERS, obj="agency_report", post=STP_LEADER, body=lambda w: {"v_DOCS": "12"}
+    ),
+    "reports:report-xlsx": Row(PERIODIC_USERS, obj="agency_report"),
+    "reports:report-upload": Row(STP_LEADER, obj="agency_report", body=_report_upload),
+    "reports:report-submit": Row(STP_LEADER, obj="agency_report", body=lambda w: {}),
+    "reports:report-decide": Row(
+        NOBODY, obj="agency_report", body=lambda w: {"decision": "accept"}
+    ),
+    # The API of periodic reporting: the list holds the forms the user's agency collects (empty
+    # for most); a period is the aggregating agency's; a report its agency's (and the system
+    # administrator's to read); figures are saved by the agency's leader.
+    "v1:report-form-list": Row(OFFICERS),
+    "v1:report-period-detail": Row(SYSTEM_ADMIN, obj="report_period"),
+    "v1:agency-report": Row(PERIODIC_USERS, obj="agency_report"),
+    "v1:agency-report-values": Row(
+        STP_LEADER, obj="agency_report", body=lambda w: {"values": {"DOCS": 12}}
+    ),
 }
 
 
@@ -817,6 +865,7 @@ STATEFUL: list[tuple[Any, tuple[str, ...]]] = [
     (Assignment, ("state",)),
     (IncomingMail, ("status",)),  # official e-mail (lienthong.mail)
     (Mailbox, ("address", "updated_at")),
+    (AgencyReport, ("status", "updated_at")),
 ]
 
 

@@ -40,6 +40,7 @@ from lienthong.workflows.services import Assignee
 from tests.accounts.two_factor import verified_login
 from tests.documents import files
 from tests.meetings.world import meetings_world
+from tests.reports.periodic import matrix_objects as reporting_objects
 
 # Actor name → demo username (None: anonymous). Keys are the columns of the matrix.
 ACTORS: dict[str, str | None] = {
@@ -386,6 +387,7 @@ def build_world() -> World:
 
     w.ids |= mail_objects(stp, draft_pk=w.ids["draft"])
     w.ids |= meetings_world(stp)  # tests/meetings/world.py
+    w.ids |= reporting_objects(stp, province)
     return w
 
 

@@ -13,6 +13,7 @@ from lienthong.onestop import services
 from lienthong.onestop.constants import Outcome
 from lienthong.onestop.models import Dossier
 from tests.onestop.conftest import clock, filed_online, pdf_file, world  # noqa: F401 (fixtures)
+from tests.reports.periodic import reporting  # noqa: F401 (fixture)
 
 
 @dataclass

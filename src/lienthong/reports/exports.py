@@ -156,3 +156,22 @@ def report_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def statistics_xlsx(year: int, months: list[Any], types: list[Any]) -> bytes:
+    """The statistics page's two tables as a workbook."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Theo thang"
+    sheet.append([f"Thống kê văn bản năm {year}"])
+    sheet.append(["Tháng", "Văn bản đến", "Văn bản đi"])
+    for bar in months:
+        sheet.append([bar.label, bar.incoming, bar.outgoing])
+    by_type = book.create_sheet("Theo loai")
+    by_type.append(["Loại văn bản", "Văn bản đến", "Văn bản đi"])
+    for bar in types:
+        by_type.append([bar.label, bar.incoming, bar.outgoing])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

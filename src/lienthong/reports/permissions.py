@@ -1,17 +1,23 @@
-"""Who may read the one-stop evaluation, and over which dossiers."""
+"""Who may read the one-stop evaluation, and over which dossiers; who fills in, submits, receives
+and returns periodic reports (the single chokepoint of the reporting objects)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency
 from lienthong.onestop.constants import DossierStatus
 from lienthong.onestop.models import Dossier
+
+from .constants import EDITABLE, FILLERS, RECEIVERS, SUBMITTERS, ReportStatus
+from .models import AgencyReport, ReportForm, ReportingPeriod
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,3 +53,100 @@ def access_reports(user: User | AnonymousUser) -> ReportScope:
             Q(handler__agency_id=user.agency_id),
         )
     raise Http404
+
+
+# --- Periodic reporting (chế độ báo cáo) ---------------------------------------------------------
+
+
+def _member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.agency_id)
+
+
+def _holds(user: Any, roles: frozenset[str]) -> bool:
+    return any(user.has_role(role) for role in roles)
+
+
+def may_use_periodic_reports(user: Any) -> bool:
+    """Whether the menu shows periodic reporting: an agency's reporting officer or leader, or
+    the system administrator."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return bool(user.is_system_admin or (_member(user) and _holds(user, FILLERS | RECEIVERS)))
+
+
+def access_report(user: User | AnonymousUser, pk: Any) -> AgencyReport:
+    try:
+        return (
+            AgencyReport.objects.visible_to(user)
+            .select_related("agency", "period__form__aggregator", "period__version")
+            .get(pk=pk)
+        )
+    except (AgencyReport.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def access_form(user: User | AnonymousUser, pk: Any) -> ReportForm:
+    """The forms the user's agency aggregates (the system administrator: all)."""
+    try:
+        return ReportForm.objects.aggregated_by(user).select_related("aggregator").get(pk=pk)
+    except (ReportForm.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def access_period(user: User | AnonymousUser, pk: Any) -> ReportingPeriod:
+    try:
+        forms = ReportForm.objects.aggregated_by(user)
+        return (
+            ReportingPeriod.objects.filter(form__in=forms)
+            .select_related("form__aggregator", "version")
+            .get(pk=pk)
+        )
+    except (ReportingPeriod.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def can_define_forms(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.is_system_admin
+    )
+
+
+def can_open_period(user: Any, form: ReportForm) -> bool:
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.is_system_admin:
+        return True
+    return _member(user) and user.agency_id == form.aggregator_id and _holds(user, RECEIVERS)
+
+
+def can_fill(user: Any, report: AgencyReport) -> bool:
+    return (
+        _member(user)
+        and user.agency_id == report.agency_id
+        and _holds(user, FILLERS)
+        and report.status in EDITABLE
+    )
+
+
+def can_submit(user: Any, report: AgencyReport) -> bool:
+    return (
+        _member(user)
+        and user.agency_id == report.agency_id
+        and _holds(user, SUBMITTERS)
+        and report.status in EDITABLE
+    )
+
+
+def can_review(user: Any, report: AgencyReport) -> bool:
+    """Accept or return: the aggregating agency's reporting officer or leader."""
+    return (
+        _member(user)
+        and user.agency_id == report.period.form.aggregator_id
+        and _holds(user, RECEIVERS)
+        and report.status == ReportStatus.SUBMITTED
+    )
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,9 +1,16 @@
-"""REST API of the one-stop evaluation (the same figures as the leaders' page)."""
+"""REST API of the one-stop evaluation (the same figures as the leaders' page) and of periodic
+reporting: forms, periods with their aggregate, an agency's report and its figures."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -11,7 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..permissions import access_reports
+from .. import services
+from ..aggregation import aggregate
+from ..models import AgencyReport, ReportForm, ReportingPeriod
+from ..permissions import access_period, access_report, access_reports
 from ..views import report_for
 
 
@@ -40,3 +50,166 @@ class OneStopReportView(APIView):
             "end": report.period.end.isoformat() if report.period.end else None,
         }
         return Response(data)
+
+
+# --- Periodic reporting -------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _period_json(period: ReportingPeriod) -> dict[str, Any]:
+    return {
+        "id": period.pk,
+        "form": period.form.code,
+        "label": period.label,
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+        "deadline": period.deadline.isoformat(),
+        "version": period.version.number,
+    }
+
+
+class ReportFormListView(APIView):
+    @extend_schema(
+        summary="Report forms the user's agency collects, with their indicators and periods",
+        responses={200: OpenApiTypes.OBJECT, 403: OpenApiResponse(description="Not signed in.")},
+    )
+    def get(self, request: Request) -> Response:
+        forms = (
+            ReportForm.objects.aggregated_by(request.user)
+            .select_related("aggregator")
+            .prefetch_related("periods__version", "versions__indicators")
+        )
+        data = []
+        for form in forms:
+            version = max(form.versions.all(), key=lambda v: v.number, default=None)
+            data.append(
+                {
+                    "id": form.pk,
+                    "code": form.code,
+                    "name": form.name,
+                    "periodicity": form.periodicity,
+                    "cutoff_day": form.cutoff_day,
+                    "deadline_days": form.deadline_days,
+                    "aggregator": form.aggregator.code,
+                    "version": version.number if version else None,
+                    "indicators": [
+                        {
+                            "code": i.code,
+                            "name": i.name,
+                            "unit": i.unit,
+                            "type": i.type,
+                            "required": i.required,
+                            "formula": i.formula,
+                            "aggregation": i.aggregation,
+                            "source": i.source,
+                        }
+                        for i in (version.indicators.all() if version else [])
+                    ],
+                    "periods": [_period_json(p) for p in form.periods.all()],
+                }
+            )
+        return Response(data)
+
+
+class ReportPeriodView(APIView):
+    @extend_schema(
+        summary="A reporting period: each agency's report status, late reports, the aggregate",
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not found.")},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        period = access_period(request.user, pk)
+        result = aggregate(period, timezone.localdate())
+        late = {r.pk for r in result.late}
+        return Response(
+            {
+                **_period_json(period),
+                "reports": [
+                    {
+                        "id": r.pk,
+                        "agency": r.agency.code,
+                        "status": r.status,
+                        "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                        "late": r.pk in late,
+                        "return_reason": r.return_reason,
+                    }
+                    for r in result.reports
+                ],
+                "aggregate": [
+                    {
+                        "code": row.indicator.code,
+                        "value": _number(row.value),
+                        "reported": row.reported,
+                    }
+                    for row in result.rows
+                ],
+                "gaps": [r.agency.code for r in result.gaps],
+            }
+        )
+
+
+def _report_json(report: AgencyReport) -> dict[str, Any]:
+    values = {v.indicator_id: v for v in report.values.all()}
+    return {
+        "id": report.pk,
+        "period": _period_json(report.period),
+        "agency": report.agency.code,
+        "status": report.status,
+        "return_reason": report.return_reason,
+        "values": [
+            {
+                "code": i.code,
+                "number": _number(values[i.pk].number) if i.pk in values else None,
+                "text": values[i.pk].text if i.pk in values else "",
+                "note": values[i.pk].note if i.pk in values else "",
+                "prefilled": _number(values[i.pk].prefilled) if i.pk in values else None,
+            }
+            for i in report.period.version.indicators.all()
+        ],
+    }
+
+
+class AgencyReportView(APIView):
+    @extend_schema(
+        summary="An agency's report with its values",
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not found.")},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_report_json(access_report(request.user, pk)))
+
+
+class AgencyReportValuesView(APIView):
+    @extend_schema(
+        summary="Save figures of an agency's report (by indicator code), with notes",
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(description="Errors by indicator code; nothing was saved."),
+            404: OpenApiResponse(description="Not found, or not the user's to fill in."),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        report = access_report(request.user, pk)
+        values = request.data.get("values") if isinstance(request.data, dict) else None
+        notes = request.data.get("notes", {}) if isinstance(request.data, dict) else None
+        if not isinstance(values, dict) or not isinstance(notes, dict):
+            raise ValidationError({"values": ["An object of indicator codes to values."]})
+        if not all(isinstance(v, str | int | float | None) for v in values.values()):
+            raise ValidationError({"values": ["Each value is a number or a string."]})
+        try:
+            services.save_values(
+                report=report,
+                actor=request.user,  # type: ignore[arg-type]
+                values={str(k): ("" if v is None else str(v)) for k, v in values.items()},
+                notes={str(k): str(v) for k, v in notes.items()},
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"values": exc.messages}
+            ) from None
+        report.refresh_from_db()
+        return Response(_report_json(report))

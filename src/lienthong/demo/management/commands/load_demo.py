@@ -15,6 +15,7 @@ from lienthong.mail import demo as mail_demo
 from lienthong.meetings.demo import load_demo_meetings
 from lienthong.onestop.demo import load_demo_applicants
 from lienthong.quality.demo import load_demo_quality
+from lienthong.reports.demo import load_demo_reports
 from lienthong.signatures.demo import (
     DEMO_SIGNING_PIN,
     ROOT_COMMON_NAME,
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         mail_demo.load()
         load_demo_meetings()
         load_demo_dvcqg()
+        load_demo_reports()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)

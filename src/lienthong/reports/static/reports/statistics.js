@@ -1,0 +1,40 @@
+// Draws the statistics page's charts from the data in <script type="application/json"> elements
+// (no inline script, CSP-safe). A click on a bar opens the list of documents behind it.
+(function () {
+  "use strict";
+  var colours = ["#1f6fb2", "#d9822b", "#3c9d4f", "#8e5ea2"];
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source || typeof Chart === "undefined") {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    data.datasets.forEach(function (dataset, index) {
+      dataset.backgroundColor = colours[index % colours.length];
+    });
+    var chart = new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: data.datasets },
+      options: {
+        animation: false,
+        responsive: true,
+        scales: { x: { stacked: canvas.dataset.stacked === "true" }, y: { beginAtZero: true, stacked: canvas.dataset.stacked === "true" } },
+        onClick: function (event, elements) {
+          if (!elements.length) {
+            return;
+          }
+          var element = elements[0];
+          var url = data.datasets[element.datasetIndex].urls[element.index];
+          if (url) {
+            window.location.assign(url);
+          }
+        },
+        onHover: function (event, elements) {
+          event.native.target.style.cursor = elements.length ? "pointer" : "default";
+        },
+      },
+    });
+    canvas.dataset.ready = "true";
+    canvas.chart = chart;
+  });
+})();
