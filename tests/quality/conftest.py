@@ -40,6 +40,10 @@ def leader(agency, user_factory) -> User:
 
 @pytest.fixture
 def procedure(agency) -> Procedure:
+    return procedure_for(agency)
+
+
+def procedure_for(agency: Agency) -> Procedure:
     sector = catalogue.save_sector(actor=None, code="TP", name="Tư pháp")
     return catalogue.create_procedure(
         actor=None,

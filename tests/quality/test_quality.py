@@ -113,7 +113,7 @@ def test_the_2015_version_has_no_preventive_action(agency, officer, owner) -> No
         kind="observation",
         description="Chưa nhận diện rủi ro",
     )
-    with pytest.raises(ValidationError, match="no preventive action"):
+    with pytest.raises(ValidationError, match="không có hành động phòng ngừa"):
         services.open_action(
             actor=officer,
             finding=finding,

@@ -59,11 +59,11 @@ def test_nomination_is_of_own_agency_and_capacity_is_enforced(
     with pytest.raises(PermissionDenied):
         services.nominate(actor=officials[0], training_class=training_class, officials=officials)
     enrolments = services.nominate(actor=clerk, training_class=training_class, officials=officials)
-    with pytest.raises(ValidationError, match="Already nominated"):
+    with pytest.raises(ValidationError, match="Đã được cử"):
         services.nominate(actor=clerk, training_class=training_class, officials=officials[:1])
     services.decide(actor=organiser, enrolment=enrolments[0], approve=True)
     services.decide(actor=organiser, enrolment=enrolments[1], approve=True)
-    with pytest.raises(ValidationError, match="full: 2 of 2"):
+    with pytest.raises(ValidationError, match="đã duyệt 2 trên 2"):
         services.decide(actor=organiser, enrolment=enrolments[2], approve=True)
     with pytest.raises(ValidationError):
         services.decide(actor=organiser, enrolment=enrolments[2], approve=False, reason="")

@@ -76,7 +76,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": findings,
             "keeps": keeps,
             "finding_form": FindingForm(system=audit.system) if keeps else None,
-            "action_form": ActionForm(system=audit.system) if keeps else None,
+            "action_form": ActionForm(system=audit.system, auto_id="action_%s") if keeps else None,
         },
     )
 
