@@ -58,3 +58,17 @@ def make_pki(cn: str = "Ủy ban nhân dân tỉnh Cà Mau (thử nghiệm)") ->
             serialization.NoEncryption(),
         ),
     )
+
+
+def pkcs12_file(path, pki: TestPki, passphrase: str = "test-only") -> str:  # noqa: S107
+    """The PKI's agency key and certificate as a PKCS#12 file (what the settings name)."""
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    key = serialization.load_pem_private_key(pki.key_pem, None)
+    cert = x509.load_pem_x509_certificate(pki.cert_pem)
+    root = x509.load_pem_x509_certificate(pki.root_pem)
+    data = pkcs12.serialize_key_and_certificates(
+        b"axis", key, cert, [root], BestAvailableEncryption(passphrase.encode())
+    )
+    path.write_bytes(data)
+    return str(path)

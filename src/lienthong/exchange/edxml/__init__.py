@@ -19,7 +19,7 @@ from .model import (
     Trace,
     document_id_for,
 )
-from .parse import PackageRefused, Parsed, parse, parse_date
+from .parse import PackageRefused, Parsed, normalise_organ_id, parse, parse_date
 from .sign import SignatureCheck, sign, verify
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "build_message",
     "build_status",
     "document_id_for",
+    "normalise_organ_id",
     "parse",
     "parse_date",
     "sign",
