@@ -14,7 +14,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.exchange.installation_b_settings")
 sys.path.insert(0, os.getcwd())
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from lienthong.accounts import services as accounts  # noqa: E402
 from lienthong.accounts.constants import AgencyKind, Role  # noqa: E402
-from lienthong.accounts.models import Agency, RoleGrant, User  # noqa: E402
+from lienthong.accounts.models import RoleGrant, User  # noqa: E402
 from lienthong.documents.models import Document  # noqa: E402
 from lienthong.exchange import axis_services, services  # noqa: E402
 from lienthong.exchange.models import AxisPackage, AxisReceipt  # noqa: E402
@@ -76,7 +76,7 @@ def setup() -> None:
     RoleGrant.objects.create(user=user, role=Role.CLERK)
     trust = os.environ.get("INSTALLATION_B_TRUSTS", "")
     if trust:  # the root of the province's certificate, as a ministry's administrator adds it
-        from lienthong.signatures.services import add_trusted_certificate  # noqa: PLC0415
+        from lienthong.signatures.services import add_trusted_certificate
 
         with open(trust, "rb") as handle:
             add_trusted_certificate(actor=None, data=handle.read(), name="Test root")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def installation_b(env: dict[str, str], *steps: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "tests/exchange/installation_b.py", *steps],
         cwd=ROOT,
         env=env,
