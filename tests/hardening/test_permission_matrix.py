@@ -566,6 +566,14 @@ MATRIX: dict[str, Row] = {
     "workflows:reassign": Row(UNIT_HANDLER, obj="assignment", body=WORKFLOW_BODIES["reassign"]),
     "workflows:return": Row(UNIT_HANDLER, obj="assignment", body=BODIES["give_back"]),
     "workflows:slip": Row(STP, obj="document"),
+    # The exchange over the national document axis: a document's packages and statuses are seen
+    # by its agency's officials; sending, sending again and refreshing the directory are the
+    # clerk's (the world has no axis: the forms answer with their errors).
+    "exchange:axis-document": Row(STP, obj="outgoing"),
+    "exchange:axis-packages": Row(STP, obj="outgoing"),
+    "exchange:axis-send": Row(CLERK, obj="outgoing"),
+    "exchange:axis-retry": Row(CLERK, obj="outgoing"),
+    "exchange:axis-directory": Row(OFFICERS, post=CLERK),
 }
 
 

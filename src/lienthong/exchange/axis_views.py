@@ -4,6 +4,9 @@ axis' agency directory."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -88,36 +91,60 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send again a delivery of this document that the axis refused (its id posted)."""
     clerk = clerk_or_404(request)
-    delivery = AxisDelivery.objects.select_related("outgoing").filter(pk=pk).first()
-    if delivery is None:
-        raise Http404
-    document = access_document(clerk, delivery.outgoing_id)
+    document = access_document(clerk, pk)
     if not can_send_axis(clerk, document):
         raise Http404
+    delivery = AxisDelivery.objects.filter(
+        outgoing=document, pk=_int(request.POST.get("delivery"))
+    ).first()
+    if delivery is None:
+        messages.error(request, _("Choose a delivery of this document."))
+        return redirect("exchange:axis-document", pk=pk)
     try:
         axis_services.retry_delivery(actor=clerk, delivery=delivery)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The package will be sent again."))
-    return redirect("exchange:axis-document", pk=document.pk)
+    return redirect("exchange:axis-document", pk=pk)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
 @require_GET
-def package(request: HttpRequest, pk: int) -> HttpResponse:
-    """The package exactly as it travelled (evidence), as a download."""
+def packages(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence: one package exactly as it travelled (`?id=`), or every package of the
+    document as a ZIP of the original files with their SHA-256 in a manifest."""
     user = official_or_404(request)
-    row = AxisPackage.objects.filter(pk=pk, document__isnull=False).first()
-    if row is None or row.document_id is None:
-        raise Http404
-    document = access_document(user, row.document_id)
+    document = access_document(user, pk)
     if not can_view_axis(user, document):
         raise Http404
-    response = HttpResponse(bytes(row.raw), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
-    response["X-Content-SHA256"] = row.sha256
+    rows = AxisPackage.objects.filter(document=document).order_by("created_at", "id")
+    wanted = request.GET.get("id")
+    if wanted is not None:
+        row = rows.filter(pk=_int(wanted)).first()
+        if row is None:
+            raise Http404
+        response = HttpResponse(bytes(row.raw), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        lines = []
+        for row in rows:
+            archive.writestr(row.file_name, bytes(row.raw))
+            lines.append(f"{row.sha256}  {row.file_name}  {row.created_at.isoformat()}")
+        archive.writestr("SHA256SUMS", "\n".join(lines) + "\n")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="goi-tin-van-ban-{document.pk}.zip"'
     return response
 
 

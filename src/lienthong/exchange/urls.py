@@ -11,7 +11,7 @@ urlpatterns = [
     path("van-ban/<int:pk>/tra-loi-thu-hoi/", views.answer_recall, name="answer-recall"),
     path("truc/van-ban/<int:pk>/", axis_views.document_page, name="axis-document"),
     path("truc/van-ban/<int:pk>/gui/", axis_views.send, name="axis-send"),
-    path("truc/gui-lai/<int:pk>/", axis_views.retry, name="axis-retry"),
-    path("truc/goi-tin/<int:pk>/", axis_views.package, name="axis-package"),
+    path("truc/van-ban/<int:pk>/gui-lai/", axis_views.retry, name="axis-retry"),
+    path("truc/van-ban/<int:pk>/goi-tin/", axis_views.packages, name="axis-packages"),
     path("truc/danh-ba/", axis_views.directory, name="axis-directory"),
 ]
