@@ -84,7 +84,9 @@ def ministry_sign(xml: bytes) -> bytes:
     return edxml.sign(xml, key_pem=pki.key_pem, certificates=[pki.cert_pem])
 
 
-def status_from_ministry(outgoing: Document, code: str, description: str = "") -> bytes:
+def status_from_ministry(
+    outgoing: Document, code: str, description: str = "", sender: edxml.Organ = MINISTRY
+) -> bytes:
     status = edxml.Status(
         response_for=edxml.ResponseFor(
             outgoing.agency.code,
@@ -92,7 +94,7 @@ def status_from_ministry(outgoing: Document, code: str, description: str = "") -
             outgoing.issued_date,
             axis_services.document_key(outgoing),
         ),
-        sender=MINISTRY,
+        sender=sender,
         code=code,
         description=description,
     )
