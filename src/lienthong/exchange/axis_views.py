@@ -111,11 +111,12 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exchange:axis-document", pk=pk)
 
 
-def _int(value: str | None) -> int | None:
+def _int(value: str | None) -> int:
+    """A posted or queried id; 0 (no row has it) when it is not a number."""
     try:
         return int(value or "")
     except ValueError:
-        return None
+        return 0
 
 
 @login_required
