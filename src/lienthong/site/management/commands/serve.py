@@ -235,10 +235,18 @@ class Command(BaseCommand):
             children["payment-gateway"] = subprocess.Popen(  # noqa: S603
                 [python, "-m", "lienthong", "payment_simulator", "--port", str(payment_port)]
             )
+        axis_port = settings.LIENTHONG_DEMO_AXIS_PORT
+        if axis_port:
+            # Demo only: the national document axis simulator (the configuration and storage
+            # `load_demo` wrote into the data folder; exchange/demo.py).
+            children["document-axis"] = subprocess.Popen(  # noqa: S603
+                [python, "-m", "lienthong", "axis_simulator", "--port", str(axis_port)]
+            )
         for name, demo_port in (
             ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
             ("remote-signing", remote_port),
             ("payment-gateway", payment_port),
+            ("document-axis", axis_port),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: self.stopping)
@@ -259,6 +267,7 @@ class Command(BaseCommand):
         expected |= {"tsa"} if settings.LIENTHONG_DEMO_TSA_PORT else set()
         expected |= {"remote-signing"} if settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT else set()
         expected |= {"payment-gateway"} if settings.LIENTHONG_DEMO_PAYMENT_PORT else set()
+        expected |= {"document-axis"} if settings.LIENTHONG_DEMO_AXIS_PORT else set()
         return expected
 
     def _report_ready(
