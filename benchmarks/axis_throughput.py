@@ -23,14 +23,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.conf.test")
 
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
-from lienthong.exchange import edxml  # noqa: E402
-from lienthong.exchange.axis import AxisSettings, HttpAxisClient  # noqa: E402
-from lienthong.exchange.axis_simulator import (  # noqa: E402
+from lienthong.exchange import edxml
+from lienthong.exchange.axis import AxisSettings, HttpAxisClient
+from lienthong.exchange.axis_simulator import (
     AxisSimulator,
     RunningAxisSimulator,
     System,
