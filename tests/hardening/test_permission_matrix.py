@@ -840,6 +840,14 @@ MATRIX: dict[str, Row] = {
     "v1:agency-report-values": Row(
         STP_LEADER, obj="agency_report", body=lambda w: {"values": {"DOCS": 12}}
     ),
+    # The exchange over the national document axis: a document's packages and statuses are seen
+    # by its agency's officials; sending, sending again and refreshing the directory are the
+    # clerk's (the world has no axis: the forms answer with their errors).
+    "exchange:axis-document": Row(STP, obj="outgoing"),
+    "exchange:axis-packages": Row(STP, obj="outgoing"),
+    "exchange:axis-send": Row(CLERK, obj="outgoing"),
+    "exchange:axis-retry": Row(CLERK, obj="outgoing"),
+    "exchange:axis-directory": Row(OFFICERS, post=CLERK),
 }
 
 

@@ -727,3 +727,21 @@ if LIENTHONG_DEMO_DVCQG_PORT and not LIENTHONG_DVCQG_URL:
     LIENTHONG_DVCQG_URL = f"http://127.0.0.1:{LIENTHONG_DEMO_DVCQG_PORT}"
     LIENTHONG_DVCQG_USERNAME = LIENTHONG_DVCQG_USERNAME or "demo"
     LIENTHONG_DVCQG_PASSWORD = LIENTHONG_DVCQG_PASSWORD or "demo"
+# --- Exchange over the national document axis (docs/exchange.md) ---------------------------------
+# Route: "national" (the Government Office's axis) or "lgsp" (the province's integration platform,
+# which relays to the axis); both are the same client with another endpoint, system id, secret.
+LIENTHONG_AXIS_ROUTE = os.environ.get("LIENTHONG_AXIS_ROUTE", "national")
+LIENTHONG_AXIS_ENDPOINT = os.environ.get("LIENTHONG_AXIS_ENDPOINT", "")  # empty: no axis
+LIENTHONG_AXIS_SYSTEM_ID = os.environ.get("LIENTHONG_AXIS_SYSTEM_ID", "")
+LIENTHONG_AXIS_SECRET = os.environ.get("LIENTHONG_AXIS_SECRET", "")
+LIENTHONG_AXIS_TIMEOUT = float(os.environ.get("LIENTHONG_AXIS_TIMEOUT", "20"))
+LIENTHONG_AXIS_CLIENT = os.environ.get(
+    "LIENTHONG_AXIS_CLIENT", "lienthong.exchange.axis.HttpAxisClient"
+)
+# The certificate the packages are signed with (XML-DSig): a PKCS#12 file and its passphrase.
+LIENTHONG_AXIS_SIGNING_PKCS12 = os.environ.get("LIENTHONG_AXIS_SIGNING_PKCS12", "")
+LIENTHONG_AXIS_SIGNING_PASSPHRASE = os.environ.get("LIENTHONG_AXIS_SIGNING_PASSPHRASE", "")
+# Attempts of a sending job before it gives up (back-off 30 s, 60 s, 120 s...).
+LIENTHONG_AXIS_SEND_ATTEMPTS = env_int("LIENTHONG_AXIS_SEND_ATTEMPTS", 10)
+# Demo only: `lienthong serve` also runs `axis_simulator` on this local port (0: not started).
+LIENTHONG_DEMO_AXIS_PORT = env_int("LIENTHONG_DEMO_AXIS_PORT", 0)

@@ -17,3 +17,9 @@ class ExchangeConfig(AppConfig):
         from .subscribers import deliver_issued  # noqa: PLC0415
 
         subscribe(OutgoingIssued, deliver_issued)
+
+        from lienthong.core import periodic  # noqa: PLC0415
+
+        from .axis_services import enqueue_poll  # noqa: PLC0415
+
+        periodic.register("exchange.poll_axis", enqueue_poll)

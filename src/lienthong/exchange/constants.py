@@ -29,3 +29,40 @@ PROGRESS_ORDER: list[str] = [
     DeliveryStatus.PROCESSING,
     DeliveryStatus.COMPLETED,
 ]
+
+
+class AxisTransport(models.TextChoices):
+    """Where a package stands with the axis itself (not the recipient's processing)."""
+
+    QUEUED = "queued", _("Waiting to be sent")
+    SENT = "sent", _("Accepted by the axis")
+    FAILED = "failed", _("Refused by the axis")
+
+
+class PackageDirection(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+
+
+class PackageKind(models.TextChoices):
+    MESSAGE = "message", _("Document")
+    STATUS = "status", _("Status")
+
+
+class PackageOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    DUPLICATE = "duplicate", _("Duplicate (already received)")
+    REFUSED = "refused", _("Refused")
+
+
+class BusinessType(models.IntegerChoices):
+    """edXML TraceHeaderList/Bussiness/BussinessDocType."""
+
+    NEW = 0, _("New document")
+    REVOKE = 1, _("Revocation")
+    UPDATE = 2, _("Update")
+    REPLACE = 3, _("Replacement")
+
+
+# Statuses a recipient reports on a package, in the order they may move (01 → 06).
+AXIS_PROGRESS: list[str] = ["01", "03", "04", "05", "06"]

@@ -26,7 +26,7 @@ from lienthong.notifications.constants import NotificationKind
 from lienthong.notifications.services import notify
 from lienthong.signatures.services import enqueue_verification
 
-from . import tasks
+from . import axis_services, tasks
 from .constants import PROGRESS_ORDER, DeliveryStatus, RecallStatus
 from .models import Delivery, DeliveryEvent
 
@@ -145,7 +145,19 @@ def _delivery_of(document: Document) -> Delivery:
 
 @transaction.atomic
 def accept_delivered(*, actor: User, document: Document) -> Document:
-    """The recipient's clerk registers a delivered document (status 03, đã tiếp nhận)."""
+    """The recipient's clerk registers a delivered document (status 03, đã tiếp nhận); one
+    that came over the document axis tells its sender the same way."""
+    if not Delivery.objects.filter(incoming=document).exists():
+        if axis_services.receipt_of(document) is None:
+            raise ValidationError(_("This document did not arrive through the platform."))
+        registered = register_received(actor=actor, document=document)
+        axis_services.report_axis_status(
+            document=registered,
+            code=DeliveryStatus.ACCEPTED,
+            description=_("Registered as arrival number %(number)s.")
+            % {"number": registered.arrival_number},
+        )
+        return registered
     delivery = _delivery_of(document)
     if delivery.recall_status in {RecallStatus.REQUESTED, RecallStatus.AGREED}:
         raise ValidationError(_("The sender has recalled this document."))
@@ -165,6 +177,16 @@ def reject_delivered(*, actor: User, document: Document, reason: str) -> Documen
         raise ValidationError(_("Only a received, not yet registered document can be returned."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the document is returned.")})
+    if not Delivery.objects.filter(incoming=document).exists():
+        if axis_services.receipt_of(document) is None:
+            raise ValidationError(_("This document did not arrive through the platform."))
+        document.status = DocumentStatus.REJECTED
+        document.save(update_fields=["status", "updated_at"])
+        axis_services.report_axis_status(
+            document=document, code=DeliveryStatus.REJECTED, description=reason.strip()
+        )
+        record_event(action="delivery.rejected", actor=actor, obj=document, data={"reason": reason})
+        return document
     delivery = _delivery_of(document)
     document.status = DocumentStatus.REJECTED
     document.save(update_fields=["status", "updated_at"])
@@ -188,8 +210,11 @@ def reject_delivered(*, actor: User, document: Document, reason: str) -> Documen
 def report_status(*, document: Any, status: str, actor: Any = None, note: str = "") -> None:
     """The recipient's processing of a delivered document moved on (04 assigned, 05 being
     processed, 06 completed): tell the sender. Statuses only move forward; documents that did
-    not arrive through the platform are ignored."""
+    not arrive through the platform are ignored; those that came over the document axis tell
+    their sender with a status package."""
     with transaction.atomic():
+        if status in PROGRESS_ORDER:
+            axis_services.report_axis_status(document=document, code=status, description=note)
         delivery = Delivery.objects.select_for_update().filter(incoming_id=document.pk).first()
         if delivery is None or status not in PROGRESS_ORDER:
             return
@@ -236,6 +261,7 @@ def recall(*, actor: User, outgoing: Document, reason: str) -> Document:
             )
         delivery.reason = reason.strip()[:500]
         delivery.save(update_fields=["recall_status", "reason", "updated_at"])
+    axis_services.recall_over_axis(actor=actor, document=outgoing)
     record_event(action="document.recalled", actor=actor, obj=outgoing, data={"reason": reason})
     return outgoing
 

@@ -11,6 +11,7 @@ from lienthong.demo.province import DemoLogin, demo_backup_codes, load_demo_prov
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.dvcqg.demo import load_demo_dvcqg
+from lienthong.exchange.demo import load_axis_demo
 from lienthong.mail import demo as mail_demo
 from lienthong.meetings.demo import load_demo_meetings
 from lienthong.onestop.demo import load_demo_applicants
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         load_demo_meetings()
         load_demo_dvcqg()
         load_demo_reports()
+        self.stdout.write(f"Document axis demo: {load_axis_demo()}")
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)

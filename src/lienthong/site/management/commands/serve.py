@@ -240,12 +240,19 @@ class Command(BaseCommand):
             # Demo only: the national public-service portal simulator (docs/dvcqg.md).
             children["dvcqg-portal"] = subprocess.Popen(  # noqa: S603
                 [python, "-m", "lienthong", "dvcqg_simulator", "--port", str(dvcqg_port)]
+        axis_port = settings.LIENTHONG_DEMO_AXIS_PORT
+        if axis_port:
+            # Demo only: the national document axis simulator (the configuration and storage
+            # `load_demo` wrote into the data folder; exchange/demo.py).
+            children["document-axis"] = subprocess.Popen(  # noqa: S603
+                [python, "-m", "lienthong", "axis_simulator", "--port", str(axis_port)]
             )
         for name, demo_port in (
             ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
             ("remote-signing", remote_port),
             ("payment-gateway", payment_port),
             ("dvcqg-portal", dvcqg_port),
+            ("document-axis", axis_port),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: self.stopping)
@@ -267,6 +274,7 @@ class Command(BaseCommand):
         expected |= {"remote-signing"} if settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT else set()
         expected |= {"payment-gateway"} if settings.LIENTHONG_DEMO_PAYMENT_PORT else set()
         expected |= {"dvcqg-portal"} if settings.LIENTHONG_DEMO_DVCQG_PORT else set()
+        expected |= {"document-axis"} if settings.LIENTHONG_DEMO_AXIS_PORT else set()
         return expected
 
     def _report_ready(
