@@ -240,6 +240,7 @@ class Command(BaseCommand):
             # Demo only: the national public-service portal simulator (docs/dvcqg.md).
             children["dvcqg-portal"] = subprocess.Popen(  # noqa: S603
                 [python, "-m", "lienthong", "dvcqg_simulator", "--port", str(dvcqg_port)]
+            )
         axis_port = settings.LIENTHONG_DEMO_AXIS_PORT
         if axis_port:
             # Demo only: the national document axis simulator (the configuration and storage
