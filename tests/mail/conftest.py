@@ -20,13 +20,19 @@ from tests.mail import corpus
 from tests.mail.dovecot import Dovecot
 
 _accounts = itertools.count(1)
+ACCOUNTS = 40  # one fresh account per use; the session's tests use about a dozen
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     """Dovecot for the whole session. It must start: the mail tests fail without it."""
     root = Path(tempfile.mkdtemp(prefix="lienthong-dovecot-"))
-    server = Dovecot(root).start()
+    server = Dovecot(root)
+    # The accounts exist before the start: Dovecot re-reads its passwd-file at most once a
+    # second, so an account added just after a login could be unknown for a moment.
+    for n in range(1, ACCOUNTS + 1):
+        server.add_user(f"vanthu{n}", f"matkhau-vanthu{n}")
+    server.start()
     try:
         yield server
     finally:
@@ -47,9 +53,9 @@ class ImapAccount:
 @pytest.fixture
 def imap_account(dovecot: Dovecot) -> Callable[[], ImapAccount]:
     def make() -> ImapAccount:
-        user = f"vanthu{next(_accounts)}"
-        dovecot.add_user(user, "matkhau-" + user)
-        return ImapAccount(dovecot, user, "matkhau-" + user)
+        n = next(_accounts)
+        assert n <= ACCOUNTS, "raise ACCOUNTS in tests/mail/conftest.py"
+        return ImapAccount(dovecot, f"vanthu{n}", f"matkhau-vanthu{n}")
 
     return make
 

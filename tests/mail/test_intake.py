@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from imap_tools import MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError
@@ -165,5 +166,6 @@ def test_the_clerk_registers_a_mail_with_its_files(agency, clerk, mailbox_for) -
     assert names == ["Công văn 05-STP.pdf", "Phụ lục kèm theo.docx"]
     mail.refresh_from_db()
     assert mail.status == MailStatus.REGISTERED and mail.document == document
-    with pytest.raises(Exception, match="dealt with already"):
+    with pytest.raises(ValidationError) as refused:
         services.dismiss_mail(actor=clerk, mail=mail, reason="spam")
+    assert refused.value.code == "decided"

@@ -19,7 +19,7 @@ from .models import Mailbox, Security
 STP_CODE = "000.00.05.H12"
 
 LETTER = (
-    "CÔNG TY TNHH PHẦN MỀM MŨI CÀ MAU<br>Số: 12/CV-MCM<br>"
+    "CÔNG TY TNHH PHẦN MỀM MŨI CÀ MAU<br>Số: 12/MCM-HCNS<br>"
     "Cà Mau, ngày 02 tháng 12 năm 2026<br>CÔNG VĂN<br>"
     "V/v đề nghị cung cấp thông tin về thủ tục cấp phiếu lý lịch tư pháp"
 )
@@ -54,7 +54,7 @@ def load() -> None:
         },
     )
     letter = _mail(
-        "Công văn số 12/CV-MCM đề nghị cung cấp thông tin",
+        "Công văn số 12/MCM-HCNS đề nghị cung cấp thông tin",
         "Công ty Mũi Cà Mau <vanthu@muicamau.vn>",
         "<demo-letter-1@muicamau.vn>",
         "mx.demo-camau.invalid; spf=pass smtp.mailfrom=muicamau.vn; dkim=pass "
