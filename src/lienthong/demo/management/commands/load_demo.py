@@ -11,6 +11,7 @@ from lienthong.demo.province import DemoLogin, demo_backup_codes, load_demo_prov
 from lienthong.documents.doctypes import ensure_document_types
 from lienthong.documents.models import DocumentType
 from lienthong.onestop.demo import load_demo_applicants
+from lienthong.portal.demo import load_demo_portal
 from lienthong.signatures.demo import (
     DEMO_SIGNING_PIN,
     ROOT_COMMON_NAME,
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         logins = self._load_province()
         self._load_catalogue()
         self._load_applicants()
+        load_demo_portal()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)
