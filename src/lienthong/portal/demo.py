@@ -19,7 +19,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from lienthong.accounts.models import Agency
 
@@ -331,11 +331,13 @@ def _site_sections(home: SiteHome, news: list[News], image: Image | None) -> New
 
 
 def _root() -> Page:
-    """Wagtail's tree root and default locale (its migrations make them; a test database flushed
-    between transactional tests has lost them)."""
+    """Wagtail's tree root, root collection and default locale (its migrations make them; a
+    test database flushed between transactional tests has lost them)."""
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(
