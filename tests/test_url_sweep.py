@@ -24,6 +24,9 @@ PUBLIC |= {"catalogue-procedure-list", "catalogue-procedure-detail"}
 # Payments: the gateway's server-to-server notification and the payer's browser sent back by the
 # gateway (both authenticated by the gateway's signature; unsigned requests change nothing).
 PUBLIC |= {"gateway-ipn", "gateway-return"}
+# The provincial e-portal's sitemap.xml and RSS feeds (its pages are public too, but the sweep
+# names none).
+PUBLIC |= {"sitemap", "news-feed", "documents-feed"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:

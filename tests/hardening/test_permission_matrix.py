@@ -848,6 +848,23 @@ MATRIX: dict[str, Row] = {
     "exchange:axis-send": Row(CLERK, obj="outgoing"),
     "exchange:axis-retry": Row(CLERK, obj="outgoing"),
     "exchange:axis-directory": Row(OFFICERS, post=CLERK),
+    # The provincial e-portal. The world has no portal pages and published no document: the
+    # Wagtail page, document and portal-document URLs name nothing public, so nobody gets them
+    # (the public pages, publication and withdrawal are tested in tests/portal). The clerk of
+    # Sở Tư pháp publishes its issued outgoing document.
+    "wagtail_serve": Row(NOBODY),
+    "wagtaildocs_serve": Row(NOBODY),
+    "wagtailcore_authenticate_with_password": Row(
+        NOBODY, extra={"page_view_restriction_id": "outgoing", "page_id": "outgoing"}
+    ),
+    "wagtaildocs_authenticate_with_password": Row(NOBODY, extra={"restriction_id": "outgoing"}),
+    "sitemap": Row(ANYONE),
+    "portal:document": Row(NOBODY, obj="outgoing"),
+    "portal:document-file": Row(NOBODY, obj="outgoing"),
+    "portal:publish": Row(NOBODY, obj="outgoing", post=CLERK, body=BODIES["none"]),
+    "portal:withdraw": Row(NOBODY, obj="outgoing", body=BODIES["none"]),
+    "portal:news-feed": Row(ANYONE),
+    "portal:documents-feed": Row(ANYONE),
 }
 
 

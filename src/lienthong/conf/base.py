@@ -153,6 +153,20 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The provincial e-portal's CMS (lienthong.portal)
+    "wagtail.contrib.redirects",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     "lienthong.core",
     "lienthong.accounts",
     "lienthong.documents",
@@ -196,6 +210,7 @@ MIDDLEWARE = [
     "lienthong.accounts.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "lienthong.accounts.middleware.DeviceCookieMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "lienthong.conf.urls"
@@ -745,3 +760,31 @@ LIENTHONG_AXIS_SIGNING_PASSPHRASE = os.environ.get("LIENTHONG_AXIS_SIGNING_PASSP
 LIENTHONG_AXIS_SEND_ATTEMPTS = env_int("LIENTHONG_AXIS_SEND_ATTEMPTS", 10)
 # Demo only: `lienthong serve` also runs `axis_simulator` on this local port (0: not started).
 LIENTHONG_DEMO_AXIS_PORT = env_int("LIENTHONG_DEMO_AXIS_PORT", 0)
+# --- Provincial e-portal (Wagtail) ----------------------------------------------------------------
+WAGTAIL_SITE_NAME = os.environ.get("LIENTHONG_PORTAL_NAME", "Cổng thông tin điện tử tỉnh Cà Mau")
+# The address the portal's editors reach the Wagtail admin at (links in its e-mails).
+WAGTAILADMIN_BASE_URL = os.environ.get("LIENTHONG_PORTAL_ADMIN_BASE_URL", "http://localhost:8000")
+# The portal's editors sign in through the platform's own sign-in page (two factors and all).
+WAGTAILADMIN_LOGIN_URL = "login"
+WAGTAIL_FRONTEND_LOGIN_URL = "login"
+WAGTAIL_I18N_ENABLED = False
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "zip"]
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_USAGE_COUNT_ENABLED = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The domain an agency's site is served under in production: the Sở TT&TT's site at
+# `<slug>.<domain>` (docs/portal.md). The demo keeps every site reachable on its own host by path.
+LIENTHONG_PORTAL_AGENCY_DOMAIN = os.environ.get("LIENTHONG_PORTAL_AGENCY_DOMAIN", "camau.gov.vn")
+# The portal's public pages are open to everyone, an applicant signed in included.
+LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]  # a few names longer
+    *LIENTHONG_OPEN_TO_EVERYONE,
+    "wagtail_serve",
+    "wagtaildocs_serve",
+    "sitemap",
+    "portal:document",
+    "portal:document-file",
+    "portal:news-feed",
+    "portal:documents-feed",
+)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.documents import urls as wagtaildocs_urls
 
 from lienthong.core import views as core_views
 from lienthong.site import views as site_views
@@ -35,6 +37,10 @@ urlpatterns = [
     path("iso/", include("lienthong.quality.urls")),
     path("dvcqg/", include("lienthong.dvcqg.urls")),
     path("cong/", include("lienthong.portal.urls")),
+    path("cong/tai-lieu/", include(wagtaildocs_urls)),
+    path("sitemap.xml", wagtail_sitemap, name="sitemap"),
+    path("cong/", include("lienthong.portal.page_urls")),  # its pages (Wagtail), after its views
+    path("quan-tri/cong/", include("lienthong.portal.admin_urls")),  # the portal's editors
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include("lienthong.api.urls", namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

@@ -17,6 +17,7 @@ from lienthong.catalogue.models import Procedure
 from lienthong.core.pagination import shown_count
 from lienthong.documents.models import Document
 from lienthong.onestop import queues as onestop_queues
+from lienthong.portal.front import portal_home_exists, serve_portal_home
 from lienthong.workflows.constants import Queue
 from lienthong.workflows.queues import AWAITING, queue_counts, queue_tabs
 
@@ -25,12 +26,15 @@ POPULAR_OVER_DAYS = 365
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public front door (until the portal replaces it): find a procedure, file on-line,
-    follow a dossier by its code, sign in or up; officials have a discreet door of their own.
+    """The public front door: the provincial portal's home when there is one; otherwise find a
+    procedure, file on-line, follow a dossier by its code, sign in or up; officials have a
+    discreet door of their own.
     Signed in, an official goes to the dashboard (an applicant never gets here:
     LIENTHONG_CITIZEN_START_PAGES leads them to their dossiers)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
+    if portal_home_exists():
+        return serve_portal_home(request)
     since = timezone.now() - timedelta(days=POPULAR_OVER_DAYS)
     popular = (
         Procedure.objects.published()

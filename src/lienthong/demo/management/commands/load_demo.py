@@ -15,6 +15,7 @@ from lienthong.exchange.demo import load_axis_demo
 from lienthong.mail import demo as mail_demo
 from lienthong.meetings.demo import load_demo_meetings
 from lienthong.onestop.demo import load_demo_applicants
+from lienthong.portal.demo import load_demo_portal
 from lienthong.quality.demo import load_demo_quality
 from lienthong.reports.demo import load_demo_reports
 from lienthong.signatures.demo import (
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         load_demo_dvcqg()
         load_demo_reports()
         self.stdout.write(f"Document axis demo: {load_axis_demo()}")
+        load_demo_portal()
         # Two-factor sign-in stays on; the demo's leaders and administrators sign in with the
         # backup codes printed below (no phone needed).
         backup_codes = demo_backup_codes(login.username for login in logins)

@@ -1,0 +1,25 @@
+"""The information items Decree 42/2022/NĐ-CP (Điều 10... ) requires of a state agency's portal,
+each carried by a page type (docs/portal.md maps them to the demo's pages)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InformationItem(models.TextChoices):
+    INTRODUCTION = "introduction", _("Introduction, functions and duties")
+    ORGANISATION = "organisation", _("Organisation chart")
+    LEADERS = "leaders", _("Leaders and contacts")
+    STRATEGY = "strategy", _("Strategies, master plans and plans")
+    PROJECTS = "projects", _("Investment projects and public procurement")
+    BUDGET = "budget", _("State budget disclosure")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    STATISTICS = "statistics", _("Statistics")
+    CONSULTATION = "consultation", _("Public consultation on draft legal documents")
+    SCIENCE = "science", _("Science and technology programmes and topics")
+    SERVICES = "services", _("Public services and procedures")
+    CONTACT = "contact", _("Contact and Q&A")
+
+
+# The group of the Wagtail admin every portal editor belongs to, and the prefix of the group of
+# the editors of one agency's site (portal/services.py keeps them in step with RoleGrant).
+EDITORS_GROUP_PREFIX = "portal-editors:"
