@@ -674,6 +674,12 @@ LIENTHONG_TASK_TRACKING_AGENCY_CODE = os.environ.get(
     "LIENTHONG_TASK_TRACKING_AGENCY_CODE", "000.00.00.H12"
 )
 LIENTHONG_TASK_TRACKING_PULL_MINUTES = env_int("LIENTHONG_TASK_TRACKING_PULL_MINUTES", 60)
+# Demo only: the port of the simulator `lienthong serve` starts (scripts/run: PORT+768); with no
+# URL given, the platform talks to it.
+LIENTHONG_DEMO_TASK_TRACKING_PORT = env_int("LIENTHONG_DEMO_TASK_TRACKING_PORT", 0)
+if LIENTHONG_DEMO_TASK_TRACKING_PORT and not LIENTHONG_TASK_TRACKING_URL:
+    LIENTHONG_TASK_TRACKING_URL = f"http://127.0.0.1:{LIENTHONG_DEMO_TASK_TRACKING_PORT}"
+    LIENTHONG_TASK_TRACKING_TOKEN = LIENTHONG_TASK_TRACKING_TOKEN or "demo-task-tracking"
 # The API's enums of tasks, named (other apps have fields named "state" too).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {  # type: ignore[operator]
     "TaskStateEnum": "lienthong.tasks.constants.TaskState",
@@ -701,7 +707,12 @@ LIENTHONG_MAIL_DKIM_KEYS: dict[str, str] = (
 _VIDEO_DEV = SETTINGS_PROFILE != "production"
 LIENTHONG_VIDEO_PROVIDER = os.environ.get("LIENTHONG_VIDEO_PROVIDER", "jitsi")
 # Jitsi Meet with token authentication (prosody's JWT: app id and secret of the deployment).
-LIENTHONG_JITSI_URL = os.environ.get("LIENTHONG_JITSI_URL", "http://127.0.0.1:8791")
+# Demo only: the ports of the simulators `lienthong serve` starts (scripts/run: PORT+791, +792).
+LIENTHONG_DEMO_JITSI_PORT = env_int("LIENTHONG_DEMO_JITSI_PORT", 0)
+LIENTHONG_DEMO_BBB_PORT = env_int("LIENTHONG_DEMO_BBB_PORT", 0)
+LIENTHONG_JITSI_URL = os.environ.get(
+    "LIENTHONG_JITSI_URL", f"http://127.0.0.1:{LIENTHONG_DEMO_JITSI_PORT or 8791}"
+)
 LIENTHONG_JITSI_APP_ID = os.environ.get("LIENTHONG_JITSI_APP_ID", "lienthong")
 LIENTHONG_JITSI_APP_SECRET = os.environ.get(
     "LIENTHONG_JITSI_APP_SECRET", "lienthong-development-jitsi-secret" if _VIDEO_DEV else ""
@@ -709,7 +720,9 @@ LIENTHONG_JITSI_APP_SECRET = os.environ.get(
 LIENTHONG_JITSI_DOMAIN = os.environ.get("LIENTHONG_JITSI_DOMAIN", "meet.camau.local")
 LIENTHONG_JITSI_TOKEN_MINUTES = env_int("LIENTHONG_JITSI_TOKEN_MINUTES", 10)
 # BigBlueButton: its API address (…/bigbluebutton/api) and shared secret (`bbb-conf --secret`).
-LIENTHONG_BBB_URL = os.environ.get("LIENTHONG_BBB_URL", "http://127.0.0.1:8792/bigbluebutton/api")
+LIENTHONG_BBB_URL = os.environ.get(
+    "LIENTHONG_BBB_URL", f"http://127.0.0.1:{LIENTHONG_DEMO_BBB_PORT or 8792}/bigbluebutton/api"
+)
 LIENTHONG_BBB_SECRET = os.environ.get(
     "LIENTHONG_BBB_SECRET", "lienthong-development-bbb-secret" if _VIDEO_DEV else ""
 )

@@ -248,12 +248,30 @@ class Command(BaseCommand):
             children["document-axis"] = subprocess.Popen(  # noqa: S603
                 [python, "-m", "lienthong", "axis_simulator", "--port", str(axis_port)]
             )
+        for name, command, port in (
+            (
+                "task-tracking",
+                "task_tracking_simulator",
+                settings.LIENTHONG_DEMO_TASK_TRACKING_PORT,
+            ),
+            ("jitsi", "jitsi_simulator", settings.LIENTHONG_DEMO_JITSI_PORT),
+            ("bbb", "bbb_simulator", settings.LIENTHONG_DEMO_BBB_PORT),
+        ):
+            if port:
+                # Demo only: the national task-tracking system (docs/tasks.md) and the video
+                # engines (docs/meetings.md).
+                children[name] = subprocess.Popen(  # noqa: S603
+                    [python, "-m", "lienthong", command, "--port", str(port)]
+                )
         for name, demo_port in (
             ("tsa", settings.LIENTHONG_DEMO_TSA_PORT),
             ("remote-signing", remote_port),
             ("payment-gateway", payment_port),
             ("dvcqg-portal", dvcqg_port),
             ("document-axis", axis_port),
+            ("task-tracking", settings.LIENTHONG_DEMO_TASK_TRACKING_PORT),
+            ("jitsi", settings.LIENTHONG_DEMO_JITSI_PORT),
+            ("bbb", settings.LIENTHONG_DEMO_BBB_PORT),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: self.stopping)
@@ -276,6 +294,9 @@ class Command(BaseCommand):
         expected |= {"payment-gateway"} if settings.LIENTHONG_DEMO_PAYMENT_PORT else set()
         expected |= {"dvcqg-portal"} if settings.LIENTHONG_DEMO_DVCQG_PORT else set()
         expected |= {"document-axis"} if settings.LIENTHONG_DEMO_AXIS_PORT else set()
+        expected |= {"task-tracking"} if settings.LIENTHONG_DEMO_TASK_TRACKING_PORT else set()
+        expected |= {"jitsi"} if settings.LIENTHONG_DEMO_JITSI_PORT else set()
+        expected |= {"bbb"} if settings.LIENTHONG_DEMO_BBB_PORT else set()
         return expected
 
     def _report_ready(
