@@ -3,10 +3,11 @@ what others send is read leniently (each variant is a small package of ours unde
 what cannot be used or was tampered with is refused with a reason."""
 
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from lxml import etree
 
 from lienthong.exchange import edxml
@@ -55,6 +56,10 @@ def signed(message: edxml.Message) -> bytes:
 
 
 def test_a_package_we_build_passes_our_schema_and_xmlsec1(tmp_path):
+    # The suite runs with its clock moved (LIENTHONG_TEST_CLOCK), and the test certificates are
+    # made at that time: xmlsec1 checks them at the same moment.
+    now = timezone.now().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    AT_TEST_CLOCK = ["--verification-time", now]
     package = signed(sample_message())
     edxml.validate(package)  # our XSD, signature included
     root = etree.fromstring(package)
@@ -65,7 +70,14 @@ def test_a_package_we_build_passes_our_schema_and_xmlsec1(tmp_path):
     (tmp_path / "p.edxml").write_bytes(package)
     (tmp_path / "root.pem").write_bytes(make_pki().root_pem)
     result = subprocess.run(
-        ["xmlsec1", "--verify", "--trusted-pem", tmp_path / "root.pem", tmp_path / "p.edxml"],
+        [
+            "xmlsec1",
+            "--verify",
+            *AT_TEST_CLOCK,
+            "--trusted-pem",
+            tmp_path / "root.pem",
+            tmp_path / "p.edxml",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -79,7 +91,14 @@ def test_a_package_we_build_passes_our_schema_and_xmlsec1(tmp_path):
     corrupt = package.replace("Bộ Thử nghiệm".encode(), "Bộ Giả mạo".encode())
     (tmp_path / "c.edxml").write_bytes(corrupt)
     bad = subprocess.run(
-        ["xmlsec1", "--verify", "--trusted-pem", tmp_path / "root.pem", tmp_path / "c.edxml"],
+        [
+            "xmlsec1",
+            "--verify",
+            *AT_TEST_CLOCK,
+            "--trusted-pem",
+            tmp_path / "root.pem",
+            tmp_path / "c.edxml",
+        ],
         capture_output=True,
         check=False,
     )

@@ -5,14 +5,11 @@ documents go through drafting and the exchange to the districts' queues."""
 from __future__ import annotations
 
 import io
-import sys
-import types
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import override_settings
-from django.urls import path, reverse
+from django.urls import reverse
 
 from lienthong.documents.constants import DocumentStatus
 from lienthong.drafting import services as drafting
@@ -211,35 +208,11 @@ def test_minutes_and_conclusion_after_the_meeting_and_the_task_link(
     assert conclusion.document.number_and_symbol.endswith("/TB-UBND")
 
     client.force_login(org.officer)
-    with override_settings(ROOT_URLCONF=_urlconf(with_tasks=False)):
-        page = client.get(meeting.get_absolute_url()).content.decode()
-    assert 'data-testid="create-task"' not in page  # no tasks capability: no link, no error
-    with override_settings(ROOT_URLCONF=_urlconf(with_tasks=True)):
-        page = client.get(meeting.get_absolute_url()).content.decode()
-    assert f"/nhiem-vu/tao/?document={conclusion.document.pk}" in page
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    # The issued conclusion links to the tasks capability's form, prefilled with its document.
+    assert 'data-testid="create-task"' in page
+    assert f"{reverse('tasks:create')}?document={conclusion.document.pk}" in page
 
     counts = meeting_counts([org.province.pk], date(2026, 12, 1), date(2026, 12, 31))
     assert counts == {"held": 1, "held_online": 0}
     assert meeting_counts([org.district.pk], date(2026, 12, 1), date(2026, 12, 31))["held"] == 0
-
-
-def _urlconf(*, with_tasks: bool) -> str:
-    """The project's URLs without the tasks capability's, and with a stand-in of its
-    `tasks:create` page (built by another capability)."""
-    from django.urls import URLResolver, include
-
-    from lienthong.conf import urls as project_urls
-
-    name = f"tests_meetings_urls_{with_tasks}"
-    module = types.ModuleType(name)
-    kept = [
-        p
-        for p in project_urls.urlpatterns
-        if not (isinstance(p, URLResolver) and p.namespace == "tasks")
-    ]
-    stand_in = [path("tao/", lambda request: None, name="create")]
-    module.urlpatterns = (  # type: ignore[attr-defined]
-        [path("nhiem-vu/", include((stand_in, "tasks")))] if with_tasks else []
-    ) + kept
-    sys.modules[name] = module
-    return name

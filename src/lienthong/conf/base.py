@@ -604,6 +604,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Only our API is described: the Wagtail admin's internal API is not ours to publish.
+    "PREPROCESSING_HOOKS": ["lienthong.core.api.schemas.only_the_platform_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lienthong.core.api.schemas.document_error_responses",
@@ -611,6 +613,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "lienthong.accounts.constants.AgencyKind",
         "CredentialKindEnum": "lienthong.signatures.constants.CredentialKind",
+        # Fields named "state" in several apps: each enum named for its own app.
+        "ScheduleStateEnum": "lienthong.meetings.constants.ScheduleState",
+        "MeetingStateEnum": "lienthong.meetings.constants.MeetingState",
+        "PushStateEnum": "lienthong.dvcqg.constants.PushState",
     },
 }
 
@@ -729,13 +735,13 @@ LIENTHONG_BBB_SECRET = os.environ.get(
 LIENTHONG_BBB_CHECKSUM = os.environ.get("LIENTHONG_BBB_CHECKSUM", "sha256")
 # How long before a meeting its reminder is sent (in the platform and by e-mail with the .ics).
 LIENTHONG_MEETING_REMINDER_MINUTES = env_int("LIENTHONG_MEETING_REMINDER_MINUTES", 60)
-# Joining a video room is a form answered by a redirection to the engine: a form action.
-for _video_url in (LIENTHONG_JITSI_URL, LIENTHONG_BBB_URL):
-    _video = urlsplit(_video_url)
-    if _video.scheme in ("http", "https") and _video.netloc:
-        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
-            f"{_video.scheme}://{_video.netloc}"
-        )
+# Joining a video room is a form answered by a redirection to the engine: a form action of the
+# meeting's page only (meetings/views.py), not of every page.
+LIENTHONG_VIDEO_FORM_ACTIONS = [
+    f"{_video.scheme}://{_video.netloc}"
+    for _video in map(urlsplit, (LIENTHONG_JITSI_URL, LIENTHONG_BBB_URL))
+    if _video.scheme in ("http", "https") and _video.netloc
+]
 # --- National public-service portal (dvcqg) ------------------------------------------------------
 # The portal adapter's base address (docs/dvcqg.md); empty: no synchronisation (nothing queued).
 LIENTHONG_DVCQG_URL = os.environ.get("LIENTHONG_DVCQG_URL", "")

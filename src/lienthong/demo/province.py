@@ -436,6 +436,18 @@ def _demo_people() -> Iterator[_DemoPerson]:
                 yield _DemoPerson(
                     code, username, person, role, roles, position, unit, _in_agency(tag)
                 )
+    # The chief of the provincial committee's office approves the weekly work schedule and
+    # reviews the meetings' papers (meetings/demo.py).
+    yield _DemoPerson(
+        PROVINCE,
+        "chanhvanphong.ubndtinh",
+        "Huỳnh Văn Phước",
+        Role.UNIT_LEADER,
+        [Role.UNIT_LEADER, Role.SPECIALIST],
+        "Chánh Văn phòng",
+        "TH",
+        _in_agency("ubndtinh"),
+    )
     for code, username, full_name, position in _DEPUTIES:
         leader = f"{_ROLE_PREFIX[Role.AGENCY_LEADER]}.{username.split('.')[1]}"
         role = Role.AGENCY_LEADER

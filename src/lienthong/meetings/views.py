@@ -7,6 +7,7 @@ import contextlib
 from datetime import date, timedelta
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -399,6 +400,7 @@ def _task_url(document_id: int) -> str:
 
 
 @login_required
+@csp_update({"form-action": settings.LIENTHONG_VIDEO_FORM_ACTIONS})
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
     meeting = access_meeting(user, pk)

@@ -164,14 +164,14 @@ def statistics_xlsx(year: int, months: list[Any], types: list[Any]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Theo thang"
-    sheet.append([f"Thống kê văn bản năm {year}"])
-    sheet.append(["Tháng", "Văn bản đến", "Văn bản đi"])
+    append_row(sheet, [f"Thống kê văn bản năm {year}"])
+    append_row(sheet, ["Tháng", "Văn bản đến", "Văn bản đi"])
     for bar in months:
-        sheet.append([bar.label, bar.incoming, bar.outgoing])
+        append_row(sheet, [bar.label, bar.incoming, bar.outgoing])
     by_type = book.create_sheet("Theo loai")
-    by_type.append(["Loại văn bản", "Văn bản đến", "Văn bản đi"])
+    append_row(by_type, ["Loại văn bản", "Văn bản đến", "Văn bản đi"])
     for bar in types:
-        by_type.append([bar.label, bar.incoming, bar.outgoing])
+        append_row(by_type, [bar.label, bar.incoming, bar.outgoing])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

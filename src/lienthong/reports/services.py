@@ -25,6 +25,7 @@ from openpyxl import Workbook, load_workbook
 
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import record_event
+from lienthong.core.spreadsheets import append_row, write_cell
 
 from . import periods, sources
 from .constants import (
@@ -526,16 +527,18 @@ def form_xlsx(report: AgencyReport) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "BaoCao"
-    sheet["A1"] = f"{report.period.form.name} — {report.period.label} — {report.agency.name}"
-    sheet.append(list(HEADER))
+    title = f"{report.period.form.name} — {report.period.label} — {report.agency.name}"
+    write_cell(sheet, 1, 1, title)
+    append_row(sheet, HEADER)
     stored = {v.indicator_id: v for v in report.values.all()}
     for indicator in report.period.version.indicators.all():
         value = stored.get(indicator.pk)
         shown: Any = None
         if value is not None:
             shown = value.text or (float(value.number) if value.number is not None else None)
-        sheet.append(
-            [indicator.code, indicator.name, indicator.unit, shown, value.note if value else ""]
+        append_row(
+            sheet,
+            [indicator.code, indicator.name, indicator.unit, shown, value.note if value else ""],
         )
     out = io.BytesIO()
     book.save(out)

@@ -71,3 +71,11 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
                     },
                 )
     return result
+
+
+def only_the_platform_api(
+    endpoints: list[tuple[Any, ...]], **kwargs: object
+) -> list[tuple[Any, ...]]:
+    """drf-spectacular preprocessing hook: keep the endpoints under /api/v1/ (others, such as the
+    Wagtail admin's own API, are internal to the tools that serve them)."""
+    return [endpoint for endpoint in endpoints if str(endpoint[0]).startswith("/api/v1/")]
