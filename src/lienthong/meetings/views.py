@@ -400,7 +400,8 @@ def _task_url(document_id: int) -> str:
 
 
 @login_required
-@csp_update({"form-action": settings.LIENTHONG_VIDEO_FORM_ACTIONS})
+# django-csp types its decorators for views taking the request only.
+@csp_update({"form-action": settings.LIENTHONG_VIDEO_FORM_ACTIONS})  # type: ignore[arg-type]
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
     meeting = access_meeting(user, pk)
