@@ -12,8 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from lienthong.accounts import services as account_services
-from lienthong.accounts.constants import Role
-from lienthong.accounts.models import Agency, Unit, User
+from lienthong.accounts.models import Agency, User
 from lienthong.documents.models import Document
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft
@@ -47,15 +46,7 @@ def test_book_invite_reply_join_and_issue_the_minutes(
     account_services.set_issuing_policy(actor=None, agency=province, issues_on_paper=True)
     officer = User.objects.get(username="thuky.ubndtinh")
     chairman = User.objects.get(username="lanhdao.ubndtinh")
-    chief = account_services.create_user(
-        actor=None,
-        username="chanhvanphong.ubndtinh",
-        full_name="Huỳnh Văn Phước",
-        password=None,
-        agency=province,
-        unit=Unit.objects.get(agency=province, abbreviation="TH"),
-        roles=[Role.UNIT_LEADER],
-    )
+    chief = User.objects.get(username="chanhvanphong.ubndtinh")  # the demo's chief of office
     room = meetings.create_room(
         actor=officer, name="Phòng họp số 1", kind=RoomKind.PHYSICAL, capacity=40
     )

@@ -76,7 +76,7 @@ def test_organiser_opens_class_agency_nominates_certificates_verified_in_public(
     page.get_by_role("link", name="18/06/2012").click()
     for box in page.get_by_role("checkbox").all():
         box.check()
-    page.get_by_role("button", name="Ghi điểm danh").click()
+    page.get_by_role("button", name="Ghi nhận điểm danh").click()
     expect(page.get_by_text("Đã ghi điểm danh.")).to_be_visible()
     expect(page.get_by_text("18/06/2012 — 2 có mặt")).to_be_visible()
     # Results and certificates.

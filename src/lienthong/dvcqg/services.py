@@ -99,7 +99,7 @@ def push_pending(*, dossier_id: int, client: portal.PortalClient | None = None) 
     while True:
         with transaction.atomic():
             push = (
-                StatusPush.objects.select_for_update()
+                StatusPush.objects.select_for_update(of=("self",))
                 .filter(dossier_id=dossier_id)
                 .unacknowledged()
                 .order_by("sequence")
@@ -169,7 +169,9 @@ def _fail(push: StatusPush, reason: str) -> None:
 def retry_push(*, actor: User, push: StatusPush) -> StatusPush:
     """Put a refused or stalled push back in line (after the cause was fixed, e.g. the
     procedure's national code added) and send at once."""
-    push = StatusPush.objects.select_for_update().select_related("dossier").get(pk=push.pk)
+    push = (
+        StatusPush.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=push.pk)
+    )
     if not can_retry(actor, push):
         raise PermissionDenied(_("You cannot retry this push."))
     push.state = PushState.PENDING
@@ -194,7 +196,7 @@ def enqueue_due_pushes() -> int:
     now = timezone.now()
     with transaction.atomic():
         due = list(
-            StatusPush.objects.select_for_update(skip_locked=True)
+            StatusPush.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state__in=(PushState.PENDING, PushState.SENT), next_attempt_at__lte=now)
             .order_by("dossier_id", "sequence")
         )

@@ -364,7 +364,7 @@ def transmit(*, delivery_id: int, client: AxisClient | None = None) -> AxisDeliv
     retries with back-off); a refusal by the axis ends the delivery as failed, with the reason."""
     with transaction.atomic():
         delivery = (
-            AxisDelivery.objects.select_for_update()
+            AxisDelivery.objects.select_for_update(of=("self",))
             .select_related("outgoing__agency", "outgoing__document_type", "recipient")
             .filter(pk=delivery_id)
             .first()
@@ -383,7 +383,7 @@ def transmit(*, delivery_id: int, client: AxisClient | None = None) -> AxisDeliv
             raise
         return _transport_failed(delivery_id, exc.reason)
     with transaction.atomic():
-        delivery = AxisDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = AxisDelivery.objects.select_for_update(of=("self",)).get(pk=delivery_id)
         delivery.transport = AxisTransport.SENT
         delivery.axis_doc_id = doc_id[:100]
         delivery.reason = ""
@@ -400,7 +400,9 @@ def transmit(*, delivery_id: int, client: AxisClient | None = None) -> AxisDeliv
 def _transport_failed(delivery_id: int, reason: str) -> AxisDelivery:
     with transaction.atomic():
         delivery = (
-            AxisDelivery.objects.select_for_update().select_related("outgoing").get(pk=delivery_id)
+            AxisDelivery.objects.select_for_update(of=("self",))
+            .select_related("outgoing")
+            .get(pk=delivery_id)
         )
         delivery.transport = AxisTransport.FAILED
         delivery.reason = reason[:500]
@@ -427,7 +429,7 @@ def _transport_failed(delivery_id: int, reason: str) -> AxisDelivery:
 @transaction.atomic
 def retry_delivery(*, actor: User, delivery: AxisDelivery) -> AxisDelivery:
     """Send a delivery the axis refused once more (e.g. after the directory was corrected)."""
-    delivery = AxisDelivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = AxisDelivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     _require_clerk_of(actor, delivery.outgoing)
     if delivery.transport != AxisTransport.FAILED:
         raise ValidationError(_("Only a delivery the axis refused is sent again."))
@@ -889,7 +891,7 @@ def _handle_status(raw: bytes, status: edxml.Status, axis_doc_id: str) -> str:
     check = edxml.verify(raw, anchors=_trust_anchors())
     with transaction.atomic():
         delivery = (
-            AxisDelivery.objects.select_for_update()
+            AxisDelivery.objects.select_for_update(of=("self",))
             .filter(
                 recipient__code=status.sender.organ_id,
                 outgoing__agency__code=status.response_for.organ_id,

@@ -52,7 +52,7 @@ def schedule_deliveries(*, document: Document) -> list[Delivery]:
 def make_delivery(*, delivery_id: int) -> Document | None:
     """The job's work: create the recipient's copy with its files, once."""
     delivery = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("outgoing", "recipient")
         .filter(pk=delivery_id)
         .first()
@@ -137,7 +137,7 @@ def _recipient_copy_of(outgoing: Document | None, recipient_id: int) -> Document
 
 
 def _delivery_of(document: Document) -> Delivery:
-    delivery = Delivery.objects.select_for_update().filter(incoming=document).first()
+    delivery = Delivery.objects.select_for_update(of=("self",)).filter(incoming=document).first()
     if delivery is None:
         raise ValidationError(_("This document did not arrive through the platform."))
     return delivery
@@ -172,7 +172,7 @@ def accept_delivered(*, actor: User, document: Document) -> Document:
 def reject_delivered(*, actor: User, document: Document, reason: str) -> Document:
     """Từ chối tiếp nhận: wrong recipient, errors, not competent (status 02, reason required)."""
     require_clerk(actor)
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if document.agency_id != actor.agency_id or document.status != DocumentStatus.RECEIVED:
         raise ValidationError(_("Only a received, not yet registered document can be returned."))
     if not reason.strip():
@@ -215,7 +215,9 @@ def report_status(*, document: Any, status: str, actor: Any = None, note: str = 
     with transaction.atomic():
         if status in PROGRESS_ORDER:
             axis_services.report_axis_status(document=document, code=status, description=note)
-        delivery = Delivery.objects.select_for_update().filter(incoming_id=document.pk).first()
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",)).filter(incoming_id=document.pk).first()
+        )
         if delivery is None or status not in PROGRESS_ORDER:
             return
         current = delivery.status
@@ -233,14 +235,14 @@ def recall(*, actor: User, outgoing: Document, reason: str) -> Document:
     """Thu hồi (status 13): the sender's clerk recalls an issued document. Copies not yet
     registered are withdrawn at once; a recipient that registered it is asked to agree."""
     require_clerk(actor)
-    outgoing = Document.objects.select_for_update().get(pk=outgoing.pk)
+    outgoing = Document.objects.select_for_update(of=("self",)).get(pk=outgoing.pk)
     if outgoing.agency_id != actor.agency_id or outgoing.status != DocumentStatus.ISSUED:
         raise ValidationError(_("Only an issued document of your agency can be recalled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the document is recalled.")})
     outgoing.status = DocumentStatus.RECALLED
     outgoing.save(update_fields=["status", "updated_at"])
-    for delivery in Delivery.objects.select_for_update().filter(outgoing=outgoing):
+    for delivery in Delivery.objects.select_for_update(of=("self",)).filter(outgoing=outgoing):
         _event(delivery, RecallStatus.REQUESTED, actor, reason)
         copy = delivery.incoming
         if copy is None or copy.status in {DocumentStatus.RECEIVED, DocumentStatus.REJECTED}:
@@ -270,7 +272,7 @@ def recall(*, actor: User, outgoing: Document, reason: str) -> Document:
 def answer_recall(*, actor: User, document: Document, agree: bool, reason: str = "") -> Document:
     """The recipient's clerk agrees (15: the copy is withdrawn) or refuses (16, with a reason)."""
     require_clerk(actor)
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if document.agency_id != actor.agency_id:
         raise ValidationError(_("This document belongs to another agency."))
     delivery = _delivery_of(document)

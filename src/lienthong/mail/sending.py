@@ -65,7 +65,7 @@ def schedule_deliveries(document_id: int) -> int:
 
     with transaction.atomic():
         recipients = list(
-            EmailRecipient.objects.select_for_update()
+            EmailRecipient.objects.select_for_update(of=("self",))
             .filter(
                 draft__document_id=document_id,
                 draft__state=DraftState.ISSUED,

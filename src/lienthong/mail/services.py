@@ -251,7 +251,7 @@ def _keep_attachment(mail: IncomingMail, part: parsing.Part) -> MailAttachment:
 def _lock_pending(actor: User, mail: IncomingMail) -> IncomingMail:
     if not can_handle_mail(actor, mail):
         raise PermissionDenied(_("Only the agency's clerk (văn thư) may do this."))
-    locked = IncomingMail.objects.select_for_update().get(pk=mail.pk)
+    locked = IncomingMail.objects.select_for_update(of=("self",)).get(pk=mail.pk)
     if locked.status != MailStatus.PENDING:
         raise ValidationError(_("This mail has been dealt with already."), code="decided")
     return locked
@@ -337,7 +337,7 @@ def add_recipient(
     *, actor: User, draft: Draft, address: str, name: str = "", agency: Agency | None = None
 ) -> EmailRecipient:
     """An e-mail recipient of a draft: entered as an address or chosen from the directory."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft = Draft.objects.select_for_update(of=("self",)).get(pk=draft.pk)
     if not can_edit_recipients(actor, draft):
         raise PermissionDenied(_("You may not change this draft's recipients."))
     if agency is not None:

@@ -106,7 +106,7 @@ def publish_document(*, actor: User, document: Document) -> PublishedDocument:
     """Mark an issued outgoing document "publish": it appears among the documents of direction
     on its agency's site (at once, or when the agency's site is made). Publishing again after a
     withdrawal puts it back."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     if not can_publish_document(actor, document):
         raise PermissionDenied
     publication, created = PublishedDocument.objects.get_or_create(
@@ -125,7 +125,7 @@ def publish_document(*, actor: User, document: Document) -> PublishedDocument:
 
 @transaction.atomic
 def withdraw_document(*, actor: User, publication: PublishedDocument) -> PublishedDocument:
-    publication = PublishedDocument.objects.select_for_update().get(pk=publication.pk)
+    publication = PublishedDocument.objects.select_for_update(of=("self",)).get(pk=publication.pk)
     if not can_withdraw_publication(actor, publication):
         raise PermissionDenied
     if publication.withdrawn_at is not None:

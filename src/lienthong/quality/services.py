@@ -75,7 +75,11 @@ def record_finding(
 ) -> Finding:
     """The auditor records a nonconformity or an observation against a clause; the audit is
     done (on `found_on`, today by default) once it has a finding."""
-    audit = Audit.objects.select_for_update().select_related("system__version").get(pk=audit.pk)
+    audit = (
+        Audit.objects.select_for_update(of=("self",))
+        .select_related("system__version")
+        .get(pk=audit.pk)
+    )
     require_can_keep(actor, audit.system)
     _check_clause(audit.system, clause)
     assert clause is not None
@@ -143,7 +147,7 @@ def open_action(
 @transaction.atomic
 def complete_action(*, actor: User, action: Action, note: str) -> Action:
     """The owner reports the action done; the quality officer then verifies it."""
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).get(pk=action.pk)
     if not can_complete(actor, action):
         raise PermissionDenied(_("Only the action's owner reports it done."))
     if action.status not in (ActionStatus.OPEN, ActionStatus.REOPENED):
@@ -162,7 +166,7 @@ def complete_action(*, actor: User, action: Action, note: str) -> Action:
 def verify_action(*, actor: User, action: Action, effective: bool, note: str) -> Action:
     """The quality officer verifies effectiveness: closed, or reopened for another try."""
     action = (
-        Action.objects.select_for_update()
+        Action.objects.select_for_update(of=("self",))
         .select_related("finding__audit__system")
         .get(pk=action.pk)
     )

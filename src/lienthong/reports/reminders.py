@@ -28,7 +28,7 @@ def send_report_reminders(*, today: date | None = None) -> int:
     many reports were reminded of. Idempotent within a day (the period keeps `reminded_on`)."""
     today = today or timezone.localdate()
     periods = list(
-        ReportingPeriod.objects.select_for_update(skip_locked=True)
+        ReportingPeriod.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(deadline__gte=today, deadline__lte=today + timedelta(days=REMIND_DAYS_BEFORE))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
         .select_related("form")

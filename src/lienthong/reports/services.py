@@ -142,7 +142,7 @@ def save_form_version(
     order, errors = check_indicators(indicators)
     if errors:
         raise ValidationError(errors)
-    form = ReportForm.objects.select_for_update().get(pk=form.pk)
+    form = ReportForm.objects.select_for_update(of=("self",)).get(pk=form.pk)
     last = form.versions.aggregate(last=Max("number"))["last"] or 0
     version = FormVersion.objects.create(
         form=form, number=last + 1, note=note[:300], created_by=actor, formula_order=order
@@ -328,7 +328,7 @@ def _plain(value: Decimal) -> str:
 
 def _lock(report: AgencyReport) -> AgencyReport:
     return (
-        AgencyReport.objects.select_for_update()
+        AgencyReport.objects.select_for_update(of=("self",))
         .select_related("period__form", "period__version", "agency")
         .get(pk=report.pk)
     )

@@ -34,7 +34,9 @@ MAX_CAPACITY = 500
 
 
 def _lock(training_class: TrainingClass) -> TrainingClass:
-    locked: TrainingClass = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    locked: TrainingClass = TrainingClass.objects.select_for_update(of=("self",)).get(
+        pk=training_class.pk
+    )
     return locked
 
 
@@ -157,7 +159,7 @@ def decide(*, actor: User, enrolment: Enrolment, approve: bool, reason: str = ""
     """The organiser approves a nomination (if a seat is free) or rejects it with a reason."""
     training_class = _lock(enrolment.training_class)
     require_can_run_class(actor, training_class)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.NOMINATED:
         raise ValidationError(_("This nomination has already been decided."))
     if approve:
@@ -216,7 +218,7 @@ def record_result(
     *, actor: User, enrolment: Enrolment, result: Result | str, score: Decimal | None = None
 ) -> Enrolment:
     require_can_run_class(actor, enrolment.training_class)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.APPROVED:
         raise ValidationError(_("Only an approved trainee gets a result."))
     if result not in Result.values:
@@ -284,7 +286,7 @@ def issue_certificates(*, actor: User, training_class: TrainingClass) -> list[Ce
 
 @transaction.atomic
 def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
     require_can_run_class(actor, certificate.enrolment.training_class)
     if certificate.revoked_at is not None:
         raise ValidationError(_("The certificate is already revoked."))
@@ -314,7 +316,7 @@ def save_plan(
         if topic not in Topic.values or classes < 0 or officials < 0:
             raise ValidationError(_("Give a number of classes and officials for each topic."))
     assert actor.agency_id is not None
-    plan, _created = TrainingPlan.objects.select_for_update().get_or_create(
+    plan, _created = TrainingPlan.objects.select_for_update(of=("self",)).get_or_create(
         agency_id=actor.agency_id, year=year
     )
     plan.note = note.strip()

@@ -24,7 +24,7 @@ REMINDER_BATCH = 200
 @transaction.atomic
 def rotate_calendar_token(*, actor: User) -> CalendarToken:
     """Give the user a new private feed address; the old one stops working at once."""
-    token, created = CalendarToken.objects.select_for_update().get_or_create(user=actor)
+    token, created = CalendarToken.objects.select_for_update(of=("self",)).get_or_create(user=actor)
     if not created:
         token.token = new_calendar_token()
         token.save(update_fields=["token", "created_at"])
@@ -47,7 +47,7 @@ def remind_upcoming() -> int:
     ).order_by("starts_at")[:REMINDER_BATCH]
     for meeting_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+            meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting_id)
             if meeting.reminded_at is not None:
                 continue
             meeting.reminded_at = now

@@ -99,7 +99,7 @@ def draft_meeting_document(
 ) -> Draft:
     """Start the invitation, the minutes or the conclusion notice of the meeting as a draft of
     the actor's unit, to be signed by `signer` (the chair by default)."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require(can_organise(actor, meeting), _("You may not change this meeting."))
     kind = MeetingDraftKind(kind)
     if kind != MeetingDraftKind.INVITATION and meeting.state != MeetingState.HELD:

@@ -163,8 +163,10 @@ def book_meeting(
         raise ValidationError(errors)
     # Lock the room (and the chair) so that two bookings at once cannot both pass the check.
     if room is not None:
-        Room.objects.select_for_update().get(pk=room.pk)
-    User.objects.select_for_update().filter(pk__in=[chair.pk, *(u.pk for u in users)]).count()
+        Room.objects.select_for_update(of=("self",)).get(pk=room.pk)
+    User.objects.select_for_update(of=("self",)).filter(
+        pk__in=[chair.pk, *(u.pk for u in users)]
+    ).count()
     clashes = _clashes_of(
         starts_at=starts_at, ends_at=ends_at, room=room, chair=chair, required_users=users
     )
@@ -211,7 +213,7 @@ def invite(
     agencies: Iterable[Agency] = (),
     required: bool = True,
 ) -> list[Participant]:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require(can_organise(actor, meeting), _("You may not change this meeting."))
     present_users = set(meeting.participants.values_list("user_id", flat=True))
     present_agencies = set(
@@ -266,7 +268,9 @@ def reply(
 ) -> Participant:
     """Attend, send a deputy (named), or decline (with a reason)."""
     participant = (
-        Participant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=participant.pk)
     )
     require(can_reply(actor, participant), _("You may not reply to this invitation."))
     deputy_name, reason = deputy_name.strip(), reason.strip()
@@ -313,7 +317,7 @@ def add_agenda_item(
     upload: IO[bytes] | None = None,
     file_name: str = "",
 ) -> AgendaItem:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require(can_organise(actor, meeting), _("You may not change this meeting."))
     title = title.strip()
     if not title or len(title) > 500:
@@ -344,7 +348,7 @@ def add_agenda_item(
 @transaction.atomic
 def record_attendance(*, actor: User, meeting: Meeting, present: Iterable[int]) -> Meeting:
     """The organiser ticks who attended (participants by id); the meeting is then held."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require(can_organise(actor, meeting), _("You may not change this meeting."))
     ids = set(present)
     participants = list(meeting.participants.all())
@@ -367,7 +371,7 @@ def record_attendance(*, actor: User, meeting: Meeting, present: Iterable[int]) 
 
 @transaction.atomic
 def cancel_meeting(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require(
         can_organise(actor, meeting) and meeting.state == MeetingState.PLANNED,
         _("You may not cancel this meeting."),
@@ -397,7 +401,7 @@ def video_presence(*, meeting: Meeting, user_id: int, joined: bool, at: datetime
     """A join or leave event of the video engine for one of our users (webhook, or our own
     join page). Returns False when the user is not a participant (the event is ignored)."""
     participant = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .filter(meeting=meeting)
         .filter(Q(user_id=user_id) | Q(user__isnull=True, agency__users__pk=user_id))
         .first()

@@ -39,7 +39,11 @@ def week_start_of(day: date) -> date:
 
 
 def _lock(schedule: Schedule) -> Schedule:
-    return Schedule.objects.select_for_update().select_related("agency").get(pk=schedule.pk)
+    return (
+        Schedule.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=schedule.pk)
+    )
 
 
 @transaction.atomic

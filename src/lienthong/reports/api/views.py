@@ -74,7 +74,10 @@ def _period_json(period: ReportingPeriod) -> dict[str, Any]:
 class ReportFormListView(APIView):
     @extend_schema(
         summary="Report forms the user's agency collects, with their indicators and periods",
-        responses={200: OpenApiTypes.OBJECT, 403: OpenApiResponse(description="Not signed in.")},
+        responses={
+            200: {"type": "array", "items": {"type": "object"}},
+            403: OpenApiResponse(description="Not signed in."),
+        },
     )
     def get(self, request: Request) -> Response:
         forms = (
