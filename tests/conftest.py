@@ -187,6 +187,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "lienthong.documents.migrations.0002_load_document_types",
     "lienthong.records.migrations.0002_load_retention_table",
     "lienthong.catalogue.migrations.0003_result_kinds_and_one_stop_rules",
+    "lienthong.training.migrations.0002_skills_standard_modules",
+    "lienthong.quality.migrations.0002_standard_versions",
 ]
 
 
