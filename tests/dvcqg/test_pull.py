@@ -66,18 +66,23 @@ def test_pulled_dossiers_join_the_counter_queue_once(
     link = NationalDossier.objects.get(dossier=dossier)
     assert link.tracking_code == tracking and link.confirmed_at is not None
     assert portal.state.filed[tracking]["confirmed"] == dossier.code
-    # The portal already has status 1: our push of 1 is acknowledged as known; reception (2)
-    # reaches the portal under its own tracking code.
+    # The portal already has status 1: our push of 1 completes its record (our code as
+    # SoBienNhan) without a second entry; reception (2) and its progress reach the portal under
+    # its own tracking code.
     run_tasks()
-    # The portal's papers are not fetched yet (docs/dvcqg.md): received here without them.
+    assert portal.state.latest(world.dept.code, tracking)["SoBienNhan"] == dossier.code
+    # Filed without papers: received once the counter waives them.
     ProcedureComponent.objects.filter(procedure=world.procedure).update(required=False)
     onestop.receive_dossier(actor=world.counter, dossier=dossier)
     run_tasks()
     pushes = StatusPush.objects.filter(dossier=dossier).order_by("sequence")
-    assert [(p.status_code, p.state, p.duplicate) for p in pushes] == [
-        (1, PushState.ACKNOWLEDGED, True),
-        (2, PushState.ACKNOWLEDGED, False),
+    assert [(p.kind, p.status_code) for p in pushes if p.kind == "status"] == [
+        ("status", 1),
+        ("status", 2),
     ]
+    assert {p.state for p in pushes} == {PushState.ACKNOWLEDGED}
+    progress = portal.state.progress[f"{world.dept.code}|{tracking}"]
+    assert progress and {p["MaHoSo"] for p in progress} == {tracking}
     assert portal.statuses(world.dept.code, tracking) == [1, 2]
     # The confirmation was lost: the portal lists it again; it stays one dossier.
     portal.state.filed[tracking]["confirmed"] = ""

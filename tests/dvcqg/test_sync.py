@@ -32,14 +32,14 @@ def test_each_status_change_is_pushed_in_order_in_the_portals_shape(
     world: World, portal: Portal, run_tasks: Any
 ) -> None:
     dossier = _received(world)
-    pushes = list(StatusPush.objects.filter(dossier=dossier).order_by("sequence"))
+    pushes = list(StatusPush.objects.filter(dossier=dossier, kind="status").order_by("sequence"))
     # Written in the change's transaction, before any job ran: 1 submitted, 2 received.
     assert [(p.sequence, p.status_code, p.state) for p in pushes] == [
         (1, 1, PushState.PENDING),
         (2, 2, PushState.PENDING),
     ]
     run_tasks()
-    pushes = list(StatusPush.objects.filter(dossier=dossier).order_by("sequence"))
+    pushes = list(StatusPush.objects.filter(dossier=dossier, kind="status").order_by("sequence"))
     assert [p.state for p in pushes] == [PushState.ACKNOWLEDGED] * 2
     assert portal.statuses(world.dept.code, dossier.code) == [1, 2]
     sent = portal.state.histories[f"{world.dept.code}|{dossier.code}"][-1]
@@ -75,7 +75,7 @@ def test_a_later_status_waits_for_the_earlier_one_then_the_officer_retries(
     NationalProcedureCode.objects.filter(procedure=world.procedure).delete()
     dossier = _received(world)
     run_tasks()
-    first, second = StatusPush.objects.filter(dossier=dossier).order_by("sequence")
+    first, second = StatusPush.objects.filter(dossier=dossier, kind="status").order_by("sequence")
     assert first.state == PushState.FAILED
     assert first.last_error == NO_CODE
     assert second.state == PushState.PENDING and second.attempts == 0  # held back
@@ -122,7 +122,12 @@ def test_the_portal_refuses_an_out_of_order_status_and_acknowledges_a_resend_onc
     with pytest.raises(PortalRefusal) as refused:
         portal_client.push_dossier(
             agency_code=world.dept.code,
-            record={**record, "TrangThaiHoSo": 10, "NgayTra": "20261123100000"},
+            record={
+                **record,
+                "TrangThaiHoSo": 10,
+                "NgayTra": "20261123100000",
+                "DanhSachGiayToKetQua": [{"TenGiayTo": "Giấy phép", "GiayToId": "12/GP"}],
+            },
         )
     assert refused.value.code == 4 and "không thể theo sau 2" in refused.value.message
     assert portal.statuses(world.dept.code, dossier.code) == [1, 2]

@@ -53,7 +53,9 @@ def test_counter_pulls_a_national_dossier_and_follows_its_sync(
     assert portal.statuses(world.dept.code, tracking) == [1, 2]
     page.get_by_role("link", name="Đồng bộ Cổng DVCQG").click()
     rows = page.get_by_test_id("pushes")
-    expect(rows.get_by_test_id("push-acknowledged")).to_have_count(2)
+    # Statuses 1 and 2, and the progress of the reception (received, handed over).
+    expect(rows.get_by_test_id("push-acknowledged")).to_have_count(4)
     expect(rows).to_contain_text("Được tiếp nhận")
+    expect(rows.get_by_test_id("push-kind").filter(has_text="Tiến độ")).to_have_count(2)
     assert errors == []
     context.close()

@@ -865,6 +865,9 @@ MATRIX: dict[str, Row] = {
     "portal:withdraw": Row(NOBODY, obj="outgoing", body=BODIES["none"]),
     "portal:news-feed": Row(ANYONE),
     "portal:documents-feed": Row(ANYONE),
+    # The electronic result offered to the national portal: only behind the signed link it
+    # was given (the link is tested in tests/dvcqg); without one, nobody gets anything.
+    "dvcqg:result-file": Row(NOBODY),
 }
 
 

@@ -807,3 +807,6 @@ LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]  # a few names longer
     "portal:news-feed",
     "portal:documents-feed",
 )
+# --- National public-service portal: papers, progress, results (dvcqg) ---
+# How long the signed link to a dossier's electronic result, given to the portal, stays valid.
+LIENTHONG_DVCQG_RESULT_LINK_DAYS = env_int("LIENTHONG_DVCQG_RESULT_LINK_DAYS", 90)

@@ -110,6 +110,7 @@ class StatusPushAdmin(_ReadOnly, admin.ModelAdmin[StatusPush]):
     list_display = [
         "dossier",
         "sequence",
+        "kind",
         "status_code",
         "state",
         "attempts",
@@ -117,7 +118,7 @@ class StatusPushAdmin(_ReadOnly, admin.ModelAdmin[StatusPush]):
         "changed_at",
         "acknowledged_at",
     ]
-    list_filter = ["state"]
+    list_filter = ["state", "kind"]
     search_fields = ["dossier__code"]
     actions = [retry_pushes]
 

@@ -12,11 +12,15 @@ class DvcqgConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready (they import models): AppConfig.ready's place.
         from lienthong.core import periodic  # noqa: PLC0415
-        from lienthong.onestop.events import DossierStatusChanged  # noqa: PLC0415
+        from lienthong.onestop.events import (  # noqa: PLC0415
+            DossierProgressed,
+            DossierStatusChanged,
+        )
 
         from .periodic import pull_dossiers, resend_due_pushes  # noqa: PLC0415
-        from .subscribers import push_status_change  # noqa: PLC0415
+        from .subscribers import push_progress, push_status_change  # noqa: PLC0415
 
         subscribe(DossierStatusChanged, push_status_change)
+        subscribe(DossierProgressed, push_progress)
         periodic.register("dvcqg.resend_due_pushes", resend_due_pushes)
         periodic.register("dvcqg.pull_dossiers", pull_dossiers)

@@ -13,10 +13,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from .constants import CONFIRM_SERVICE, NEW_DOSSIERS_SERVICE, SYNC_SERVICE
+from .constants import CONFIRM_SERVICE, NEW_DOSSIERS_SERVICE, PROGRESS_SERVICE, SYNC_SERVICE
 
 # The simulator's (and, as far as known, the adapter's) code of an expired or unknown session.
 SESSION_EXPIRED = 401
@@ -58,6 +59,15 @@ class PortalClient(Protocol):
 
     def confirm_received(self, *, agency_code: str, tracking_code: str, local_code: str) -> None:
         """Tell the portal a pulled dossier is in our queue (it then stops listing it)."""
+        ...
+
+    def push_progress(self, *, agency_code: str, record: dict[str, Any]) -> Ack:
+        """`CapNhatTienDoHoSoMC`: one step of the processing of a dossier the portal knows."""
+        ...
+
+    def fetch_file(self, *, url: str, max_bytes: int) -> bytes:
+        """A paper of a dossier filed on the portal (`DuongDanTaiTepTin`), at most `max_bytes`
+        (PortalRefusal when larger, or when the address is not the portal's)."""
         ...
 
 
@@ -145,6 +155,44 @@ class HttpPortalClient:
 
     def confirm_received(self, *, agency_code: str, tracking_code: str, local_code: str) -> None:
         self.call(CONFIRM_SERVICE, agency_code, MaHoSo=tracking_code, SoBienNhan=local_code)
+
+    def push_progress(self, *, agency_code: str, record: dict[str, Any]) -> Ack:
+        answer = self.call(PROGRESS_SERVICE, agency_code, data=[record])
+        return Ack(duplicate=bool(answer.get("duplicate")), message=str(answer.get("message", "")))
+
+    def fetch_file(self, *, url: str, max_bytes: int) -> bytes:
+        """GET the file with the session in the `session` header. Only addresses on the
+        portal's own host are fetched: a record cannot make us call elsewhere."""
+        absolute = urljoin(self.base_url + "/", url)
+        target, portal = urlsplit(absolute), urlsplit(self.base_url)
+        if (target.scheme, target.netloc) != (portal.scheme, portal.netloc):
+            raise PortalRefusal(0, f"file address outside the portal: {url[:200]}")
+        for _attempt in range(2):
+            with self._lock:
+                if self._session is None:
+                    self._session = self._login()
+                session = self._session
+            request = urllib.request.Request(absolute, headers={"session": session})  # noqa: S310
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                    data: bytes = response.read(max_bytes + 1)
+            except urllib.error.HTTPError as exc:
+                if exc.code == SESSION_EXPIRED:
+                    with self._lock:
+                        self._session = None
+                    continue
+                if exc.code in (404, 410):
+                    raise PortalRefusal(
+                        exc.code, f"file not found on the portal: {url[:200]}"
+                    ) from exc
+                raise PortalUnavailable(f"HTTP {exc.code} from the portal") from exc
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise PortalUnavailable(f"Portal unreachable: {reason}") from exc
+            if len(data) > max_bytes:
+                raise PortalRefusal(0, f"file larger than {max_bytes} bytes: {url[:200]}")
+            return data
+        raise PortalUnavailable("The portal keeps refusing our session")
 
 
 def is_enabled() -> bool:

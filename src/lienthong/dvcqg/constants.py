@@ -12,6 +12,9 @@ SYNC_SERVICE = "DongBoHoSoMC"
 NEW_DOSSIERS_SERVICE = "LayDanhSachHoSoMoi"
 CONFIRM_SERVICE = "XacNhanHoSo"
 LOOKUP_SERVICE = "TraCuuHoSo"
+PROGRESS_SERVICE = "CapNhatTienDoHoSoMC"
+# The papers of a pulled dossier: at most this many, each at most the upload limit.
+MAX_PAPERS = 30
 # The longest pause between two attempts of a push (the back-off doubles up to it).
 MAX_BACKOFF_SECONDS = 3600
 
@@ -21,3 +24,36 @@ class PushState(models.TextChoices):
     SENT = "sent", _("Sent, not acknowledged")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     FAILED = "failed", _("Refused by the portal")
+
+
+class PushKind(models.TextChoices):
+    """What a row of the outbox carries (all kinds of a dossier go in one sequence)."""
+
+    STATUS = "status", _("Status")  # DongBoHoSoMC: the dossier record, its status changed
+    PROGRESS = "progress", _("Progress")  # CapNhatTienDoHoSoMC: one processing step
+    FEE = "fee", _("Fee")  # DongBoHoSoMC: the record again, its fee now paid
+
+
+# Which history entries (onestop HandOverAction) are pushed as progress: the officials' steps
+# and what the applicant is told; not the creation or submission (the status says it), nor the
+# internal warnings and notes.
+PROGRESS_ACTIONS = frozenset(
+    {
+        "received",
+        "supplement_requested",
+        "resubmitted",
+        "refused",
+        "forwarded",
+        "assigned",
+        "consulted",
+        "answered",
+        "proposed",
+        "approved",
+        "apologised",
+        "result_ready",
+        "returned",
+        "withdrawn",
+        "stopped",
+        "fee_paid",
+    }
+)

@@ -14,7 +14,7 @@ from lienthong.core.models import TimeStampedModel
 from lienthong.onestop.constants import PORTAL_STATUS_NAMES
 from lienthong.onestop.models import Dossier
 
-from .constants import PROCEDURE_CODE_RE, PushState
+from .constants import PROCEDURE_CODE_RE, PushKind, PushState
 from .querysets import StatusPushQuerySet
 
 procedure_code_validator = RegexValidator(
@@ -60,6 +60,9 @@ class StatusPush(TimeStampedModel):
         Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="dvcqg_pushes"
     )
     sequence = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PushKind.choices, default=PushKind.STATUS
+    )
     status_code = models.PositiveSmallIntegerField(_("national status"))
     local_status = models.CharField(_("status"), max_length=24)
     changed_at = models.DateTimeField(_("changed at"))

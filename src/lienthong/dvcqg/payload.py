@@ -10,13 +10,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lienthong.onestop.constants import PORTAL_STATUS, ApplicantKind
-from lienthong.onestop.models import Dossier
+from lienthong.onestop.constants import PORTAL_STATUS, ApplicantKind, HandOverAction
+from lienthong.onestop.models import Dossier, HandOver
 
-from .constants import DATE_FORMAT
+from .constants import DATE_FORMAT, MAX_PAPERS
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TRACKING_RE = re.compile(r"^[A-Za-z0-9.\-_/]{4,40}$")
@@ -59,7 +63,101 @@ def dossier_record(dossier: Dossier, *, status: str, tracking_code: str = "") ->
         "NgayKetThucXuLy": portal_date(dossier.finished_at),
         "DonViXuLy": dossier.agency.name,
         "GhiChu": dossier.closing_reason[:500],
+        "DanhSachLePhi": fee_list(dossier),
+        "DanhSachGiayToKetQua": result_list(dossier),
     }
+
+
+# Fee collection (HinhThucThu, assumed): 1 at the counter or by transfer, 2 paid on-line.
+FEE_AT_COUNTER, FEE_ONLINE = 1, 2
+
+
+def fee_list(dossier: Dossier) -> list[dict[str, Any]]:
+    """`DanhSachLePhi`: the dossier's fee, with whether and when it was paid (the payment
+    fields TrangThaiThanhToan, NgayThanhToan, MaGiaoDich are ours, see docs/dvcqg.md)."""
+    if not dossier.fee_vnd:
+        return []
+    note = dossier.procedure.fee_note.strip()
+    return [
+        {
+            "TenPhiLePhi": (note or "Phí, lệ phí")[:300],
+            "MaPhiLePhi": "",
+            "HinhThucThu": FEE_ONLINE if dossier.payment_reference else FEE_AT_COUNTER,
+            "Gia": dossier.fee_vnd,
+            "LoaiPhiLePhi": 1,
+            "TrangThaiThanhToan": 1 if dossier.fee_paid_at else 0,
+            "NgayThanhToan": portal_date(dossier.fee_paid_at),
+            "MaGiaoDich": dossier.payment_reference,
+        }
+    ]
+
+
+RESULT_LINK_SALT = "dvcqg.result-file"
+
+
+def result_link(dossier: Dossier, version_id: int) -> str:
+    """The address where the portal downloads the electronic result: signed, no log-in."""
+    token = signing.dumps({"d": dossier.pk, "v": version_id}, salt=RESULT_LINK_SALT)
+    base = settings.LIENTHONG_SITE_URL.rstrip("/")
+    return f"{base}{reverse('dvcqg:result-file')}?t={token}"
+
+
+def result_list(dossier: Dossier) -> list[dict[str, Any]]:
+    """`DanhSachGiayToKetQua`: the issued result (its number and name), with the address of
+    the electronic result when the agency sealed it (a paper-only result has none)."""
+    document = dossier.result_document
+    if document is None or dossier.status not in ("done", "returned"):
+        return []
+    sealed = dossier.result_file
+    return [
+        {
+            "TenGiayTo": f"{dossier.procedure.result_name or document.subject}"[:500],
+            "MaThanhPhanHoSo": "",
+            "GiayToId": document.number_and_symbol or str(document.pk),
+            "DuongDanTepTinKetQua": result_link(dossier, sealed.pk) if sealed else "",
+            "MaBam": sealed.blob.sha256 if sealed else "",
+        }
+    ]
+
+
+def progress_record(entry: HandOver, *, tracking_code: str = "") -> dict[str, Any]:
+    """One step of the processing as `CapNhatTienDoHoSoMC` carries it (reference §4.6)."""
+    dossier = entry.dossier
+    actor = entry.actor
+    step = entry.step
+    unit = (step.unit if step else None) or entry.to_unit or (actor.unit if actor else None)
+    with translation.override("vi"):
+        what = str(HandOverAction(entry.action).label)
+    if entry.to_applicant and entry.note.strip():
+        what = f"{what}: {entry.note.strip()}"
+    position = getattr(actor, "position", None) if actor else None
+    return {
+        "MaHoSo": tracking_code or dossier.code or "",
+        "NguoiXuLy": actor.full_name if actor else "Hệ thống",
+        "ChucDanh": str(position)[:200] if position else "",
+        "ThoiDiemXuLy": portal_date(entry.at),
+        "PhongBanXuLy": (unit.name if unit else dossier.agency.name)[:300],
+        "NoiDungXuLy": what[:2000],
+        "TrangThai": PORTAL_STATUS.get(entry.status_after) or 0,
+        "NgayBatDau": portal_date((step.started_at if step else None) or entry.at),
+        "NgayKetThucTheoQuyDinh": portal_date(
+            (step.deadline_at if step else None) or dossier.due_at
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class FiledPaper:
+    """One paper of a dossier filed on the portal (`TaiLieuNop`), to fetch and check. The
+    declared type, size and hash (LoaiTep, KichThuoc, MaBam) are checked when given."""
+
+    file_id: str
+    name: str
+    component_code: str
+    url: str
+    content_type: str
+    size: int | None
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +174,7 @@ class FiledDossier:
     address: str
     subject: str
     filed_at: datetime | None
+    papers: tuple[FiledPaper, ...] = ()
 
 
 def read_filed_dossier(record: Any) -> FiledDossier:
@@ -115,4 +214,53 @@ def read_filed_dossier(record: Any) -> FiledDossier:
         address=text("DiaChi", 300, required=False),
         subject=text("TrichYeuHoSo", 500, required=False),
         filed_at=filed_at,
+        papers=_read_papers(record.get("TaiLieuNop")),
     )
+
+
+SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+def _read_papers(items: Any) -> tuple[FiledPaper, ...]:
+    if items in (None, ""):
+        return ()
+    if not isinstance(items, list):
+        raise ValidationError(_("Field %(f)s is malformed.") % {"f": "TaiLieuNop"})
+    if len(items) > MAX_PAPERS:
+        raise ValidationError(_("The dossier has more than %(n)s papers.") % {"n": MAX_PAPERS})
+    papers = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValidationError(_("Field %(f)s is malformed.") % {"f": "TaiLieuNop"})
+        if item.get("IsDeleted") in (True, 1, "1", "true"):
+            continue  # withdrawn by the applicant on the portal
+        name = str(item.get("TenTepDinhKem") or "").strip()
+        url = str(item.get("DuongDanTaiTepTin") or "").strip()
+        if not name or not url or len(name) > 255 or len(url) > 2000:
+            raise ValidationError(
+                _("A paper (TaiLieuNop) has no name or no address: %(name)s") % {"name": name}
+            )
+        size = item.get("KichThuoc")
+        if size not in (None, "") and (
+            not str(size).isdigit() or isinstance(size, bool) or int(size) <= 0
+        ):
+            raise ValidationError(
+                _("The declared size of “%(name)s” is malformed.") % {"name": name}
+            )
+        digest = str(item.get("MaBam") or "").strip()
+        if digest and not SHA256_RE.match(digest):
+            raise ValidationError(
+                _("The declared hash of “%(name)s” is malformed.") % {"name": name}
+            )
+        papers.append(
+            FiledPaper(
+                file_id=str(item.get("TepDinhKemId") or "")[:64],
+                name=name,
+                component_code=str(item.get("MaThanhPhanHoSo") or "")[:64],
+                url=url,
+                content_type=str(item.get("LoaiTep") or "").strip()[:100],
+                size=int(size) if size not in (None, "") else None,
+                sha256=digest.lower(),
+            )
+        )
+    return tuple(papers)

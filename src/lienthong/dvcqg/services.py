@@ -4,18 +4,23 @@
 - `push_pending`: the job's work, sending a dossier's pushes in order until one is not
   acknowledged (a later status waits for the earlier one);
 - `retry_push`: an officer puts a refused or stalled push back in line;
-- `pull_new_dossiers`: the dossiers filed on the portal become dossiers in the counter's queue;
+- `queue_progress_push`: a step of the processing (a history entry), and the fee once paid;
+- `pull_new_dossiers`: the dossiers filed on the portal become dossiers in the counter's queue,
+  with their papers fetched and checked;
 - `set_procedure_code`: a procedure's national code."""
 
 from __future__ import annotations
 
+import io
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,12 +30,15 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
 from lienthong.catalogue.models import Procedure
 from lienthong.core.audit import record_event
-from lienthong.onestop.constants import PORTAL_STATUS
-from lienthong.onestop.models import Dossier
+from lienthong.documents.models import AttachmentVersion
+from lienthong.documents.uploads import CheckedFile, check_upload, storage_name, store_blob
+from lienthong.onestop.constants import PORTAL_STATUS, HandOverAction
+from lienthong.onestop.models import Dossier, DossierComponent, HandOver
 from lienthong.onestop.services import Applicant, create_dossier
+from lienthong.signatures.services import enqueue_verification
 
 from . import client as portal
-from .constants import MAX_BACKOFF_SECONDS, PushState
+from .constants import MAX_BACKOFF_SECONDS, PROGRESS_ACTIONS, PushKind, PushState
 from .models import (
     NationalDossier,
     NationalProcedureCode,
@@ -38,7 +46,7 @@ from .models import (
     StatusPush,
     procedure_code_validator,
 )
-from .payload import dossier_record, read_filed_dossier
+from .payload import FiledPaper, dossier_record, progress_record, read_filed_dossier
 from .permissions import can_pull, can_retry
 
 logger = logging.getLogger(__name__)
@@ -56,17 +64,55 @@ def queue_status_push(*, dossier: Dossier, status: str, at: datetime) -> StatusP
     the portal's shape) and a job to send it. Drafts (no code yet) are not pushed."""
     if PORTAL_STATUS.get(status) is None or not dossier.code:
         return None  # a draft (even withdrawn) never reached the portal
+    tracking = _tracking_code(dossier)
+    return _queue(
+        dossier,
+        kind=PushKind.STATUS,
+        status=status,
+        at=at,
+        payload=dossier_record(dossier, status=status, tracking_code=tracking),
+    )
+
+
+def queue_progress_push(*, entry: HandOver) -> list[StatusPush]:
+    """Called in the transaction of a history entry, after its status change (if any): the
+    step as progress (`CapNhatTienDoHoSoMC`), preceded, when the entry records the fee paid,
+    by the dossier record again with its fee paid. Internal entries are not pushed."""
+    dossier = entry.dossier
+    status = entry.status_after
+    if entry.action not in PROGRESS_ACTIONS or not dossier.code or not PORTAL_STATUS.get(status):
+        return []
+    tracking = _tracking_code(dossier)
+    pushes = []
+    if entry.action == HandOverAction.FEE_PAID:
+        record = dossier_record(dossier, status=status, tracking_code=tracking)
+        pushes.append(
+            _queue(dossier, kind=PushKind.FEE, status=status, at=entry.at, payload=record)
+        )
+    record = progress_record(entry, tracking_code=tracking)
+    pushes.append(
+        _queue(dossier, kind=PushKind.PROGRESS, status=status, at=entry.at, payload=record)
+    )
+    return pushes
+
+
+def _tracking_code(dossier: Dossier) -> str:
     link = NationalDossier.objects.filter(dossier=dossier).first()
+    return link.tracking_code if link else ""
+
+
+def _queue(
+    dossier: Dossier, *, kind: str, status: str, at: datetime, payload: dict[str, Any]
+) -> StatusPush:
     last = StatusPush.objects.filter(dossier=dossier).aggregate(n=Max("sequence"))["n"] or 0
     push = StatusPush.objects.create(
         dossier=dossier,
         sequence=last + 1,
+        kind=kind,
         status_code=PORTAL_STATUS[status] or 0,
         local_status=status,
         changed_at=at,
-        payload=dossier_record(
-            dossier, status=status, tracking_code=link.tracking_code if link else ""
-        ),
+        payload=payload,
         next_attempt_at=at,
     )
     # An earlier push not yet acknowledged has its job (or its retry, or the periodic check):
@@ -117,13 +163,16 @@ def push_pending(*, dossier_id: int, client: portal.PortalClient | None = None) 
             record = dict(push.payload)
             code = getattr(push.dossier.procedure, "dvcqg_code", None)
             agency_code = push.dossier.agency.code
-            if code is None:
+            if code is None and push.kind != PushKind.PROGRESS:
                 _fail(push, _("The procedure has no national procedure code."))
                 outcome.held = True
                 return outcome
-            record["MaTTHC"] = code.code
             try:
-                ack = client.push_dossier(agency_code=agency_code, record=record)
+                if push.kind == PushKind.PROGRESS:
+                    ack = client.push_progress(agency_code=agency_code, record=record)
+                else:
+                    record["MaTTHC"] = code.code if code else ""
+                    ack = client.push_dossier(agency_code=agency_code, record=record)
             except portal.PortalRefusal as exc:
                 _fail(push, exc.message or str(exc))
                 outcome.held = True
@@ -241,7 +290,7 @@ def pull_new_dossiers(
     for record in records:
         tracking = str(record.get("MaHoSo", ""))[:40] if isinstance(record, dict) else ""
         try:
-            link, created = _import(actor=actor, agency=agency, record=record)
+            link, created = _import(actor=actor, agency=agency, record=record, client=client)
         except ValidationError as exc:
             result.refused.append((tracking, _message(exc)))
             continue
@@ -272,7 +321,9 @@ def pull_new_dossiers(
     return result
 
 
-def _import(*, actor: User, agency: Agency, record: Any) -> tuple[NationalDossier, bool]:
+def _import(
+    *, actor: User, agency: Agency, record: Any, client: portal.PortalClient
+) -> tuple[NationalDossier, bool]:
     filed = read_filed_dossier(record)
     existing = NationalDossier.objects.filter(tracking_code=filed.tracking_code).first()
     if existing is not None:
@@ -297,6 +348,10 @@ def _import(*, actor: User, agency: Agency, record: Any) -> tuple[NationalDossie
         email=filed.email,
         address=filed.address,
     )
+    # Every paper fetched and checked before anything is written: one bad paper, and the
+    # dossier stays on the portal, reported with the reason.
+    papers = [(paper, *_fetch_paper(client, paper)) for paper in filed.papers]
+    stored: list[tuple[str, bool]] = []
     try:
         with transaction.atomic():
             dossier = create_dossier(
@@ -312,6 +367,20 @@ def _import(*, actor: User, agency: Agency, record: Any) -> tuple[NationalDossie
                 payload=record,
                 pulled_by=actor,
             )
+            components = {c.name.casefold(): c for c in procedure.components.all()}
+            for paper, content, checked in papers:
+                blob, created_file = store_blob(io.BytesIO(content), checked)
+                stored.append((checked.sha256, created_file))
+                matched = components.get(paper.name.rsplit(".", 1)[0].strip().casefold())
+                DossierComponent.objects.create(
+                    dossier=dossier,
+                    procedure_component=matched,
+                    name=(matched.name if matched else paper.name)[:500],
+                    blob=blob,
+                    original_name=paper.name[:255],
+                    uploaded_by=actor,
+                )
+                enqueue_verification(blob=blob)
             # The pushes queued by the creation carry our code: the portal knows the dossier
             # by its own tracking code.
             for push in StatusPush.objects.filter(dossier=dossier):
@@ -321,14 +390,70 @@ def _import(*, actor: User, agency: Agency, record: Any) -> tuple[NationalDossie
                 action="dvcqg.dossier_pulled",
                 actor=actor,
                 obj=dossier,
-                data={"code": dossier.code, "tracking_code": filed.tracking_code},
+                data={
+                    "code": dossier.code,
+                    "tracking_code": filed.tracking_code,
+                    "papers": [
+                        {"id": p.file_id, "name": p.name, "sha256": c.sha256} for p, _b, c in papers
+                    ],
+                },
             )
     except IntegrityError:  # pulled at the same moment by another officer or the job
+        _remove_new_files(stored)
         existing = NationalDossier.objects.filter(tracking_code=filed.tracking_code).first()
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        _remove_new_files(stored)
+        raise
     return link, True
+
+
+def _fetch_paper(client: portal.PortalClient, paper: FiledPaper) -> tuple[bytes, CheckedFile]:
+    """Fetch one paper from the portal and check it as any upload (type by its content, size,
+    readable) and against what the record declares (type, size, SHA-256)."""
+    try:
+        content = client.fetch_file(url=paper.url, max_bytes=settings.LIENTHONG_MAX_UPLOAD_BYTES)
+    except portal.PortalRefusal as exc:
+        raise ValidationError(
+            _("The paper “%(name)s” could not be fetched: %(reason)s")
+            % {"name": paper.name, "reason": exc.message}
+        ) from exc
+    except portal.PortalUnavailable as exc:
+        raise ValidationError(
+            _("The paper “%(name)s” could not be fetched: %(reason)s")
+            % {"name": paper.name, "reason": str(exc)}
+        ) from exc
+    checked = check_upload(io.BytesIO(content), paper.name)
+    if paper.size is not None and paper.size != checked.size:
+        raise ValidationError(
+            _("The paper “%(name)s” has %(got)s bytes, the portal declared %(want)s.")
+            % {"name": paper.name, "got": checked.size, "want": paper.size}
+        )
+    if paper.sha256 and paper.sha256 != checked.sha256:
+        raise ValidationError(
+            _("The paper “%(name)s” does not match its hash: it was altered or cut short.")
+            % {"name": paper.name}
+        )
+    if paper.content_type and paper.content_type != checked.content_type:
+        raise ValidationError(
+            _("The paper “%(name)s” is declared %(declared)s but its content is %(found)s.")
+            % {"name": paper.name, "declared": paper.content_type, "found": checked.content_type}
+        )
+    return content, checked
+
+
+def _remove_new_files(stored: list[tuple[str, bool]]) -> None:
+    """The files this import stored, removed again when its transaction failed (unless
+    another record uses the same content)."""
+    for sha256, created in stored:
+        if (
+            created
+            and not DossierComponent.objects.filter(blob__sha256=sha256).exists()
+            and not AttachmentVersion.objects.filter(blob__sha256=sha256).exists()
+        ):
+            default_storage.delete(storage_name(sha256))
 
 
 def pull_actor(agency: Agency) -> User | None:
@@ -374,6 +499,7 @@ __all__ = [
     "pull_actor",
     "pull_new_dossiers",
     "push_pending",
+    "queue_progress_push",
     "queue_status_push",
     "retry_push",
     "set_procedure_code",

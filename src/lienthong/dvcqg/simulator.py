@@ -5,8 +5,12 @@ password, a known procedure code (mã TTHC), a well-formed `DongBoHoSoMC` record
 required fields and dates as yyyyMMddHHmmss, a valid sequence of statuses per dossier, and it
 acknowledges a re-sent record once (the same status as the last one stored is a duplicate: no
 second history entry). It also plays the citizen's side of the portal: dossiers filed there
-(a small form at `/`, or `POST /_sim/file` with JSON) are listed to the agency's system by
-`LayDanhSachHoSoMoi` until it confirms them with `XacNhanHoSo`.
+(a small form at `/`, or `POST /_sim/file` with JSON, papers as base64 in `TaiLieuNop`) are
+listed to the agency's system by `LayDanhSachHoSoMoi`, their papers served at `GET /files/<id>`
+to a valid session, until it confirms them with `XacNhanHoSo`. Progress
+(`CapNhatTienDoHoSoMC`) is taken only for a dossier the portal knows, at its current status,
+never earlier than the progress it already has; the record of a dossier whose result is ready
+must list the result (`DanhSachGiayToKetQua`), its fees well-formed (`DanhSachLePhi`).
 
 A plain WSGI application (no Django), so it runs beside the platform
 (`lienthong dvcqg_simulator --port 8767`) or inside a test; its storage is its own (in memory,
@@ -16,6 +20,8 @@ client and of `payload.py`, so a mistake on one side shows as a refusal on the o
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import re
@@ -72,14 +78,23 @@ class PortalState:
         self.sessions: set[str] = set()
         self.histories: dict[str, list[dict[str, Any]]] = {}
         self.filed: dict[str, dict[str, Any]] = {}
+        self.progress: dict[str, list[dict[str, Any]]] = {}
+        self.files: dict[str, str] = {}  # file id → content, base64
         if path is not None and path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
             self.histories = data.get("histories", {})
             self.filed = data.get("filed", {})
+            self.progress = data.get("progress", {})
+            self.files = data.get("files", {})
 
     def save(self) -> None:
         if self.path is not None:
-            data = {"histories": self.histories, "filed": self.filed}
+            data = {
+                "histories": self.histories,
+                "filed": self.filed,
+                "progress": self.progress,
+                "files": self.files,
+            }
             self.path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @staticmethod
@@ -92,12 +107,39 @@ class PortalState:
                 r["TrangThaiHoSo"] for r in self.histories.get(self.key(agency, dossier_code), [])
             ]
 
-    def file(self, agency: str, record: dict[str, Any]) -> str:
-        """A citizen files a dossier on the portal; returns its tracking code."""
+    def latest(self, agency: str, dossier_code: str) -> dict[str, Any] | None:
+        """The record the portal holds for the dossier (its last update)."""
+        with self.lock:
+            history = self.histories.get(self.key(agency, dossier_code), [])
+            return history[-1] if history else None
+
+    def file(self, agency: str, record: dict[str, Any], base_url: str = "") -> str:
+        """A citizen files a dossier on the portal; returns its tracking code. Papers given
+        with their content (`NoiDung`, base64) are kept and listed with their address, size
+        and SHA-256, as the portal lists them; the other fields of a paper are kept as given."""
         with self.lock:
             now = datetime.now(TZ)
             tracking = f"G22.{now:%y%m%d}-{len(self.filed) + 1:05d}"
+            papers = []
+            for number, paper in enumerate(record.get("TaiLieuNop") or [], start=1):
+                paper = dict(paper)
+                content = paper.pop("NoiDung", None)
+                if content is not None:
+                    file_id = f"{tracking}-{number}"
+                    raw = base64.b64decode(content)
+                    self.files[file_id] = content
+                    paper = {
+                        "TepDinhKemId": file_id,
+                        "DuongDanTaiTepTin": f"{base_url}/files/{file_id}",
+                        "KichThuoc": len(raw),
+                        "MaBam": hashlib.sha256(raw).hexdigest(),
+                        "IsDeleted": False,
+                        **paper,
+                    }
+                papers.append(paper)
             record = {**record, "MaHoSo": tracking, "NgayNopHoSo": now.strftime(DATE_FORMAT)}
+            if papers:
+                record["TaiLieuNop"] = papers
             self.filed[tracking] = {"agency": agency, "record": record, "confirmed": ""}
             self.histories[self.key(agency, tracking)] = [
                 {"TrangThaiHoSo": 1, "MaTTHC": record.get("MaTTHC", "")}
@@ -124,11 +166,8 @@ class PortalSimulator:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if method == "GET" and path == "/":
-            return _html(start_response, self._page())
-        if method == "GET" and path == "/health":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok"]
+        if method == "GET":
+            return self._get(environ, start_response, path)
         if method != "POST":
             return _json(start_response, {"error_code": BAD_REQUEST, "message": "POST only"}, 405)
         raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
@@ -154,10 +193,41 @@ class PortalSimulator:
             error = self._check_filing(agency, body)
             if error:
                 return _json(start_response, {"error_code": BAD_REQUEST, "message": error})
+            base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
             return _json(
-                start_response, {"error_code": OK, "MaHoSo": self.state.file(agency, body)}
+                start_response, {"error_code": OK, "MaHoSo": self.state.file(agency, body, base)}
             )
         return _json(start_response, {"error_code": BAD_REQUEST, "message": "no such path"}, 404)
+
+    def _get(
+        self, environ: dict[str, Any], start_response: StartResponse, path: str
+    ) -> list[bytes]:
+        if path == "/":
+            return _html(start_response, self._page())
+        if path == "/health":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        if path.startswith("/files/"):
+            return self._file(environ, start_response, path.removeprefix("/files/"))
+        return _json(start_response, {"error_code": BAD_REQUEST, "message": "no such path"}, 404)
+
+    def _file(
+        self, environ: dict[str, Any], start_response: StartResponse, file_id: str
+    ) -> list[bytes]:
+        if environ.get("HTTP_SESSION") not in self.state.sessions:
+            start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+            return [b"session"]
+        with self.state.lock:
+            content = self.state.files.get(file_id)
+        if content is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        data = base64.b64decode(content)
+        start_response(
+            "200 OK",
+            [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
 
     # --- the adapter's protocol ----------------------------------------------------------------
 
@@ -182,6 +252,8 @@ class PortalSimulator:
         self.calls.append(str(service))
         if service == "DongBoHoSoMC":
             return self._sync(agency, body)
+        if service == "CapNhatTienDoHoSoMC":
+            return self._progress(agency, body)
         if service == "LayDanhSachHoSoMoi":
             with self.state.lock:
                 data = [
@@ -218,7 +290,13 @@ class PortalSimulator:
             history = self.state.histories.setdefault(self.state.key(agency, record["MaHoSo"]), [])
             last = history[-1]["TrangThaiHoSo"] if history else None
             if last == status:
-                return {"error_code": OK, "duplicate": True, "message": "Đã cập nhật trước đó"}
+                if history[-1] == record:
+                    return {"error_code": OK, "duplicate": True, "message": "Đã cập nhật trước đó"}
+                # isUpdating: the same status, the record changed (the fee paid, the result):
+                # the portal keeps the latest record, no second status in the history.
+                history[-1] = record
+                self.state.save()
+                return {"error_code": OK, "duplicate": False, "message": "Cập nhật thành công"}
             allowed = FIRST_STATUSES if last is None else NEXT_STATUS[last]
             if status not in allowed:
                 if not history:
@@ -228,6 +306,34 @@ class PortalSimulator:
                     "message": f"Trạng thái {status} không thể theo sau {last}",
                 }
             history.append(record)
+            self.state.save()
+        return {"error_code": OK, "duplicate": False, "message": "Cập nhật thành công"}
+
+    def _progress(self, agency: str, body: dict[str, Any]) -> dict[str, Any]:
+        data = body.get("data")
+        if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
+            return {"error_code": BAD_REQUEST, "message": "data phải là danh sách một tiến độ"}
+        entry = data[0]
+        error = _check_progress(entry)
+        if error:
+            return {"error_code": BAD_REQUEST, "message": error}
+        key = self.state.key(agency, entry["MaHoSo"])
+        with self.state.lock:
+            history = self.state.histories.get(key)
+            if not history:
+                return {"error_code": UNKNOWN_DOSSIER, "message": "Hồ sơ chưa được đồng bộ"}
+            current = history[-1]["TrangThaiHoSo"]
+            if entry["TrangThai"] != current:
+                return {
+                    "error_code": BAD_SEQUENCE,
+                    "message": f"Tiến độ ở trạng thái {entry['TrangThai']}, hồ sơ đang ở {current}",
+                }
+            steps = self.state.progress.setdefault(key, [])
+            if entry in steps:
+                return {"error_code": OK, "duplicate": True, "message": "Đã cập nhật trước đó"}
+            if steps and entry["ThoiDiemXuLy"] < steps[-1]["ThoiDiemXuLy"]:
+                return {"error_code": BAD_SEQUENCE, "message": "Tiến độ trước tiến độ đã có"}
+            steps.append(entry)
             self.state.save()
         return {"error_code": OK, "duplicate": False, "message": "Cập nhật thành công"}
 
@@ -297,6 +403,71 @@ def _check_record(record: dict[str, Any]) -> str | None:
         return "Hồ sơ đã tiếp nhận phải có NgayTiepNhan và NgayHenTra"
     if status == 10 and not record.get("NgayTra"):
         return "Hồ sơ đã trả kết quả phải có NgayTra"
+    return _check_fees(record.get("DanhSachLePhi")) or _check_results(
+        status, record.get("DanhSachGiayToKetQua")
+    )
+
+
+def _check_fees(fees: Any) -> str | None:
+    if fees is None:
+        return None
+    if not isinstance(fees, list):
+        return "DanhSachLePhi phải là danh sách"
+    for fee in fees:
+        if not isinstance(fee, dict) or not str(fee.get("TenPhiLePhi", "")).strip():
+            return "Lệ phí thiếu TenPhiLePhi"
+        price = fee.get("Gia")
+        if not isinstance(price, int) or isinstance(price, bool) or price < 0:
+            return "Gia của lệ phí phải là số nguyên không âm"
+        if fee.get("HinhThucThu") not in (1, 2):
+            return "HinhThucThu phải là 1 hoặc 2"
+        if fee.get("TrangThaiThanhToan") == 1 and not fee.get("NgayThanhToan"):
+            return "Lệ phí đã nộp phải có NgayThanhToan"
+        if fee.get("NgayThanhToan"):
+            try:
+                datetime.strptime(str(fee["NgayThanhToan"]), DATE_FORMAT)
+            except ValueError:
+                return "NgayThanhToan phải có dạng yyyyMMddHHmmss"
+    return None
+
+
+def _check_results(status: int, results: Any) -> str | None:
+    if status in (9, 10) and not results:
+        return "Hồ sơ đã có kết quả phải có DanhSachGiayToKetQua"
+    if results is None:
+        return None
+    if not isinstance(results, list):
+        return "DanhSachGiayToKetQua phải là danh sách"
+    for result in results:
+        if not isinstance(result, dict):
+            return "DanhSachGiayToKetQua phải là danh sách giấy tờ"
+        for key in ("TenGiayTo", "GiayToId"):
+            if not str(result.get(key, "")).strip():
+                return f"Giấy tờ kết quả thiếu {key}"
+        link = str(result.get("DuongDanTepTinKetQua") or "")
+        if link and not re.match(r"^https?://[^/\s]+/\S*$", link):
+            return "DuongDanTepTinKetQua phải là địa chỉ http(s) đầy đủ"
+    return None
+
+
+PROGRESS_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "PhongBanXuLy", "NoiDungXuLy")
+
+
+def _check_progress(entry: dict[str, Any]) -> str | None:
+    for key in PROGRESS_REQUIRED:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            return f"Thiếu trường {key}"
+    status = entry.get("TrangThai")
+    if not isinstance(status, int) or isinstance(status, bool) or status not in NEXT_STATUS:
+        return "TrangThai phải là số từ 1 đến 10"
+    for key in ("ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh"):
+        value = entry.get(key) or ""
+        if value:
+            try:
+                datetime.strptime(str(value), DATE_FORMAT)
+            except ValueError:
+                return f"{key} phải có dạng yyyyMMddHHmmss"
     return None
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from lienthong.accounts.models import User
 from lienthong.core.events import Event
 
-from .models import Dossier
+from .models import Dossier, HandOver
 
 
 @dataclass(frozen=True)
@@ -23,3 +23,12 @@ class DossierStatusChanged(Event):
     status: str
     at: datetime
     actor: User | None
+
+
+@dataclass(frozen=True)
+class DossierProgressed(Event):
+    """A history entry was written (a step of the processing, after its status change if
+    any); published from `_record`. `dvcqg` pushes the progress to the national portal."""
+
+    dossier: Dossier
+    entry: HandOver

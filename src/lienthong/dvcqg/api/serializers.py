@@ -6,6 +6,8 @@ from ..models import NationalProcedureCode, StatusPush
 class StatusPushSerializer(serializers.ModelSerializer[StatusPush]):
     dossier_code = serializers.CharField(source="dossier.code", read_only=True)
     tracking_code = serializers.SerializerMethodField()
+    # status, progress or fee (docs/dvcqg.md); a plain string, not one more "KindEnum".
+    kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = StatusPush
@@ -15,6 +17,7 @@ class StatusPushSerializer(serializers.ModelSerializer[StatusPush]):
             "dossier_code",
             "tracking_code",
             "sequence",
+            "kind",
             "status_code",
             "local_status",
             "changed_at",

@@ -36,7 +36,7 @@ from ..constants import (
     HandOverAction,
     StepState,
 )
-from ..events import DossierStatusChanged
+from ..events import DossierProgressed, DossierStatusChanged
 from ..models import (
     Dossier,
     DossierStep,
@@ -110,6 +110,7 @@ def _record(
     )
     if before != dossier.status:
         publish(DossierStatusChanged(dossier, before, dossier.status, entry.at, actor))
+    publish(DossierProgressed(dossier, entry))
     changed = before is not None and before != dossier.status
     if dossier.status != DossierStatus.DRAFT and (changed or to_applicant):
         _announce(dossier, entry, actor=actor, status_changed=changed)
