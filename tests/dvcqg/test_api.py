@@ -13,7 +13,7 @@ from lienthong.accounts.constants import Role
 from lienthong.catalogue.models import Procedure
 from lienthong.core.events import handlers_of
 from lienthong.dvcqg.demo import demo_code
-from lienthong.dvcqg.services import set_procedure_code
+from lienthong.dvcqg.services import check_procedure_code, set_procedure_code
 from lienthong.dvcqg.subscribers import push_status_change
 from lienthong.onestop import services as onestop
 from lienthong.onestop.events import DossierStatusChanged
@@ -79,3 +79,31 @@ def test_demo_codes_are_made_from_the_demo_numbers() -> None:
 
 def test_dvcqg_subscribes_to_the_dossier_status_changes_at_start_up() -> None:
     assert push_status_change in handlers_of(DossierStatusChanged)
+
+
+def test_a_code_is_checked_against_the_national_database(
+    world: World, portal: Portal, client: Client
+) -> None:
+    entry = world.procedure.dvcqg_code
+    portal.simulator.procedure_names[CODE] = "Cấp giấy phép bưu chính (quốc gia)"
+    checked = check_procedure_code(actor=None, entry=entry)
+    assert checked.verified and checked.national_name == "Cấp giấy phép bưu chính (quốc gia)"
+    assert checked.checked_at is not None
+    # A code the national database does not know: refused, the entry keeps what it had.
+    unknown = set_procedure_code(actor=None, procedure=world.procedure, code="2.000555")
+    assert unknown.national_name == "" and not unknown.verified  # the old answer dropped
+    with pytest.raises(ValidationError, match=r"2\.000555"):
+        check_procedure_code(actor=None, entry=unknown)
+    unknown.refresh_from_db()
+    assert not unknown.verified and unknown.checked_at is None
+    # The administrator's action in the admin does the same, and reports the refusal.
+    admin_user = make_user(world.dept, [Role.AGENCY_ADMIN], None, "quantri.dept")
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:dvcqg_nationalprocedurecode_changelist"),
+        {"action": "check_codes", "_selected_action": [unknown.pk]},
+        follow=True,
+    )
+    assert "2.000555" in response.content.decode()

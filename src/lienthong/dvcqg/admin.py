@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.catalogue.models import Procedure
 from lienthong.catalogue.querysets import editable_agency_ids
 
+from . import client as portal
 from . import services
 from .models import NationalDossier, NationalProcedureCode, StatusPush
 from .permissions import can_retry, can_view_sync
@@ -24,9 +26,29 @@ def _agencies(request: HttpRequest) -> set[int] | None:
     return editable_agency_ids(request.user)
 
 
+@admin.action(description=_("Check against the national database (LayThuTuc)"))
+def check_codes(
+    admin_: Any, request: HttpRequest, queryset: QuerySet[NationalProcedureCode]
+) -> None:
+    checked = 0
+    for entry in queryset.select_related("procedure__agency"):
+        try:
+            services.check_procedure_code(actor=request.user, entry=entry)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            admin_.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        except portal.PortalUnavailable as exc:
+            admin_.message_user(request, str(exc), messages.ERROR)
+            return
+        else:
+            checked += 1
+    admin_.message_user(request, _("%(n)d code(s) confirmed.") % {"n": checked}, messages.INFO)
+
+
 @admin.register(NationalProcedureCode)
 class NationalProcedureCodeAdmin(admin.ModelAdmin[NationalProcedureCode]):
-    list_display = ["code", "procedure", "verified"]
+    list_display = ["code", "procedure", "verified", "national_name", "checked_at"]
+    readonly_fields = ["national_name", "checked_at"]
+    actions = [check_codes]
     list_filter = ["verified"]
     search_fields = ["code", "procedure__name", "procedure__national_code"]
     raw_id_fields = ["procedure"]

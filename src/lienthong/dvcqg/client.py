@@ -17,7 +17,13 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from .constants import CONFIRM_SERVICE, NEW_DOSSIERS_SERVICE, PROGRESS_SERVICE, SYNC_SERVICE
+from .constants import (
+    CONFIRM_SERVICE,
+    NEW_DOSSIERS_SERVICE,
+    PROCEDURE_SERVICE,
+    PROGRESS_SERVICE,
+    SYNC_SERVICE,
+)
 
 # The simulator's (and, as far as known, the adapter's) code of an expired or unknown session.
 SESSION_EXPIRED = 401
@@ -63,6 +69,11 @@ class PortalClient(Protocol):
 
     def push_progress(self, *, agency_code: str, record: dict[str, Any]) -> Ack:
         """`CapNhatTienDoHoSoMC`: one step of the processing of a dossier the portal knows."""
+        ...
+
+    def procedure_info(self, *, agency_code: str, code: str) -> dict[str, Any]:
+        """`LayThuTuc`: the procedure as the national database holds it (TENTTHC…);
+        PortalRefusal when the code is unknown there."""
         ...
 
     def fetch_file(self, *, url: str, max_bytes: int) -> bytes:
@@ -159,6 +170,13 @@ class HttpPortalClient:
     def push_progress(self, *, agency_code: str, record: dict[str, Any]) -> Ack:
         answer = self.call(PROGRESS_SERVICE, agency_code, data=[record])
         return Ack(duplicate=bool(answer.get("duplicate")), message=str(answer.get("message", "")))
+
+    def procedure_info(self, *, agency_code: str, code: str) -> dict[str, Any]:
+        answer = self.call(PROCEDURE_SERVICE, agency_code, maTTHC=code)
+        data = answer.get("data")
+        if not isinstance(data, dict):
+            raise PortalUnavailable("The procedure is not an object")
+        return data
 
     def fetch_file(self, *, url: str, max_bytes: int) -> bytes:
         """GET the file with the session in the `session` header. Only addresses on the

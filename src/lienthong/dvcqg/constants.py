@@ -13,6 +13,7 @@ NEW_DOSSIERS_SERVICE = "LayDanhSachHoSoMoi"
 CONFIRM_SERVICE = "XacNhanHoSo"
 LOOKUP_SERVICE = "TraCuuHoSo"
 PROGRESS_SERVICE = "CapNhatTienDoHoSoMC"
+PROCEDURE_SERVICE = "LayThuTuc"
 # The papers of a pulled dossier: at most this many, each at most the upload limit.
 MAX_PAPERS = 30
 # The longest pause between two attempts of a push (the back-off doubles up to it).

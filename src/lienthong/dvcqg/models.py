@@ -42,6 +42,8 @@ class NationalProcedureCode(TimeStampedModel):
         default=False,
         help_text=_("Unticked when the code is illustrative (demo data), not checked."),
     )
+    national_name = models.CharField(_("name on the national database"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked on the portal at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("national procedure code")

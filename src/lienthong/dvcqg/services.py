@@ -479,8 +479,12 @@ def set_procedure_code(
 ) -> NationalProcedureCode:
     code = code.strip()
     procedure_code_validator(code)
+    defaults: dict[str, Any] = {"code": code, "verified": verified}
+    previous = NationalProcedureCode.objects.filter(procedure=procedure).first()
+    if previous is None or previous.code != code:  # what the portal said was of the old code
+        defaults |= {"national_name": "", "checked_at": None}
     entry, _created = NationalProcedureCode.objects.update_or_create(
-        procedure=procedure, defaults={"code": code, "verified": verified}
+        procedure=procedure, defaults=defaults
     )
     record_event(
         action="dvcqg.procedure_code_set",
@@ -491,10 +495,41 @@ def set_procedure_code(
     return entry
 
 
+def check_procedure_code(
+    *, actor: User | None, entry: NationalProcedureCode, client: portal.PortalClient | None = None
+) -> NationalProcedureCode:
+    """Ask the portal's national database (`LayThuTuc`) for the code: known, the entry is
+    ticked verified with the national name; unknown, a ValidationError says so and the entry
+    keeps what it had. Unreachable: PortalUnavailable (nothing changed)."""
+    client = client or portal.get_client()
+    procedure = entry.procedure
+    try:
+        info = client.procedure_info(agency_code=procedure.agency.code, code=entry.code)
+    except portal.PortalRefusal as exc:
+        raise ValidationError(
+            _("The national database does not confirm the code %(code)s: %(reason)s")
+            % {"code": entry.code, "reason": exc.message}
+        ) from exc
+    name = str(info.get("TENTTHC") or "").strip()[:500]
+    with transaction.atomic():
+        NationalProcedureCode.objects.filter(pk=entry.pk).update(
+            verified=True, national_name=name, checked_at=timezone.now()
+        )
+        record_event(
+            action="dvcqg.procedure_code_checked",
+            actor=actor,
+            obj=procedure,
+            data={"code": entry.code, "name": name[:200]},
+        )
+    entry.refresh_from_db()
+    return entry
+
+
 __all__ = [
     "PullResult",
     "PushOutcome",
     "agencies_to_pull",
+    "check_procedure_code",
     "enqueue_due_pushes",
     "pull_actor",
     "pull_new_dossiers",

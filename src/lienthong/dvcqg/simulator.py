@@ -156,10 +156,12 @@ class PortalSimulator:
         password: str,
         procedure_codes: Iterable[str],
         state: PortalState | None = None,
+        procedure_names: dict[str, str] | None = None,
     ) -> None:
         self.username = username
         self.password = password
         self.procedure_codes = set(procedure_codes)
+        self.procedure_names = procedure_names or {}
         self.state = state or PortalState()
         self.calls: list[str] = []  # the services called, in order (for tests and the page)
 
@@ -270,6 +272,12 @@ class PortalSimulator:
                 filed["confirmed"] = str(body.get("SoBienNhan", ""))[:40] or "?"
                 self.state.save()
             return {"error_code": OK}
+        if service == "LayThuTuc":
+            code = str(body.get("maTTHC", ""))
+            if code not in self.procedure_codes:
+                return {"error_code": UNKNOWN_PROCEDURE, "message": "Mã TTHC không có trong CSDL"}
+            name = self.procedure_names.get(code, f"Thủ tục {code}")
+            return {"error_code": OK, "data": {"MATTHC": code, "TENTTHC": name}}
         if service == "TraCuuHoSo":
             history = self.state.statuses(agency, str(body.get("mahoso", "")))
             return {"error_code": OK, "data": history}

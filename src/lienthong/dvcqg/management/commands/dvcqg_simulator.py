@@ -40,6 +40,7 @@ class Command(BaseCommand):
             username=username, password=password, procedure_codes=codes, state=state
         )
         running = RunningSimulator(simulator, options["port"], host=options["host"])
+        self.running = running  # a caller running this in a thread shuts it down with it
         self.stdout.write(
             f"National public-service portal simulator on {running.url} ({len(codes)} codes)"
         )
