@@ -3,9 +3,11 @@ thread of the test's process: Django's start-up in a second process cost ~20 s o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lienthong.dvcqg.management.commands.dvcqg_simulator import Command
+from lienthong.dvcqg.simulator import PortalSimulator, RunningSimulator
 from tests.conftest import free_port
 
 
@@ -67,3 +70,51 @@ def test_command_needs_the_credentials(settings: Any) -> None:
     settings.LIENTHONG_DVCQG_USERNAME = ""
     with pytest.raises(CommandError):
         call_command("dvcqg_simulator", "--port", str(free_port()), "--codes", "2.000123")
+
+
+def test_the_citizens_form_files_a_dossier_with_its_papers() -> None:
+    simulator = PortalSimulator(username="u", password="p", procedure_codes={"2.000123"})
+    paper = b"%PDF-1.4 giay to"
+    boundary = "ranh-gioi"
+    fields = {
+        "madonvi": "000.00.05.H12",
+        "MaTTHC": "2.000123",
+        "ChuHoSo": "Lê Văn Bình",
+        "LoaiDoiTuong": "1",
+        "MaDoiTuong": "096088001234",
+        "SoDienThoai": "0918765432",
+        "TrichYeuHoSo": "Xin cấp phép",
+    }
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="TaiLieuNop"; '
+            f'filename="don.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + paper
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    with RunningSimulator(simulator) as running:
+        request = urllib.request.Request(  # noqa: S310 (the simulator)
+            f"{running.url}/file",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            assert "role=alert" not in response.read().decode()
+        [filed] = simulator.state.filed.values()
+        [listed] = filed["record"]["TaiLieuNop"]
+        assert listed["TenTepDinhKem"] == "don.pdf" and listed["KichThuoc"] == len(paper)
+        assert listed["MaBam"] == hashlib.sha256(paper).hexdigest()
+        assert listed["DuongDanTaiTepTin"].startswith(running.url + "/files/")
+        session = _post(f"{running.url}/auth", {"username": "u", "password": "p"})["session"]
+        fetch = urllib.request.Request(  # noqa: S310
+            listed["DuongDanTaiTepTin"], headers={"session": str(session)}
+        )
+        with urllib.request.urlopen(fetch, timeout=5) as response:  # noqa: S310
+            assert response.read() == paper
+        with pytest.raises(urllib.error.HTTPError):  # no session, no file
+            urllib.request.urlopen(listed["DuongDanTaiTepTin"], timeout=5)  # noqa: S310

@@ -21,6 +21,7 @@ client and of `payload.py`, so a mistake on one side shows as a refusal on the o
 from __future__ import annotations
 
 import base64
+import email.policy
 import hashlib
 import html
 import json
@@ -29,6 +30,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from email.parser import BytesParser
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -173,12 +175,18 @@ class PortalSimulator:
         if method != "POST":
             return _json(start_response, {"error_code": BAD_REQUEST, "message": "POST only"}, 405)
         raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        if path == "/file":  # the citizen's form
-            fields = dict(parse_qsl(raw.decode("utf-8", "replace")))
+        if path == "/file":  # the citizen's form, with papers
+            fields, papers = _form(environ, raw)
             agency = fields.pop("madonvi", "")
             error = self._check_filing(agency, fields)
             if error is None:
-                self.state.file(agency, {**fields, "LoaiDoiTuong": int(fields["LoaiDoiTuong"])})
+                record: dict[str, Any] = {**fields, "LoaiDoiTuong": int(fields["LoaiDoiTuong"])}
+                if papers:
+                    record["TaiLieuNop"] = [
+                        {"TenTepDinhKem": name, "NoiDung": base64.b64encode(data).decode()}
+                        for name, data in papers
+                    ]
+                self.state.file(agency, record, _base_url(environ))
             return _html(start_response, self._page(error or ""))
         try:
             body = json.loads(raw)
@@ -195,10 +203,8 @@ class PortalSimulator:
             error = self._check_filing(agency, body)
             if error:
                 return _json(start_response, {"error_code": BAD_REQUEST, "message": error})
-            base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-            return _json(
-                start_response, {"error_code": OK, "MaHoSo": self.state.file(agency, body, base)}
-            )
+            tracking = self.state.file(agency, body, _base_url(environ))
+            return _json(start_response, {"error_code": OK, "MaHoSo": tracking})
         return _json(start_response, {"error_code": BAD_REQUEST, "message": "no such path"}, 404)
 
     def _get(
@@ -380,10 +386,38 @@ class PortalSimulator:
             "<p><label>Điện thoại <input name=SoDienThoai required></label>"
             "<p><label>Địa chỉ <input name=DiaChi></label>"
             "<p><label>Trích yếu <input name=TrichYeuHoSo required></label>"
+            "<p><label>Giấy tờ (PDF) <input type=file name=TaiLieuNop multiple></label>"
             "<p><button>Nộp hồ sơ</button></form>"
             "<table><tr><th>Mã hồ sơ<th>Đơn vị<th>Chủ hồ sơ<th>Số biên nhận</tr>"
             f"{rows}</table>"
         )
+
+
+def _base_url(environ: dict[str, Any]) -> str:
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+
+
+def _form(environ: dict[str, Any], raw: bytes) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+    """The citizen's form: its fields, and its files (name, content) when multipart."""
+    content_type = str(environ.get("CONTENT_TYPE", ""))
+    if not content_type.startswith("multipart/form-data"):
+        return dict(parse_qsl(raw.decode("utf-8", "replace"))), []
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
+    )
+    fields: dict[str, str] = {}
+    files: list[tuple[str, bytes]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename:
+            if data:
+                files.append((filename, data))
+        elif isinstance(name, str):
+            fields[name] = data.decode("utf-8", "replace")
+    return fields, files
 
 
 def _check_record(record: dict[str, Any]) -> str | None:
