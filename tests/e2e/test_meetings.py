@@ -8,8 +8,10 @@ import copy
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from lienthong.accounts import services as account_services
 from lienthong.accounts.models import Agency, User
@@ -20,9 +22,22 @@ from lienthong.meetings import services as meetings
 from lienthong.meetings.constants import RoomKind
 from lienthong.meetings.simulators import JitsiSimulator, RunningSimulator
 from tests.conftest import free_port, run_queued_jobs
-from tests.e2e.test_cross_agency_flow import as_user, submit
+from tests.e2e.test_cross_agency_flow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def as_user(browser: Browser, base: str, username: str) -> Page:
+    """A browser signed in as the user through a session made on the server (signing in by the
+    form is the front door's test, not this walk's: it costs a password hash and a dashboard)."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    name = django_settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
 
 
 def _approve_and_sign(draft: Draft, chief: User, chairman: User) -> None:

@@ -33,3 +33,7 @@ def test_the_demo_loads_once(demo, settings, tmp_path) -> None:
     }
     assert set(issued) == {MeetingDraftKind.MINUTES, MeetingDraftKind.CONCLUSION}
     assert all(d is not None and d.status == DocumentStatus.ISSUED for d in issued.values())
+    # Issued from the PDF made from the prefilled DOCX (on paper here: no demo PKI in tests).
+    for link in held.drafts.select_related("draft__signed_version__blob"):
+        signed = link.draft.signed_version
+        assert signed.blob.content_type == "application/pdf" and signed.number == 2
