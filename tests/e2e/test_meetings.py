@@ -1,7 +1,8 @@
 """Meetings in real headless Chromium: the schedule officer books a room (a clash refused
 first, named), drafts the invitation to two districts from the meeting, the clerk issues it and
 it arrives in both districts' queues; a district clerk replies that her agency sends a deputy;
-the chair joins the video room (the Jitsi simulator accepts the token our platform signed);
+the chair joins the video room (the Jitsi simulator accepts the token our platform signed, and
+refuses one signed with another secret);
 the minutes are drafted from the held meeting, approved and issued."""
 
 import copy
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from playwright.sync_api import Browser, Page, expect
 
 from lienthong.accounts import services as account_services
@@ -20,18 +22,28 @@ from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft
 from lienthong.meetings import services as meetings
 from lienthong.meetings.constants import RoomKind
+from lienthong.meetings.models import Meeting
 from lienthong.meetings.simulators import JitsiSimulator, RunningSimulator
+from lienthong.meetings.video.base import JoinUser
+from lienthong.meetings.video.jitsi import JitsiMeet
 from tests.conftest import free_port, run_queued_jobs
+from tests.e2e.conftest import second_factor_device
 from tests.e2e.test_cross_agency_flow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def as_user(browser: Browser, base: str, username: str) -> Page:
-    """A browser signed in as the user through a session made on the server (signing in by the
-    form is the front door's test, not this walk's: it costs a password hash and a dashboard)."""
+    """A browser signed in as the user through a session made on the server, second factor
+    included (signing in by the form is the front door's test, not this walk's: it costs a
+    password hash, a code page and a dashboard)."""
     client = Client()
     client.force_login(User.objects.get(username=username))
+    device = second_factor_device(username)  # leaders: as if the code had been given
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     name = django_settings.SESSION_COOKIE_NAME
     context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": base}])
@@ -136,6 +148,16 @@ def test_book_invite_reply_join_and_issue_the_minutes(
         expect(chair.locator("#joined")).to_contain_text(
             f"{chairman.full_name} joined as moderator"
         )
+        # The same room with a token signed by anyone else: refused.
+        meeting = Meeting.objects.get(title="Hội nghị trực tuyến về phòng chống sạt lở")
+        forged = JitsiMeet(
+            base_url=settings.LIENTHONG_JITSI_URL,
+            app_id=settings.LIENTHONG_JITSI_APP_ID,
+            secret="forged-secret-forged-secret-forged",
+            domain=settings.LIENTHONG_JITSI_DOMAIN,
+        ).join_url(room=meeting.video_room, user=JoinUser(chairman.pk, "x", "", moderator=True))
+        refused = chair.goto(forged)
+        assert refused is not None and refused.status == 403
     chair.goto(meeting_url)
     expect(chair.get_by_test_id("connected")).to_contain_text(chairman.full_name)
 
