@@ -1,28 +1,85 @@
 """Meetings in real headless Chromium: the schedule officer books a room (a clash refused
 first, named), drafts the invitation to two districts from the meeting, the clerk issues it and
 it arrives in both districts' queues; a district clerk replies that her agency sends a deputy;
-the chair joins the video room (the Jitsi simulator accepts the token our platform signed);
+the chair joins the video room (the Jitsi simulator accepts the token our platform signed, and
+refuses one signed with another secret);
 the minutes are drafted from the held meeting, approved and issued."""
 
 import copy
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from django_otp import DEVICE_ID_SESSION_KEY
+from playwright.sync_api import Browser, Page, expect
 
 from lienthong.accounts import services as account_services
+from lienthong.accounts.constants import AgencyKind, Role
 from lienthong.accounts.models import Agency, User
 from lienthong.documents.models import Document
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft
 from lienthong.meetings import services as meetings
 from lienthong.meetings.constants import RoomKind
+from lienthong.meetings.models import Meeting
 from lienthong.meetings.simulators import JitsiSimulator, RunningSimulator
+from lienthong.meetings.video.base import JoinUser
+from lienthong.meetings.video.jitsi import JitsiMeet
 from tests.conftest import free_port, run_queued_jobs
-from tests.e2e.test_cross_agency_flow import as_user, submit
+from tests.e2e.conftest import second_factor_device
+from tests.e2e.test_cross_agency_flow import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def as_user(browser: Browser, base: str, username: str) -> Page:
+    """A browser signed in as the user through a session made on the server, second factor
+    included (signing in by the form is the front door's test, not this walk's: it costs a
+    password hash, a code page and a dashboard)."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    device = second_factor_device(username)  # leaders: as if the code had been given
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    name = django_settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def cau_mau(province: Agency, user_factory: Any) -> None:
+    """Only what the walk needs, named as in the demo (loading the whole demo province costs
+    ten seconds): the provincial People's Committee with its office (schedule officer, chief of
+    office, clerk), its chairman and an official, and two district committees, one with its
+    clerk."""
+    office = account_services.create_unit(
+        actor=None, agency=province, name="Văn phòng UBND tỉnh", abbreviation="VP"
+    )
+    for code, name in (("000.00.31.H12", "Trần Văn Thời"), ("000.00.32.H12", "Thới Bình")):
+        district = account_services.create_agency(
+            actor=None,
+            code=code,
+            name=f"Ủy ban nhân dân huyện {name}",
+            abbreviation="UBND",
+            kind=AgencyKind.DISTRICT_COMMITTEE,
+            place_name=name,
+            parent=province,
+        )
+        if code.endswith("31.H12"):
+            user_factory(district, [Role.CLERK], username="vanthu.tranvanthoi")
+    user_factory(province, [Role.SCHEDULE_OFFICER], unit=office, username="thuky.ubndtinh")
+    user_factory(province, [Role.UNIT_LEADER], unit=office, username="chanhvanphong.ubndtinh")
+    user_factory(province, [Role.CLERK], unit=office, username="vanthu.ubndtinh")
+    user_factory(province, [Role.AGENCY_LEADER], username="lanhdao.ubndtinh")
+    user_factory(province, [Role.SPECIALIST], username="truongphong.ubndtinh")
 
 
 def _approve_and_sign(draft: Draft, chief: User, chairman: User) -> None:
@@ -33,7 +90,7 @@ def _approve_and_sign(draft: Draft, chief: User, chairman: User) -> None:
 
 
 def test_book_invite_reply_join_and_issue_the_minutes(
-    live_server, demo, browser: Browser, settings
+    live_server, cau_mau, browser: Browser, settings
 ) -> None:
     base = live_server.url
     port = free_port()
@@ -46,7 +103,7 @@ def test_book_invite_reply_join_and_issue_the_minutes(
     account_services.set_issuing_policy(actor=None, agency=province, issues_on_paper=True)
     officer = User.objects.get(username="thuky.ubndtinh")
     chairman = User.objects.get(username="lanhdao.ubndtinh")
-    chief = User.objects.get(username="chanhvanphong.ubndtinh")  # the demo's chief of office
+    chief = User.objects.get(username="chanhvanphong.ubndtinh")  # the chief of office
     room = meetings.create_room(
         actor=officer, name="Phòng họp số 1", kind=RoomKind.PHYSICAL, capacity=40
     )
@@ -121,6 +178,16 @@ def test_book_invite_reply_join_and_issue_the_minutes(
         expect(chair.locator("#joined")).to_contain_text(
             f"{chairman.full_name} joined as moderator"
         )
+        # The same room with a token signed by anyone else: refused.
+        meeting = Meeting.objects.get(title="Hội nghị trực tuyến về phòng chống sạt lở")
+        forged = JitsiMeet(
+            base_url=settings.LIENTHONG_JITSI_URL,
+            app_id=settings.LIENTHONG_JITSI_APP_ID,
+            secret="forged-secret-forged-secret-forged",
+            domain=settings.LIENTHONG_JITSI_DOMAIN,
+        ).join_url(room=meeting.video_room, user=JoinUser(chairman.pk, "x", "", moderator=True))
+        refused = chair.goto(forged)
+        assert refused is not None and refused.status == 403
     chair.goto(meeting_url)
     expect(chair.get_by_test_id("connected")).to_contain_text(chairman.full_name)
 

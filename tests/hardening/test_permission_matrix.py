@@ -868,6 +868,17 @@ MATRIX: dict[str, Row] = {
     # The electronic result offered to the national portal: only behind the signed link it
     # was given (the link is tested in tests/dvcqg); without one, nobody gets anything.
     "dvcqg:result-file": Row(NOBODY),
+    # Meetings (second round): BigBlueButton is not configured in the world, so registering
+    # its callback is refused with a message even for the administrators who see the page;
+    # the meeting is put into the week's schedule by a schedule officer only (no actor here);
+    # the world's meeting has no document drafted, so no document's PDF is remade.
+    "meetings:video-setup": Row(
+        frozenset({"agency_admin", "system_admin"}), post=NOBODY, body=lambda w: {}
+    ),
+    "meetings:put-in-schedule": Row(MEETING_PEOPLE, post=NOBODY, obj="meeting", body=lambda w: {}),
+    "meetings:document-pdf": Row(
+        MEETING_PEOPLE, post=NOBODY, obj="meeting", extra={"link_pk": "meeting"}, body=lambda w: {}
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from lienthong.meetings.constants import MeetingDraftKind, MeetingState, Reply, 
 from lienthong.meetings.models import Meeting
 from lienthong.meetings.stats import meeting_counts
 from tests.documents import files
+from tests.signatures.conftest import pki  # noqa: F401 - the test PKI (session-scoped)
 
 from .conftest import at
 
@@ -165,7 +166,12 @@ def test_the_invitation_is_drafted_issued_and_delivered_to_the_districts(
     )
     assert draft.document_type.name == "Giấy mời" and draft.signer == org.chairman
     assert set(draft.recipient_agencies.all()) == {org.district, org.other_district}
-    assert draft.versions.count() == 1  # prefilled from the meeting
+    # Prefilled from the meeting: the DOCX to edit, and the PDF made from it to be signed.
+    docx_version, pdf_version = draft.versions.order_by("number")
+    assert docx_version.original_name.endswith(".docx") and pdf_version.original_name.endswith(
+        ".pdf"
+    )
+    assert pdf_version.blob.content_type == "application/pdf"
     with pytest.raises(ValidationError):  # one invitation per meeting
         services.draft_meeting_document(
             actor=org.officer, meeting=meeting, kind=MeetingDraftKind.INVITATION
@@ -216,3 +222,71 @@ def test_minutes_and_conclusion_after_the_meeting_and_the_task_link(
     counts = meeting_counts([org.province.pk], date(2026, 12, 1), date(2026, 12, 31))
     assert counts == {"held": 1, "held_online": 0}
     assert meeting_counts([org.district.pk], date(2026, 12, 1), date(2026, 12, 31))["held"] == 0
+
+
+def test_the_invitation_is_signed_sealed_and_its_signatures_verified_on_arrival(
+    org,
+    book,
+    province_clerk,
+    pki,  # noqa: F811 - the fixture imported above
+    run_tasks,
+    settings,
+    client,
+) -> None:
+    """The prefilled DOCX goes through drafting's signing: the chairman signs the PDF made
+    from it (pyHanko, PAdES), the clerk seals it on issue, and each district's copy is checked
+    on arrival."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from lienthong.accounts import services as account_services
+    from lienthong.documents.models import Attachment
+    from lienthong.signatures import services as signatures
+    from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, CredentialKind
+    from lienthong.signatures.models import PdfVerification
+    from tests.signatures.conftest import PASS, put_on_file
+
+    settings.LIENTHONG_TSA_URL = pki.tsa_url
+    province = account_services.set_issuing_policy(
+        actor=None, agency=org.province, issues_on_paper=False
+    )
+    signatures.add_trusted_certificate(actor=None, data=pki.pem("root"), name="Root CA")
+    put_on_file(
+        pki, label="director", kind=CredentialKind.PERSONAL, agency=province, user=org.chairman
+    )
+    put_on_file(pki, label="agency", kind=CredentialKind.AGENCY, agency=province)
+    meeting = book()
+    draft = services.draft_meeting_document(
+        actor=org.officer, meeting=meeting, kind=MeetingDraftKind.INVITATION
+    )
+    # The drafter edits the DOCX: the PDF to sign is made again from it.
+    link = meeting.drafts.get()
+    client.force_login(org.officer)
+    edited = files.docx("GIẤY MỜI — đã sửa: Họp giao ban tuần, mời lãnh đạo hai huyện.")
+    drafting.upload_version(
+        actor=org.officer, draft=draft, upload=io.BytesIO(edited), name="gm.docx"
+    )
+    client.post(reverse("meetings:document-pdf", args=[meeting.pk, link.pk]))
+    latest = draft.versions.order_by("-number").first()
+    assert latest.number == 4 and latest.blob.content_type == "application/pdf"
+    assert "version 3" in latest.note or "phiên bản 3" in latest.note
+    drafting.submit_for_review(actor=org.officer, draft=draft)
+    drafting.review(actor=org.chief_of_office, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=org.chief_of_office, draft=draft)
+    with pytest.raises(ValidationError):  # delivered to other agencies: approving is signing
+        drafting.sign_off(actor=org.chairman, draft=draft, decision="approve")
+    drafting.sign_off(actor=org.chairman, draft=draft, decision="approve", signing_secret=PASS)
+    drafting.issue_draft(actor=org.clerk_of_province, draft=draft, signing_secret=PASS)
+    draft.refresh_from_db()
+    assert not draft.issued_on_paper
+    current = Attachment.objects.get(document=draft.document).current
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(current.blob.storage_name, "rb") as stored:
+        issued = stored.read()
+    fields = [s.field_name for s in PdfFileReader(io.BytesIO(issued)).embedded_signatures]
+    assert fields == [PERSONAL_FIELD, AGENCY_FIELD]
+    run_tasks()  # delivered to both districts, then what arrived is checked
+    delivered = Delivery.objects.filter(outgoing=draft.document)
+    assert {d.recipient for d in delivered} == {org.district, org.other_district}
+    check = PdfVerification.objects.get(blob=current.blob)
+    assert check.status == "valid" and check.signature_count == 2

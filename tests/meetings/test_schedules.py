@@ -147,3 +147,75 @@ def test_the_week_page_shows_the_entries_to_officials(org, client) -> None:
     )
     assert response.status_code == 302 and schedule.entries.count() == 2
     assert schedule.entries.get(place="Hội trường").chair_name == org.vice_chairman.full_name
+
+
+def test_a_meeting_is_booked_from_its_schedule_entry_and_a_meeting_put_into_the_schedule(
+    org, book, client
+) -> None:
+    from lienthong.meetings.models import Meeting, ScheduleEntry
+
+    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    entry = _entry(org, schedule, starts_at=at(15, 8), ends_at=at(15, 10), content="Họp về CCHC")
+    client.force_login(org.officer)
+    page = client.get(schedule.get_absolute_url()).content.decode()
+    assert f"{reverse('meetings:book')}?entry={entry.pk}" in page
+    form = client.get(reverse("meetings:book"), {"entry": entry.pk}).content.decode()
+    assert 'value="Họp về CCHC"' in form and 'value="2026-12-15T08:00"' in form
+    response = client.post(
+        reverse("meetings:book"),
+        {
+            "entry": entry.pk,
+            "title": "Họp về CCHC",
+            "starts_at": "2026-12-15T08:00",
+            "ends_at": "2026-12-15T10:00",
+            "room": org.room.pk,
+            "chair": org.chairman.pk,
+            "agencies": [org.district.pk],
+        },
+    )
+    meeting = Meeting.objects.get(title="Họp về CCHC")
+    assert response.status_code == 302 and response.url == meeting.get_absolute_url()
+    entry.refresh_from_db()
+    assert entry.meeting == meeting
+    detail = client.get(meeting.get_absolute_url()).content.decode()
+    assert schedule.get_absolute_url() in detail.split('data-testid="schedule-link"', 1)[1]
+    # The entry has its meeting: not booked twice, not even by hand-typed address.
+    assert client.get(reverse("meetings:book"), {"entry": entry.pk}).status_code == 404
+    with pytest.raises(ValidationError) as refused:
+        services.book_from_entry(
+            actor=org.officer,
+            entry=entry,
+            title="x",
+            starts_at=at(16, 8),
+            ends_at=at(16, 9),
+            chair=org.chairman,
+            room=org.room,
+        )
+    assert refused.value.code == "exists"
+    client.force_login(org.district_clerk)  # another agency's entry: nothing to see
+    assert client.get(reverse("meetings:book"), {"entry": entry.pk}).status_code == 404
+
+    # The other way: a meeting booked on its own goes into the published week's schedule.
+    services.submit_schedule(actor=org.officer, schedule=schedule)
+    services.approve_schedule(actor=org.chief_of_office, schedule=schedule)
+    other = book(title="Họp Ban chỉ đạo", starts_at=at(17, 14), ends_at=at(17, 16))
+    client.force_login(org.officer)
+    response = client.post(reverse("meetings:put-in-schedule", args=[other.pk]))
+    assert response.status_code == 302 and response.url == schedule.get_absolute_url()
+    added = ScheduleEntry.objects.get(meeting=other)
+    assert added.schedule == schedule and added.content == "Họp Ban chỉ đạo"
+    assert added.chair == org.chairman and added.place == "Phòng họp số 1"
+    assert added.changed_after_publication  # published: marked and notified
+    assert "Thới Bình" in added.participants
+    week = client.get(schedule.get_absolute_url()).content.decode()
+    assert other.get_absolute_url() in week
+    client.post(reverse("meetings:put-in-schedule", args=[other.pk]))  # twice: refused
+    assert ScheduleEntry.objects.filter(meeting=other).count() == 1
+    # A week without a schedule: it is started, with the meeting in it.
+    later = book(title="Họp tổng kết", starts_at=at(22, 8), ends_at=at(22, 9))
+    entry = services.put_in_schedule(actor=org.officer, meeting=later)
+    assert entry.schedule.week_start == date(2026, 12, 21) and entry.meeting == later
+    with pytest.raises(PermissionDenied):  # the chair organises but does not keep schedules
+        services.put_in_schedule(
+            actor=org.chairman, meeting=book(starts_at=at(23, 8), ends_at=at(23, 9))
+        )

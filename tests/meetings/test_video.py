@@ -140,9 +140,14 @@ def test_bbb_client_against_the_simulator_and_a_wrong_secret_refused() -> None:
         client.ensure_room(room="hop-1", title="Họp trực tuyến")
         with urllib.request.urlopen(client.join_url(room="hop-1", user=CHAIR), timeout=5) as page:  # noqa: S310
             assert "joined as moderator" in page.read().decode()
+        assert client.recordings(room="hop-1") == []  # noRecordings until it ends
         client.end(room="hop-1")
         (recording,) = client.recordings(room="hop-1")
-        assert recording.record_id == "hop-1-rec"
+        # BigBlueButton's record id: sha1 of the meeting id, a dash, the start in milliseconds.
+        digest = hashlib.sha1(b"hop-1").hexdigest()  # noqa: S324 - BBB's internal meeting id
+        assert recording.record_id.startswith(digest + "-") and recording.published
+        assert recording.url.endswith("/playback/presentation/2.3/" + recording.record_id)
+        assert recording.playback_format == "presentation" and recording.started is not None
         from lienthong.meetings.video import VideoError
 
         with pytest.raises(VideoError, match="checksumError"):
@@ -189,3 +194,73 @@ def test_bbb_join_and_leave_callbacks_record_presence_only_with_their_checksum(
     assert post("user-left").status_code == 200
     participant.refresh_from_db()
     assert not participant.is_connected
+
+
+def test_the_bbb_callback_is_registered_from_its_page_and_the_recording_shown(
+    org, book, client, settings
+) -> None:
+    from urllib.parse import urlsplit
+
+    from lienthong.meetings.models import VideoHook
+
+    port = free_port()
+    settings.LIENTHONG_BBB_URL = f"http://127.0.0.1:{port}/bigbluebutton/api"
+    settings.LIENTHONG_BBB_SECRET = "bbb-shared-secret"
+    settings.LIENTHONG_BBB_CHECKSUM = "sha256"
+    simulator = BBBSimulator(secret="bbb-shared-secret", algorithms=("sha256",), deliver_now=False)
+    meeting = book(room=None, video_provider=VideoProvider.BBB)
+    setup = reverse("meetings:video-setup")
+
+    def deliver(url: str, body: bytes) -> int:  # the simulator's callbacks, into our site
+        parts = urlsplit(url)
+        return client.post(
+            f"{parts.path}?{parts.query}", body, content_type="application/x-www-form-urlencoded"
+        ).status_code
+
+    client.force_login(org.district_specialist)  # neither administrator nor schedule officer
+    assert client.get(setup).status_code == 404
+    client.force_login(org.officer)
+    url = bbb_hook_url()
+    with RunningSimulator(simulator, port):
+        page = client.get(setup).content.decode()
+        signed = checksum(
+            "hooks/create", urlencode({"callbackURL": url}), "bbb-shared-secret", "sha256"
+        )
+        assert url in page and signed in page.split('data-testid="hook-checksum"', 1)[1]
+        assert client.post(setup).status_code == 302
+        assert simulator.hooks == [url] and VideoHook.objects.get().hook_id == "1"
+        assert url in client.get(setup).content.decode().split('data-testid="hooks"', 1)[1]
+
+        # The chair joins (the server calls back: joined), then ends the room: the recording
+        # is published and the server calls back again (rap-publish-ended).
+        client.force_login(org.chairman)
+        joined = client.post(reverse("meetings:join", args=[meeting.pk]))
+        with urllib.request.urlopen(joined.url, timeout=5) as answer:  # noqa: S310
+            assert "joined as moderator" in answer.read().decode()
+        page = client.get(meeting.get_absolute_url()).content.decode()
+        assert "bbb.local/playback" not in page  # nothing recorded yet, engine not asked
+        assert client.post(reverse("meetings:end-video", args=[meeting.pk])).status_code == 302
+        simulator.deliver_pending(deliver)
+        assert simulator.sent == [("user-joined", 200), ("rap-publish-ended", 200)]
+        meeting.refresh_from_db()
+        assert meeting.recording_ready_at is not None
+        recordings = client.get(meeting.get_absolute_url()).content.decode()
+        recordings = recordings.split('data-testid="recordings"', 1)[1].split("</ul>", 1)[0]
+        (record_id,) = [r["recordID"] for r in simulator.meetings[meeting.video_room]["recordings"]]
+        assert f"https://bbb.local/playback/presentation/2.3/{record_id}" in recordings
+        client.force_login(org.district_specialist)  # may not see the meeting: 404, no list
+        assert client.get(meeting.get_absolute_url()).status_code == 404
+        # A forged recording-ready callback changes nothing.
+        simulator.secret = "forged"
+        simulator.emit_recording_ready(meeting.video_room, "x")
+        simulator.deliver_pending(deliver)
+        assert simulator.sent[-1] == ("rap-publish-ended", 403)
+    client.force_login(org.chairman)  # the engine gone: the page says so, and still opens
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "cannot be reached" in page or "Không kết nối" in page
+    # A refused registration (wrong secret) stores nothing.
+    settings.LIENTHONG_BBB_SECRET = "wrong"
+    with RunningSimulator(BBBSimulator(secret="bbb-shared-secret"), port):
+        client.force_login(org.officer)
+        client.post(setup)
+    assert VideoHook.objects.count() == 1

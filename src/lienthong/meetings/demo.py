@@ -11,8 +11,12 @@ approve the schedule."""
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +24,8 @@ from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import DEMO_PASSWORD, Role
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.drafting import services as drafting
+from lienthong.signatures import demo as signatures_demo
+from lienthong.signatures import tsa_simulator
 
 from . import services
 from .constants import MeetingDraftKind, Reply, RoomKind, VideoProvider
@@ -56,6 +62,27 @@ def _chief_of_office(province: Agency) -> User:
         unit=Unit.objects.get(agency=province, abbreviation="TH"),
         roles=[Role.UNIT_LEADER, Role.SPECIALIST],
     )
+
+
+@contextmanager
+def _demo_timestamps() -> Iterator[None]:
+    """While the demo signs, the demo timestamp authority answers on its port (`serve` runs
+    it, but `load_demo` comes first); if something listens there already, it is used."""
+    port = settings.LIENTHONG_DEMO_TSA_PORT
+    server = None
+    if port and settings.LIENTHONG_TSA_URL.startswith(f"http://127.0.0.1:{port}"):
+        try:
+            server = tsa_simulator.make_server("127.0.0.1", port)
+        except OSError:
+            server = None  # `serve` is running: its TSA answers
+    if server is not None:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
 
 @transaction.atomic
@@ -244,23 +271,18 @@ def load_demo_meetings() -> bool:
         actor=officer, meeting=held, present=list(held.participants.values_list("pk", flat=True))
     )
     clerk = User.objects.get(username="vanthu.ubndtinh")
-    for kind in (MeetingDraftKind.MINUTES, MeetingDraftKind.CONCLUSION):
-        draft = services.draft_meeting_document(actor=officer, meeting=held, kind=kind)
-        drafting.upload_version(
-            actor=officer,
-            draft=draft,
-            upload=_pdf(
-                draft.subject,
-                [
-                    "Chủ trì: " + chairman.full_name,
-                    "Kết luận: giao Văn phòng UBND tỉnh theo dõi, đôn đốc.",
-                ],
-            ),
-            name=f"{kind}.pdf",
-        )
-        drafting.submit_for_review(actor=officer, draft=draft)
-        drafting.review(actor=chief, draft=draft, decision="approve")
-        drafting.send_to_signer(actor=chief, draft=draft)
-        drafting.sign_off(actor=chairman, draft=draft, decision="approve")
-        drafting.issue_draft(actor=clerk, draft=draft)
+    # With the demo PKI (LIENTHONG_DEMO), the chairman signs the PDF made from the prefilled
+    # DOCX and the clerk seals it on issue, as in the drafting flow; without it, on paper.
+    pin = None
+    if settings.LIENTHONG_DEMO:
+        signatures_demo.load_demo_pki(agencies=[province])
+        pin = signatures_demo.DEMO_SIGNING_PIN
+    with _demo_timestamps():
+        for kind in (MeetingDraftKind.MINUTES, MeetingDraftKind.CONCLUSION):
+            draft = services.draft_meeting_document(actor=officer, meeting=held, kind=kind)
+            drafting.submit_for_review(actor=officer, draft=draft)
+            drafting.review(actor=chief, draft=draft, decision="approve")
+            drafting.send_to_signer(actor=chief, draft=draft)
+            drafting.sign_off(actor=chairman, draft=draft, decision="approve", signing_secret=pin)
+            drafting.issue_draft(actor=clerk, draft=draft, signing_secret=pin)
     return True

@@ -197,6 +197,12 @@ class Meeting(TimeStampedModel):
         related_name="+",
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    recording_ready_at = models.DateTimeField(
+        _("recording published at"),
+        null=True,
+        blank=True,
+        help_text=_("When the video engine said the recording is ready."),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -357,6 +363,30 @@ class MeetingDraft(models.Model):
     @property
     def document(self) -> Document | None:
         return self.draft.document
+
+
+class VideoHook(models.Model):
+    """A callback registered with a video engine (BigBlueButton's bbb-webhooks): where it posts
+    join/leave events and the recording-ready (rap-publish-ended) event."""
+
+    provider = models.CharField(_("video conference"), max_length=16, choices=VideoProvider.choices)
+    callback_url = models.URLField(_("callback address"), max_length=500)
+    hook_id = models.CharField(_("hook number on the engine"), max_length=64)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("video engine callback")
+        verbose_name_plural = _("video engine callbacks")
+        ordering = ["-registered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} #{self.hook_id}: {self.callback_url}"
 
 
 def new_calendar_token() -> str:

@@ -127,6 +127,15 @@ def can_join_video(user: Any, meeting: Meeting) -> bool:
     )
 
 
+def can_manage_video(user: Any) -> bool:
+    """Register the platform's callbacks with the video engine: an agency's administrator or
+    schedule officer, or the system administrator."""
+    return _official(user) and any(
+        user.has_role(role)
+        for role in (Role.AGENCY_ADMIN, Role.SCHEDULE_OFFICER, Role.SYSTEM_ADMIN)
+    )
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

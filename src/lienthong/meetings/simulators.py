@@ -8,8 +8,10 @@
 - `BBBSimulator`: every API call `/bigbluebutton/api/<call>?…&checksum=` is refused with
   `checksumError` unless the checksum is the hash (sha1 or sha256) of the call name, the query
   string (without the checksum) and the shared secret; `create`, `join`, `end`,
-  `getRecordings` and `hooks/create` answer as the engine does, and a join or a leave is sent
-  to the registered callbacks (bbb-webhooks) with their own checksum.
+  `getRecordings` and `hooks/create` answer as the engine does (a room created with
+  `record=true` has a published recording once ended), and a join, a leave and a published
+  recording (`rap-publish-ended`) are sent to the registered callbacks (bbb-webhooks) with their
+  own checksum.
 
 Both are plain WSGI applications (no Django), computing everything independently of the
 platform's clients, so a mistake on one side shows as a refusal on the other. They run beside
@@ -134,6 +136,10 @@ class BBBSimulator:
     meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
     hooks: list[str] = field(default_factory=list)
     sent: list[tuple[str, int]] = field(default_factory=list)
+    # Callbacks are posted at once (as bbb-webhooks does) unless `deliver_now` is off: then they
+    # wait in `outbox` until `deliver_pending()` posts them (a test delivers them in its thread).
+    deliver_now: bool = True
+    outbox: list[tuple[str, str, bytes]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def valid(self, call: str, query: str) -> bool:
@@ -173,6 +179,7 @@ class BBBSimulator:
 
     def _api(self, call: str, params: dict[str, str], start: StartResponse) -> list[bytes]:
         room = params.get("meetingID", "")
+        ready = ""
         with self._lock:
             meeting = self.meetings.get(room)
             if call == "create":
@@ -181,40 +188,39 @@ class BBBSimulator:
                         start, "200 OK", _xml("FAILED", messageKey="missingParam"), "text/xml"
                     )
                 self.meetings.setdefault(
-                    room, {"name": params["name"], "users": {}, "ended": False}
+                    room,
+                    {
+                        "name": params["name"],
+                        "users": {},
+                        "ended": False,
+                        "record": params.get("record", "false"),
+                        "created": int(time.time() * 1000),
+                    },
                 )
                 return _respond(start, "200 OK", _xml("SUCCESS", meetingID=room), "text/xml")
             if call == "hooks/create":
-                self.hooks.append(params.get("callbackURL", ""))
-                return _respond(
-                    start, "200 OK", _xml("SUCCESS", hookID=str(len(self.hooks))), "text/xml"
-                )
+                return self._hook_create(params.get("callbackURL", ""), start)
             if call == "getRecordings":
-                recordings = "".join(
-                    f"<recording><recordID>{html.escape(mid)}-rec</recordID>"
-                    f"<meetingID>{html.escape(mid)}</meetingID><playback><format>"
-                    f"<url>http://bbb.local/playback/{html.escape(mid)}</url></format></playback>"
-                    "</recording>"
-                    for mid, m in self.meetings.items()
-                    if m["ended"] and (not room or mid == room)
-                )
-                body = (
-                    "<response><returncode>SUCCESS</returncode>"
-                    f"<recordings>{recordings}</recordings></response>"
-                )
-                return _respond(start, "200 OK", body, "text/xml")
+                return _respond(start, "200 OK", self._recordings(room), "text/xml")
             if meeting is None:
                 return _respond(start, "200 OK", _xml("FAILED", messageKey="notFound"), "text/xml")
             if call == "end":
                 meeting["ended"] = True
-                return _respond(
-                    start, "200 OK", _xml("SUCCESS", messageKey="sentEndMeetingRequest"), "text/xml"
-                )
-            if call != "join":
+                if meeting.get("record") == "true" and not meeting.get("recordings"):
+                    # Processed and published at once (rap-publish-ended).
+                    ready = f"{hashlib.sha1(room.encode()).hexdigest()}-{meeting['created']}"  # noqa: S324
+                    meeting["recordings"] = [
+                        {
+                            "recordID": ready,
+                            "startTime": str(meeting["created"]),
+                            "endTime": str(int(time.time() * 1000)),
+                        }
+                    ]
+            elif call != "join":
                 return _respond(
                     start, "200 OK", _xml("FAILED", messageKey="unsupported"), "text/xml"
                 )
-            if (
+            elif (
                 meeting["ended"]
                 or not params.get("fullName")
                 or params.get("role") not in ("MODERATOR", "VIEWER")
@@ -222,7 +228,14 @@ class BBBSimulator:
                 return _respond(
                     start, "200 OK", _xml("FAILED", messageKey="invalidJoin"), "text/xml"
                 )
-            meeting["users"][params.get("userID", "")] = (params["fullName"], params["role"])
+            else:
+                meeting["users"][params.get("userID", "")] = (params["fullName"], params["role"])
+        if call == "end":  # outside the lock: the callback may call us back
+            if ready:
+                self.emit_recording_ready(room, ready)
+            return _respond(
+                start, "200 OK", _xml("SUCCESS", messageKey="sentEndMeetingRequest"), "text/xml"
+            )
         self.emit("user-joined", room, params.get("userID", ""), params["fullName"])
         return _respond(
             start,
@@ -231,41 +244,132 @@ class BBBSimulator:
             f"{params['role'].lower()}</p>",
         )
 
+    def _hook_create(self, url: str, start: StartResponse) -> list[bytes]:
+        """bbb-webhooks' hooks/create (called with the lock held)."""
+        if not url.startswith(("http://", "https://")):
+            return _respond(
+                start, "200 OK", _xml("FAILED", messageKey="missingParamURL"), "text/xml"
+            )
+        if url in self.hooks:  # bbb-webhooks keeps one hook per address
+            return _respond(
+                start,
+                "200 OK",
+                _xml(
+                    "SUCCESS",
+                    hookID=str(self.hooks.index(url) + 1),
+                    messageKey="duplicateWarning",
+                ),
+                "text/xml",
+            )
+        self.hooks.append(url)
+        return _respond(
+            start,
+            "200 OK",
+            _xml("SUCCESS", hookID=str(len(self.hooks)), permanentHook="false"),
+            "text/xml",
+        )
+
+    def _recordings(self, room: str) -> str:
+        """getRecordings as BigBlueButton answers it: `meetingID` may list several rooms
+        separated by commas; without recordings, SUCCESS with the messageKey noRecordings."""
+        wanted = set(filter(None, room.split(",")))
+        items = []
+        for mid, meeting in self.meetings.items():
+            if wanted and mid not in wanted:
+                continue
+            for rec in meeting.get("recordings", []):
+                length = max(1, (int(rec["endTime"]) - int(rec["startTime"])) // 60000)
+                url = f"https://bbb.local/playback/presentation/2.3/{rec['recordID']}"
+                items.append(
+                    "<recording>"
+                    f"<recordID>{rec['recordID']}</recordID>"
+                    f"<meetingID>{html.escape(mid)}</meetingID>"
+                    f"<internalMeetingID>{rec['recordID']}</internalMeetingID>"
+                    f"<name>{html.escape(meeting['name'])}</name>"
+                    "<isBreakout>false</isBreakout><published>true</published>"
+                    "<state>published</state>"
+                    f"<startTime>{rec['startTime']}</startTime><endTime>{rec['endTime']}</endTime>"
+                    f"<participants>{len(meeting['users'])}</participants>"
+                    "<metadata/>"
+                    "<playback><format><type>presentation</type>"
+                    f"<url>{html.escape(url)}</url><processingTime>7177</processingTime>"
+                    f"<length>{length}</length></format></playback>"
+                    "</recording>"
+                )
+        if not items:
+            return (
+                "<response><returncode>SUCCESS</returncode><recordings/>"
+                "<messageKey>noRecordings</messageKey>"
+                "<message>There are no recordings for the meeting(s).</message></response>"
+            )
+        return (
+            "<response><returncode>SUCCESS</returncode>"
+            f"<recordings>{''.join(items)}</recordings></response>"
+        )
+
     def emit(self, event: str, room: str, user_id: str, name: str) -> None:
-        """Send an event to every registered callback, as bbb-webhooks does: a form body
-        `event=<JSON>&timestamp=…`, the checksum of URL + body + secret in the URL."""
-        data = [
+        """A user joined or left: sent to every registered callback."""
+        self._post(
             {
-                "data": {
-                    "type": "event",
-                    "id": event,
-                    "attributes": {
-                        "meeting": {"external-meeting-id": room},
-                        "user": {"external-user-id": user_id, "name": name},
-                    },
-                    "event": {"ts": int(time.time() * 1000)},
-                }
+                "type": "event",
+                "id": event,
+                "attributes": {
+                    "meeting": {"external-meeting-id": room},
+                    "user": {"external-user-id": user_id, "name": name},
+                },
+                "event": {"ts": int(time.time() * 1000)},
             }
-        ]
+        )
+
+    def emit_recording_ready(self, room: str, record_id: str) -> None:
+        """The recording is published: bbb-webhooks' rap-publish-ended event."""
+        self._post(
+            {
+                "type": "event",
+                "id": "rap-publish-ended",
+                "attributes": {
+                    "meeting": {"internal-meeting-id": record_id, "external-meeting-id": room},
+                    "record-id": record_id,
+                    "success": True,
+                },
+                "event": {"ts": int(time.time() * 1000)},
+            }
+        )
+
+    def _post(self, data: dict[str, Any]) -> None:
+        """As bbb-webhooks does: a form body `event=<JSON>&timestamp=…`, the checksum of
+        URL + body + secret in the URL."""
         body = urlencode(
-            {"event": json.dumps(data), "timestamp": str(int(time.time() * 1000))}
+            {"event": json.dumps([{"data": data}]), "timestamp": str(int(time.time() * 1000))}
         ).encode()
         for url in list(self.hooks):
             digest = hashlib.new(self.algorithms[0], url.encode() + body + self.secret.encode())
-            request = urllib.request.Request(  # noqa: S310 - the callback registered with us
-                url + ("&" if "?" in url else "?") + "checksum=" + digest.hexdigest(),
-                data=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-                method="POST",
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                    status = response.status
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-            except OSError:
-                status = 0
-            self.sent.append((event, status))
+            target = url + ("&" if "?" in url else "?") + "checksum=" + digest.hexdigest()
+            self.outbox.append((str(data["id"]), target, body))
+        if self.deliver_now:
+            self.deliver_pending()
+
+    def deliver_pending(self, post: Callable[[str, bytes], int] | None = None) -> None:
+        """Post the waiting callbacks (with `post(url, body) -> status` if given)."""
+        while self.outbox:
+            event, url, body = self.outbox.pop(0)
+            self.sent.append((event, (post or _http_post)(url, body)))
+
+
+def _http_post(url: str, body: bytes) -> int:
+    request = urllib.request.Request(  # noqa: S310 - the callback registered with us
+        url,
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except OSError:
+        return 0
 
 
 # --- Running one ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("phong-hop/", views.rooms, name="rooms"),
     path("dat-lich/", views.book, name="book"),
     path("video/bbb/su-kien/", views.bbb_hook, name="bbb-hook"),
+    path("video/thiet-lap/", views.video_setup, name="video-setup"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/moi/", views.invite, name="invite"),
     path("<int:pk>/tra-loi/<int:participant_pk>/", views.reply, name="reply"),
@@ -24,7 +25,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/tai-lieu/<int:item_pk>/", views.agenda_file, name="agenda-file"),
     path("<int:pk>/diem-danh/", views.attendance, name="attendance"),
     path("<int:pk>/van-ban/", views.draft_document, name="draft-document"),
+    path("<int:pk>/van-ban/<int:link_pk>/pdf/", views.document_pdf, name="document-pdf"),
     path("<int:pk>/huy/", views.cancel, name="cancel"),
+    path("<int:pk>/vao-lich-tuan/", views.put_in_schedule, name="put-in-schedule"),
     path("<int:pk>/vao-phong/", views.join, name="join"),
     path("<int:pk>/ket-thuc-phong/", views.end_video, name="end-video"),
 ]

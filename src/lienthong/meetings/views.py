@@ -11,7 +11,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -39,7 +39,17 @@ from .forms import (
     RoomForm,
     WeekForm,
 )
-from .models import AgendaItem, CalendarToken, Meeting, Participant, Room, Schedule, ScheduleEntry
+from .models import (
+    AgendaItem,
+    CalendarToken,
+    Meeting,
+    MeetingDraft,
+    Participant,
+    Room,
+    Schedule,
+    ScheduleEntry,
+    VideoHook,
+)
 from .permissions import (
     access_meeting,
     access_schedule,
@@ -48,14 +58,14 @@ from .permissions import (
     can_edit_schedule,
     can_join_video,
     can_keep_schedule,
+    can_manage_video,
     can_organise,
     can_read_item,
     can_reply,
     is_named_insider,
 )
 from .querysets import AGENCY_REPLY_ROLES
-from .video import provider_for
-from .video.bbb import BigBlueButton
+from .video import VideoError
 
 FEED_WEEKS_BACK = 4
 FEED_WEEKS_AHEAD = 12
@@ -106,6 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "week_start": this_week,
             "can_book": can_book(user),
             "can_keep": can_keep_schedule(user),
+            "can_manage_video": can_manage_video(user),
         },
     )
 
@@ -183,6 +194,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_keep_schedule(user, schedule.agency_id)
             and schedule.state == ScheduleState.DRAFT,
             "can_approve": can_approve_schedule(user, schedule),
+            "can_book": can_book(user) and user.agency_id == schedule.agency_id,
             "return_form": ReturnForm() if can_approve_schedule(user, schedule) else None,
         },
     )
@@ -359,33 +371,76 @@ def rooms(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _entry_to_book(user: Any, raw: str | None) -> ScheduleEntry | None:
+    """The schedule entry a meeting is booked from (`?entry=`), of the user's agency, still
+    without its meeting; anything else is a 404."""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(
+        ScheduleEntry.objects.select_related("schedule", "chair"),
+        pk=int(raw),
+        schedule__agency_id=_agency_id(user),
+        meeting__isnull=True,
+        cancelled=False,
+    )
+
+
 @login_required
 def book(request: HttpRequest) -> HttpResponse:
     user = official_or_404(request)
     if not can_book(user):
         raise Http404
-    form = BookForm(agency_id=_agency_id(user), initial={"chair": None})
+    entry = _entry_to_book(user, request.GET.get("entry") or request.POST.get("entry"))
+    initial: dict[str, Any] = {"chair": None}
+    if entry is not None:
+        initial = {
+            "title": entry.content[:500],
+            "starts_at": timezone.localtime(entry.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(entry.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "chair": entry.chair_id,
+        }
+    form = BookForm(agency_id=_agency_id(user), initial=initial)
     if request.method == "POST":
         form = BookForm(request.POST, agency_id=_agency_id(user))
         if form.is_valid():
             data = form.cleaned_data
+            booking = {
+                "actor": user,
+                "title": data["title"],
+                "starts_at": data["starts_at"],
+                "ends_at": data["ends_at"],
+                "chair": data["chair"],
+                "room": data["room"],
+                "video_provider": data["video_provider"] or "",
+                "users": data["users"],
+                "agencies": data["agencies"],
+            }
             try:
-                meeting = services.book_meeting(
-                    actor=user,
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    chair=data["chair"],
-                    room=data["room"],
-                    video_provider=data["video_provider"] or "",
-                    users=data["users"],
-                    agencies=data["agencies"],
-                )
+                if entry is not None:
+                    meeting = services.book_from_entry(entry=entry, **booking)
+                else:
+                    meeting = services.book_meeting(**booking)
                 messages.success(request, _("The meeting was booked."))
                 return redirect(meeting)
             except ValidationError as exc:
                 form_errors(form, exc)
-    return render(request, "meetings/book.html", {"form": form})
+    return render(request, "meetings/book.html", {"form": form, "entry": entry})
+
+
+@login_required
+@require_POST
+def put_in_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    user = official_or_404(request)
+    meeting = access_meeting(user, pk)
+    try:
+        entry = services.put_in_schedule(actor=user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(meeting)
+    messages.success(request, _("The meeting was added to the week's schedule."))
+    return redirect(entry.schedule)
 
 
 # --- A meeting -----------------------------------------------------------------------------------
@@ -422,6 +477,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             else ""
         )
     made = {link.kind for link in drafts}
+    recordings, recordings_error = [], ""
+    if meeting.video_provider == VideoProvider.BBB and (
+        meeting.recording_ready_at or meeting.state == MeetingState.HELD
+    ):
+        try:
+            recordings = services.meeting_recordings(meeting=meeting)
+        except VideoError:
+            recordings_error = _("The video engine cannot be reached: recordings not listed.")
     return render(
         request,
         "meetings/detail.html",
@@ -433,6 +496,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda": agenda,
             "hidden_items": 0 if insider else meeting.agenda.filter(confidential=True).count(),
             "drafts": drafts,
+            "recordings": recordings,
+            "recordings_error": recordings_error,
+            "schedule_entry": ScheduleEntry.objects.filter(meeting=meeting)
+            .select_related("schedule")
+            .first(),
+            "can_put_in_schedule": organiser and can_keep_schedule(user, meeting.agency_id),
             "can_organise": organiser,
             "can_join": can_join_video(user, meeting),
             "invite_form": InviteForm(agency_id=meeting.agency_id)
@@ -587,6 +656,28 @@ def draft_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def document_pdf(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """The drafter edited the DOCX: make the PDF to sign from it again."""
+    user = official_or_404(request)
+    meeting = access_meeting(user, pk)
+    link = get_object_or_404(
+        MeetingDraft.objects.select_related("draft"), pk=link_pk, meeting=meeting
+    )
+    try:
+        services.pdf_from_latest_docx(actor=user, link=link)
+        messages.success(request, _("The PDF to sign was made from the latest DOCX."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(
+            request,
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else _("You may not add a version to this draft now."),
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
     meeting = access_meeting(user, pk)
@@ -624,18 +715,54 @@ def end_video(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
-def bbb_hook_url() -> str:
-    """The callback address registered with BigBlueButton (and covered by its checksum)."""
-    site = str(getattr(settings, "LIENTHONG_SITE_URL", "http://localhost:8000")).rstrip("/")
-    return site + reverse("meetings:bbb-hook")
+bbb_hook_url = services.bbb_hook_url
+
+
+@login_required
+def video_setup(request: HttpRequest) -> HttpResponse:
+    """For the agency's administrator or schedule officer: the callback BigBlueButton posts to
+    (join/leave, recording ready), the signed hooks/create call that registers it, and the
+    registrations made."""
+    user = official_or_404(request)
+    if not can_manage_video(user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            hook = services.register_bbb_hook(actor=user)
+            messages.success(
+                request,
+                _("The callback was registered with BigBlueButton (hook %(id)s).")
+                % {"id": hook.hook_id},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("meetings:video-setup")
+    callback = services.bbb_hook_url()
+    client = services.bbb_client()
+    signed = ""
+    with contextlib.suppress(VideoError):
+        signed = client.hook_call(callback_url=callback)
+    return render(
+        request,
+        "meetings/video_setup.html",
+        {
+            "callback": callback,
+            "signed_call": signed,
+            "checksum": signed.rsplit("checksum=", 1)[-1] if signed else "",
+            "api_url": client.api_url,
+            "algorithm": client.algorithm,
+            "hooks": VideoHook.objects.filter(provider=VideoProvider.BBB).select_related(
+                "registered_by"
+            )[:20],
+        },
+    )
 
 
 @csrf_exempt
 @require_POST
 def bbb_hook(request: HttpRequest) -> HttpResponse:
     """BigBlueButton's join/leave callbacks: refused unless their checksum is right."""
-    provider = provider_for(VideoProvider.BBB)
-    assert isinstance(provider, BigBlueButton)
+    provider = services.bbb_client()
     if not provider.verify_webhook(
         url=bbb_hook_url(), body=request.body, params=request.GET.dict()
     ):

@@ -95,10 +95,16 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 class MeetingDetailSerializer(MeetingSerializer):
     participants = ParticipantSerializer(many=True, read_only=True)
+    schedule_entry = serializers.SerializerMethodField(
+        help_text="The entry of the weekly schedule this meeting is linked to (null: none)."
+    )
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "participants"]
+        fields = [*MeetingSerializer.Meta.fields, "participants", "schedule_entry"]
         read_only_fields = fields
+
+    def get_schedule_entry(self, meeting: Meeting) -> int | None:
+        return ScheduleEntry.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
 
 
 class BookInputSerializer(serializers.Serializer[Any]):
@@ -117,6 +123,12 @@ class BookInputSerializer(serializers.Serializer[Any]):
     )
     agencies = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.filter(is_active=True), many=True, required=False, default=list
+    )
+    schedule_entry = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Book the meeting of this entry of your agency's weekly schedule (linked).",
     )
 
 

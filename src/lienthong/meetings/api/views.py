@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,7 @@ from lienthong.core.api.schemas import VALIDATION_ERROR_SCHEMA, ErrorSerializer
 from lienthong.core.http import official_or_404
 
 from .. import services
-from ..models import Meeting, Participant, Room, Schedule
+from ..models import Meeting, Participant, Room, Schedule, ScheduleEntry
 from ..permissions import access_meeting, access_schedule
 from .serializers import (
     BookInputSerializer,
@@ -124,8 +125,16 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
         user = official_or_404(request)
         data = BookInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        booking = dict(data.validated_data)
+        entry_pk = booking.pop("schedule_entry", None)
         with service_errors():
-            meeting = services.book_meeting(actor=user, **data.validated_data)
+            if entry_pk is None:
+                meeting = services.book_meeting(actor=user, **booking)
+            else:
+                entry = get_object_or_404(
+                    ScheduleEntry, pk=entry_pk, schedule__agency_id=user.agency_id
+                )
+                meeting = services.book_from_entry(actor=user, entry=entry, **booking)
         return Response(MeetingDetailSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

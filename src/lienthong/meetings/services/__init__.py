@@ -4,7 +4,8 @@ attendance, video presence), `drafts` (the meeting's documents through drafting)
 `calendars` (private feed tokens, reminders). Import them from here."""
 
 from .calendars import remind_upcoming, rotate_calendar_token
-from .drafts import draft_meeting_document, recipient_agencies
+from .drafts import docx_to_pdf, draft_meeting_document, pdf_from_latest_docx, recipient_agencies
+from .linking import book_from_entry, put_in_schedule
 from .meetings import (
     add_agenda_item,
     book_meeting,
@@ -25,24 +26,40 @@ from .schedules import (
     update_entry,
     week_start_of,
 )
-from .video import bbb_events, end_video, join_video
+from .video import (
+    bbb_client,
+    bbb_events,
+    bbb_hook_url,
+    end_video,
+    join_video,
+    meeting_recordings,
+    register_bbb_hook,
+)
 
 __all__ = [
     "add_agenda_item",
     "add_entry",
     "approve_schedule",
+    "bbb_client",
     "bbb_events",
+    "bbb_hook_url",
+    "book_from_entry",
     "book_meeting",
     "cancel_entry",
     "cancel_meeting",
     "create_room",
     "create_schedule",
+    "docx_to_pdf",
     "draft_meeting_document",
     "end_video",
     "invite",
     "join_video",
+    "meeting_recordings",
+    "pdf_from_latest_docx",
+    "put_in_schedule",
     "recipient_agencies",
     "record_attendance",
+    "register_bbb_hook",
     "remind_upcoming",
     "reply",
     "return_schedule",

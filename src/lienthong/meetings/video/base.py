@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Self
 
 
@@ -13,9 +14,22 @@ class VideoError(Exception):
 
 @dataclass(frozen=True)
 class Recording:
+    """A recording as the engine lists it: its id, the playback address, when it started
+    (milliseconds since the epoch, as BigBlueButton gives it), its length in minutes, the
+    playback format and whether it is published (unpublished ones are not shown)."""
+
     record_id: str
     url: str
     started_at: str = ""
+    length_minutes: int = 0
+    playback_format: str = ""
+    published: bool = True
+
+    @property
+    def started(self) -> datetime | None:
+        if not self.started_at.isdigit():
+            return None
+        return datetime.fromtimestamp(int(self.started_at) / 1000, tz=UTC)
 
 
 @dataclass(frozen=True)

@@ -87,24 +87,33 @@ class BigBlueButton(VideoProviderClient):
         self._call("end", {"meetingID": room})
 
     def recordings(self, *, room: str) -> list[Recording]:
+        """getRecordings for the room: each recording with its first playback format."""
         root = self._call("getRecordings", {"meetingID": room})
         found = []
         for item in root.iter("recording"):
-            url = ""
-            for playback in item.iter("url"):
-                url = playback.text or ""
-                break
+            playback = item.find("playback/format")
+            length = (playback.findtext("length") if playback is not None else "") or ""
             found.append(
                 Recording(
                     record_id=item.findtext("recordID") or "",
-                    url=url,
+                    url=(playback.findtext("url") if playback is not None else "") or "",
                     started_at=item.findtext("startTime") or "",
+                    length_minutes=int(length) if length.isdigit() else 0,
+                    playback_format=(playback.findtext("type") if playback is not None else "")
+                    or "",
+                    published=(item.findtext("published") or "true") == "true",
                 )
             )
         return found
 
-    def register_hook(self, *, callback_url: str) -> None:
-        self._call("hooks/create", {"callbackURL": callback_url})
+    def hook_call(self, *, callback_url: str) -> str:
+        """The signed hooks/create call that registers our callback with bbb-webhooks."""
+        return self.signed_url("hooks/create", {"callbackURL": callback_url})
+
+    def register_hook(self, *, callback_url: str) -> str:
+        """Register the callback (bbb-webhooks' hooks/create); returns the hook's number."""
+        root = self._call("hooks/create", {"callbackURL": callback_url})
+        return root.findtext("hookID") or ""
 
     def verify_webhook(self, *, url: str, body: bytes, params: dict[str, Any]) -> bool:
         given = str(params.get("checksum", ""))
