@@ -11,19 +11,28 @@ from django.core.management import call_command
 
 from lienthong.core import sealing
 from lienthong.mail import services
-from lienthong.mail.models import Mailbox
+from lienthong.mail.models import Mailbox, Security
 
 
-def _mailbox(agency) -> Mailbox:
-    mailbox = Mailbox(agency=agency, address="vanthu@stttt.camau.gov.vn", host="127.0.0.1", port=1)
+def _mailbox(agency, dovecot) -> Mailbox:
+    mailbox = Mailbox(
+        agency=agency,
+        address="vanthu@stttt.camau.gov.vn",
+        host=dovecot.host,
+        port=dovecot.port,
+        security=Security.NONE,
+        username="vanthu1",
+    )
     mailbox.set_secret("mật-khẩu-hộp-thư")
     mailbox.save()
     return mailbox
 
 
-def test_a_rotation_reseals_the_passwords_and_a_lost_key_is_reported(agency, settings) -> None:
+def test_a_rotation_reseals_the_passwords_and_a_lost_key_is_reported(
+    agency, settings, dovecot
+) -> None:
     old = settings.LIENTHONG_KEY_ENCRYPTION_KEYS[0]
-    mailbox = _mailbox(agency)
+    mailbox = _mailbox(agency, dovecot)
     stored = bytes(Mailbox.objects.get(pk=mailbox.pk).sealed_secret)
     assert (
         "mật-khẩu".encode() not in stored and sealing.unseal(stored) == "mật-khẩu-hộp-thư".encode()
@@ -38,7 +47,8 @@ def test_a_rotation_reseals_the_passwords_and_a_lost_key_is_reported(agency, set
     mailbox.refresh_from_db()
     assert mailbox.secret() == "mật-khẩu-hộp-thư"
 
-    settings.LIENTHONG_KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # a lost key
+    # a lost key: the server answers, the password cannot be opened to log in
+    settings.LIENTHONG_KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(sealing.SealBroken):
         services.poll_mailbox(mailbox=mailbox, timeout=1)
     mailbox.refresh_from_db()
