@@ -46,15 +46,6 @@ def test_an_untrusted_imap_certificate_is_refused_with_a_plain_error(
     assert not mailbox.messages.exists()
 
 
-def test_an_unencrypted_login_to_a_tls_only_port_fails(agency, mailbox_for, dovecot) -> None:
-    """The IMAPS port speaks TLS only: a mailbox set to no encryption there fails and says so."""
-    mailbox, _account = mailbox_for(agency, security=Security.NONE, port=dovecot.tls_port)
-    with pytest.raises(Exception):  # noqa: B017 - imaplib's own errors differ by version
-        services.poll_mailbox(mailbox=mailbox, timeout=3)
-    mailbox.refresh_from_db()
-    assert mailbox.failures == 1 and mailbox.last_error
-
-
 def _message(to: str) -> EmailMessage:
     return EmailMessage(
         subject="Công văn số 5/STTTT-VP",
