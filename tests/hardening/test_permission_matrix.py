@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from lienthong.documents.models import Document, NumberAllocation
 from lienthong.drafting.models import Draft
-from lienthong.mail.models import IncomingMail, Mailbox
+from lienthong.mail.models import DigestSubscription, IncomingMail, IntakeRule, Mailbox
 from lienthong.onestop.models import Dossier, DossierStep
 from lienthong.records.models import CaseFile
 from lienthong.reports.models import AgencyReport
@@ -366,6 +366,7 @@ MAIL_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "folder": "INBOX",
     },
     "recipient": lambda w: {"address": "moi@abc.vn", "name": "Công ty ABC"},
+    "rule": lambda w: {"position": "3", "sender_pattern": "*@stp.camau.gov.vn", "action": "ignore"},
 }
 
 # Meetings (tests/meetings/world.py): the meeting's chair (Sở Tư pháp's leader) and the
@@ -879,6 +880,24 @@ MATRIX: dict[str, Row] = {
     "meetings:document-pdf": Row(
         MEETING_PEOPLE, post=NOBODY, obj="meeting", extra={"link_pk": "meeting"}, body=lambda w: {}
     ),
+    # Official e-mail, continued: the agency administrator's intake rules; each official's
+    # daily digest (the demo's officials have addresses; its administrators have none, and are
+    # told so), stopped by the signed link in a
+    # digest without signing in (an applicant's account is kept out of the officials' pages);
+    # the address-book API for officials.
+    "mail:rules": Row(MAILBOX_ADMINS, body=MAIL_BODIES["rule"]),
+    "mail:rule-edit": Row(MAILBOX_ADMINS, obj="intake_rule", body=MAIL_BODIES["rule"]),
+    "mail:rule-delete": Row(MAILBOX_ADMINS, obj="intake_rule", body=lambda w: {}),
+    "mail:digest": Row(
+        OFFICERS, post=OFFICERS - {"agency_admin", "system_admin"}, body=lambda w: {"enabled": "on"}
+    ),
+    "mail:digest-opt-out": Row(
+        ANYONE - {"citizen"}, extra={"token": "digest_token"}, body=lambda w: {}
+    ),
+    "v1:directory-agency-list": Row(OFFICERS),
+    "v1:directory-agency-detail": Row(OFFICERS, obj="agency"),
+    "v1:directory-person-list": Row(OFFICERS),
+    "v1:directory-person-detail": Row(OFFICERS, obj="directory_person"),
 }
 
 
@@ -904,6 +923,8 @@ STATEFUL: list[tuple[Any, tuple[str, ...]]] = [
     (Assignment, ("state",)),
     (IncomingMail, ("status",)),  # official e-mail (lienthong.mail)
     (Mailbox, ("address", "updated_at")),
+    (IntakeRule, ("position", "action", "sender_pattern")),
+    (DigestSubscription, ("enabled",)),
     (AgencyReport, ("status", "updated_at")),
 ]
 

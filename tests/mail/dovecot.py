@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import free_port
+from tests.mail.tlscerts import ServerCertificate
 
 DOVECOT = shutil.which("dovecot", path="/usr/sbin:/usr/local/sbin:" + os.environ.get("PATH", ""))
 
@@ -37,7 +38,7 @@ info_log_path = {root}/dovecot.log
 default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
@@ -62,7 +63,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
   user = {user}
   chroot =
@@ -126,6 +128,10 @@ class Dovecot:
     host: str = "127.0.0.1"
     port: int = 0
     users: dict[str, str] = field(default_factory=dict)
+    # With a certificate: STARTTLS on `port` and IMAPS on `tls_port` (plain login stays allowed
+    # on `port` for the other tests).
+    certificate: ServerCertificate | None = None
+    tls_port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -185,11 +191,22 @@ class Dovecot:
         self.root.chmod(0o755)
         self._own_tree()
         self.port = self.port or free_port()
+        ssl = "ssl = no"
+        if self.certificate is not None:
+            self.tls_port = self.tls_port or free_port()
+            for path in (self.certificate.cert_file, self.certificate.key_file):
+                self._own(path)
+            ssl = (
+                f"ssl = yes\nssl_cert = <{self.certificate.cert_file}\n"
+                f"ssl_key = <{self.certificate.key_file}\nssl_min_protocol = TLSv1.2"
+            )
         config = self.root / "dovecot.conf"
         config.write_text(
             CONFIG.format(
                 root=self.root,
                 port=self.port,
+                tls_port=self.tls_port,
+                ssl=ssl,
                 user=self.account.pw_name,
                 group=grp.getgrgid(self.account.pw_gid).gr_name,
                 uid=self.account.pw_uid,

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from imap_tools import MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError
 
+from lienthong.core import sealing
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import DocumentType
 from lienthong.mail import services
@@ -132,7 +133,7 @@ def test_an_unreachable_mailbox_records_its_error_and_retries_later(agency, dove
         port=dovecot.port,
         security="none",
         username="nobody-here",
-        secret="wrong",
+        sealed_secret=sealing.seal(b"wrong"),
     )
     with pytest.raises(MailboxLoginError):
         services.poll_mailbox(mailbox=mailbox, timeout=5)

@@ -1,4 +1,5 @@
-"""Sending an issued document to its e-mail recipients through a real SMTP server (aiosmtpd),
+"""Sending an issued document to its e-mail recipients through a real SMTP server (aiosmtpd,
+over STARTTLS with a certificate the test made),
 DKIM-signed, with a status per recipient; a bounce fetched by intake marks the recipient."""
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from lienthong.mail.models import DeliveryStatus, EmailRecipient, MailStatus
 from tests.documents import files
 from tests.drafting.conftest import make_draft, org  # noqa: F401
 from tests.mail import corpus
-from tests.notifications.conftest import smtp_server  # noqa: F401
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _approve(org, draft):  # noqa: F811
 def test_an_issued_document_reaches_its_email_recipients_signed_and_bounces_are_recorded(
     org,  # noqa: F811
     make_draft,  # noqa: F811
-    smtp_server,  # noqa: F811
+    starttls_smtp_server,
     dkim_key,
     run_tasks,
     mailbox_for,
@@ -80,7 +80,7 @@ def test_an_issued_document_reaches_its_email_recipients_signed_and_bounces_are_
         services.add_recipient(actor=org.snv_clerk, draft=draft, address="x@y.vn")
     _approve(org, draft)
     citizen = services.add_recipient(actor=org.clerk, draft=draft, address="dan@example.vn")
-    smtp_server.refuse_next(1)  # the first attempt meets a busy server
+    starttls_smtp_server.refuse_next(1)  # the first attempt meets a busy server
     with django_capture_on_commit_callbacks(execute=True):
         document = drafting.issue_draft(actor=org.clerk, draft=draft).document
 
@@ -94,7 +94,7 @@ def test_an_issued_document_reaches_its_email_recipients_signed_and_bounces_are_
 
     statuses = dict(EmailRecipient.objects.values_list("address", "status"))
     assert statuses == {"vanthu@abc.vn": DeliveryStatus.SENT, "dan@example.vn": "sent"}
-    mails = {m.to[0]: m for m in smtp_server.messages}
+    mails = {m.to[0]: m for m in starttls_smtp_server.messages}
     assert set(mails) == {"vanthu@abc.vn", "dan@example.vn"}
     mail = mails["vanthu@abc.vn"].message
     assert document.number_and_symbol in str(mail["Subject"])

@@ -705,6 +705,12 @@ _dkim_keys_file = os.environ.get("LIENTHONG_MAIL_DKIM_KEYS_FILE", "")
 LIENTHONG_MAIL_DKIM_KEYS: dict[str, str] = (
     json.loads(Path(_dkim_keys_file).read_text(encoding="utf-8")) if _dkim_keys_file else {}
 )
+# TLS of IMAPS/STARTTLS intake and of SMTP sending: the authorities trusted (a PEM bundle; empty:
+# the system's) and whether certificates are verified at all (never turn off in production).
+LIENTHONG_MAIL_TLS_CA_FILE = os.environ.get("LIENTHONG_MAIL_TLS_CA_FILE", "")
+LIENTHONG_MAIL_TLS_VERIFY = env_bool("LIENTHONG_MAIL_TLS_VERIFY", True)
+# The daily digest of notifications: the local hour it is sent at (docs/email.md, "Digest").
+LIENTHONG_MAIL_DIGEST_HOUR = env_int("LIENTHONG_MAIL_DIGEST_HOUR", 17)
 # --- Meetings, work schedules and video conferences (meetings) ----------------------------------
 # The video engine of on-line meetings: "jitsi" or "bbb" (docs/meetings.md). The defaults point
 # at the local simulators (`lienthong jitsi_simulator`, `lienthong bbb_simulator`); outside

@@ -15,8 +15,9 @@ class MailConfig(AppConfig):
 
         from .sending import schedule_forgotten  # noqa: PLC0415
         from .subscribers import deliver_issued  # noqa: PLC0415
-        from .tasks import enqueue_due_polls  # noqa: PLC0415
+        from .tasks import enqueue_due_digests, enqueue_due_polls  # noqa: PLC0415
 
         subscribe(OutgoingIssued, deliver_issued)
         periodic.register("mail.poll_mailboxes", enqueue_due_polls)
         periodic.register("mail.schedule_forgotten_deliveries", schedule_forgotten)
+        periodic.register("mail.daily_digests", enqueue_due_digests)

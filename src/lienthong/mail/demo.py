@@ -12,9 +12,10 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from lienthong.accounts.models import Agency
+from lienthong.core import sealing
 
 from . import services
-from .models import Mailbox, Security
+from .models import IntakeRule, Mailbox, RuleAction, Security
 
 STP_CODE = "000.00.05.H12"
 
@@ -49,7 +50,7 @@ def load() -> None:
             "port": 993,
             "security": Security.SSL,
             "username": "vanthu.stp",
-            "secret": "demo",
+            "sealed_secret": sealing.seal(b"demo"),
             "active": False,
         },
     )
@@ -72,3 +73,10 @@ def load() -> None:
         "mx.demo-camau.invalid; spf=fail smtp.mailfrom=gmail.example; dkim=none; dmarc=fail",
     )
     services.take_message(mailbox=mailbox, raw=suspicious.as_bytes())
+    # The clerk's intake rules (Quy tắc nhận thư): a deny list first, then mail carrying a
+    # document; the rest stays in the mailbox.
+    for position, values in (
+        (10, {"sender_pattern": "*@*.example", "action": RuleAction.IGNORE}),
+        (20, {"attachment_types": "pdf,docx", "action": RuleAction.ACCEPT}),
+    ):
+        IntakeRule.objects.get_or_create(agency=agency, position=position, defaults=values)

@@ -1,15 +1,20 @@
 """The directory (danh bạ) of official addresses: every active agency and official of the org
 tree with their e-mail, telephone, position and unit; exported as vCard 4.0 (RFC 6350) for
-address books and as LDIF (RFC 2849) for the mail server's directory."""
+address books and as LDIF (RFC 2849) for the mail server's directory. What a viewer sees is
+decided by `permissions.can_see_phone`: an official's own number only within their agency."""
 
 from __future__ import annotations
 
 import base64
 import re
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
+
+from .permissions import can_see_directory, can_see_phone
 
 BASE_DN = "ou=danhba,dc=lienthong"
 
@@ -23,7 +28,9 @@ def agencies(query: str = "") -> QuerySet[Agency]:
     return found
 
 
-def people(query: str = "") -> QuerySet[User]:
+def people(query: str = "", viewer: Any = None) -> QuerySet[User]:
+    """The officials in the directory; a search by telephone number finds only those whose
+    number the viewer may see."""
     found: QuerySet[User] = (
         User.objects.active()
         .filter(agency__isnull=False, agency__is_active=True)
@@ -35,12 +42,24 @@ def people(query: str = "") -> QuerySet[User]:
         found = found.filter(
             Q(full_name__icontains=query)
             | Q(email__icontains=query)
-            | Q(phone__icontains=query)
+            | _phone_match(query, viewer)
             | Q(unit__name__icontains=query)
             | Q(position__name__icontains=query)
             | Q(agency__name__icontains=query)
         )
     return found
+
+
+def _phone_match(query: str, viewer: Any) -> Q:
+    if viewer is None or not can_see_directory(viewer):
+        return Q(pk__in=[])
+    if viewer.has_role(Role.SYSTEM_ADMIN):
+        return Q(phone__icontains=query)
+    return Q(phone__icontains=query, agency_id=viewer.agency_id)
+
+
+def phone_for(viewer: Any, person: User) -> str:
+    return person.phone if person.phone and can_see_phone(viewer, person) else ""
 
 
 def _escape_vcard(value: str) -> str:
@@ -61,7 +80,7 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def vcards() -> str:
+def vcards(viewer: Any) -> str:
     cards = []
     for agency in agencies():
         lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{_escape_vcard(agency.name)}"]
@@ -75,7 +94,7 @@ def vcards() -> str:
         lines.append(f"UID:urn:lienthong:agency:{agency.code}")
         lines.append("END:VCARD")
         cards.append("\r\n".join(_fold(line) for line in lines))
-    for person in people():
+    for person in people(viewer=viewer):
         assert person.agency is not None
         org = _escape_vcard(person.agency.name)
         if person.unit is not None:
@@ -90,8 +109,8 @@ def vcards() -> str:
         ]
         if person.position is not None:
             lines.append(f"TITLE:{_escape_vcard(person.position.name)}")
-        if person.phone:
-            lines.append(f"TEL;TYPE=work,voice:{_escape_vcard(person.phone)}")
+        if phone := phone_for(viewer, person):
+            lines.append(f"TEL;TYPE=work,voice:{_escape_vcard(phone)}")
         lines.append(f"UID:urn:lienthong:user:{person.pk}")
         lines.append("END:VCARD")
         cards.append("\r\n".join(_fold(line) for line in lines))
@@ -114,7 +133,7 @@ def _dn_value(value: str) -> str:
     return re.sub(r'([,+"\\<>;=#])', r"\\\1", value)
 
 
-def ldif() -> str:
+def ldif(viewer: Any) -> str:
     """inetOrgPerson entries for officials, organization entries for agencies."""
     entries = []
     for agency in agencies():
@@ -133,7 +152,7 @@ def ldif() -> str:
                 ]
             )
         )
-    for person in people():
+    for person in people(viewer=viewer):
         assert person.agency is not None
         parts = person.full_name.split()
         entries.append(
@@ -149,7 +168,11 @@ def ldif() -> str:
                     _attr("o", person.agency.name),
                     *([_attr("ou", person.unit.name)] if person.unit else []),
                     *([_attr("title", person.position.name)] if person.position else []),
-                    *([_attr("telephoneNumber", person.phone)] if person.phone else []),
+                    *(
+                        [_attr("telephoneNumber", phone)]
+                        if (phone := phone_for(viewer, person))
+                        else []
+                    ),
                 ]
             )
         )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.accounts.models import Agency
 from lienthong.documents.forms import IncomingForm
 
-from .models import Mailbox
+from .models import IntakeRule, Mailbox
 
 
 class RegisterMailForm(IncomingForm):
@@ -69,3 +69,25 @@ class MailboxForm(forms.ModelForm[Mailbox]):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+
+class RuleForm(forms.ModelForm[IntakeRule]):
+    """An intake rule of the agency; its mailboxes only."""
+
+    class Meta:
+        model = IntakeRule
+        fields = [
+            "position",
+            "mailbox",
+            "sender_pattern",
+            "subject_contains",
+            "attachment_types",
+            "action",
+        ]
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mailbox"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Mailbox.objects.filter(agency_id=agency_id)
+        field.empty_label = str(_("Every mailbox of the agency"))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency
+from lienthong.core import sealing
 from lienthong.core.models import TimeStampedModel
 from lienthong.documents.models import Blob, Document
 from lienthong.drafting.models import Draft
@@ -35,10 +36,11 @@ class Mailbox(TimeStampedModel):
         _("security"), max_length=10, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=200)
-    secret = models.CharField(
-        _("password"),
-        max_length=200,
-        help_text=_("The mailbox's password or application password; never shown again."),
+    sealed_secret = models.BinaryField(
+        _("sealed password"),
+        default=b"",
+        editable=False,
+        help_text=_("The mailbox's password, sealed under the key-encryption key."),
     )
     folder = models.CharField(_("folder read"), max_length=200, default="INBOX")
     processed_folder = models.CharField(
@@ -65,6 +67,22 @@ class Mailbox(TimeStampedModel):
     def __str__(self) -> str:
         return self.address
 
+    def set_secret(self, plain: str) -> None:
+        """Seal the password (core.sealing, as the signing keys): the database and its backups
+        never hold it in clear."""
+        self.sealed_secret = sealing.seal(plain.encode()) if plain else b""
+
+    def secret(self) -> str:
+        """The password in clear, for logging in only; raises core.sealing.SealBroken when no
+        configured key-encryption key opens it."""
+        if not self.sealed_secret:
+            return ""
+        return sealing.unseal(bytes(self.sealed_secret)).decode()
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.sealed_secret)
+
 
 class RuleAction(models.TextChoices):
     ACCEPT = "accept", _("Becomes an incoming document")
@@ -73,11 +91,20 @@ class RuleAction(models.TextChoices):
 
 class IntakeRule(models.Model):
     """Which mail becomes an incoming document. The rules of an agency are tried in order; the
-    first whose every filled-in condition matches decides. Without any rule, mail with at least
-    one acceptable attachment is taken."""
+    first whose every filled-in condition matches decides. Without any rule, every mail is
+    taken."""
 
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="mail_rules"
+    )
+    mailbox = models.ForeignKey(
+        Mailbox,
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        help_text=_("Empty: the rule applies to every mailbox of the agency."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=10)
     sender_pattern = models.CharField(
@@ -273,3 +300,28 @@ class EmailRecipient(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>" if self.name else self.address
+
+
+class DigestSubscription(TimeStampedModel):
+    """A user's choice of one mail a day with the day's work instead of one mail per
+    notification. While on, the per-event mail of the kinds in `kinds` is off (in the
+    notifications' preferences); turning the digest off puts them back."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mail_digest",
+    )
+    enabled = models.BooleanField(_("daily digest"), default=True)
+    kinds = models.JSONField(_("kinds of notification in the digest"), default=list, blank=True)
+    queued_on = models.DateField(_("last digest queued for"), null=True, blank=True)
+    last_sent_on = models.DateField(_("last digest for"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+
+    def __str__(self) -> str:
+        return str(self.user)

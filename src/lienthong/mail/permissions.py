@@ -63,3 +63,17 @@ def can_edit_recipients(user: Any, draft: Draft) -> bool:
     if draft.state == DraftState.ISSUED or draft.state == DraftState.WITHDRAWN:
         return False
     return drafting.can_edit(user, draft) or drafting.can_issue(user, draft)
+
+
+def can_see_directory(user: Any) -> bool:
+    """The directory of official addresses is the officials': not the applicants', not the
+    public's."""
+    return bool(user.is_authenticated and user.is_active and user.agency_id)
+
+
+def can_see_phone(user: Any, person: Any) -> bool:
+    """An official's own telephone number is shown to their agency's officials (and the system
+    administrator); the other agencies see the agency's switchboard number."""
+    if not can_see_directory(user):
+        return False
+    return bool(user.agency_id == person.agency_id or user.has_role(Role.SYSTEM_ADMIN))

@@ -12,7 +12,7 @@ from typing import Any, cast
 import dkim
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from lienthong.core.audit import record_event
 from lienthong.documents.models import Document
 from lienthong.drafting.constants import DraftState
 
+from . import tls
 from .models import DeliveryStatus, EmailRecipient
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def deliver(recipient_id: int) -> str:
         from_email=sender,
         to=[f"{recipient.name} <{recipient.address}>" if recipient.name else recipient.address],
         headers=headers,
-        connection=get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", 30) or 30),
+        connection=tls.smtp_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", 30) or 30),
     )
     for name, content, content_type in _files(document):
         mail.attach(name, content, content_type)
@@ -146,7 +147,7 @@ def deliver(recipient_id: int) -> str:
         mail.send()
     except Exception as exc:
         EmailRecipient.objects.filter(pk=recipient.pk).update(
-            status=DeliveryStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500]
+            status=DeliveryStatus.FAILED, last_error=tls.describe(exc)[:500]
         )
         raise
     with transaction.atomic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import logging
-import ssl
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -22,13 +22,14 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
 
 from lienthong.accounts.models import Agency, User
+from lienthong.core import sealing
 from lienthong.core.audit import record_event
 from lienthong.documents import services as documents
 from lienthong.documents.models import DocumentType
 from lienthong.documents.uploads import check_upload, store_blob
 from lienthong.drafting.models import Draft
 
-from . import parsing
+from . import parsing, tls
 from .models import (
     DeliveryStatus,
     EmailRecipient,
@@ -64,10 +65,12 @@ class PollResult:
 
 def _connect(mailbox: Mailbox, timeout: float) -> BaseMailBox:
     if mailbox.security == Security.SSL:
-        return MailBox(mailbox.host, mailbox.port, timeout=timeout)
+        return MailBox(
+            mailbox.host, mailbox.port, timeout=timeout, ssl_context=tls.client_context()
+        )
     if mailbox.security == Security.STARTTLS:
         return MailBoxStartTls(
-            mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context()
+            mailbox.host, mailbox.port, timeout=timeout, ssl_context=tls.client_context()
         )
     return MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=timeout)
 
@@ -80,7 +83,7 @@ def poll_mailbox(*, mailbox: Mailbox, timeout: float = 30.0) -> PollResult:
     result = PollResult()
     try:
         with _connect(mailbox, timeout).login(
-            mailbox.username, mailbox.secret, initial_folder=mailbox.folder
+            mailbox.username, mailbox.secret(), initial_folder=mailbox.folder
         ) as box:
             criteria = AND(no_keyword=PROCESSED_KEYWORD)
             for uid in box.uids(criteria):
@@ -124,7 +127,13 @@ def _record_failure(mailbox: Mailbox, exc: Exception) -> None:
     failures = mailbox.failures + 1
     delay = min(timedelta(minutes=2 ** min(failures - 1, 10)), MAX_BACKOFF)
     now = timezone.now()
-    message = f"{type(exc).__name__}: {exc}"[:500]
+    if isinstance(exc, sealing.SealBroken):
+        message = _(
+            "The stored password cannot be opened with the configured key-encryption key; "
+            "enter the mailbox's password again."
+        )
+    else:
+        message = tls.describe(exc)[:500]
     Mailbox.objects.filter(pk=mailbox.pk).update(
         failures=failures, last_error=message, last_error_at=now, next_poll_at=now + delay
     )
@@ -132,9 +141,14 @@ def _record_failure(mailbox: Mailbox, exc: Exception) -> None:
     logger.warning("mailbox %s failed (%s in a row): %s", mailbox.address, failures, message)
 
 
-def _rule_decides(agency: Agency, mail: parsing.ParsedMail) -> bool:
-    """Whether the agency's rules take this mail in (docs/email.md, "Rules")."""
-    rules = list(IntakeRule.objects.filter(agency=agency))
+def _rule_decides(mailbox: Mailbox, mail: parsing.ParsedMail) -> bool:
+    """Whether the agency's rules (those of every mailbox and those of this one) take this mail
+    in (docs/email.md, "Rules")."""
+    rules = list(
+        IntakeRule.objects.filter(agency_id=mailbox.agency_id).filter(
+            Q(mailbox__isnull=True) | Q(mailbox=mailbox)
+        )
+    )
     if not rules:
         return True
     extensions = {part.name.rsplit(".", 1)[-1].lower() for part in mail.parts if "." in part.name}
@@ -161,7 +175,7 @@ def take_message(*, mailbox: Mailbox, raw: bytes) -> IncomingMail | str:
     agency = mailbox.agency
     if _known(agency, parsed):
         return "duplicate"
-    if parsed.bounce is None and not _rule_decides(agency, parsed):
+    if parsed.bounce is None and not _rule_decides(mailbox, parsed):
         return "ignored"
     eml_name = default_storage.save(f"mail/{agency.pk}/{parsed.content_hash}.eml", ContentFile(raw))
     try:
@@ -384,16 +398,29 @@ def _safe_name(name: str) -> str:
 
 
 @transaction.atomic
+def reseal_mailbox_secrets() -> int:
+    """Seal every stored mailbox password again under the first key-encryption key (after a key
+    rotation, like `reseal_signing_keys`); a password no configured key opens raises
+    core.sealing.SealBroken and nothing is changed."""
+    count = 0
+    for mailbox in Mailbox.objects.select_for_update().exclude(sealed_secret=b""):
+        mailbox.sealed_secret = sealing.reseal(bytes(mailbox.sealed_secret))
+        mailbox.save(update_fields=["sealed_secret"])
+        count += 1
+    return count
+
+
+@transaction.atomic
 def save_mailbox(*, actor: User, mailbox: Mailbox, secret: str = "") -> Mailbox:
     """Add or change one of the agency's mailboxes (the agency administrator). An empty
     `secret` keeps the stored one; a changed mailbox is read at the next minute."""
     if not can_manage_mailboxes(actor) or actor.agency_id != mailbox.agency_id:
         raise PermissionDenied(_("You may not manage this agency's mailboxes."))
     if secret:
-        mailbox.secret = secret
+        mailbox.set_secret(secret)
     elif mailbox.pk:
-        mailbox.secret = Mailbox.objects.get(pk=mailbox.pk).secret
-    if not mailbox.secret:
+        mailbox.sealed_secret = Mailbox.objects.get(pk=mailbox.pk).sealed_secret
+    if not mailbox.has_secret:
         raise ValidationError({"secret": [_("Enter the mailbox's password.")]})
     if not 0 < mailbox.port < 65536:
         raise ValidationError({"port": [_("Enter a port between 1 and 65535.")]})
@@ -413,3 +440,76 @@ def save_mailbox(*, actor: User, mailbox: Mailbox, secret: str = "") -> Mailbox:
         data={"address": mailbox.address, "host": mailbox.host, "active": mailbox.active},
     )
     return mailbox
+
+
+# --- Intake rules ------------------------------------------------------------------------------
+
+# What a sender pattern may hold: an address or a shell-style pattern of addresses.
+_SENDER_PATTERN = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~\[\]-]*@?[a-z0-9.*?\[\]-]*$")
+# The attachment types a rule may ask for: those an upload may be (documents.constants).
+RULE_EXTENSIONS = {"pdf", "docx", "xlsx", "png", "jpg", "jpeg", "tif", "tiff"}
+
+
+def _clean_rule(rule: IntakeRule) -> None:
+    errors: dict[str, list[str]] = {}
+    rule.sender_pattern = rule.sender_pattern.strip().lower()
+    rule.subject_contains = " ".join(rule.subject_contains.split())
+    if rule.sender_pattern and not _SENDER_PATTERN.match(rule.sender_pattern):
+        errors["sender_pattern"] = [
+            _("Enter an address or a pattern of addresses, e.g. *@camau.gov.vn.")
+        ]
+    types = [t.strip().lstrip(".").lower() for t in rule.attachment_types.split(",")]
+    types = [t for t in types if t]
+    unknown = sorted(set(types) - RULE_EXTENSIONS)
+    if unknown:
+        errors["attachment_types"] = [
+            _("Not a type an incoming document may have: %(types)s. Allowed: %(allowed)s.")
+            % {"types": ", ".join(unknown), "allowed": ", ".join(sorted(RULE_EXTENSIONS))}
+        ]
+    rule.attachment_types = ",".join(dict.fromkeys(types))
+    if not 1 <= rule.position <= 999:
+        errors["position"] = [_("Enter an order between 1 and 999.")]
+    if (
+        rule.mailbox_id is not None
+        and not Mailbox.objects.filter(pk=rule.mailbox_id, agency_id=rule.agency_id).exists()
+    ):
+        errors["mailbox"] = [_("Choose one of the agency's mailboxes.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _rule_data(rule: IntakeRule) -> dict[str, Any]:
+    return {
+        "mailbox": rule.mailbox_id,
+        "position": rule.position,
+        "sender": rule.sender_pattern,
+        "subject": rule.subject_contains,
+        "types": rule.attachment_types,
+        "action": rule.action,
+    }
+
+
+@transaction.atomic
+def save_rule(*, actor: User, rule: IntakeRule) -> IntakeRule:
+    """Add or change an intake rule of the actor's agency (the agency administrator). Applies
+    to mail read from then on; mail taken in already stays."""
+    if not can_manage_mailboxes(actor) or actor.agency_id != rule.agency_id:
+        raise PermissionDenied(_("You may not manage this agency's intake rules."))
+    if rule.pk and not IntakeRule.objects.filter(pk=rule.pk, agency_id=actor.agency_id).exists():
+        raise PermissionDenied(_("You may not manage this agency's intake rules."))
+    _clean_rule(rule)
+    created = rule.pk is None
+    rule.save()
+    if created:
+        record_event(action="mail.rule_added", actor=actor, obj=rule, data=_rule_data(rule))
+    else:
+        record_event(action="mail.rule_changed", actor=actor, obj=rule, data=_rule_data(rule))
+    return rule
+
+
+@transaction.atomic
+def delete_rule(*, actor: User, rule: IntakeRule) -> None:
+    if not can_manage_mailboxes(actor) or actor.agency_id != rule.agency_id:
+        raise PermissionDenied(_("You may not manage this agency's intake rules."))
+    record_event(action="mail.rule_deleted", actor=actor, obj=rule, data=_rule_data(rule))
+    rule.delete()

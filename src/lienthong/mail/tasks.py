@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 from django_tasks import task
 
 from lienthong.core.jobs import retrying
 
-from . import sending, services
+from . import digest, sending, services
 from .models import Mailbox
 
 
@@ -40,3 +42,18 @@ def enqueue_due_polls() -> int:
 def send_document_email(recipient_id: int) -> str:
     """Send an issued document to one e-mail recipient."""
     return sending.deliver(recipient_id)
+
+
+@task(queue_name="default", takes_context=True)
+@retrying(max_attempts=6, base_delay=120.0)
+def send_digest(subscription_id: int, day: str) -> str:
+    """Send one user's daily digest for `day` (ISO date), once."""
+    return digest.send(subscription_id, date.fromisoformat(day))
+
+
+def enqueue_due_digests() -> int:
+    """Periodic (every minute): a job for each digest whose hour has come today."""
+    due = digest.claim_due()
+    for subscription_id, day in due:
+        send_digest.enqueue(subscription_id, day.isoformat())
+    return len(due)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -13,15 +14,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lienthong.core.http import form_errors, official_or_404
 from lienthong.documents.prefill import suggest_fields, text_of
 from lienthong.drafting.permissions import access_draft
 
-from . import directory, services
-from .forms import DismissForm, MailboxForm, RecipientForm, RegisterMailForm, SearchForm
-from .models import EmailRecipient, IncomingMail, Mailbox, MailStatus
+from . import digest, directory, services
+from .forms import (
+    DismissForm,
+    MailboxForm,
+    RecipientForm,
+    RegisterMailForm,
+    RuleForm,
+    SearchForm,
+)
+from .models import EmailRecipient, IncomingMail, IntakeRule, Mailbox, MailStatus
 from .permissions import (
     access_mail,
     can_edit_recipients,
@@ -193,6 +202,105 @@ def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mail/mailbox_form.html", {"mailbox": mailbox, "form": form})
 
 
+def _rule_admin(request: HttpRequest) -> tuple[Any, int]:
+    user = official_or_404(request)
+    if not can_manage_mailboxes(user) or user.agency_id is None:
+        raise Http404
+    return user, user.agency_id
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    """The agency's intake rules: which mail of which mailbox goes to the agency's register."""
+    user, agency_id = _rule_admin(request)
+    form = RuleForm(
+        request.POST or None, instance=IntakeRule(agency_id=agency_id), agency_id=agency_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rule(actor=user, rule=form.save(commit=False))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The rule was saved; it applies to mail read from now."))
+            return redirect("mail:rules")
+    return render(
+        request,
+        "mail/rules.html",
+        {
+            "rules": IntakeRule.objects.filter(agency_id=agency_id).select_related("mailbox"),
+            "mailboxes": Mailbox.objects.filter(agency_id=agency_id).select_related("agency"),
+            "form": form,
+        },
+    )
+
+
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, agency_id = _rule_admin(request)
+    rule = IntakeRule.objects.filter(pk=pk, agency_id=agency_id).first()
+    if rule is None:
+        raise Http404
+    form = RuleForm(request.POST or None, instance=rule, agency_id=agency_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rule(actor=user, rule=form.save(commit=False))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The rule was saved; it applies to mail read from now."))
+            return redirect("mail:rules")
+    return render(request, "mail/rule_form.html", {"rule": rule, "form": form})
+
+
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user, agency_id = _rule_admin(request)
+    rule = IntakeRule.objects.filter(pk=pk, agency_id=agency_id).first()
+    if rule is None:
+        raise Http404
+    services.delete_rule(actor=user, rule=rule)
+    messages.success(request, _("The rule was deleted."))
+    return redirect("mail:rules")
+
+
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    """The official's own choice of the daily digest."""
+    user = official_or_404(request)
+    if request.method == "POST":
+        if request.POST.get("enabled"):
+            try:
+                digest.subscribe(actor=user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The daily digest is on."))
+        elif digest.unsubscribe(user=user):
+            messages.success(request, _("The daily digest is stopped."))
+        return redirect("mail:digest")
+    return render(
+        request,
+        "mail/digest.html",
+        {
+            "subscribed": digest.is_subscribed(user),
+            "can_subscribe": digest.can_subscribe(user),
+            "hour": settings.LIENTHONG_MAIL_DIGEST_HOUR,
+        },
+    )
+
+
+@csrf_exempt  # the signed token is the credential; RFC 8058 one-click POSTs come without a form
+def digest_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The opt-out link of every digest: a page asking to confirm (a GET changes nothing: mail
+    scanners open links), and the one-click POST of RFC 8058."""
+    person = digest.user_of_token(token)
+    if person is None:
+        raise Http404
+    done = False
+    if request.method == "POST":
+        digest.unsubscribe(user=person, via="link")
+        done = True
+    return render(request, "mail/digest_opt_out.html", {"done": done, "person": person.full_name})
+
+
 def draft_recipients(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
     draft = access_draft(user, pk)
@@ -242,24 +350,27 @@ def remove_recipient(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def directory_page(request: HttpRequest) -> HttpResponse:
-    official_or_404(request)
+    user = official_or_404(request)
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = list(directory.people(query, user)[:300])
+    for person in people:
+        person.shown_phone = directory.phone_for(user, person)  # type: ignore[attr-defined]
     return render(
         request,
         "mail/directory.html",
         {
             "form": form,
             "agencies": directory.agencies(query)[:200],
-            "people": directory.people(query)[:300],
+            "people": people,
             "query": query,
         },
     )
 
 
 def directory_vcard(request: HttpRequest) -> HttpResponse:
-    official_or_404(request)
-    response = HttpResponse(directory.vcards(), content_type="text/vcard; charset=utf-8")
+    user = official_or_404(request)
+    response = HttpResponse(directory.vcards(user), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename="danh-ba.vcf"
     )
@@ -267,8 +378,8 @@ def directory_vcard(request: HttpRequest) -> HttpResponse:
 
 
 def directory_ldif(request: HttpRequest) -> HttpResponse:
-    official_or_404(request)
-    response = HttpResponse(directory.ldif(), content_type="text/x-ldif; charset=utf-8")
+    user = official_or_404(request)
+    response = HttpResponse(directory.ldif(user), content_type="text/x-ldif; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename="danh-ba.ldif"
     )

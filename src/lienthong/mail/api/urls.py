@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import DirectoryAgencyViewSet, DirectoryPersonViewSet
+
+router = SimpleRouter()
+router.register("directory/agencies", DirectoryAgencyViewSet, basename="directory-agency")
+router.register("directory/people", DirectoryPersonViewSet, basename="directory-person")
+
+urlpatterns = router.urls
