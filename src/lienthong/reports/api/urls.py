@@ -1,6 +1,10 @@
 from django.urls import path
 
 from .views import (
+    AgencyReportAcceptView,
+    AgencyReportNationalView,
+    AgencyReportReturnView,
+    AgencyReportSubmitView,
     AgencyReportValuesView,
     AgencyReportView,
     OneStopReportView,
@@ -17,5 +21,25 @@ urlpatterns = [
         "reports/agency-reports/<int:pk>/values/",
         AgencyReportValuesView.as_view(),
         name="agency-report-values",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/submit/",
+        AgencyReportSubmitView.as_view(),
+        name="agency-report-submit",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/accept/",
+        AgencyReportAcceptView.as_view(),
+        name="agency-report-accept",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/return/",
+        AgencyReportReturnView.as_view(),
+        name="agency-report-return",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/national/",
+        AgencyReportNationalView.as_view(),
+        name="agency-report-national",
     ),
 ]
