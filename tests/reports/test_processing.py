@@ -160,6 +160,8 @@ def test_dashboard_and_drill_down_for_the_agency_leader(office: Office, time_mac
     query = {"tu": WINDOW[0].isoformat(), "den": WINDOW[1].isoformat()}
     page = client.get("/bao-cao/lanh-dao/", query)
     assert page.status_code == 200
+    # Now: the document assigned in November past its deadline, and the October one.
+    assert page.context["week"]["documents_overdue"] == 2
     unit_row = next(r for r in page.context["sections"][0]["rows"])
     assert unit_row.counts["late"] == 1
     page_text = page.content.decode()

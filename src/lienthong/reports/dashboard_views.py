@@ -99,6 +99,7 @@ def _week(agency_ids: list[int], today: date) -> dict[str, int]:
         "documents_overdue": Assignment.objects.filter(
             document__agency_id__in=agency_ids,
             role=AssignmentRole.LEAD,
+            parent__isnull=True,  # each document once (its unit's assignment, not the person's)
             state__in=ACTIONABLE_STATES,
             deadline__lt=today,
         ).count(),

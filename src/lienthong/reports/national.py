@@ -213,10 +213,19 @@ def deliver(submission_id: int, *, client: NationalReportingClient | None = None
             submission.receipt = str(answer["receipt"])[:64]
         submission.sent_at = timezone.now()
         submission.save(update_fields=["state", "answer", "receipt", "error", "sent_at"])
-        record_event(
-            action=f"reports.national_{submission.state}",
-            obj=submission.report,
-            actor_username="national-reporting",
-            data={"submission": submission.pk, "receipt": submission.receipt},
-        )
+        data = {"submission": submission.pk, "receipt": submission.receipt}
+        if submission.state == NationalSubmission.State.ACCEPTED:
+            record_event(
+                action="reports.national_accepted",
+                obj=submission.report,
+                actor_username="national-reporting",
+                data=data,
+            )
+        else:
+            record_event(
+                action="reports.national_refused",
+                obj=submission.report,
+                actor_username="national-reporting",
+                data={**data, "error": submission.error[:300]},
+            )
     return str(submission.state)
