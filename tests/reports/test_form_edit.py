@@ -37,6 +37,7 @@ def test_the_aggregating_report_officer_saves_a_new_version(reporting: Reporting
     # The current indicators are offered for editing (and three blank rows).
     assert len(page.context["rows"]) == len(INDICATORS) + 3
     assert page.context["rows"][3]["formula"] == "ROUND(ON_TIME / (ON_TIME + LATE) * 100, 2)"
+    assert page.context["rows"][5]["choices"] == "Có; Không"
     specs = [
         {
             "code": "IN",

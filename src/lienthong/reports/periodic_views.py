@@ -318,6 +318,9 @@ def _spec_rows(version: Any) -> list[dict[str, Any]]:
         for bound in ("min_value", "max_value"):
             row[bound] = number(row[bound])
         row["required"] = spec.required
+        row["choices"] = "; ".join(
+            line.strip() for line in spec.choices.splitlines() if line.strip()
+        )
         rows.append(row)
     blank = dict.fromkeys(SPEC_FIELDS, "") | {"type": "integer", "aggregation": "sum"}
     return rows + [dict(blank, required=False) for _ in range(EMPTY_ROWS)]
