@@ -892,6 +892,9 @@ MATRIX: dict[str, Row] = {
         NOBODY, obj="agency_report", body=lambda w: {"reason": "Thiếu số liệu"}
     ),
     "v1:agency-report-national": Row(NOBODY, obj="agency_report", body=lambda w: {}),
+    # The leaders' figures through the API: the same scope as the pages.
+    "v1:report-processing": Row(REPORT_READERS),
+    "v1:report-index-766": Row(REPORT_READERS),
 }
 
 

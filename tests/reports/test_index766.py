@@ -66,9 +66,18 @@ def test_the_page_and_export_show_the_leaders_agency_only(
     assert row[on_time] == pytest.approx(66.7)
     feedback = [c.key for c in index766.COMPONENTS].index("feedback") + 1
     assert row[feedback] is None  # no data, not 0
+    api = client.get("/api/v1/reports/index-766/", query).json()
+    [agency] = api["agencies"]
+    assert agency["agency_id"] == world.dept.pk and agency["index"] == str(
+        page.context["indexes"][0].index
+    )
+    components = {c["key"]: c for c in agency["components"]}
+    assert (components["on_time"]["counted"], components["on_time"]["of"]) == (2, 3)
+    assert components["feedback"]["points"] is None and components["feedback"]["counted"] is None
     specialist_client = Client()
     specialist_client.force_login(world.bc_handler)
     assert specialist_client.get("/bao-cao/chi-so-766/").status_code == 404
+    assert specialist_client.get("/api/v1/reports/index-766/").status_code == 404
     outsider = Client()
     outsider.force_login(make_user(world.other, [Role.AGENCY_LEADER], None, "giamdoc.khdt"))
     other_page = outsider.get("/bao-cao/chi-so-766/", query)

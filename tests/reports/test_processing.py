@@ -170,6 +170,20 @@ def test_dashboard_and_drill_down_for_the_agency_leader(office: Office, time_mac
     assert listed.status_code == 200
     assert "Văn bản trễ hạn" in listed.content.decode()
     assert "Văn bản đúng hạn" not in listed.content.decode()
+    api = client.get("/api/v1/reports/processing/", query).json()
+    assert api["documents_unit"] == [
+        {
+            "id": office.unit.pk,
+            "name": "Phòng Văn bản",
+            "agency": office.agency.name,
+            "received": 4,
+            "on_time": 1,
+            "late": 1,
+            "overdue": 1,
+            "in_progress": 1,
+        }
+    ]
+    assert client.get("/api/v1/reports/processing/", {"tu": "x"}).status_code == 400
     export = client.get("/bao-cao/lanh-dao/", {**query, "format": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -185,6 +199,7 @@ def test_other_people_do_not_see_the_agency_figures(
         if user:
             client.force_login(user)
         assert client.get("/bao-cao/lanh-dao/").status_code in (302, 404)
+        assert client.get("/api/v1/reports/processing/").status_code in (401, 403, 404)
     client = Client()
     client.force_login(other_leader)
     # Their own dashboard has no row of the other agency; naming it is refused.

@@ -7,7 +7,9 @@ from .views import (
     AgencyReportSubmitView,
     AgencyReportValuesView,
     AgencyReportView,
+    Index766View,
     OneStopReportView,
+    ProcessingStatisticsView,
     ReportFormListView,
     ReportPeriodView,
 )
@@ -42,4 +44,6 @@ urlpatterns = [
         AgencyReportNationalView.as_view(),
         name="agency-report-national",
     ),
+    path("reports/processing/", ProcessingStatisticsView.as_view(), name="report-processing"),
+    path("reports/index-766/", Index766View.as_view(), name="report-index-766"),
 ]

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import national, services
+from .. import dashboard_views, index766, national, processing, services
 from ..aggregation import aggregate
 from ..models import AgencyReport, ReportForm, ReportingPeriod
 from ..permissions import access_period, access_report, access_reports
@@ -290,3 +290,87 @@ class AgencyReportNationalView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         return _decision(request, pk, "national")
+
+
+# --- Leaders' figures ----------------------------------------------------------------------------
+
+_LEADER_PARAMETERS = [
+    OpenApiParameter("tu", OpenApiTypes.DATE, required=False, description="From (inclusive)."),
+    OpenApiParameter("den", OpenApiTypes.DATE, required=False, description="To (inclusive)."),
+    OpenApiParameter("co_quan", OpenApiTypes.INT, required=False, description="One agency."),
+]
+_LEADER_ERRORS = {
+    200: OpenApiTypes.OBJECT,
+    400: OpenApiResponse(description="Invalid dates."),
+    404: OpenApiResponse(description="Only leaders; an agency outside the user's scope."),
+}
+
+
+def _leader_window(request: Request) -> Any:
+    window = dashboard_views._window(request)
+    if window.errors:
+        raise ValidationError({"detail": window.errors})
+    return window
+
+
+class ProcessingStatisticsView(APIView):
+    @extend_schema(
+        summary="Processing by unit and by person: documents and one-stop dossier steps",
+        parameters=_LEADER_PARAMETERS,
+        responses=_LEADER_ERRORS,
+    )
+    def get(self, request: Request) -> Response:
+        window = _leader_window(request)
+        today = timezone.localdate()
+        tables = {
+            f"{kind}_{by}": [
+                {"id": row.key, "name": row.name, "agency": row.agency, **row.counts}
+                for row in processing.table(
+                    kind, by, window.agency_ids, window.start, window.end, today
+                )
+            ]
+            for kind in processing.KINDS
+            for by in processing.GROUPINGS
+        }
+        return Response({"from": window.start.isoformat(), "to": window.end.isoformat(), **tables})
+
+
+class Index766View(APIView):
+    @extend_schema(
+        summary="The Decision 766 index per agency, with its components (null: no data)",
+        parameters=_LEADER_PARAMETERS,
+        responses=_LEADER_ERRORS,
+    )
+    def get(self, request: Request) -> Response:
+        window = _leader_window(request)
+        indexes = index766.compute(
+            window.agencies.filter(pk__in=window.agency_ids), window.start, window.end
+        )
+        return Response(
+            {
+                "from": window.start.isoformat(),
+                "to": window.end.isoformat(),
+                "agencies": [
+                    {
+                        "agency_id": item.agency_id,
+                        "agency": item.agency,
+                        "index": _number(item.index),
+                        "points": _number(item.points),
+                        "max_points": item.max_points,
+                        "components": [
+                            {
+                                "key": s.component.key,
+                                "group": s.component.group,
+                                "max": s.component.points,
+                                "counted": s.part if s.has_data else None,
+                                "of": s.whole if s.has_data else None,
+                                "share": _number(s.share),
+                                "points": _number(s.points),
+                            }
+                            for s in item.scores
+                        ],
+                    }
+                    for item in indexes
+                ],
+            }
+        )
