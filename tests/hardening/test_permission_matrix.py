@@ -898,6 +898,36 @@ MATRIX: dict[str, Row] = {
     "v1:directory-agency-detail": Row(OFFICERS, obj="agency"),
     "v1:directory-person-list": Row(OFFICERS),
     "v1:directory-person-detail": Row(OFFICERS, obj="directory_person"),
+    # Reporting, the leaders' pages: the agency leader (his agency) and the system administrator
+    # (the province). The list behind a figure needs its figure in the query: without it, the
+    # address names nothing (404 for all). A form's new version is defined by the aggregating
+    # agency's reporting officer or leader (none of the actors) or the system administrator;
+    # the matrix's report is a draft, so nobody may send it to the national system, and only
+    # the aggregating agency (none of the actors) accepts or returns it.
+    "reports:dashboard": Row(REPORT_READERS),
+    "reports:processing-list": Row(NOBODY),
+    "reports:index766": Row(REPORT_READERS),
+    "reports:form-edit": Row(
+        SYSTEM_ADMIN,
+        obj="report_form",
+        body=lambda w: {
+            "rows": "1",
+            "i0-code": "DOCS",
+            "i0-name": "Văn bản đến",
+            "i0-type": "integer",
+            "i0-aggregation": "sum",
+        },
+    ),
+    "reports:report-national": Row(NOBODY, obj="agency_report", body=lambda w: {}),
+    "v1:agency-report-submit": Row(STP_LEADER, obj="agency_report", body=lambda w: {}),
+    "v1:agency-report-accept": Row(NOBODY, obj="agency_report", body=lambda w: {}),
+    "v1:agency-report-return": Row(
+        NOBODY, obj="agency_report", body=lambda w: {"reason": "Thiếu số liệu"}
+    ),
+    "v1:agency-report-national": Row(NOBODY, obj="agency_report", body=lambda w: {}),
+    # The leaders' figures through the API: the same scope as the pages.
+    "v1:report-processing": Row(REPORT_READERS),
+    "v1:report-index-766": Row(REPORT_READERS),
 }
 
 

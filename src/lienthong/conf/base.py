@@ -816,3 +816,17 @@ LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]  # a few names longer
 # --- National public-service portal: papers, progress, results (dvcqg) ---
 # How long the signed link to a dossier's electronic result, given to the portal, stays valid.
 LIENTHONG_DVCQG_RESULT_LINK_DAYS = env_int("LIENTHONG_DVCQG_RESULT_LINK_DAYS", 90)
+# --- Reporting: the national reporting system -------------------------------------------------
+# The national reporting information system (Hệ thống thông tin báo cáo Chính phủ) accepted
+# reports are sent to (docs/reporting.md): its address and the province's bearer token. Empty:
+# reports are not sent.
+LIENTHONG_NATIONAL_REPORTING_URL = os.environ.get("LIENTHONG_NATIONAL_REPORTING_URL", "")
+LIENTHONG_NATIONAL_REPORTING_TOKEN = os.environ.get("LIENTHONG_NATIONAL_REPORTING_TOKEN", "")
+# Demo only: `lienthong serve` also runs `national_reporting_simulator` on this local port (0:
+# not started); the address and a demo token are then filled in.
+LIENTHONG_DEMO_NATIONAL_REPORTING_PORT = env_int("LIENTHONG_DEMO_NATIONAL_REPORTING_PORT", 0)
+if LIENTHONG_DEMO_NATIONAL_REPORTING_PORT and not LIENTHONG_NATIONAL_REPORTING_URL:
+    LIENTHONG_NATIONAL_REPORTING_URL = f"http://127.0.0.1:{LIENTHONG_DEMO_NATIONAL_REPORTING_PORT}"
+    LIENTHONG_NATIONAL_REPORTING_TOKEN = (
+        LIENTHONG_NATIONAL_REPORTING_TOKEN or "demo-national-reporting"
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from .models import FormVersion, Indicator, ReportForm, ReportingPeriod
+from .models import FormVersion, Indicator, NationalSubmission, ReportForm, ReportingPeriod
 
 
 @admin.register(ReportForm)
@@ -68,3 +68,32 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         "ends_on",
         "opened_by",
     )
+
+
+@admin.register(NationalSubmission)
+class NationalSubmissionAdmin(admin.ModelAdmin):
+    """The evidence of what was sent to the national reporting system: read-only."""
+
+    list_display = ("report", "state", "receipt", "requested_at", "sent_at")
+    list_filter = ("state",)
+    search_fields = ("receipt", "report__agency__name")
+    readonly_fields = (
+        "report",
+        "payload",
+        "state",
+        "requested_at",
+        "requested_by",
+        "sent_at",
+        "receipt",
+        "answer",
+        "error",
+    )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

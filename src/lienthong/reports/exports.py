@@ -175,3 +175,15 @@ def statistics_xlsx(year: int, months: list[Any], types: list[Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def tables_xlsx(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """Sheets of (title, header, rows): the leaders' dashboard and the Decision 766 index."""
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        _sheet(workbook, title, header, rows)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

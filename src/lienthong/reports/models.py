@@ -229,3 +229,40 @@ class ReportValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}={self.number if self.number is not None else self.text}"
+
+
+class NationalSubmission(models.Model):
+    """An accepted report sent to the national reporting information system (Hệ thống thông tin
+    báo cáo Chính phủ): the payload exactly as sent, kept as evidence, and what came back."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        ACCEPTED = "accepted", _("Received by the national system")
+        REFUSED = "refused", _("Refused by the national system")
+
+    report = models.ForeignKey(
+        AgencyReport,
+        on_delete=models.PROTECT,
+        related_name="national_submissions",
+        verbose_name=_("report"),
+    )
+    payload = models.JSONField(_("payload sent"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    receipt = models.CharField(_("national receipt number"), max_length=64, blank=True)
+    answer = models.JSONField(_("answer"), default=dict, blank=True)
+    error = models.CharField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("submission to the national system")
+        verbose_name_plural = _("submissions to the national system")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.receipt or self.get_state_display()}"

@@ -18,17 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services, sources
+from . import national, services, sources
 from .aggregation import aggregate
-from .constants import Periodicity
+from .constants import Aggregation, IndicatorType, Periodicity, ReportStatus
 from .models import AgencyReport, Indicator, ReportForm, ReportValue
 from .permissions import (
     access_form,
     access_period,
     access_report,
+    can_define_forms,
     can_fill,
     can_open_period,
     can_review,
+    can_send_national,
     can_submit,
     may_use_periodic_reports,
 )
@@ -100,6 +102,11 @@ def _render_report(
             "can_fill": can_fill(request.user, report),
             "can_submit": can_submit(request.user, report),
             "can_review": can_review(request.user, report),
+            "can_send_national": can_send_national(request.user, report)
+            and not report.national_submissions.exclude(state="refused").exists(),
+            "submissions": report.national_submissions.all()
+            if report.status == ReportStatus.ACCEPTED
+            else [],
         },
         status=status,
     )
@@ -259,6 +266,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": form.periods.order_by("-starts_on"),
             "errors": errors,
             "can_open": can_open_period(user, form),
+            "can_edit": can_define_forms(user, form),
             "ad_hoc": form.periodicity == Periodicity.AD_HOC,
             "sources": sources.SOURCES,
         },
@@ -283,3 +291,155 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def number(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
+
+
+# --- Editing a form (a new version) --------------------------------------------------------------
+
+EMPTY_ROWS = 3
+SPEC_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "type",
+    "min_value",
+    "max_value",
+    "choices",
+    "formula",
+    "aggregation",
+    "source",
+    "help_text",
+)
+
+
+def _spec_rows(version: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for spec in services.specs_of(version) if version else []:
+        row = {name: getattr(spec, name) for name in SPEC_FIELDS}
+        for bound in ("min_value", "max_value"):
+            row[bound] = number(row[bound])
+        row["required"] = spec.required
+        row["choices"] = "; ".join(
+            line.strip() for line in spec.choices.splitlines() if line.strip()
+        )
+        rows.append(row)
+    blank = dict.fromkeys(SPEC_FIELDS, "") | {"type": "integer", "aggregation": "sum"}
+    return rows + [dict(blank, required=False) for _ in range(EMPTY_ROWS)]
+
+
+def _posted_rows(data: Any) -> list[dict[str, Any]]:
+    try:
+        count = min(int(data.get("rows", "0")), 500)
+    except ValueError:
+        count = 0
+    rows = []
+    for n in range(count):
+        row = {name: str(data.get(f"i{n}-{name}", "")).strip() for name in SPEC_FIELDS}
+        row["required"] = data.get(f"i{n}-required") == "on"
+        row["remove"] = data.get(f"i{n}-remove") == "on"
+        rows.append(row)
+    return rows
+
+
+def _specs_from(rows: list[dict[str, Any]]) -> tuple[list[services.IndicatorSpec], list[str]]:
+    """The indicators of the posted rows (blank and removed rows left out), or the errors of
+    numbers that are not numbers."""
+    specs, errors = [], []
+    for row in rows:
+        if row["remove"] or not (row["code"] or row["name"]):
+            continue
+        bounds: dict[str, Decimal | None] = {}
+        for bound in ("min_value", "max_value"):
+            try:
+                bounds[bound] = services.parse_number(row[bound]) if row[bound] else None
+            except (ArithmeticError, ValueError):
+                errors.append(
+                    _("%(code)s: “%(value)s” is not a number.")
+                    % {"code": row["code"] or "?", "value": row[bound]}
+                )
+                bounds[bound] = None
+        specs.append(
+            services.IndicatorSpec(
+                code=row["code"],
+                name=row["name"],
+                type=row["type"],
+                unit=row["unit"],
+                required=row["required"],
+                min_value=bounds["min_value"],
+                max_value=bounds["max_value"],
+                choices=row["choices"].replace("\r\n", "\n").replace(";", "\n"),
+                formula=row["formula"],
+                aggregation=row["aggregation"] or "sum",
+                source=row["source"],
+                help_text=row["help_text"],
+            )
+        )
+    return specs, errors
+
+
+@login_required
+def form_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of the form: its indicators (codes, types, bounds, formulas checked for
+    cycles and unknown codes). Periods already open keep their version."""
+    user = _user_or_404(request)
+    form = access_form(user, pk)
+    if not can_define_forms(user, form):
+        raise Http404
+    version = form.current_version()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        rows = _posted_rows(request.POST)
+        specs, number_errors = _specs_from(rows)
+        if number_errors:
+            errors["__all__"] = number_errors
+        else:
+            try:
+                new = services.save_form_version(
+                    form=form,
+                    indicators=specs,
+                    actor=user,
+                    note=request.POST.get("note", "").strip(),
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                errors = (
+                    exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                )
+            else:
+                messages.success(
+                    request, _("Version %(number)s of the form is saved.") % {"number": new.number}
+                )
+                return redirect("reports:form", pk=form.pk)
+    else:
+        rows = _spec_rows(version)
+    return render(
+        request,
+        "reports/form_edit.html",
+        {
+            "form": form,
+            "version": version,
+            "rows": rows,
+            "errors": errors,
+            "types": IndicatorType.choices,
+            "aggregations": Aggregation.choices,
+            "sources": sources.SOURCES,
+            "note": request.POST.get("note", "") if request.method == "POST" else "",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_national(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an accepted report to the national reporting system (a job sends it)."""
+    user = _user_or_404(request)
+    report = access_report(user, pk)
+    try:
+        national.send_to_national(report=report, actor=user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        return _render_report(request, report, errors=exc.messages, status=400)
+    messages.success(request, _("The report is queued for the national reporting system."))
+    return redirect("reports:report", pk=report.pk)

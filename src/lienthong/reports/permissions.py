@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from lienthong.accounts.constants import Role
+from lienthong.accounts.constants import AgencyKind, Role
 from lienthong.accounts.models import Agency
 from lienthong.onestop.constants import DossierStatus
 from lienthong.onestop.models import Dossier
@@ -53,6 +53,32 @@ def access_reports(user: User | AnonymousUser) -> ReportScope:
             Q(handler__agency_id=user.agency_id),
         )
     raise Http404
+
+
+# --- The leaders' dashboard, processing statistics and the Decision 766 index -----------------
+
+
+def leader_agencies(user: Any) -> QuerySet[Agency] | None:
+    """The agencies whose figures the user reads on the leaders' pages: every agency for the
+    system administrator and for the leaders of the provincial People's Committee (the province
+    sees the province); their own agency for any other agency leader; None for everybody else."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if user.is_system_admin:
+        return Agency.objects.all()
+    if not (user.agency_id and user.has_role(Role.AGENCY_LEADER)):
+        return None
+    if user.agency.kind == AgencyKind.PROVINCIAL_COMMITTEE:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk=user.agency_id)
+
+
+def access_leader_agencies(user: User | AnonymousUser) -> QuerySet[Agency]:
+    """The chokepoint of the leaders' pages: 404 for whoever is not a leader."""
+    agencies = leader_agencies(user)
+    if agencies is None:
+        raise Http404
+    return agencies
 
 
 # --- Periodic reporting (chế độ báo cáo) ---------------------------------------------------------
@@ -105,12 +131,6 @@ def access_period(user: User | AnonymousUser, pk: Any) -> ReportingPeriod:
         raise Http404(_("Not found.")) from None
 
 
-def can_define_forms(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.is_system_admin
-    )
-
-
 def can_open_period(user: Any, form: ReportForm) -> bool:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
@@ -144,6 +164,32 @@ def can_review(user: Any, report: AgencyReport) -> bool:
         and user.agency_id == report.period.form.aggregator_id
         and _holds(user, RECEIVERS)
         and report.status == ReportStatus.SUBMITTED
+    )
+
+
+def can_send_national(user: Any, report: AgencyReport) -> bool:
+    """Send an accepted report to the national reporting system: the aggregating agency's
+    reporting officer or leader."""
+    return (
+        _member(user)
+        and user.agency_id == report.period.form.aggregator_id
+        and _holds(user, RECEIVERS)
+        and report.status == ReportStatus.ACCEPTED
+    )
+
+
+def can_define_forms(user: Any, form: ReportForm | None = None) -> bool:
+    """Define a new version of a form: the system administrator (any form); the reporting
+    officer or leader of the agency that aggregates the form."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.is_system_admin:
+        return True
+    return (
+        form is not None
+        and _member(user)
+        and user.agency_id == form.aggregator_id
+        and _holds(user, RECEIVERS)
     )
 
 

@@ -138,7 +138,10 @@ def save_form_version(
     """A new version of the form with these indicators. Periods already opened keep the version
     they were opened on, so their reports do not change."""
     if actor is not None:
-        require(can_define_forms(actor), _("Only the system administrator defines report forms."))
+        require(
+            can_define_forms(actor, form),
+            _("Only the aggregating agency's reporting officer or leader defines its forms."),
+        )
     order, errors = check_indicators(indicators)
     if errors:
         raise ValidationError(errors)

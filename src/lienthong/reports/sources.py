@@ -3,8 +3,9 @@
 Each source is one entry of `SOURCES`: a key an indicator names, a label, the definition shown
 to the person filling the report (what is counted, from which table, over which dates) and a
 function computing it in SQL for some agencies over the period's cut-off window. Adding a
-source is adding one entry; colleagues' apps (tasks, training, meetings) are wired here by the
-lead after merge."""
+source is adding one entry. The tasks, training and meetings apps each offer one function giving
+several counts at once (`task_counts`, `training_counts`, `meeting_counts`); each is wired here
+as one family entry (`_family`) that makes one source per count it gives."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.models import Document
+from lienthong.meetings.stats import meeting_counts
 from lienthong.onestop.constants import Channel
 from lienthong.onestop.models import Dossier
+from lienthong.tasks.stats import task_counts
+from lienthong.training.stats import training_counts
 
 Compute = Callable[[Collection[int], date, date], Decimal | None]
 
@@ -86,6 +90,94 @@ def _finished(on_time: bool) -> Compute:
     return compute
 
 
+Counts = Callable[[Collection[int], date, date], dict[str, int]]
+
+
+def _family(
+    prefix: str, counts: Counts, figures: dict[str, tuple[str | Promise, str | Promise]]
+) -> list[Source]:
+    """One source per count a colleague app's statistics function gives (`<prefix>_<count>`,
+    or the count's own name when it already starts so): the
+    function is called once per source, over the agencies and the window, in one SQL query."""
+
+    def picker(name: str) -> Compute:
+        def compute(agencies: Collection[int], start: date, end: date) -> Decimal:
+            return _count(counts(list(agencies), start, end)[name])
+
+        return compute
+
+    return [
+        Source(
+            name if name.startswith(f"{prefix}_") else f"{prefix}_{name}",
+            label,
+            definition,
+            picker(name),
+        )
+        for name, (label, definition) in figures.items()
+    ]
+
+
+_TASKS = _family(
+    "tasks",
+    task_counts,
+    {
+        "given": (
+            _("Tasks given"),
+            _(
+                "Tasks the agency gave whose date given falls in the window, cancelled ones left "
+                "out (tasks table; docs/tasks.md)."
+            ),
+        ),
+        "done_on_time": (
+            _("Tasks done on time"),
+            _("Of the tasks given in the window: reported done no later than their deadline."),
+        ),
+        "done_late": (
+            _("Tasks done late"),
+            _("Of the tasks given in the window: reported done after their deadline."),
+        ),
+        "overdue": (
+            _("Tasks overdue"),
+            _("Of the tasks given in the window: still open, their deadline passed (today)."),
+        ),
+    },
+)
+_TRAINING = _family(
+    "training",
+    training_counts,
+    {
+        "classes_held": (
+            _("Training classes held"),
+            _(
+                "Classes (not cancelled) that ended in the window with at least one of the "
+                "agency's officials approved as a trainee (training tables; docs/training.md)."
+            ),
+        ),
+        "officials_trained": (
+            _("Officials trained"),
+            _("The agency's officials approved for a class that ended in the window."),
+        ),
+        "training_hours": (
+            _("Training hours (person-hours)"),
+            _("The course's hours for each of the agency's approved trainees of those classes."),
+        ),
+    },
+)
+_MEETINGS = _family(
+    "meetings",
+    meeting_counts,
+    {
+        "held": (
+            _("Meetings held"),
+            _("Meetings of the agency marked held whose start falls in the window (meetings)."),
+        ),
+        "held_online": (
+            _("Meetings held on-line"),
+            _("Of those meetings: the ones held with a video conference."),
+        ),
+    },
+)
+
 SOURCES: dict[str, Source] = {
     source.key: source
     for source in (
@@ -131,5 +223,8 @@ SOURCES: dict[str, Source] = {
             _("Dossiers whose result was ready in the window, after the appointment."),
             _finished(on_time=False),
         ),
+        *_TASKS,
+        *_TRAINING,
+        *_MEETINGS,
     )
 }

@@ -1,9 +1,15 @@
 from django.urls import path
 
 from .views import (
+    AgencyReportAcceptView,
+    AgencyReportNationalView,
+    AgencyReportReturnView,
+    AgencyReportSubmitView,
     AgencyReportValuesView,
     AgencyReportView,
+    Index766View,
     OneStopReportView,
+    ProcessingStatisticsView,
     ReportFormListView,
     ReportPeriodView,
 )
@@ -18,4 +24,26 @@ urlpatterns = [
         AgencyReportValuesView.as_view(),
         name="agency-report-values",
     ),
+    path(
+        "reports/agency-reports/<int:pk>/submit/",
+        AgencyReportSubmitView.as_view(),
+        name="agency-report-submit",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/accept/",
+        AgencyReportAcceptView.as_view(),
+        name="agency-report-accept",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/return/",
+        AgencyReportReturnView.as_view(),
+        name="agency-report-return",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/national/",
+        AgencyReportNationalView.as_view(),
+        name="agency-report-national",
+    ),
+    path("reports/processing/", ProcessingStatisticsView.as_view(), name="report-processing"),
+    path("reports/index-766/", Index766View.as_view(), name="report-index-766"),
 ]

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import services
+from .. import dashboard_views, index766, national, processing, services
 from ..aggregation import aggregate
 from ..models import AgencyReport, ReportForm, ReportingPeriod
 from ..permissions import access_period, access_report, access_reports
@@ -161,6 +161,10 @@ def _report_json(report: AgencyReport) -> dict[str, Any]:
         "agency": report.agency.code,
         "status": report.status,
         "return_reason": report.return_reason,
+        "national_submissions": [
+            {"state": s.state, "receipt": s.receipt, "error": s.error}
+            for s in report.national_submissions.all()
+        ],
         "values": [
             {
                 "code": i.code,
@@ -216,3 +220,157 @@ class AgencyReportValuesView(APIView):
             ) from None
         report.refresh_from_db()
         return Response(_report_json(report))
+
+
+def _decision(request: Request, pk: int, action: str) -> Response:
+    report = access_report(request.user, pk)
+    user: Any = request.user
+    try:
+        if action == "submit":
+            services.submit_report(report=report, actor=user)
+        elif action == "accept":
+            services.accept_report(report=report, actor=user)
+        elif action == "return":
+            reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+            services.return_report(report=report, actor=user, reason=str(reason))
+        else:
+            national.send_to_national(report=report, actor=user)
+    except PermissionDenied:
+        raise Http404 from None
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        ) from None
+    report.refresh_from_db()
+    return Response(_report_json(report))
+
+
+_DECISION_ERRORS = {
+    200: OpenApiTypes.OBJECT,
+    400: OpenApiResponse(description="Not allowed in the report's state, or invalid; unchanged."),
+    404: OpenApiResponse(description="Not found, or not the user's to act on."),
+}
+
+
+class AgencyReportSubmitView(APIView):
+    @extend_schema(
+        summary="The agency leader approves and submits the report",
+        request=None,
+        responses=_DECISION_ERRORS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _decision(request, pk, "submit")
+
+
+class AgencyReportAcceptView(APIView):
+    @extend_schema(
+        summary="The aggregating agency accepts a submitted report",
+        request=None,
+        responses=_DECISION_ERRORS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _decision(request, pk, "accept")
+
+
+class AgencyReportReturnView(APIView):
+    @extend_schema(
+        summary="The aggregating agency returns a submitted report with its reason",
+        request=OpenApiTypes.OBJECT,
+        responses=_DECISION_ERRORS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _decision(request, pk, "return")
+
+
+class AgencyReportNationalView(APIView):
+    @extend_schema(
+        summary="Send an accepted report to the national reporting system (queued)",
+        request=None,
+        responses=_DECISION_ERRORS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _decision(request, pk, "national")
+
+
+# --- Leaders' figures ----------------------------------------------------------------------------
+
+_LEADER_PARAMETERS = [
+    OpenApiParameter("tu", OpenApiTypes.DATE, required=False, description="From (inclusive)."),
+    OpenApiParameter("den", OpenApiTypes.DATE, required=False, description="To (inclusive)."),
+    OpenApiParameter("co_quan", OpenApiTypes.INT, required=False, description="One agency."),
+]
+_LEADER_ERRORS = {
+    200: OpenApiTypes.OBJECT,
+    400: OpenApiResponse(description="Invalid dates."),
+    404: OpenApiResponse(description="Only leaders; an agency outside the user's scope."),
+}
+
+
+def _leader_window(request: Request) -> Any:
+    window = dashboard_views._window(request)
+    if window.errors:
+        raise ValidationError({"detail": window.errors})
+    return window
+
+
+class ProcessingStatisticsView(APIView):
+    @extend_schema(
+        summary="Processing by unit and by person: documents and one-stop dossier steps",
+        parameters=_LEADER_PARAMETERS,
+        responses=_LEADER_ERRORS,
+    )
+    def get(self, request: Request) -> Response:
+        window = _leader_window(request)
+        today = timezone.localdate()
+        tables = {
+            f"{kind}_{by}": [
+                {"id": row.key, "name": row.name, "agency": row.agency, **row.counts}
+                for row in processing.table(
+                    kind, by, window.agency_ids, window.start, window.end, today
+                )
+            ]
+            for kind in processing.KINDS
+            for by in processing.GROUPINGS
+        }
+        return Response({"from": window.start.isoformat(), "to": window.end.isoformat(), **tables})
+
+
+class Index766View(APIView):
+    @extend_schema(
+        summary="The Decision 766 index per agency, with its components (null: no data)",
+        parameters=_LEADER_PARAMETERS,
+        responses=_LEADER_ERRORS,
+    )
+    def get(self, request: Request) -> Response:
+        window = _leader_window(request)
+        indexes = index766.compute(
+            window.agencies.filter(pk__in=window.agency_ids), window.start, window.end
+        )
+        return Response(
+            {
+                "from": window.start.isoformat(),
+                "to": window.end.isoformat(),
+                "agencies": [
+                    {
+                        "agency_id": item.agency_id,
+                        "agency": item.agency,
+                        "index": _number(item.index),
+                        "points": _number(item.points),
+                        "max_points": item.max_points,
+                        "components": [
+                            {
+                                "key": s.component.key,
+                                "group": s.component.group,
+                                "max": s.component.points,
+                                "counted": s.part if s.has_data else None,
+                                "of": s.whole if s.has_data else None,
+                                "share": _number(s.share),
+                                "points": _number(s.points),
+                            }
+                            for s in item.scores
+                        ],
+                    }
+                    for item in indexes
+                ],
+            }
+        )

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from ..permissions import may_read_reports, may_use_periodic_reports
+from ..permissions import leader_agencies, may_read_reports, may_use_periodic_reports
 
 register = template.Library()
 
@@ -17,3 +17,15 @@ def reads_reports(user: Any) -> bool:
 def uses_periodic_reports(user: Any) -> bool:
     """`{% if user|uses_periodic_reports %}`: show the link to periodic reporting."""
     return may_use_periodic_reports(user)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`{{ row.counts|get_item:key }}`: a dict's value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def leads_agency(user: Any) -> bool:
+    """`{% if user|leads_agency %}`: show the link to the leaders' dashboard."""
+    return leader_agencies(user) is not None

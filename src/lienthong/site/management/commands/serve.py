@@ -256,6 +256,11 @@ class Command(BaseCommand):
             ),
             ("jitsi", "jitsi_simulator", settings.LIENTHONG_DEMO_JITSI_PORT),
             ("bbb", "bbb_simulator", settings.LIENTHONG_DEMO_BBB_PORT),
+            (
+                "national-reporting",
+                "national_reporting_simulator",
+                settings.LIENTHONG_DEMO_NATIONAL_REPORTING_PORT,
+            ),
         ):
             if port:
                 # Demo only: the national task-tracking system (docs/tasks.md) and the video
@@ -272,6 +277,7 @@ class Command(BaseCommand):
             ("task-tracking", settings.LIENTHONG_DEMO_TASK_TRACKING_PORT),
             ("jitsi", settings.LIENTHONG_DEMO_JITSI_PORT),
             ("bbb", settings.LIENTHONG_DEMO_BBB_PORT),
+            ("national-reporting", settings.LIENTHONG_DEMO_NATIONAL_REPORTING_PORT),
         ):
             if name in children:  # the worker and the scheduler use them from their first job
                 _wait_for_port(demo_port, children[name], lambda: self.stopping)
@@ -297,6 +303,9 @@ class Command(BaseCommand):
         expected |= {"task-tracking"} if settings.LIENTHONG_DEMO_TASK_TRACKING_PORT else set()
         expected |= {"jitsi"} if settings.LIENTHONG_DEMO_JITSI_PORT else set()
         expected |= {"bbb"} if settings.LIENTHONG_DEMO_BBB_PORT else set()
+        expected |= (
+            {"national-reporting"} if settings.LIENTHONG_DEMO_NATIONAL_REPORTING_PORT else set()
+        )
         return expected
 
     def _report_ready(
