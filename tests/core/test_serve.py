@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import copy_migrated, free_port
 
 LIENTHONG = [sys.executable, "-m", "lienthong"]
 START_SECONDS = 120  # gunicorn imports the whole platform in each worker, on a loaded machine
@@ -64,10 +64,9 @@ class Migrated:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Migrated:
-    folder = tmp_path_factory.mktemp("db")
+def migrated(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Migrated:
+    folder = copy_migrated(migrated_sqlite, tmp_path_factory.mktemp("db"))
     env = _env(folder)
-    subprocess.run([*LIENTHONG, "migrate", "-v0"], env=env, check=True, timeout=300)
     made = subprocess.run(
         [*LIENTHONG, "shell", "-c", MAKE_OFFICER],
         env=env,

@@ -46,7 +46,7 @@ from lienthong.drafting.permissions import is_leader
 from lienthong.signatures import demo, keys, services
 from lienthong.signatures.constants import AGENCY_FIELD, PERSONAL_FIELD, CredentialKind, KeySource
 from lienthong.signatures.models import SigningCredential, TrustedCertificate
-from tests.conftest import free_port
+from tests.conftest import copy_migrated, free_port
 
 from . import pki as pki_module
 
@@ -369,14 +369,12 @@ def test_a_trusted_demo_root_is_refused_outside_a_demo(db, settings, demo_dir):
 
 
 def test_serve_runs_the_demo_tsa_beside_the_worker_only_when_configured(
-    db, demo_dir, tmp_path, monkeypatch
+    db, demo_dir, tmp_path, monkeypatch, migrated_sqlite
 ):
     from tests.core import test_serve
 
     demo.load_demo_pki(agencies=[])  # the root and the TSA's files, sealed with the test key
-    data = tmp_path / "data"
-    data.mkdir()
-    subprocess.run([*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True)
+    data = copy_migrated(migrated_sqlite, tmp_path / "data")
     port = free_port()
     monkeypatch.setenv("LIENTHONG_DEMO_PKI_DIR", str(demo_dir))
     monkeypatch.setenv("LIENTHONG_DEMO_TSA_PORT", str(port))
@@ -613,16 +611,14 @@ def test_the_demo_deputy_signs_a_draft_remotely_confirming_on_the_simulator_page
 
 
 def test_serve_runs_the_remote_signing_simulator_only_when_configured(
-    db, settings, demo_dir, remote_demo, tmp_path, monkeypatch
+    db, settings, demo_dir, remote_demo, tmp_path, monkeypatch, migrated_sqlite
 ):
     from lienthong.signatures import remote
     from tests.core import test_serve
 
     load_demo_province()
     demo.load_demo_pki(agencies=list(Agency.objects.filter(code="000.00.11.H12")))
-    data = tmp_path / "data"
-    data.mkdir()
-    subprocess.run([*test_serve.LIENTHONG, "migrate", "-v0"], env=test_serve._env(data), check=True)
+    data = copy_migrated(migrated_sqlite, tmp_path / "data")
     port = settings.LIENTHONG_DEMO_REMOTE_SIGNING_PORT
     monkeypatch.setenv("LIENTHONG_DEMO_PKI_DIR", str(demo_dir))
     monkeypatch.setenv("LIENTHONG_DEMO_REMOTE_SIGNING_PORT", str(port))
