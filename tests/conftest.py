@@ -37,13 +37,17 @@ PASSWORD = "correct-horse-battery-staple"
 # whatever DATABASE_URL says), or what they test is the demo PKI, the timestamp authority and
 # the signing simulators, whose database work is plain ORM the other tests run on both. The fault
 # run (`faults`) kills PostgreSQL under load with bounds meant for a quiet machine: it runs alone,
-# after the parallel PostgreSQL half.
+# after the parallel PostgreSQL half. The site-wide sweeps of who may call what (`sweep`: every
+# URL name, method, role and object state, about 8,000 requests) decide by the permission
+# predicates and the two-factor middleware, not by anything a backend does differently: they run
+# once, in the PostgreSQL half (each app's own page and API tests run in both).
 BACKEND_INDEPENDENT = {
     "tests/core/test_serve.py",
     "tests/core/test_serve_demo.py",
     "tests/signatures/test_demo_pki.py",
 }
 FAULTS = {"tests/hardening/test_faults.py"}
+SWEEPS = {"tests/hardening/test_permission_matrix.py", "tests/hardening/test_otp_sweep.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects and pytest-xdist reads the groups
@@ -54,6 +58,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.backend_independent)
         if path in FAULTS:
             item.add_marker(pytest.mark.faults)
+        if path in SWEEPS:
+            item.add_marker(pytest.mark.sweep)
         # Under pytest-xdist (`--dist loadgroup`), the tests of a module that share a
         # module-scoped fixture (a migrated database for `serve`, the hardening world, a moto
         # server) run in one worker, so that it is built once; the others spread test by test.
