@@ -8,6 +8,10 @@ cd "$ROOT"
 UV_VERSION="0.13.9"
 export UV_PYTHON_DOWNLOADS=never
 export PATH="$ROOT/.venv/bin:$PATH"
+# Keep Python's compiled bytecode (__pycache__/ beside the sources): where the environment sets
+# PYTHONDONTWRITEBYTECODE, every process (test workers, `lienthong` commands, servers, their
+# workers) compiled Django, Wagtail and the platform again, about 5 s of CPU each.
+unset PYTHONDONTWRITEBYTECODE
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
