@@ -25,38 +25,6 @@ from tests.exchange.test_delivery import issue
 MINISTRY = edxml.Organ("000.00.00.G01", "Bộ Thử nghiệm")
 
 
-def run_one_job():
-    from django_tasks_db.management.commands import db_worker
-
-    db_worker.Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
-@pytest.fixture
-def run_tasks(run_tasks):
-    """Only this app's jobs: the text extraction and indexing of the other apps (OCR) are not
-    what these tests are about and cost seconds each."""
-
-    def run():
-        for _round in range(20):
-            DBTaskResult.objects.filter(status="READY").exclude(
-                task_path__startswith="lienthong.exchange."
-            ).delete()
-            if not DBTaskResult.objects.ready().exists():
-                return
-            run_one_job()
-
-    return run
-
-
 @pytest.fixture
 def axis(tmp_path, settings, two_agencies):
     codes = [(a.code, a.name) for a in two_agencies]
