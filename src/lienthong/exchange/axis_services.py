@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -66,7 +67,14 @@ from .constants import (
     PackageOutcome,
     RecallStatus,
 )
-from .models import AxisAgency, AxisDelivery, AxisDeliveryEvent, AxisPackage, AxisReceipt
+from .models import (
+    AxisAddressee,
+    AxisAgency,
+    AxisDelivery,
+    AxisDeliveryEvent,
+    AxisPackage,
+    AxisReceipt,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -958,3 +966,79 @@ def _apply_status(delivery: AxisDelivery, status: edxml.Status) -> None:
 def due_for_directory_sync(now: datetime | None = None) -> bool:
     latest = AxisAgency.objects.order_by("-synced_at").values_list("synced_at", flat=True).first()
     return latest is None or (now or timezone.now()) - latest > timedelta(hours=6)
+
+
+# --- Recipients on the axis chosen before issue (the drafting picker) -----------------------------
+
+
+def check_addressable(*, confidentiality: int, agencies: Sequence[AxisAgency]) -> None:
+    """Refuse axis recipients for a confidential document (it goes on paper) or for agencies
+    the axis no longer lists."""
+    if not agencies:
+        return
+    if confidentiality != Confidentiality.NONE:
+        raise ValidationError(
+            _(
+                "A confidential (mật) document is never sent over the document axis: send it on "
+                "paper, by the confidential mail service."
+            ),
+            code="confidential",
+        )
+    inactive = [a.name for a in agencies if not a.is_active]
+    if inactive:
+        raise ValidationError(
+            _("No longer listed by the axis: %(names)s") % {"names": ", ".join(inactive)}
+        )
+
+
+def addressees_of(obj: Any) -> list[AxisAgency]:
+    """The axis recipients chosen for a draft (or any object), by name."""
+    if obj is None or obj.pk is None:
+        return []
+    return [
+        a.agency
+        for a in AxisAddressee.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("agency")
+    ]
+
+
+def recipients_text(text: str, *, before: Sequence[AxisAgency], after: Sequence[AxisAgency]) -> str:
+    """The "other recipients" text (printed in Nơi nhận) with the axis recipients' names: those
+    no longer chosen taken out, the new ones added, one per line; what was typed is kept."""
+    gone = {a.name for a in before} - {a.name for a in after}
+    lines = [line for line in text.splitlines() if line.strip() and line.strip() not in gone]
+    present = {line.strip() for line in lines}
+    lines += [a.name for a in after if a.name not in present]
+    return "\n".join(lines)[:1000]
+
+
+@transaction.atomic
+def set_addressees(*, obj: Any, agencies: Sequence[AxisAgency], confidentiality: int) -> None:
+    """Choose the axis recipients of a draft (replacing the previous choice)."""
+    check_addressable(confidentiality=confidentiality, agencies=agencies)
+    content_type = ContentType.objects.get_for_model(obj)
+    chosen = {a.pk for a in agencies}
+    AxisAddressee.objects.filter(content_type=content_type, object_id=obj.pk).exclude(
+        agency_id__in=chosen
+    ).delete()
+    for agency in agencies:
+        AxisAddressee.objects.get_or_create(
+            content_type=content_type, object_id=obj.pk, agency=agency
+        )
+
+
+def send_to_addressees(*, actor: User, source: Any, document: Document) -> list[AxisDelivery]:
+    """The draft was issued as `document`: it goes over the axis to the agencies chosen in its
+    recipient picker (in the issuing transaction; one durable job each)."""
+    agencies = addressees_of(source)
+    if document.replaces_id is not None:  # those get the replacement package (replace_over_axis)
+        replaced_to = set(
+            AxisDelivery.objects.filter(
+                outgoing_id=document.replaces_id, business_type=BusinessType.NEW
+            ).values_list("recipient_id", flat=True)
+        )
+        agencies = [a for a in agencies if a.pk not in replaced_to]
+    if not agencies:
+        return []
+    return send_over_axis(actor=actor, document=document, agencies=agencies)
