@@ -66,6 +66,7 @@ from .constants import (
     PackageKind,
     PackageOutcome,
     RecallStatus,
+    RequestAnswer,
 )
 from .models import (
     AxisAddressee,
@@ -75,6 +76,7 @@ from .models import (
     AxisPackage,
     AxisReceipt,
 )
+from .permissions import can_answer_request
 
 logger = logging.getLogger(__name__)
 
@@ -756,40 +758,15 @@ def _original_receipt(document_key: str, agency: Agency) -> AxisReceipt | None:
 def _apply(message: edxml.Message, receipt: AxisReceipt, agency: Agency) -> Document | None:
     kind = message.business.doc_type
     target_key = message.business.document_id or message.document_id
-    if kind == edxml.BusinessType.REVOKE:
+    if kind in {edxml.BusinessType.REVOKE, edxml.BusinessType.UPDATE}:
         original = _original_receipt(target_key, agency)
         copy = original.incoming if original else None
-        if copy is not None and copy.status == DocumentStatus.RECEIVED:
-            Document.objects.filter(pk=copy.pk).update(status=DocumentStatus.RECALLED)
-            queue_status(receipt=receipt, code="15", description="Đã thu hồi trước khi vào sổ")
-        elif copy is not None:
-            queue_status(
-                receipt=receipt,
-                code="16",
-                description="Văn bản đã vào sổ; văn thư bên nhận sẽ xem xét việc thu hồi",
-            )
-            _notify_clerks(agency, copy, _("%(agency)s recalls %(number)s"), message)
-        receipt.incoming = copy
-        receipt.save(update_fields=["incoming"])
+        _ask_clerks(message, receipt, agency, copy)
         return copy
     replaced = None
     if kind == edxml.BusinessType.REPLACE:
         old = _original_receipt(target_key, agency)
         replaced = old.incoming if old else None
-    if kind == edxml.BusinessType.UPDATE:
-        original = _original_receipt(target_key, agency)
-        if original is not None and original.incoming is not None:
-            copy = original.incoming
-            if copy.status == DocumentStatus.RECEIVED:
-                Document.objects.filter(pk=copy.pk).update(
-                    subject=message.subject[:500], due_date=message.due_date
-                )
-                queue_status(receipt=receipt, code="15", description="Đã cập nhật")
-            else:
-                queue_status(receipt=receipt, code="16", description="Văn bản đã vào sổ")
-            receipt.incoming = copy
-            receipt.save(update_fields=["incoming"])
-            return copy
     copy = _create_copy(message, agency, receipt, replaces=replaced)
     receipt.incoming = copy
     receipt.save(update_fields=["incoming"])
@@ -800,7 +777,104 @@ def _apply(message: edxml.Message, receipt: AxisReceipt, agency: Agency) -> Docu
         data={"from": message.sender.organ_id, "document_id": message.document_id},
     )
     _notify_clerks(agency, copy, _("New document from %(agency)s: %(number)s"), message)
+    if replaced is not None:  # withdrawing the replaced copy is the clerk's decision
+        _ask_clerks(message, receipt, agency, replaced)
     return copy
+
+
+def _ask_clerks(
+    message: edxml.Message, receipt: AxisReceipt, agency: Agency, copy: Document | None
+) -> None:
+    """A revocation, update or replacement: a request waiting for our clerk's answer (15 / 16),
+    never applied silently. About a document we never received: refused at once (16)."""
+    if copy is None:
+        receipt.answer = RequestAnswer.REFUSED
+        receipt.answer_reason = "Không có văn bản này tại cơ quan nhận"
+        receipt.save(update_fields=["answer", "answer_reason"])
+        queue_status(receipt=receipt, code="16", description=receipt.answer_reason)
+        return
+    receipt.target = copy
+    receipt.answer = RequestAnswer.PENDING
+    receipt.proposed = {
+        "reason": message.business.reason[:500],
+        "subject": message.subject[:500],
+        "due_date": message.due_date.isoformat() if message.due_date else None,
+    }
+    receipt.save(update_fields=["target", "answer", "proposed"])
+    titles = {
+        BusinessType.REVOKE: _("%(agency)s recalls %(number)s: your answer is needed"),
+        BusinessType.UPDATE: _("%(agency)s updates %(number)s: your answer is needed"),
+        BusinessType.REPLACE: _("%(agency)s replaces %(number)s: your answer is needed"),
+    }
+    clerks = User.objects.active().filter(agency=agency).with_role(Role.CLERK)
+    notify(
+        recipients=clerks,
+        kind=NotificationKind.DOCUMENT_RECEIVED,
+        title=titles[BusinessType(receipt.business_type)]
+        % {"agency": message.sender.name, "number": copy.number_and_symbol},
+        url=reverse("exchange:axis-requests"),
+    )
+
+
+def pending_requests(agency_id: int) -> Any:
+    """Revocations, updates and replacements waiting for an answer at one agency."""
+    return (
+        AxisReceipt.objects.filter(agency_id=agency_id, answer=RequestAnswer.PENDING)
+        .select_related("target", "incoming")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def answer_request(
+    *, actor: User, receipt: AxisReceipt, agree: bool, reason: str = ""
+) -> AxisReceipt:
+    """Our clerk answers a revocation, update or replacement received over the axis: agreed
+    (15: the copy is withdrawn, updated, or withdrawn in favour of its replacement) or refused
+    (16, with a reason). The status goes back to the sender."""
+    receipt = (
+        AxisReceipt.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=receipt.pk)
+    )
+    if not can_answer_request(actor, receipt):
+        raise PermissionDenied(_("Only a clerk of the receiving agency answers."))
+    if receipt.answer != RequestAnswer.PENDING or receipt.target_id is None:
+        raise ValidationError(_("No request is waiting for an answer."))
+    if not agree and not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is refused.")})
+    copy = Document.objects.select_for_update(of=("self",)).get(pk=receipt.target_id)
+    if agree:
+        if receipt.business_type == BusinessType.UPDATE:
+            due = receipt.proposed.get("due_date")
+            copy.subject = (receipt.proposed.get("subject") or copy.subject)[:500]
+            copy.due_date = datetime.fromisoformat(due).date() if due else copy.due_date
+            copy.save(update_fields=["subject", "due_date", "updated_at"])
+        else:
+            copy.status = DocumentStatus.RECALLED
+            copy.save(update_fields=["status", "updated_at"])
+    receipt.answer = RequestAnswer.AGREED if agree else RequestAnswer.REFUSED
+    receipt.answer_reason = reason.strip()[:500]
+    receipt.answered_by = actor
+    receipt.answered_at = timezone.now()
+    receipt.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
+    default = {
+        BusinessType.REVOKE: "Đồng ý thu hồi",
+        BusinessType.UPDATE: "Đồng ý cập nhật",
+        BusinessType.REPLACE: "Đồng ý thay thế",
+    }[BusinessType(receipt.business_type)]
+    queue_status(
+        receipt=receipt,
+        code="15" if agree else "16",
+        description=receipt.answer_reason or (default if agree else ""),
+    )
+    record_event(
+        action="axis.request_answered",
+        actor=actor,
+        obj=copy,
+        data={"kind": receipt.business_type, "agree": agree, "reason": reason},
+    )
+    return receipt
 
 
 def _notify_clerks(agency: Agency, copy: Document, title: str, message: edxml.Message) -> None:

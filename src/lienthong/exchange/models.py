@@ -18,6 +18,7 @@ from .constants import (
     PackageKind,
     PackageOutcome,
     RecallStatus,
+    RequestAnswer,
 )
 
 
@@ -235,6 +236,30 @@ class AxisReceipt(models.Model):
     signer_subject = models.CharField(_("signed by"), max_length=500, blank=True)
     last_status = models.CharField(_("last status sent"), max_length=2, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # A revocation, update or replacement is a request our clerk answers (15 / 16), never
+    # applied silently: "pending" until answered.
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=RequestAnswer.choices, blank=True, default=""
+    )
+    answer_reason = models.CharField(_("reason given"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    proposed = models.JSONField(_("what the sender asks"), default=dict, blank=True)
+    target = models.ForeignKey(
+        Document,
+        verbose_name=_("copy concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("document received over the axis")
