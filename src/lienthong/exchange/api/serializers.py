@@ -58,6 +58,7 @@ class AxisDeliverySerializer(serializers.ModelSerializer[AxisDelivery]):
     recipient_code = serializers.CharField(source="recipient.code", read_only=True)
     recipient_name = serializers.CharField(source="recipient.name", read_only=True)
     events = AxisDeliveryEventSerializer(many=True, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="00 sending, 01 to 06 (QCVN 102)")
 
     class Meta:
         model = AxisDelivery
@@ -78,6 +79,9 @@ class AxisDeliverySerializer(serializers.ModelSerializer[AxisDelivery]):
 
 
 class AxisPackageSerializer(serializers.ModelSerializer[AxisPackage]):
+    direction = serializers.CharField(read_only=True, help_text="sent | received")
+    outcome = serializers.CharField(read_only=True, help_text="accepted | duplicate | refused")
+
     class Meta:
         model = AxisPackage
         fields = [
