@@ -142,7 +142,8 @@ def test_an_issued_document_leaves_signed_and_its_statuses_come_back(
     revoke = AxisDelivery.objects.get(outgoing=outgoing, business_type=1)
     assert revoke.transport == AxisTransport.SENT
     [revocation] = ministry.waiting("edoc")
-    assert edxml.parse(ministry.fetch(revocation)).message.business.doc_type == 1
+    business = edxml.parse(ministry.fetch(revocation)).message.business
+    assert business.doc_type == 1 and business.reason == "Sai sót"  # the clerk's reason travels
 
 
 def test_refusals_on_the_sending_side(axis, clerk, unit, two_agencies, run_tasks, settings):

@@ -194,6 +194,7 @@ def send_over_axis(
     document: Document,
     agencies: Sequence[AxisAgency],
     business_type: int = BusinessType.NEW,
+    reason: str = "",
 ) -> list[AxisDelivery]:
     """Schedule one package per axis recipient of an issued outgoing document (durable jobs,
     started once the transaction commits). Adding the same recipient again changes nothing."""
@@ -216,7 +217,7 @@ def send_over_axis(
             outgoing=document,
             recipient=agency,
             business_type=business_type,
-            defaults={"created_by": actor},
+            defaults={"created_by": actor, "reason": reason.strip()[:500]},
         )
         if created:
             _enqueue_transmit(delivery.pk)
@@ -278,6 +279,8 @@ def message_for(delivery: AxisDelivery) -> edxml.Message:
     business = edxml.Business(doc_type=edxml.BusinessType(delivery.business_type))
     if delivery.business_type != BusinessType.NEW:
         business.document_id = document_key(document)
+        if delivery.attempts == 0 and delivery.reason:  # the clerk's reason (a recall's)
+            business.reason = delivery.reason[:500]
     replaced = document.replaces
     if delivery.business_type == BusinessType.REPLACE and replaced is not None:
         business.document_id = document_key(replaced)
@@ -451,7 +454,9 @@ def retry_delivery(*, actor: User, delivery: AxisDelivery) -> AxisDelivery:
     return delivery
 
 
-def recall_over_axis(*, actor: User | None, document: Document) -> list[AxisDelivery]:
+def recall_over_axis(
+    *, actor: User | None, document: Document, reason: str = ""
+) -> list[AxisDelivery]:
     """The document was recalled: a revocation package to every axis recipient of it."""
     agencies = [
         d.recipient
@@ -462,7 +467,11 @@ def recall_over_axis(*, actor: User | None, document: Document) -> list[AxisDeli
     if not agencies:
         return []
     return send_over_axis(
-        actor=None, document=document, agencies=agencies, business_type=BusinessType.REVOKE
+        actor=None,
+        document=document,
+        agencies=agencies,
+        business_type=BusinessType.REVOKE,
+        reason=reason,
     )
 
 
