@@ -270,6 +270,8 @@ def test_revocation_update_and_replacement_from_outside_wait_for_the_clerk(
     client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
     assert axis_services.pending_requests(ours.pk).count() == 3  # another agency's clerk
     client.force_login(clerk)
+    detail = client.get(reverse("documents:detail", args=[first.pk])).content.decode()
+    assert 'data-testid="axis-request-pending"' in detail  # the copy's page says so
     page = client.get(reverse("exchange:axis-requests"))
     assert "Sai thể thức" in page.content.decode()
     client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
