@@ -119,7 +119,8 @@ def main() -> None:
     print(f"sent to the axis: {count} in {sent:.1f} s = {count / sent:.1f} packages/s")
     print(
         f"end to end (send, list, fetch, parse, verify, acknowledge): {received} documents in "
-        f"{total:.1f} s = {total / max(received, 1) * 1000:.0f} ms per document"
+        f"{total:.1f} s = {received / total:.1f} documents/s delivered "
+        f"({total / max(received, 1) * 1000:.0f} ms per document)"
     )
 
 

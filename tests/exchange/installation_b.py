@@ -3,7 +3,12 @@ with its own database: `python tests/exchange/installation_b.py <steps...>`, the
 LIENTHONG_AXIS_* and the database by DATABASE_URL. Prints what it saw as one JSON line.
 
 Steps: setup (tables, the ministry's office and its clerk), receive (poll the axis and run the
-resulting jobs), register, assign, complete (the clerk and the workflow's status reports)."""
+resulting jobs), register, assign, complete (the clerk and the workflow's status reports).
+
+`python tests/exchange/installation_b.py serve` keeps the installation running (Django started
+once: that start is most of a step's time) and takes one line of steps at a time on its standard
+input, the first word optionally `endpoint=<url>` (the axis moved), answering each line with the
+JSON line of what it saw."""
 
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 from django_tasks_db.management.commands import db_worker  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
@@ -80,6 +87,9 @@ def setup() -> None:
 
         with open(trust, "rb") as handle:
             add_trusted_certificate(actor=None, data=handle.read(), name="Test root")
+    # Load the URL configuration now (receiving links notifications to pages): it costs seconds
+    # the first time, better spent while the province works than while it waits.
+    get_resolver().url_patterns  # noqa: B018
 
 
 def receive() -> None:
@@ -135,7 +145,19 @@ STEPS = {
     "complete": complete,
 }
 
+
+def run(steps: list[str]) -> None:
+    for step in steps:
+        if step.startswith("endpoint="):
+            settings.LIENTHONG_AXIS_ENDPOINT = step.removeprefix("endpoint=")
+        else:
+            STEPS[step]()
+    print(json.dumps(report(), ensure_ascii=False), flush=True)
+
+
 if __name__ == "__main__":
-    for step in sys.argv[1:]:
-        STEPS[step]()
-    print(json.dumps(report(), ensure_ascii=False))
+    if sys.argv[1:] == ["serve"]:
+        for line in sys.stdin:
+            run(line.split())
+    else:
+        run(sys.argv[1:])

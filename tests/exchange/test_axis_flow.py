@@ -4,11 +4,11 @@ order, only forward); packages from outside become one incoming document each, d
 acknowledged and kept as evidence only; what is unusable is refused with status 02 and a reason;
 an axis that is down is retried later; confidential documents never leave."""
 
-import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from lienthong.documents.constants import DocumentStatus
@@ -23,38 +23,6 @@ from tests.exchange.pki import make_pki, pkcs12_file
 from tests.exchange.test_delivery import issue
 
 MINISTRY = edxml.Organ("000.00.00.G01", "Bộ Thử nghiệm")
-
-
-def run_one_job():
-    from django_tasks_db.management.commands import db_worker
-
-    db_worker.Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
-@pytest.fixture
-def run_tasks(run_tasks):
-    """Only this app's jobs: the text extraction and indexing of the other apps (OCR) are not
-    what these tests are about and cost seconds each."""
-
-    def run():
-        for _round in range(20):
-            DBTaskResult.objects.filter(status="READY").exclude(
-                task_path__startswith="lienthong.exchange."
-            ).delete()
-            if not DBTaskResult.objects.ready().exists():
-                return
-            run_one_job()
-
-    return run
 
 
 @pytest.fixture
@@ -101,7 +69,9 @@ def status_from_ministry(
     return ministry_sign(edxml.build_status(status))
 
 
-def package_to(agency, *, number="45", business=None, pdf=None) -> bytes:
+def package_to(
+    agency, *, number="45", business=None, pdf=None, subject="V/v phối hợp thử nghiệm liên thông"
+) -> bytes:
     message = edxml.Message(
         sender=MINISTRY,
         recipients=[edxml.Organ(agency.code, agency.name)],
@@ -110,7 +80,7 @@ def package_to(agency, *, number="45", business=None, pdf=None) -> bytes:
         place="Hà Nội",
         promulgation_date=date(2026, 11, 30),
         type_name="Công văn",
-        subject="V/v phối hợp thử nghiệm liên thông",
+        subject=subject,
         signer=edxml.Signer("Trần Văn Thử", "Thứ trưởng", "KT. BỘ TRƯỞNG"),
         business=business or edxml.Business(),
         attachments=[
@@ -172,7 +142,8 @@ def test_an_issued_document_leaves_signed_and_its_statuses_come_back(
     revoke = AxisDelivery.objects.get(outgoing=outgoing, business_type=1)
     assert revoke.transport == AxisTransport.SENT
     [revocation] = ministry.waiting("edoc")
-    assert edxml.parse(ministry.fetch(revocation)).message.business.doc_type == 1
+    business = edxml.parse(ministry.fetch(revocation)).message.business
+    assert business.doc_type == 1 and business.reason == "Sai sót"  # the clerk's reason travels
 
 
 def test_refusals_on_the_sending_side(axis, clerk, unit, two_agencies, run_tasks, settings):
@@ -266,11 +237,19 @@ def test_unusable_packages_are_refused_with_status_02(axis, ministry, two_agenci
     assert "not signed" in refusals[0].description
 
 
-def test_revocation_and_replacement_from_outside(axis, ministry, two_agencies, run_tasks):
+def test_revocation_update_and_replacement_from_outside_wait_for_the_clerk(
+    axis, ministry, clerk, other_clerk, two_agencies, run_tasks, client
+):
+    """A recall, an update or a replacement from outside changes nothing by itself: each is a
+    request in the clerk's queue, answered by agreeing (15) or refusing with a reason (16)."""
     ours = two_agencies[0]
     axis_services.handle_package(raw=package_to(ours))
     first = Document.objects.get(agency=ours)
     key = AxisReceipt.objects.get().document_key
+    update = edxml.Business(edxml.BusinessType.UPDATE, document_id=key)
+    axis_services.handle_package(
+        raw=package_to(ours, subject="V/v trích yếu đã sửa", business=update)
+    )
     replace = edxml.Business(edxml.BusinessType.REPLACE, document_id=key, replaced_ids=[key])
     assert (
         axis_services.handle_package(raw=package_to(ours, number="50", business=replace))
@@ -278,11 +257,44 @@ def test_revocation_and_replacement_from_outside(axis, ministry, two_agencies, r
     )
     second = Document.objects.get(agency=ours, code_number="50")
     assert second.replaces == first
-    revoke = edxml.Business(edxml.BusinessType.REVOKE, document_id=key)
+    revoke = edxml.Business(edxml.BusinessType.REVOKE, document_id=key, reason="Sai thể thức")
     axis_services.handle_package(raw=package_to(ours, business=revoke))
     first.refresh_from_db()
-    assert first.status == DocumentStatus.RECALLED
+    assert first.status == DocumentStatus.RECEIVED and first.subject != "V/v trích yếu đã sửa"
+    pending = list(axis_services.pending_requests(ours.pk))
+    assert [r.business_type for r in pending] == [2, 3, 1]
+    assert all(r.target == first for r in pending)
+    # The queue, for the clerk of the receiving agency only.
+    client.force_login(other_clerk)
+    assert client.get(reverse("exchange:axis-requests")).context["pending"].count() == 0
+    client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
+    assert axis_services.pending_requests(ours.pk).count() == 3  # another agency's clerk
+    client.force_login(clerk)
+    detail = client.get(reverse("documents:detail", args=[first.pk])).content.decode()
+    assert 'data-testid="axis-request-pending"' in detail  # the copy's page says so
+    page = client.get(reverse("exchange:axis-requests"))
+    assert "Sai thể thức" in page.content.decode()
+    client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
+    first.refresh_from_db()
+    assert first.subject == "V/v trích yếu đã sửa" and first.status == DocumentStatus.RECEIVED
+    with pytest.raises(ValidationError):  # a refusal needs a reason
+        axis_services.answer_request(actor=clerk, receipt=pending[2], agree=False)
+    client.post(
+        reverse("exchange:axis-requests"),
+        {"receipt": pending[2].pk, "agree": "0", "reason": "Đã phân công xử lý"},
+    )
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.RECEIVED  # the recall was refused
+    axis_services.answer_request(actor=clerk, receipt=pending[1], agree=True)
+    first.refresh_from_db()
+    assert first.status == DocumentStatus.RECALLED  # withdrawn in favour of its replacement
+    with pytest.raises(ValidationError):  # answered once
+        axis_services.answer_request(actor=clerk, receipt=pending[1], agree=False, reason="x")
+    assert list(axis_services.pending_requests(ours.pk)) == []
+    # A recall of a document we never received: refused at once.
+    unknown = edxml.Business(edxml.BusinessType.REVOKE, document_id="000.00.00.G01,2026/01/01,9/X")
+    axis_services.handle_package(raw=package_to(ours, number="51", business=unknown))
     run_tasks()
-    codes = [edxml.parse(ministry.fetch(i)).status.code for i in ministry.waiting("status")]
-    assert codes == ["01", "01", "15"]
-    assert io  # (io kept for symmetry with test_delivery's helpers)
+    statuses = [edxml.parse(ministry.fetch(i)).status for i in ministry.waiting("status")]
+    assert [s.code for s in statuses] == ["01", "01", "15", "16", "15", "16"]
+    assert statuses[3].description == "Đã phân công xử lý"

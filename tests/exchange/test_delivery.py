@@ -281,7 +281,7 @@ def _client(user) -> Client:
 
 
 def test_a_copy_made_before_the_senders_text_is_read_is_searchable_at_the_recipient(
-    clerk, other_clerk, unit, two_agencies, run_tasks
+    clerk, other_clerk, unit, two_agencies, run_all_tasks
 ) -> None:
     """Send → receive → search: the delivery job ran before the sender's text extraction (the
     worker takes jobs in any order); the recipient's copy shares the sender's stored file and
@@ -294,7 +294,7 @@ def test_a_copy_made_before_the_senders_text_is_read_is_searchable_at_the_recipi
     assert source.text_status == ProcessingStatus.PENDING
     services.make_delivery(delivery_id=Delivery.objects.get().pk)  # before the extraction
     copy = Document.objects.get(agency=two_agencies[1])
-    run_tasks()
+    run_all_tasks()
     version = copy.attachments.get().versions.get()
     assert version.blob_id == source.blob_id
     assert version.text_status == ProcessingStatus.DONE

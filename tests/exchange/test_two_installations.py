@@ -17,27 +17,42 @@ from lienthong.exchange.constants import AxisTransport, DeliveryStatus
 from lienthong.exchange.models import AxisAgency, AxisPackage
 from tests.exchange.axis_fixtures import MINISTRY_SECRET, PROVINCE_SECRET, running_axis
 from tests.exchange.pki import make_pki, pkcs12_file
-from tests.exchange.test_axis_flow import run_tasks  # noqa: F401 (this app's jobs only)
 from tests.exchange.test_delivery import issue
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def installation_b(env: dict[str, str], *steps: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "tests/exchange/installation_b.py", *steps],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+class InstallationB:
+    """The ministry's installation: one process for the whole test (Django starts once), one
+    line of steps at a time (tests/exchange/installation_b.py serve)."""
 
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "tests/exchange/installation_b.py", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
 
-def finished(process: subprocess.Popen[str]) -> dict:
-    out, err = process.communicate(timeout=180)
-    assert process.returncode == 0, err[-3000:]
-    return json.loads(out.strip().splitlines()[-1])
+    def start(self, *steps: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(" ".join(steps) + "\n")
+        self.process.stdin.flush()
+
+    def answer(self) -> dict:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, Path(self.log.name).read_text()[-3000:]
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.terminate()  # it holds nothing more to write
+        self.process.wait(timeout=60)
+        self.log.close()
 
 
 def test_a_province_and_a_ministry_exchange_a_document_and_its_statuses(
@@ -46,7 +61,7 @@ def test_a_province_and_a_ministry_exchange_a_document_and_its_statuses(
     clerk,
     unit,
     two_agencies,
-    run_tasks,  # noqa: F811
+    run_tasks,
 ):
     ministry_pki = make_pki("Bộ Thử nghiệm (thử nghiệm)")
     (tmp_path / "province-root.pem").write_bytes(make_pki().root_pem)
@@ -61,7 +76,15 @@ def test_a_province_and_a_ministry_exchange_a_document_and_its_statuses(
         "LIENTHONG_AXIS_SIGNING_PASSPHRASE": "test-only",
         "INSTALLATION_B_TRUSTS": str(tmp_path / "province-root.pem"),
     }
-    ministry = installation_b(env, "setup")  # its database, while the province works
+    ministry = InstallationB(env, tmp_path / "ministry.log")
+    ministry.start("setup")  # its database, while the province works
+    try:
+        _exchange(ministry, tmp_path, settings, clerk, unit, two_agencies, run_tasks)
+    finally:
+        ministry.close()
+
+
+def _exchange(ministry, tmp_path, settings, clerk, unit, two_agencies, run_tasks):
     storage = tmp_path / "axis.sqlite3"
     codes = [(a.code, a.name) for a in two_agencies]
     settings.LIENTHONG_AXIS_SYSTEM_ID = "camau"
@@ -82,12 +105,12 @@ def test_a_province_and_a_ministry_exchange_a_document_and_its_statuses(
         HttpAxisClient(AxisSettings("national", axis.url, "camau", PROVINCE_SECRET)).send(
             raw, sender_code=outgoing.agency.code, message_type="edoc"
         )
-    assert finished(ministry)["copies"] == 0
+    assert ministry.answer()["copies"] == 0
     # The axis was down; it comes back (another port, the same storage): nothing was lost.
     with running_axis(storage, codes) as axis:
         settings.LIENTHONG_AXIS_ENDPOINT = axis.url
-        env["LIENTHONG_AXIS_ENDPOINT"] = axis.url
-        seen = finished(installation_b(env, "receive", "register", "assign", "complete"))
+        ministry.start(f"endpoint={axis.url}", "receive", "register", "assign", "complete")
+        seen = ministry.answer()
         assert seen["copies"] == 1 and seen["number"] == outgoing.number_and_symbol
         assert seen["subject"] == "V/v đề nghị phối hợp liên thông"
         assert seen["attachments"] == ["cv.pdf"] and seen["status"] == "registered"

@@ -928,6 +928,17 @@ MATRIX: dict[str, Row] = {
     # The leaders' figures through the API: the same scope as the pages.
     "v1:report-processing": Row(REPORT_READERS),
     "v1:report-index-766": Row(REPORT_READERS),
+    # The clerk's queue of recalls, updates and replacements received over the axis (a POST
+    # naming no request of the clerk's agency answers nothing).
+    "exchange:axis-requests": Row(CLERK),
+    # Its REST API: a document's axis deliveries for its agency's officials; the packages list
+    # is scoped to the caller's agency (any official gets its own, here none); the world has no
+    # package nor request, so the original XML and an answer are nobody's.
+    "v1:axis-deliveries": Row(STP, obj="outgoing"),
+    "v1:axis-packages": Row(OFFICERS),
+    "v1:axis-package": Row(NOBODY, obj="outgoing"),
+    "v1:axis-requests": Row(CLERK),
+    "v1:axis-request-answer": Row(NOBODY, obj="outgoing", body=lambda w: {"agree": True}),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,8 @@ from lienthong.core.widgets import PickerSelectMultiple
 from lienthong.documents.constants import Confidentiality, Urgency
 from lienthong.documents.forms import DateInput
 from lienthong.documents.models import DocumentType
+from lienthong.exchange.axis_services import check_addressable, recipients_text
+from lienthong.exchange.models import AxisAgency
 
 from .constants import Decision, SigningAuthority, StepMode
 
@@ -67,6 +70,16 @@ class DraftForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    axis_recipients = forms.ModelMultipleChoiceField(
+        label=_("Recipient agencies on the national document axis"),
+        queryset=AxisAgency.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Agencies outside the platform (ministries, other provinces); never for a "
+            "confidential document."
+        ),
+    )
     signer = LeaderChoiceField(label=_("Signer"), queryset=User.objects.none())
     signing_authority = forms.ChoiceField(
         label=_("Signing authority"),
@@ -83,6 +96,7 @@ class DraftForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_queryset("recipient_agencies", Agency.objects.directory().exclude(pk=agency.pk))
+        self._set_queryset("axis_recipients", AxisAgency.objects.filter(is_active=True))
         self._set_queryset("signer", leaders_of(agency))
         self._set_queryset(
             "on_behalf_of",
@@ -91,6 +105,26 @@ class DraftForm(forms.Form):
             .with_role(Role.AGENCY_LEADER)
             .select_related("position"),
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            check_addressable(
+                confidentiality=data.get("confidentiality", 0),
+                agencies=list(data.get("axis_recipients") or []),
+            )
+        except ValidationError as exc:
+            self.add_error("axis_recipients", exc)
+        return data
+
+    def pop_axis_recipients(self, data: dict[str, Any], before: list[Any]) -> list[Any]:
+        """Take the axis recipients out of the draft's particulars; their names join the other
+        recipients (printed in Nơi nhận)."""
+        chosen = list(data.pop("axis_recipients", None) or [])
+        data["external_recipients"] = recipients_text(
+            data.get("external_recipients", ""), before=before, after=chosen
+        )
+        return chosen
 
     def _set_queryset(self, name: str, queryset: Any) -> None:
         field = self.fields[name]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from lienthong.accounts.models import User
 from lienthong.core.http import form_errors, official_or_404
 from lienthong.documents.constants import Direction, DocumentStatus
 from lienthong.documents.permissions import access_document
+from lienthong.exchange.axis_services import addressees_of, set_addressees
 from lienthong.signatures import services as signatures
 
 from . import services
@@ -105,13 +107,16 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
+        axis = form.pop_axis_recipients(data, [])
         try:
-            draft = services.create_draft(
-                actor=user,
-                upload=upload,
-                file_name=upload.name if upload is not None else "",
-                **data,
-            )
+            with transaction.atomic():
+                draft = services.create_draft(
+                    actor=user,
+                    upload=upload,
+                    file_name=upload.name if upload is not None else "",
+                    **data,
+                )
+                set_addressees(obj=draft, agencies=axis, confidentiality=draft.confidentiality)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -176,14 +181,17 @@ def _linked_draft(
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
+        axis = form.pop_axis_recipients(data, [])
         try:
-            draft = services.create_draft(
-                actor=user,
-                upload=upload,
-                file_name=upload.name if upload is not None else "",
-                **link,
-                **data,
-            )
+            with transaction.atomic():
+                draft = services.create_draft(
+                    actor=user,
+                    upload=upload,
+                    file_name=upload.name if upload is not None else "",
+                    **link,
+                    **data,
+                )
+                set_addressees(obj=draft, agencies=axis, confidentiality=draft.confidentiality)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -241,10 +249,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "signing_authority": draft.signing_authority,
         "on_behalf_of": draft.on_behalf_of,
     }
+    before_axis = addressees_of(draft)
+    initial["axis_recipients"] = before_axis
     form = DraftForm(request.POST or None, initial=initial, agency=draft.agency)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        axis = form.pop_axis_recipients(data, before_axis)
         try:
-            services.update_draft(actor=user, draft=draft, **form.cleaned_data)
+            with transaction.atomic():
+                services.update_draft(actor=user, draft=draft, **data)
+                set_addressees(obj=draft, agencies=axis, confidentiality=draft.confidentiality)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -340,6 +354,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rounds": rounds,
             "events": events,
             "recipients": draft.recipient_agencies.all(),
+            "axis_recipients": addressees_of(draft),
             "allowed": allowed,
             "forms": forms,
             "signature_line": services.signature_line(draft),

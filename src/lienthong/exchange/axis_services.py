@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -65,8 +66,17 @@ from .constants import (
     PackageKind,
     PackageOutcome,
     RecallStatus,
+    RequestAnswer,
 )
-from .models import AxisAgency, AxisDelivery, AxisDeliveryEvent, AxisPackage, AxisReceipt
+from .models import (
+    AxisAddressee,
+    AxisAgency,
+    AxisDelivery,
+    AxisDeliveryEvent,
+    AxisPackage,
+    AxisReceipt,
+)
+from .permissions import can_answer_request
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +194,7 @@ def send_over_axis(
     document: Document,
     agencies: Sequence[AxisAgency],
     business_type: int = BusinessType.NEW,
+    reason: str = "",
 ) -> list[AxisDelivery]:
     """Schedule one package per axis recipient of an issued outgoing document (durable jobs,
     started once the transaction commits). Adding the same recipient again changes nothing."""
@@ -206,7 +217,7 @@ def send_over_axis(
             outgoing=document,
             recipient=agency,
             business_type=business_type,
-            defaults={"created_by": actor},
+            defaults={"created_by": actor, "reason": reason.strip()[:500]},
         )
         if created:
             _enqueue_transmit(delivery.pk)
@@ -268,6 +279,8 @@ def message_for(delivery: AxisDelivery) -> edxml.Message:
     business = edxml.Business(doc_type=edxml.BusinessType(delivery.business_type))
     if delivery.business_type != BusinessType.NEW:
         business.document_id = document_key(document)
+        if delivery.attempts == 0 and delivery.reason:  # the clerk's reason (a recall's)
+            business.reason = delivery.reason[:500]
     replaced = document.replaces
     if delivery.business_type == BusinessType.REPLACE and replaced is not None:
         business.document_id = document_key(replaced)
@@ -441,7 +454,9 @@ def retry_delivery(*, actor: User, delivery: AxisDelivery) -> AxisDelivery:
     return delivery
 
 
-def recall_over_axis(*, actor: User | None, document: Document) -> list[AxisDelivery]:
+def recall_over_axis(
+    *, actor: User | None, document: Document, reason: str = ""
+) -> list[AxisDelivery]:
     """The document was recalled: a revocation package to every axis recipient of it."""
     agencies = [
         d.recipient
@@ -452,7 +467,11 @@ def recall_over_axis(*, actor: User | None, document: Document) -> list[AxisDeli
     if not agencies:
         return []
     return send_over_axis(
-        actor=None, document=document, agencies=agencies, business_type=BusinessType.REVOKE
+        actor=None,
+        document=document,
+        agencies=agencies,
+        business_type=BusinessType.REVOKE,
+        reason=reason,
     )
 
 
@@ -748,40 +767,15 @@ def _original_receipt(document_key: str, agency: Agency) -> AxisReceipt | None:
 def _apply(message: edxml.Message, receipt: AxisReceipt, agency: Agency) -> Document | None:
     kind = message.business.doc_type
     target_key = message.business.document_id or message.document_id
-    if kind == edxml.BusinessType.REVOKE:
+    if kind in {edxml.BusinessType.REVOKE, edxml.BusinessType.UPDATE}:
         original = _original_receipt(target_key, agency)
         copy = original.incoming if original else None
-        if copy is not None and copy.status == DocumentStatus.RECEIVED:
-            Document.objects.filter(pk=copy.pk).update(status=DocumentStatus.RECALLED)
-            queue_status(receipt=receipt, code="15", description="Đã thu hồi trước khi vào sổ")
-        elif copy is not None:
-            queue_status(
-                receipt=receipt,
-                code="16",
-                description="Văn bản đã vào sổ; văn thư bên nhận sẽ xem xét việc thu hồi",
-            )
-            _notify_clerks(agency, copy, _("%(agency)s recalls %(number)s"), message)
-        receipt.incoming = copy
-        receipt.save(update_fields=["incoming"])
+        _ask_clerks(message, receipt, agency, copy)
         return copy
     replaced = None
     if kind == edxml.BusinessType.REPLACE:
         old = _original_receipt(target_key, agency)
         replaced = old.incoming if old else None
-    if kind == edxml.BusinessType.UPDATE:
-        original = _original_receipt(target_key, agency)
-        if original is not None and original.incoming is not None:
-            copy = original.incoming
-            if copy.status == DocumentStatus.RECEIVED:
-                Document.objects.filter(pk=copy.pk).update(
-                    subject=message.subject[:500], due_date=message.due_date
-                )
-                queue_status(receipt=receipt, code="15", description="Đã cập nhật")
-            else:
-                queue_status(receipt=receipt, code="16", description="Văn bản đã vào sổ")
-            receipt.incoming = copy
-            receipt.save(update_fields=["incoming"])
-            return copy
     copy = _create_copy(message, agency, receipt, replaces=replaced)
     receipt.incoming = copy
     receipt.save(update_fields=["incoming"])
@@ -792,7 +786,104 @@ def _apply(message: edxml.Message, receipt: AxisReceipt, agency: Agency) -> Docu
         data={"from": message.sender.organ_id, "document_id": message.document_id},
     )
     _notify_clerks(agency, copy, _("New document from %(agency)s: %(number)s"), message)
+    if replaced is not None:  # withdrawing the replaced copy is the clerk's decision
+        _ask_clerks(message, receipt, agency, replaced)
     return copy
+
+
+def _ask_clerks(
+    message: edxml.Message, receipt: AxisReceipt, agency: Agency, copy: Document | None
+) -> None:
+    """A revocation, update or replacement: a request waiting for our clerk's answer (15 / 16),
+    never applied silently. About a document we never received: refused at once (16)."""
+    if copy is None:
+        receipt.answer = RequestAnswer.REFUSED
+        receipt.answer_reason = "Không có văn bản này tại cơ quan nhận"
+        receipt.save(update_fields=["answer", "answer_reason"])
+        queue_status(receipt=receipt, code="16", description=receipt.answer_reason)
+        return
+    receipt.target = copy
+    receipt.answer = RequestAnswer.PENDING
+    receipt.proposed = {
+        "reason": message.business.reason[:500],
+        "subject": message.subject[:500],
+        "due_date": message.due_date.isoformat() if message.due_date else None,
+    }
+    receipt.save(update_fields=["target", "answer", "proposed"])
+    titles = {
+        BusinessType.REVOKE: _("%(agency)s recalls %(number)s: your answer is needed"),
+        BusinessType.UPDATE: _("%(agency)s updates %(number)s: your answer is needed"),
+        BusinessType.REPLACE: _("%(agency)s replaces %(number)s: your answer is needed"),
+    }
+    clerks = User.objects.active().filter(agency=agency).with_role(Role.CLERK)
+    notify(
+        recipients=clerks,
+        kind=NotificationKind.DOCUMENT_RECEIVED,
+        title=titles[BusinessType(receipt.business_type)]
+        % {"agency": message.sender.name, "number": copy.number_and_symbol},
+        url=reverse("exchange:axis-requests"),
+    )
+
+
+def pending_requests(agency_id: int) -> Any:
+    """Revocations, updates and replacements waiting for an answer at one agency."""
+    return (
+        AxisReceipt.objects.filter(agency_id=agency_id, answer=RequestAnswer.PENDING)
+        .select_related("target", "incoming")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def answer_request(
+    *, actor: User, receipt: AxisReceipt, agree: bool, reason: str = ""
+) -> AxisReceipt:
+    """Our clerk answers a revocation, update or replacement received over the axis: agreed
+    (15: the copy is withdrawn, updated, or withdrawn in favour of its replacement) or refused
+    (16, with a reason). The status goes back to the sender."""
+    receipt = (
+        AxisReceipt.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=receipt.pk)
+    )
+    if not can_answer_request(actor, receipt):
+        raise PermissionDenied(_("Only a clerk of the receiving agency answers."))
+    if receipt.answer != RequestAnswer.PENDING or receipt.target_id is None:
+        raise ValidationError(_("No request is waiting for an answer."))
+    if not agree and not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is refused.")})
+    copy = Document.objects.select_for_update(of=("self",)).get(pk=receipt.target_id)
+    if agree:
+        if receipt.business_type == BusinessType.UPDATE:
+            due = receipt.proposed.get("due_date")
+            copy.subject = (receipt.proposed.get("subject") or copy.subject)[:500]
+            copy.due_date = datetime.fromisoformat(due).date() if due else copy.due_date
+            copy.save(update_fields=["subject", "due_date", "updated_at"])
+        else:
+            copy.status = DocumentStatus.RECALLED
+            copy.save(update_fields=["status", "updated_at"])
+    receipt.answer = RequestAnswer.AGREED if agree else RequestAnswer.REFUSED
+    receipt.answer_reason = reason.strip()[:500]
+    receipt.answered_by = actor
+    receipt.answered_at = timezone.now()
+    receipt.save(update_fields=["answer", "answer_reason", "answered_by", "answered_at"])
+    default = {
+        BusinessType.REVOKE: "Đồng ý thu hồi",
+        BusinessType.UPDATE: "Đồng ý cập nhật",
+        BusinessType.REPLACE: "Đồng ý thay thế",
+    }[BusinessType(receipt.business_type)]
+    queue_status(
+        receipt=receipt,
+        code="15" if agree else "16",
+        description=receipt.answer_reason or (default if agree else ""),
+    )
+    record_event(
+        action="axis.request_answered",
+        actor=actor,
+        obj=copy,
+        data={"kind": receipt.business_type, "agree": agree, "reason": reason},
+    )
+    return receipt
 
 
 def _notify_clerks(agency: Agency, copy: Document, title: str, message: edxml.Message) -> None:
@@ -958,3 +1049,79 @@ def _apply_status(delivery: AxisDelivery, status: edxml.Status) -> None:
 def due_for_directory_sync(now: datetime | None = None) -> bool:
     latest = AxisAgency.objects.order_by("-synced_at").values_list("synced_at", flat=True).first()
     return latest is None or (now or timezone.now()) - latest > timedelta(hours=6)
+
+
+# --- Recipients on the axis chosen before issue (the drafting picker) -----------------------------
+
+
+def check_addressable(*, confidentiality: int, agencies: Sequence[AxisAgency]) -> None:
+    """Refuse axis recipients for a confidential document (it goes on paper) or for agencies
+    the axis no longer lists."""
+    if not agencies:
+        return
+    if confidentiality != Confidentiality.NONE:
+        raise ValidationError(
+            _(
+                "A confidential (mật) document is never sent over the document axis: send it on "
+                "paper, by the confidential mail service."
+            ),
+            code="confidential",
+        )
+    inactive = [a.name for a in agencies if not a.is_active]
+    if inactive:
+        raise ValidationError(
+            _("No longer listed by the axis: %(names)s") % {"names": ", ".join(inactive)}
+        )
+
+
+def addressees_of(obj: Any) -> list[AxisAgency]:
+    """The axis recipients chosen for a draft (or any object), by name."""
+    if obj is None or obj.pk is None:
+        return []
+    return [
+        a.agency
+        for a in AxisAddressee.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("agency")
+    ]
+
+
+def recipients_text(text: str, *, before: Sequence[AxisAgency], after: Sequence[AxisAgency]) -> str:
+    """The "other recipients" text (printed in Nơi nhận) with the axis recipients' names: those
+    no longer chosen taken out, the new ones added, one per line; what was typed is kept."""
+    gone = {a.name for a in before} - {a.name for a in after}
+    lines = [line for line in text.splitlines() if line.strip() and line.strip() not in gone]
+    present = {line.strip() for line in lines}
+    lines += [a.name for a in after if a.name not in present]
+    return "\n".join(lines)[:1000]
+
+
+@transaction.atomic
+def set_addressees(*, obj: Any, agencies: Sequence[AxisAgency], confidentiality: int) -> None:
+    """Choose the axis recipients of a draft (replacing the previous choice)."""
+    check_addressable(confidentiality=confidentiality, agencies=agencies)
+    content_type = ContentType.objects.get_for_model(obj)
+    chosen = {a.pk for a in agencies}
+    AxisAddressee.objects.filter(content_type=content_type, object_id=obj.pk).exclude(
+        agency_id__in=chosen
+    ).delete()
+    for agency in agencies:
+        AxisAddressee.objects.get_or_create(
+            content_type=content_type, object_id=obj.pk, agency=agency
+        )
+
+
+def send_to_addressees(*, actor: User, source: Any, document: Document) -> list[AxisDelivery]:
+    """The draft was issued as `document`: it goes over the axis to the agencies chosen in its
+    recipient picker (in the issuing transaction; one durable job each)."""
+    agencies = addressees_of(source)
+    if document.replaces_id is not None:  # those get the replacement package (replace_over_axis)
+        replaced_to = set(
+            AxisDelivery.objects.filter(
+                outgoing_id=document.replaces_id, business_type=BusinessType.NEW
+            ).values_list("recipient_id", flat=True)
+        )
+        agencies = [a for a in agencies if a.pk not in replaced_to]
+    if not agencies:
+        return []
+    return send_over_axis(actor=actor, document=document, agencies=agencies)

@@ -292,7 +292,9 @@ class RunningAxisSimulator:
             host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
         self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> RunningAxisSimulator:
         self.thread.start()

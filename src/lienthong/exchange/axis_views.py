@@ -25,7 +25,12 @@ from lienthong.documents.permissions import access_document
 from . import axis_services
 from .axis import AxisError
 from .models import AxisAgency, AxisDelivery, AxisPackage, AxisReceipt
-from .permissions import can_send_axis, can_sync_directory, can_view_axis
+from .permissions import (
+    can_answer_request,
+    can_send_axis,
+    can_sync_directory,
+    can_view_axis,
+)
 
 
 class AxisRecipientsForm(forms.Form):
@@ -179,4 +184,35 @@ def directory(request: HttpRequest) -> HttpResponse:
             "can_sync": can_sync_directory(user) and axis_services.axis_enabled(),
             "axis_enabled": axis_services.axis_enabled(),
         },
+    )
+
+
+@login_required
+def requests_page(request: HttpRequest) -> HttpResponse:
+    """The clerk's queue of revocations, updates and replacements received over the axis,
+    each answered by agreeing (15) or refusing with a reason (16)."""
+    clerk = clerk_or_404(request)
+    if request.method == "POST":
+        key = request.POST.get("receipt", "")
+        receipt = AxisReceipt.objects.filter(pk=int(key)).first() if key.isdigit() else None
+        if receipt is None or not can_answer_request(clerk, receipt):
+            messages.error(request, _("No request is waiting for an answer."))
+            return redirect("exchange:axis-requests")
+        try:
+            axis_services.answer_request(
+                actor=clerk,
+                receipt=receipt,
+                agree=request.POST.get("agree") == "1",
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your answer was sent to the sender."))
+        return redirect("exchange:axis-requests")
+    assert clerk.agency_id is not None
+    return render(
+        request,
+        "exchange/axis_requests.html",
+        {"pending": axis_services.pending_requests(clerk.agency_id)},
     )

@@ -66,3 +66,12 @@ class BusinessType(models.IntegerChoices):
 
 # Statuses a recipient reports on a package, in the order they may move (01 → 06).
 AXIS_PROGRESS: list[str] = ["01", "03", "04", "05", "06"]
+
+
+class RequestAnswer(models.TextChoices):
+    """Our clerk's answer to a revocation, update or replacement received over the axis."""
+
+    NONE = "", _("Nothing to answer")
+    PENDING = "pending", _("Waiting for the clerk's answer")
+    AGREED = "15", _("Agreed (15)")
+    REFUSED = "16", _("Refused (16)")

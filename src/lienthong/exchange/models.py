@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from .constants import (
     PackageKind,
     PackageOutcome,
     RecallStatus,
+    RequestAnswer,
 )
 
 
@@ -234,6 +236,30 @@ class AxisReceipt(models.Model):
     signer_subject = models.CharField(_("signed by"), max_length=500, blank=True)
     last_status = models.CharField(_("last status sent"), max_length=2, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # A revocation, update or replacement is a request our clerk answers (15 / 16), never
+    # applied silently: "pending" until answered.
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=RequestAnswer.choices, blank=True, default=""
+    )
+    answer_reason = models.CharField(_("reason given"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    proposed = models.JSONField(_("what the sender asks"), default=dict, blank=True)
+    target = models.ForeignKey(
+        Document,
+        verbose_name=_("copy concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("document received over the axis")
@@ -305,3 +331,30 @@ class AxisPackage(models.Model):
     @property
     def file_name(self) -> str:
         return f"goi-tin-{self.pk}-{self.direction}.edxml"
+
+
+class AxisAddressee(models.Model):
+    """An agency on the axis chosen as a recipient of something not yet issued (a draft, in
+    the drafting app's recipient picker), named by content type and id so that this app needs
+    nothing of the apps above it. Issuing sends the document over the axis to these agencies."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of object"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    agency = models.ForeignKey(
+        AxisAgency, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("recipient on the axis")
+        verbose_name_plural = _("recipients on the axis")
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "agency"], name="axis_addressee_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} → {self.agency.code}"

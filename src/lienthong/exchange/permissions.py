@@ -29,3 +29,9 @@ def can_send_axis(user: Any, document: Document) -> bool:
 def can_sync_directory(user: Any) -> bool:
     """Refreshing the axis' agency directory: any clerk (it only reads the axis)."""
     return can_register(user)
+
+
+def can_answer_request(user: Any, receipt: Any) -> bool:
+    """Answering a revocation, update or replacement received over the axis: a clerk of the
+    receiving agency."""
+    return bool(can_register(user) and user.agency_id == receipt.agency_id)

@@ -263,7 +263,7 @@ def recall(*, actor: User, outgoing: Document, reason: str) -> Document:
             )
         delivery.reason = reason.strip()[:500]
         delivery.save(update_fields=["recall_status", "reason", "updated_at"])
-    axis_services.recall_over_axis(actor=actor, document=outgoing)
+    axis_services.recall_over_axis(actor=actor, document=outgoing, reason=reason)
     record_event(action="document.recalled", actor=actor, obj=outgoing, data={"reason": reason})
     return outgoing
 

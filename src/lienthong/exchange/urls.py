@@ -14,4 +14,5 @@ urlpatterns = [
     path("truc/van-ban/<int:pk>/gui-lai/", axis_views.retry, name="axis-retry"),
     path("truc/van-ban/<int:pk>/goi-tin/", axis_views.packages, name="axis-packages"),
     path("truc/danh-ba/", axis_views.directory, name="axis-directory"),
+    path("truc/yeu-cau/", axis_views.requests_page, name="axis-requests"),
 ]

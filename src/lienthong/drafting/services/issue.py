@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lienthong.accounts.models import User
 from lienthong.documents import services as documents
 from lienthong.documents.models import AttachmentVersion, NumberAllocation
+from lienthong.exchange.axis_services import send_to_addressees
 from lienthong.signatures import services as signatures
 
 from ..constants import DraftAction, DraftState, EventKind
@@ -90,6 +91,7 @@ def issue_draft(
     )
     if seal:
         _seal(document, attached, actor=actor, secret=signing_secret or None)
+    send_to_addressees(actor=actor, source=draft, document=document)  # over the document axis
     draft.document = document
     draft.issued_on_paper = not seal
     before = _move(draft, DraftState.ISSUED)
