@@ -52,6 +52,19 @@ FEEDBACK = {
 }
 
 
+@pytest.fixture(scope="module")
+def _catalogue(_portal_world: PortalHomePage, django_db_blocker: Any) -> PortalHomePage:
+    """The demo catalogue, loaded once into the module's portal world (rolled back with it)."""
+    with django_db_blocker.unblock():
+        load_demo_catalogue()
+    return _portal_world
+
+
+@pytest.fixture
+def with_catalogue(_catalogue: PortalHomePage, portal: PortalHomePage) -> PortalHomePage:
+    return portal
+
+
 def _post_feedback(client: Client, **changes: Any) -> Any:
     agency = Agency.objects.get(code=DIC)
     return client.post("/cong/phan-anh/gui/", {"agency": agency.pk, **FEEDBACK, **changes})
@@ -126,7 +139,7 @@ def test_feedback_without_consent_stays_private(portal: PortalHomePage) -> None:
     assert Client().get(f"/cong/phan-anh/{feedback.pk}/").status_code == 404
 
 
-def test_feedback_is_validated_and_rate_limited(portal: PortalHomePage) -> None:
+def test_feedback_is_validated_and_rate_limited(with_catalogue: PortalHomePage) -> None:
     client = Client()
     before = Feedback.objects.count()
     no_contact = _post_feedback(client, phone="", email="")
@@ -134,7 +147,6 @@ def test_feedback_is_validated_and_rate_limited(portal: PortalHomePage) -> None:
     assert "số điện thoại hoặc địa chỉ thư" in no_contact.content.decode()
     assert _post_feedback(client, phone="12ab").status_code == 400
     assert _post_feedback(client, content="ngắn").status_code == 400
-    load_demo_catalogue()
     elsewhere = Procedure.objects.published().exclude(agency__code=DIC).first()
     assert elsewhere is not None
     assert _post_feedback(client, procedure=elsewhere.pk).status_code == 400
@@ -170,8 +182,7 @@ def test_comments_on_a_draft_only_while_open(portal: PortalHomePage) -> None:
     assert ConsultationComment.objects.filter(page=open_draft).count() == 3
 
 
-def test_search_finds_vietnamese_typed_without_tone_marks(portal: PortalHomePage) -> None:
-    load_demo_catalogue()
+def test_search_finds_vietnamese_typed_without_tone_marks(with_catalogue: PortalHomePage) -> None:
     clerk = User.objects.get(username="vanthu.stttt")
     document = _issued(clerk)
     services.publish_document(actor=clerk, document=document)
@@ -195,8 +206,7 @@ def test_search_finds_vietnamese_typed_without_tone_marks(portal: PortalHomePage
     assert "search-results" in none and "Tăng cường" not in none
 
 
-def test_open_datasets_as_csv_json_xlsx(portal: PortalHomePage) -> None:
-    load_demo_catalogue()
+def test_open_datasets_as_csv_json_xlsx(with_catalogue: PortalHomePage) -> None:
     client = Client()
     listing = client.get("/cong/du-lieu-mo/").content.decode()
     for slug in ("thu-tuc-hanh-chinh", "van-ban-chi-dao", "mot-cua-dung-han", "phan-anh-kien-nghi"):

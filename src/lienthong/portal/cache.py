@@ -2,10 +2,11 @@
 visitors get them, kept in the platform's cache (Django's cache framework: the database cache,
 or Redis when LIENTHONG_REDIS_URL is set) and served with an ETag (a 304 when the visitor has it).
 
-Every key carries a generation number; publishing anything the portal shows (a page, a document
-of direction, an answered feedback, a change of the org tree or of a published schedule) moves
-the generation on (`invalidate`, wired in apps.py), so every cached page is stale at once, on
-every web process. LIENTHONG_PORTAL_CACHE_SECONDS bounds the life of a page anyway (what the
+Every page kept carries the generation number it was made in; publishing anything the portal
+shows (a page, a document of direction, an answered feedback, a change of the org tree or of a
+published schedule) moves the generation on (`invalidate`, wired in signals.py), so every cached
+page is stale at once, on every web process. A hit costs one round trip to the cache (generation
+and page together). LIENTHONG_PORTAL_CACHE_SECONDS bounds the life of a page anyway (what the
 portal reads without a signal: the catalogue, the one-stop figures).
 
 Not cached: a signed-in user's page, a request with a session (a password-protected page the
@@ -55,7 +56,20 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     where = f"{request.get_host()}|{request.get_full_path()}|{get_language()}"
-    return f"portal:page:{generation()}:{hashlib.sha256(where.encode()).hexdigest()[:40]}"
+    return f"portal:page:{hashlib.sha256(where.encode()).hexdigest()[:40]}"
+
+
+def _lookup(key: str) -> tuple[int, dict[str, Any] | None]:
+    """The current generation and the page kept under `key` if it is of that generation: one
+    round trip to the cache (the database cache: one query)."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    entry = found.get(key)
+    if entry is not None and entry.get("generation") != current:
+        entry = None
+    return int(current), entry
 
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
@@ -80,7 +94,7 @@ def anonymous_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        entry = cache.get(key)
+        current, entry = _lookup(key)
         if entry is not None:
             return _answer(request, {**entry, "state": "hit"})
         response = view(request, *args, **kwargs)
@@ -101,6 +115,7 @@ def anonymous_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             "content": content,
             "content_type": response["Content-Type"],
             "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+            "generation": current,
         }
         cache.set(key, entry, timeout=settings.LIENTHONG_PORTAL_CACHE_SECONDS)
         return _answer(request, {**entry, "state": "miss"})
