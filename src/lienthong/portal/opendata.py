@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -103,7 +104,7 @@ def _documents() -> Iterable[tuple[Any, ...]]:
             doc.agency.name,
             doc.signer_name,
             doc.subject,
-            f"/cong/vb/{doc.pk}/",
+            reverse("portal:document", args=[doc.pk]),
         )
 
 
