@@ -27,6 +27,10 @@ PUBLIC |= {"gateway-ipn", "gateway-return"}
 # The provincial e-portal's sitemap.xml and RSS feeds (its pages are public too, but the sweep
 # names none).
 PUBLIC |= {"sitemap", "news-feed", "documents-feed"}
+# Its Atom feeds, citizens' feedback (the answered list, the form, tracking by code), search and
+# open data are public as well.
+PUBLIC |= {"news-atom", "documents-atom", "feedback-list", "feedback-new", "feedback-track"}
+PUBLIC |= {"search", "open-data"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:

@@ -1,8 +1,10 @@
 """The provincial e-portal in real headless Chromium (issue 18): the portal editor of the Sở
 TT&TT publishes a news article in the Wagtail admin and it shows on the agency's site; the
 clerk marks an issued document "publish" and it appears on the agency's site with its signed
-PDF; axe-core finds no serious or critical violation on the home, a news page, a procedure page
-and the published document, at the 390 px width of a phone."""
+PDF; a citizen files feedback on a phone, the Sở's specialist answers it in the platform and the
+answer appears on the portal without the citizen's personal data; axe-core finds no serious or
+critical violation on the home, a news page, a procedure page, the feedback form and the
+published document, at the 390 px width of a phone."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SUBJECT = "Về việc triển khai Kế hoạch ứng dụng CNTT năm 2013"
+FEEDBACK_SUBJECT = "Hướng dẫn đăng ký tài khoản dịch vụ công"
+FEEDBACK_ANSWER = "Công dân đăng ký tài khoản bằng số định danh cá nhân tại Cổng dịch vụ công."
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -101,6 +105,7 @@ def test_editor_news_clerk_publication_and_accessibility(live_server, demo, page
     # The public finds it on the agency's site, with the signed PDF, on a phone. (axe-core is
     # injected as an inline script: this visitor's browser lets it past the strict CSP, which
     # tests/portal/test_site.py checks on its own.)
+    staff = page
     assert page.context.browser is not None
     public = page.context.browser.new_context(
         locale="vi-VN", viewport={"width": 390, "height": 844}, bypass_csp=True
@@ -132,5 +137,37 @@ def test_editor_news_clerk_publication_and_accessibility(live_server, demo, page
         page.goto(f"{base}{url}")
         assert not serious_violations(page), url
     expect(page.locator("h1")).not_to_have_text(re.compile("^$"))
+
+    # A citizen files feedback on the phone and gets a tracking code.
+    page.goto(f"{base}/cong/phan-anh/")
+    page.get_by_test_id("feedback-new").click()
+    assert not serious_violations(page), "feedback form"
+    page.locator("#id_agency").select_option(label="Sở Thông tin và Truyền thông")
+    page.locator("#id_subject").fill(FEEDBACK_SUBJECT)
+    page.locator("#id_content").fill(
+        "Đề nghị Sở hướng dẫn cách đăng ký tài khoản trên Cổng dịch vụ công của tỉnh."
+    )
+    page.locator("#id_name").fill("Trần Thị Bé Ba")
+    page.locator("#id_address").fill("Phường 9, thành phố Cà Mau")
+    page.locator("#id_phone").fill("0939 111 222")
+    page.locator("#id_publish_consent").check()
+    page.get_by_role("button", name="Gửi").click()
+    expect(page.get_by_test_id("feedback-code")).to_have_text(re.compile(r"^PA-\w{10}$"))
+
+    # The Sở's specialist answers it in the platform.
+    staff.context.clear_cookies()
+    sign_in(staff, base, "chuyenvien.stttt")
+    staff.get_by_test_id("menu-feedback").click()
+    staff.get_by_role("link", name=FEEDBACK_SUBJECT).click()
+    staff.locator("#id_answer").fill(FEEDBACK_ANSWER)
+    staff.get_by_role("button", name="Trả lời").click()
+    expect(staff.get_by_test_id("feedback-status")).to_have_text("Đã trả lời")
+
+    # The answer is public; the citizen's name and telephone are not.
+    page.goto(f"{base}/cong/phan-anh/")
+    page.get_by_role("link", name=FEEDBACK_SUBJECT).click()
+    expect(page.get_by_test_id("feedback-answer")).to_have_text(FEEDBACK_ANSWER)
+    expect(page.get_by_test_id("feedback-public")).not_to_contain_text("Trần Thị Bé Ba")
+    expect(page.get_by_test_id("feedback-public")).not_to_contain_text("0939 111 222")
     assert not errors
     public.close()

@@ -939,6 +939,24 @@ MATRIX: dict[str, Row] = {
     "v1:axis-package": Row(NOBODY, obj="outgoing"),
     "v1:axis-requests": Row(CLERK),
     "v1:axis-request-answer": Row(NOBODY, obj="outgoing", body=lambda w: {"agree": True}),
+    # The portal's citizens' pages: open to all; the world has no feedback, draft for
+    # consultation or dataset of a numeric name, so those URLs name nothing (tests/portal checks
+    # them). The feedback inbox: the specialists and leaders, of any agency (each sees their own).
+    "portal:news-atom": Row(ANYONE),
+    "portal:documents-atom": Row(ANYONE),
+    "portal:feedback-list": Row(ANYONE),
+    "portal:feedback-new": Row(ANYONE),
+    "portal:feedback-track": Row(ANYONE),
+    "portal:feedback-detail": Row(NOBODY, obj="outgoing"),
+    "portal:feedback-inbox": Row(
+        frozenset({"officer", "unit_leader", "agency_leader", "other_agency"})
+    ),
+    "portal:feedback-answer": Row(NOBODY, obj="outgoing"),
+    "portal:comment": Row(NOBODY, extra={"page_id": "outgoing"}),
+    "portal:search": Row(ANYONE),
+    "portal:open-data": Row(ANYONE),
+    "portal:dataset": Row(NOBODY, extra={"slug": "outgoing"}),
+    "portal:dataset-file": Row(NOBODY, extra={"slug": "outgoing", "fmt": "outgoing"}),
 }
 
 

@@ -798,7 +798,11 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search backend (SQLite FTS5, PostgreSQL tsvector), with no stemming: the
+# portal indexes folded Vietnamese text (portal/search.py), which an English stemmer would mangle.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
 # The domain an agency's site is served under in production: the Sở TT&TT's site at
 # `<slug>.<domain>` (docs/portal.md). The demo keeps every site reachable on its own host by path.
 LIENTHONG_PORTAL_AGENCY_DOMAIN = os.environ.get("LIENTHONG_PORTAL_AGENCY_DOMAIN", "camau.gov.vn")
@@ -830,3 +834,25 @@ if LIENTHONG_DEMO_NATIONAL_REPORTING_PORT and not LIENTHONG_NATIONAL_REPORTING_U
     LIENTHONG_NATIONAL_REPORTING_TOKEN = (
         LIENTHONG_NATIONAL_REPORTING_TOKEN or "demo-national-reporting"
     )
+# Citizens' feedback on the portal: the answer is due this many working days after it arrives
+# (Decree 20/2008 Art. 15 as amended: 10 working days); a client address may send at most
+# LIMIT in WINDOW seconds (and look feedback up by code at most 10 times as many).
+LIENTHONG_PORTAL_FEEDBACK_DAYS = env_int("LIENTHONG_PORTAL_FEEDBACK_DAYS", 10)
+LIENTHONG_PORTAL_FEEDBACK_LIMIT = env_int("LIENTHONG_PORTAL_FEEDBACK_LIMIT", 5)
+LIENTHONG_PORTAL_FEEDBACK_WINDOW_SECONDS = env_int("LIENTHONG_PORTAL_FEEDBACK_WINDOW_SECONDS", 3600)
+# The anonymous page cache's longest life of a page (publishing clears it at once; 0: no cache).
+LIENTHONG_PORTAL_CACHE_SECONDS = env_int("LIENTHONG_PORTAL_CACHE_SECONDS", 300)
+LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]
+    *LIENTHONG_OPEN_TO_EVERYONE,
+    "portal:news-atom",
+    "portal:documents-atom",
+    "portal:feedback-new",
+    "portal:feedback-list",
+    "portal:feedback-detail",
+    "portal:feedback-track",
+    "portal:comment",
+    "portal:search",
+    "portal:open-data",
+    "portal:dataset",
+    "portal:dataset-file",
+)

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "lienthong.portal"
     label = "portal"
     verbose_name = _("Provincial e-portal")
+
+    def ready(self) -> None:
+        from .signals import connect  # noqa: PLC0415  # models are loaded only now
+
+        connect()

@@ -23,3 +23,17 @@ class InformationItem(models.TextChoices):
 # The group of the Wagtail admin every portal editor belongs to, and the prefix of the group of
 # the editors of one agency's site (portal/services.py keeps them in step with RoleGrant).
 EDITORS_GROUP_PREFIX = "portal-editors:"
+
+
+class FeedbackTopic(models.TextChoices):
+    """What a citizen's feedback is about (Decree 20/2008, as amended by Decree 92/2017)."""
+
+    REGULATION = "regulation", _("An administrative regulation")
+    PROCEDURE = "procedure", _("The handling of an administrative procedure")
+    CONDUCT = "conduct", _("Officials' conduct")
+    OTHER = "other", _("Other")
+
+
+class FeedbackStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, being handled")
+    ANSWERED = "answered", _("Answered")

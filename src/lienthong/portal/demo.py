@@ -15,27 +15,37 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
-from lienthong.accounts.models import Agency
+from lienthong.accounts.models import Agency, User
 
 from .constants import InformationItem as Item
 from .models import (
     AgencyHomePage,
     AnnouncementPage,
+    ConsultationPage,
     DirectionIndexPage,
+    Feedback,
     NewsCategory,
     NewsIndexPage,
     NewsPage,
     PortalHomePage,
+    SchedulePage,
     SiteHome,
     StandardPage,
 )
-from .services import ensure_agency_site, sync_editor_group
+from .services import (
+    answer_feedback,
+    comment_on_draft,
+    ensure_agency_site,
+    submit_feedback,
+    sync_editor_group,
+)
 
 PROVINCE = "000.00.00.H12"
 DIC = "000.00.11.H12"  # Sở Thông tin và Truyền thông
@@ -430,5 +440,100 @@ def load_demo_portal() -> PortalHomePage | None:
         )
     for site_home in [home, *AgencyHomePage.objects.all()]:
         sync_editor_group(site_home)
+    _schedule_and_consultation(home)
+    _feedback()
     assert isinstance(home, PortalHomePage)
     return home
+
+
+def _schedule_and_consultation(home: PortalHomePage) -> None:
+    """The leaders' work schedule (published in lienthong.meetings) and two drafts for
+    consultation: the 2012 one, closed with its summary, and one open now with two comments."""
+    _child(
+        home,
+        SchedulePage(
+            title="Lịch công tác",
+            slug="lich-cong-tac",
+            show_in_menus=True,
+            intro="<p>Lịch công tác tuần của Lãnh đạo UBND tỉnh.</p>",
+        ),
+    )
+    section = home.get_children().filter(slug="lay-y-kien-du-thao").first()
+    if section is None:
+        return
+    _child(
+        section,
+        ConsultationPage(
+            title="Dự thảo Quy chế quản lý, vận hành Cổng thông tin điện tử tỉnh Cà Mau",
+            slug="du-thao-quy-che-cong-thong-tin-2012",
+            draft="<p>Dự thảo Quyết định ban hành Quy chế quản lý, vận hành Cổng thông tin điện "
+            "tử tỉnh Cà Mau (kèm Tờ trình của Sở Thông tin và Truyền thông).</p>",
+            opens_on=dt.date(2012, 9, 1),
+            closes_on=dt.date(2012, 9, 30),
+            summary="<p>Nhận được 12 ý kiến của 9 sở, ngành và 3 cá nhân; tiếp thu 10 ý kiến "
+            "(Điều 5, Điều 9 về trách nhiệm cung cấp thông tin), giải trình 2 ý kiến.</p>",
+        ),
+    )
+    today = timezone.localdate()
+    current = _child(
+        section,
+        ConsultationPage(
+            title="Dự thảo Quy định về phản ánh, kiến nghị trên Cổng thông tin điện tử tỉnh",
+            slug="du-thao-quy-dinh-phan-anh-kien-nghi",
+            draft="<p>Dự thảo Quy định tiếp nhận, xử lý phản ánh, kiến nghị của người dân, "
+            "doanh nghiệp trên Cổng thông tin điện tử tỉnh Cà Mau.</p>",
+            opens_on=today - dt.timedelta(days=5),
+            closes_on=today + dt.timedelta(days=25),
+        ),
+    )
+    assert isinstance(current, ConsultationPage)
+    if current.is_open() and not current.comments.exists():
+        comment_on_draft(
+            page=current,
+            name="Trần Văn Bình",
+            organisation="Hội Luật gia tỉnh Cà Mau",
+            email="tvbinh@example.vn",
+            content="Đề nghị quy định rõ thời hạn trả lời phản ánh tính theo ngày làm việc.",
+        )
+        comment_on_draft(
+            page=current,
+            name="Nguyễn Thị Hoa",
+            email="nthoa@example.vn",
+            content="Nên cho phép theo dõi phản ánh bằng mã số mà không cần đăng nhập.",
+        )
+
+
+def _feedback() -> None:
+    """Two citizens' feedback to the Sở TT&TT: one answered and public, one waiting."""
+    agency = Agency.objects.filter(code=DIC).first()
+    official = User.objects.filter(username="chuyenvien.stttt").first()
+    if agency is None or official is None or Feedback.objects.filter(agency=agency).exists():
+        return
+    answered = submit_feedback(
+        agency=agency,
+        topic="regulation",
+        subject="Thời hạn cấp giấy phép thiết lập trang thông tin điện tử tổng hợp",
+        content="Tôi đề nghị Sở cho biết thời hạn giải quyết thủ tục cấp giấy phép thiết lập "
+        "trang thông tin điện tử tổng hợp và có thể nộp hồ sơ trực tuyến không.",
+        name="Lê Văn Tài",
+        address="Phường 5, thành phố Cà Mau",
+        phone="0913 456 789",
+        publish_consent=True,
+    )
+    answer_feedback(
+        actor=official,
+        feedback=answered,
+        answer="Thời hạn giải quyết là 10 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ; ông "
+        "có thể nộp hồ sơ trực tuyến mức độ 3 trên Cổng dịch vụ công của tỉnh.",
+    )
+    submit_feedback(
+        agency=agency,
+        topic="procedure",
+        subject="Chưa nhận được kết quả đúng hẹn",
+        content="Hồ sơ của tôi nộp tại Bộ phận một cửa của Sở đã quá ngày hẹn trả mà chưa có "
+        "kết quả, đề nghị Sở kiểm tra.",
+        name="Phạm Thị Thu",
+        address="Xã Lý Văn Lâm, thành phố Cà Mau",
+        email="ptthu@example.vn",
+        publish_consent=False,
+    )

@@ -1,5 +1,5 @@
-"""RSS feeds of the provincial portal: its news (all sites) and the published documents of
-direction. Atom readers take RSS 2.0 as well; one format keeps the links few."""
+"""RSS 2.0 and Atom feeds of the provincial portal: its news (all sites) and the published
+documents of direction."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import NewsPage, PublishedDocument
@@ -64,3 +65,13 @@ class DocumentsFeed(Feed):  # type: ignore[type-arg]
 
     def item_pubdate(self, item: PublishedDocument) -> dt.datetime:
         return item.published_at
+
+
+class NewsAtomFeed(NewsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description
+
+
+class DocumentsAtomFeed(DocumentsFeed):
+    feed_type = Atom1Feed
+    subtitle = DocumentsFeed.description

@@ -8,6 +8,8 @@ the agency's own hostname (docs/portal.md), so the same page is served on both."
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +23,14 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from lienthong.accounts.models import Agency
+from lienthong.catalogue.models import Procedure
 from lienthong.documents.models import Document
+from lienthong.documents.search import fold
+from lienthong.meetings.selectors import published_schedule
 
-from .constants import InformationItem
+from .constants import FeedbackStatus, FeedbackTopic, InformationItem
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 class PortalPage(Page):  # type: ignore[misc]  # Wagtail ships no type information
@@ -32,6 +39,21 @@ class PortalPage(Page):  # type: ignore[misc]  # Wagtail ships no type informati
 
     class Meta:
         abstract = True
+
+    # Every page also indexes its text folded (no tone marks, đ → d) in Wagtail's search
+    # backend; the portal's search folds the query the same way (portal/search.py), so
+    # "cong nghe thong tin" finds "công nghệ thông tin" on SQLite and PostgreSQL alike.
+    search_fields = [*Page.search_fields, index.SearchField("folded_text")]
+
+    def folded_text(self) -> str:
+        parts = []
+        for field in self.search_fields:
+            name = field.field_name
+            if name == "folded_text" or not isinstance(field, index.SearchField):
+                continue
+            value = getattr(self, name, "")
+            parts.append(_TAG.sub(" ", str(value() if callable(value) else value or "")))
+        return fold(" ".join(parts))
 
     def site_home(self) -> PortalHomePage | AgencyHomePage | None:
         for ancestor in reversed(list(self.get_ancestors(inclusive=True).specific())):
@@ -67,7 +89,7 @@ class SiteHome(PortalPage):
     hotline = models.CharField(_("hotline"), max_length=50, blank=True)
 
     content_panels = [*Page.content_panels, "agency", "banner", "intro", "hotline"]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*PortalPage.search_fields, index.SearchField("intro")]
 
     class Meta:
         abstract = True
@@ -135,7 +157,7 @@ class StandardPage(PortalPage):
     )
 
     content_panels = [*Page.content_panels, "information_item", "body", "show_org_chart"]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = [*PortalPage.search_fields, index.SearchField("body")]
 
     class Meta:
         verbose_name = _("standard page")
@@ -216,7 +238,7 @@ class NewsPage(PortalPage):
         "source",
     ]
     search_fields = [
-        *Page.search_fields,
+        *PortalPage.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
@@ -236,7 +258,7 @@ class AnnouncementPage(PortalPage):
     parent_page_types = ["portal.NewsIndexPage"]
     subpage_types: list[str] = []
     content_panels = [*Page.content_panels, "date", "valid_until", "body"]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = [*PortalPage.search_fields, index.SearchField("body")]
 
     class Meta:
         verbose_name = _("announcement")
@@ -269,7 +291,7 @@ class PublishedDocumentQuerySet(models.QuerySet["PublishedDocument"]):
         return self.live().filter(document__agency=agency).order_by("-published_at")
 
 
-class PublishedDocument(models.Model):
+class PublishedDocument(index.Indexed, models.Model):  # type: ignore[misc]  # untyped Wagtail
     """An issued outgoing document a clerk marked "publish": it appears on its agency's site
     with its number, date, signer, subject and signed PDF."""
 
@@ -290,12 +312,24 @@ class PublishedDocument(models.Model):
 
     objects = PublishedDocumentQuerySet.as_manager()
 
+    # In Wagtail's search index with the pages (portal/search.py): the subject and number,
+    # as written and folded.
+    search_fields = [
+        index.SearchField("search_text"),
+        index.FilterField("withdrawn_at"),
+    ]
+
     class Meta:
         verbose_name = _("published document")
         verbose_name_plural = _("published documents")
 
     def __str__(self) -> str:
         return str(self.document)
+
+    def search_text(self) -> str:
+        doc = self.document
+        text = f"{doc.number_and_symbol} {doc.subject} {doc.signer_name}"
+        return f"{text} {fold(text)}"
 
     def signed_pdf(self) -> Any:
         """The document's text as issued: the current version of its first PDF attachment."""
@@ -304,3 +338,154 @@ class PublishedDocument(models.Model):
             if version is not None and version.blob.content_type == "application/pdf":
                 return version
         return None
+
+
+class SchedulePage(PortalPage):
+    """Lịch công tác: the leaders' weekly work schedule of the site's agency, as its schedule
+    officer published it in the platform (lienthong.meetings), never typed again."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    subpage_types: list[str] = []
+    content_panels = [*Page.content_panels, "intro"]
+
+    class Meta:
+        verbose_name = _("work schedule")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        try:
+            day = dt.date.fromisoformat(request.GET.get("tuan", ""))
+        except ValueError:
+            day = timezone.localdate()
+        week_start = day - dt.timedelta(days=day.weekday())
+        home = context["site_home"]
+        context.update(
+            week_start=week_start,
+            week_end=week_start + dt.timedelta(days=6),
+            previous_week=week_start - dt.timedelta(days=7),
+            next_week=week_start + dt.timedelta(days=7),
+            entries=published_schedule(home.agency, week_start) if home is not None else [],
+        )
+        return context
+
+
+class ConsultationPage(PortalPage):
+    """Lấy ý kiến dự thảo: a draft legal document put out for public comment: its text, the
+    comment period, the comments citizens and organisations sent, and at the end the summary of
+    how they were taken into account."""
+
+    draft = RichTextField(_("draft and explanatory note"))
+    opens_on = models.DateField(_("comments open on"), default=timezone.localdate)
+    closes_on = models.DateField(_("comments close on"))
+    summary = RichTextField(
+        _("summary of the comments and how they were taken into account"), blank=True
+    )
+
+    subpage_types: list[str] = []
+    content_panels = [*Page.content_panels, "draft", "opens_on", "closes_on", "summary"]
+    search_fields = [*PortalPage.search_fields, index.SearchField("draft")]
+
+    class Meta:
+        verbose_name = _("draft for consultation")
+
+    def is_open(self) -> bool:
+        return self.opens_on <= timezone.localdate() <= self.closes_on
+
+
+class ConsultationComment(models.Model):
+    """One comment on a draft: who sent it (shown by name and organisation only) and the text."""
+
+    page = models.ForeignKey(
+        ConsultationPage,
+        verbose_name=_("draft"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"))
+    content = models.TextField(_("comment"), max_length=10_000)
+    submitted_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment on a draft")
+        verbose_name_plural = _("comments on drafts")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.content[:60]}"
+
+
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def public(self) -> FeedbackQuerySet:
+        """Answered feedback whose sender agreed to its publication."""
+        return self.filter(status=FeedbackStatus.ANSWERED, publish_consent=True).order_by(
+            "-answered_at", "-pk"
+        )
+
+    def of_agency(self, agency_id: int) -> FeedbackQuerySet:
+        return self.filter(agency_id=agency_id)
+
+
+class Feedback(models.Model):
+    """Phản ánh, kiến nghị: a citizen's feedback on an administrative regulation or a procedure
+    (Decree 20/2008/NĐ-CP as amended by Decree 92/2017/NĐ-CP), sent to the agency concerned,
+    answered in the platform, and published without the sender's personal data if they agreed."""
+
+    code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency concerned"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=FeedbackTopic.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    content = models.TextField(_("content"), max_length=10_000)
+    # The sender (Decree 20/2008 Art. 7: name, address, contact); never shown on the portal.
+    name = models.CharField(_("full name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("telephone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    publish_consent = models.BooleanField(_("may be published"), default=False)
+    submitted_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    due_on = models.DateField(_("answer due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.RECEIVED
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "status"], name="portal_feedback_agency_status")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.subject}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == FeedbackStatus.ANSWERED and self.publish_consent
+
+    @property
+    def is_late(self) -> bool:
+        moment = self.answered_at.date() if self.answered_at else timezone.localdate()
+        return moment > self.due_on

@@ -8,7 +8,7 @@ from lienthong.accounts.constants import Role
 from lienthong.documents.constants import Confidentiality, Direction, DocumentStatus
 from lienthong.documents.models import Document
 
-from .models import PublishedDocument
+from .models import Feedback, PublishedDocument
 
 
 def can_publish_document(user: Any, document: Document) -> bool:
@@ -30,3 +30,22 @@ def can_withdraw_publication(user: Any, publication: PublishedDocument) -> bool:
         and user.has_role(Role.CLERK)
         and user.agency_id == publication.document.agency_id
     )
+
+
+# Who answers citizens' feedback sent to their agency: its specialists and leaders.
+FEEDBACK_ROLES = (Role.SPECIALIST, Role.UNIT_LEADER, Role.AGENCY_LEADER)
+
+
+def can_handle_feedback(user: Any) -> bool:
+    """Whether the user sees their agency's feedback inbox."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id
+        and any(user.has_role(role) for role in FEEDBACK_ROLES)
+    )
+
+
+def can_answer_feedback(user: Any, feedback: Feedback) -> bool:
+    """A specialist or leader of the agency the feedback was sent to."""
+    return can_handle_feedback(user) and user.agency_id == feedback.agency_id

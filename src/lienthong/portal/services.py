@@ -3,6 +3,9 @@ and publishing an issued document of direction on its agency's site."""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,12 +15,29 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
+from lienthong.catalogue.models import Procedure
 from lienthong.core.audit import record_event
+from lienthong.core.workdays import add_working_days
 from lienthong.documents.models import Document
+from lienthong.notifications.constants import NotificationKind
+from lienthong.notifications.services import notify
 
-from .constants import EDITORS_GROUP_PREFIX
-from .models import AgencyHomePage, PortalHomePage, PublishedDocument, SiteHome
-from .permissions import can_publish_document, can_withdraw_publication
+from .constants import EDITORS_GROUP_PREFIX, FeedbackStatus
+from .models import (
+    AgencyHomePage,
+    ConsultationComment,
+    ConsultationPage,
+    Feedback,
+    PortalHomePage,
+    PublishedDocument,
+    SiteHome,
+)
+from .permissions import (
+    FEEDBACK_ROLES,
+    can_answer_feedback,
+    can_publish_document,
+    can_withdraw_publication,
+)
 
 # What an agency's editors may do on their site's pages (Wagtail's page permission types).
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
@@ -134,3 +154,105 @@ def withdraw_document(*, actor: User, publication: PublishedDocument) -> Publish
     publication.save(update_fields=["withdrawn_at"])
     record_event(action="portal.document_withdrawn", actor=actor, obj=publication.document)
     return publication
+
+
+# Tracking codes: no 0/O, 1/I/L, so that a code read over the telephone is not misheard.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _new_code() -> str:
+    while True:
+        code = "PA-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        if not Feedback.objects.filter(code=code).exists():
+            return code
+
+
+@transaction.atomic
+def submit_feedback(
+    *,
+    agency: Agency,
+    topic: str,
+    subject: str,
+    content: str,
+    name: str,
+    address: str,
+    phone: str = "",
+    email: str = "",
+    publish_consent: bool = False,
+    procedure: Procedure | None = None,
+) -> Feedback:
+    """A citizen's feedback (phản ánh, kiến nghị) on the portal: it gets a tracking code and an
+    answer date LIENTHONG_PORTAL_FEEDBACK_DAYS working days on, and the agency's specialists
+    and leaders are told of it. The form validated the input; here the rules hold again."""
+    if not (phone or email):
+        raise ValidationError(_("Give a telephone number or an e-mail address to be answered."))
+    if procedure is not None and procedure.agency_id != agency.pk:
+        raise ValidationError(_("The procedure is not one of the agency's."))
+    if not agency.is_active:
+        raise ValidationError(_("Choose an agency."))
+    feedback = Feedback.objects.create(
+        code=_new_code(),
+        agency=agency,
+        procedure=procedure,
+        topic=topic,
+        subject=subject.strip(),
+        content=content.strip(),
+        name=name.strip(),
+        address=address.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        publish_consent=publish_consent,
+        due_on=add_working_days(timezone.localdate(), settings.LIENTHONG_PORTAL_FEEDBACK_DAYS),
+    )
+    record_event(action="portal.feedback_received", obj=feedback, data={"agency": agency.pk})
+    handlers = (
+        User.objects.active().filter(agency=agency, role_grants__role__in=FEEDBACK_ROLES).distinct()
+    )
+    notify(
+        recipients=handlers,
+        kind=NotificationKind.NEW_ASSIGNMENT,
+        title=_("Citizen feedback %(code)s: %(subject)s")
+        % {"code": feedback.code, "subject": feedback.subject},
+        url=f"/cong/xu-ly-phan-anh/{feedback.pk}/",
+    )
+    return feedback
+
+
+@transaction.atomic
+def answer_feedback(*, actor: User, feedback: Feedback, answer: str) -> Feedback:
+    """The agency's answer: recorded once, published on the portal (without the sender's
+    personal data) if the sender agreed."""
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if not can_answer_feedback(actor, feedback):
+        raise PermissionDenied
+    if feedback.status == FeedbackStatus.ANSWERED:
+        raise ValidationError(_("The feedback has already been answered."))
+    answer = answer.strip()
+    if len(answer) < 10:
+        raise ValidationError(_("Write the answer (at least 10 characters)."))
+    feedback.answer = answer
+    feedback.answered_by = actor
+    feedback.answered_at = timezone.now()
+    feedback.status = FeedbackStatus.ANSWERED
+    feedback.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    record_event(action="portal.feedback_answered", actor=actor, obj=feedback)
+    return feedback
+
+
+@transaction.atomic
+def comment_on_draft(
+    *, page: ConsultationPage, name: str, email: str, content: str, organisation: str = ""
+) -> ConsultationComment:
+    """A comment on a draft put out for consultation, while its comment period is open."""
+    page = ConsultationPage.objects.select_for_update().get(pk=page.pk)
+    if not page.live or not page.is_open():
+        raise ValidationError(_("The comment period of this draft is closed."))
+    comment = ConsultationComment.objects.create(
+        page=page,
+        name=name.strip(),
+        organisation=organisation.strip(),
+        email=email.strip(),
+        content=content.strip(),
+    )
+    record_event(action="portal.draft_commented", obj=comment, data={"page": page.pk})
+    return comment
