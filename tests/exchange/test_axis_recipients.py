@@ -6,10 +6,12 @@ confidential document."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lienthong.accounts.services import set_issuing_policy
 from lienthong.drafting import services as drafting
 from lienthong.drafting.constants import SigningAuthority
 from lienthong.drafting.forms import DraftForm
 from lienthong.drafting.models import Draft
+from lienthong.drafting.services.signing import signing_required
 from lienthong.exchange import axis_services
 from lienthong.exchange.constants import AxisTransport, BusinessType
 from lienthong.exchange.models import AxisAddressee, AxisAgency, AxisDelivery, AxisPackage
@@ -98,3 +100,21 @@ def test_a_confidential_draft_cannot_go_over_the_axis(axis, org, client):  # noq
     assert answer.context["form"].has_error("axis_recipients", code="confidential")
     assert not AxisAddressee.objects.exists()
     assert not Draft.objects.exists()
+
+
+def test_a_draft_for_axis_agencies_only_must_be_signed_digitally(
+    axis,  # noqa: F811
+    org,  # noqa: F811
+    make_draft,  # noqa: F811
+    settings,
+):
+    settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE = False
+    set_issuing_policy(actor=None, agency=org.stp, issues_on_paper=False)
+    draft = Draft.objects.get(pk=make_draft(recipient_agencies=[]).pk)
+    assert not signing_required(draft)  # nobody receives it electronically
+    axis_services.set_addressees(
+        obj=draft,
+        agencies=[AxisAgency.objects.get(code="000.00.00.G01")],
+        confidentiality=draft.confidentiality,
+    )
+    assert signing_required(draft)  # a ministry on the axis receives it electronically

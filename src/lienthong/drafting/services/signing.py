@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.documents.models import Blob
+from lienthong.exchange.axis_services import addressees_of
 from lienthong.notifications.constants import NotificationKind
 from lienthong.signatures import services as signatures
 
@@ -137,13 +138,13 @@ def sign_off(
 def signing_required(draft: Draft) -> bool:
     """Whether the issued document must carry the signer's and the agency's digital signatures:
     always when LIENTHONG_REQUIRE_DIGITAL_SIGNATURE is on; otherwise when it is delivered
-    electronically to another agency on the platform, unless the agency's policy says it also
-    issues on paper (Agency.issues_on_paper)."""
+    electronically to another agency, on the platform or over the national document axis,
+    unless the agency's policy says it also issues on paper (Agency.issues_on_paper)."""
     if settings.LIENTHONG_REQUIRE_DIGITAL_SIGNATURE:
         return True
     if draft.agency.issues_on_paper:
         return False
-    return draft.recipient_agencies.exists()
+    return draft.recipient_agencies.exists() or bool(addressees_of(draft))
 
 
 def approval_needs_signature(draft: Draft, *, actor: User) -> bool:
