@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from email.parser import BytesParser
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from zoneinfo import ZoneInfo
+
+from lienthong.core.simulators import ServedSimulator
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -532,32 +532,4 @@ def _html(start_response: StartResponse, page: str) -> list[bytes]:
     return [data]
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningSimulator:
-    """The simulator served on `host`:`port` (0: any free port) in a background thread."""
-
-    def __init__(self, simulator: PortalSimulator, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.simulator = simulator
-        self.server = make_server(
-            host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.port = self.server.server_port
-        self.url = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RunningSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+RunningSimulator = ServedSimulator

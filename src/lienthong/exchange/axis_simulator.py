@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs, unquote
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from lienthong.core.simulators import ServedSimulator, json_response
 
 from . import edxml
 
@@ -221,7 +221,9 @@ class AxisSimulator:
             return self._route(system, method, path, environ, start_response)
         except Refused as exc:
             self.refusals.append((exc.code, exc.message))
-            return _json(start_response, exc.status, {"error": exc.code, "message": exc.message})
+            return json_response(
+                start_response, exc.status, {"error": exc.code, "message": exc.message}
+            )
 
     def _route(
         self,
@@ -233,13 +235,13 @@ class AxisSimulator:
     ) -> list[bytes]:
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         if path == f"{PREFIX}/agencies" and method == "GET":
-            return _json(start_response, "200 OK", {"agencies": self.directory()})
+            return json_response(start_response, "200 OK", {"agencies": self.directory()})
         if path == f"{PREFIX}/edocs" and method == "POST":
             ids = self.accept(system, _body(environ), query.get("messagetype", "edoc"))
-            return _json(start_response, "201 Created", {"docId": ids[0], "docIds": ids})
+            return json_response(start_response, "201 Created", {"docId": ids[0], "docIds": ids})
         if path == f"{PREFIX}/edocs" and method == "GET":
             ids = self.waiting(system, query.get("messagetype", "edoc"))
-            return _json(start_response, "200 OK", {"docIds": ids})
+            return json_response(start_response, "200 OK", {"docIds": ids})
         if path.startswith(f"{PREFIX}/edocs/"):
             rest = unquote(path[len(f"{PREFIX}/edocs/") :])
             if rest.endswith("/status") and method == "POST":
@@ -248,7 +250,7 @@ class AxisSimulator:
                 except ValueError:
                     state = ""
                 self.set_state(system, rest[: -len("/status")], str(state))
-                return _json(start_response, "200 OK", {"ok": True})
+                return json_response(start_response, "200 OK", {"ok": True})
             if method == "GET" and "/" not in rest:
                 body, _code = self._own_package(system, rest)
                 return _respond(start_response, "200 OK", body, "application/xml")
@@ -269,38 +271,9 @@ def _respond(
     return [data]
 
 
-def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> list[bytes]:
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    return _respond(start_response, status, data, "application/json; charset=utf-8")
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningAxisSimulator:
-    """The simulator served on host:port in a background thread (port 0: any free port)."""
+class RunningAxisSimulator(ServedSimulator[AxisSimulator]):
+    """The simulator served on host:port in a background thread (port 0: any free port); it
+    stops within 50 ms."""
 
     def __init__(self, simulator: AxisSimulator, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.simulator = simulator
-        self.server = make_server(
-            host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self) -> RunningAxisSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        super().__init__(simulator, port, host, poll=0.05)

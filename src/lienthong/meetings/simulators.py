@@ -30,12 +30,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import jwt
+
+from lienthong.core.simulators import ServedSimulator
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], list[bytes]]
@@ -375,29 +375,4 @@ def _http_post(url: str, body: bytes) -> int:
 # --- Running one ---------------------------------------------------------------------------------
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningSimulator:
-    """A simulator served on a local port in a thread (a context manager, for tests)."""
-
-    def __init__(self, app: WSGIApp, port: int, host: str = "127.0.0.1") -> None:
-        self.server = make_server(
-            host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.url = f"http://{host}:{port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RunningSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+RunningSimulator = ServedSimulator

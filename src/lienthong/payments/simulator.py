@@ -24,11 +24,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from zoneinfo import ZoneInfo
+
+from lienthong.core.simulators import ServedSimulator
 
 PAY_PATH = "/paymentv2/vpcpay.html"
 CONFIRM_PATH = "/paymentv2/confirm"
@@ -229,31 +229,9 @@ def _respond(
     return [data]
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningSimulator:
-    """The simulator served on 127.0.0.1:`port` in a background thread."""
+class RunningSimulator(ServedSimulator[GatewaySimulator]):
+    """The simulator served on 127.0.0.1:`port` in a background thread; `url` is its pay page."""
 
     def __init__(self, simulator: GatewaySimulator, port: int, host: str = "127.0.0.1") -> None:
-        self.simulator = simulator
-        self.server = make_server(
-            host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.url = f"http://{host}:{self.server.server_port}{PAY_PATH}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RunningSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        super().__init__(simulator, port, host)
+        self.url = f"{self.url}{PAY_PATH}"

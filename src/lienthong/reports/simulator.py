@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from lienthong.core.simulators import ServedSimulator, json_response
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SCHEMA = "lienthong.national-report/1"
@@ -141,9 +141,9 @@ class NationalReportingSimulator:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/health":
-            return _json(start_response, "200 OK", {"status": "ok"})
+            return json_response(start_response, "200 OK", {"status": "ok"})
         if not self._authorised(environ):
-            return _json(start_response, "401 Unauthorized", {"error": "invalid_token"})
+            return json_response(start_response, "401 Unauthorized", {"error": "invalid_token"})
         if path == "/api/v1/reports" and method == "POST":
             return self._receive(environ, start_response)
         found = RECEIPT_PATH.match(path)
@@ -151,9 +151,9 @@ class NationalReportingSimulator:
             with self._lock:
                 report = self.received.get(found["receipt"])
             if report is None:
-                return _json(start_response, "404 Not Found", {"error": "unknown_receipt"})
-            return _json(start_response, "200 OK", report)
-        return _json(start_response, "404 Not Found", {"error": "not_found"})
+                return json_response(start_response, "404 Not Found", {"error": "unknown_receipt"})
+            return json_response(start_response, "200 OK", report)
+        return json_response(start_response, "404 Not Found", {"error": "not_found"})
 
     def _authorised(self, environ: dict[str, Any]) -> bool:
         scheme, _sep, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
@@ -165,20 +165,24 @@ class NationalReportingSimulator:
 
     def _receive(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
-            return _json(start_response, "415 Unsupported Media Type", {"error": "json_only"})
+            return json_response(
+                start_response, "415 Unsupported Media Type", {"error": "json_only"}
+            )
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > MAX_BODY:
-            return _json(start_response, "413 Payload Too Large", {"error": "too_large"})
+            return json_response(start_response, "413 Payload Too Large", {"error": "too_large"})
         try:
             body = json.loads(environ["wsgi.input"].read(length) or b"null")
         except ValueError:
-            return _json(start_response, "400 Bad Request", {"errors": {"body": "not JSON"}})
+            return json_response(
+                start_response, "400 Bad Request", {"errors": {"body": "not JSON"}}
+            )
         errors = check_report(body)
         if errors:
-            return _json(start_response, "400 Bad Request", {"errors": errors})
+            return json_response(start_response, "400 Bad Request", {"errors": errors})
         key = (
             body["report"]["form_code"],
             body["period"]["from"],
@@ -187,7 +191,7 @@ class NationalReportingSimulator:
         )
         with self._lock:
             if key in self._keys:
-                return _json(
+                return json_response(
                     start_response,
                     "409 Conflict",
                     {"error": "already_received", "receipt": self._keys[key]},
@@ -195,45 +199,7 @@ class NationalReportingSimulator:
             receipt = f"BCQG-{len(self.received) + 1:06d}"
             self._keys[key] = receipt
             self.received[receipt] = body
-        return _json(start_response, "202 Accepted", {"receipt": receipt, "accepted": True})
+        return json_response(start_response, "202 Accepted", {"receipt": receipt, "accepted": True})
 
 
-def _json(start_response: StartResponse, status: str, payload: Any) -> list[bytes]:
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    start_response(
-        status,
-        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))],
-    )
-    return [data]
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningSimulator:
-    """The simulator served on `host`:`port` (0: any free port) in a background thread."""
-
-    def __init__(
-        self, simulator: NationalReportingSimulator, port: int = 0, host: str = "127.0.0.1"
-    ) -> None:
-        self.simulator = simulator
-        self.server = make_server(
-            host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RunningSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+RunningSimulator = ServedSimulator

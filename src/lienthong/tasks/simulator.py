@@ -17,9 +17,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from lienthong.core.simulators import ServedSimulator, json_response
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 TASKS_PATH = re.compile(r"^/api/v1/provinces/(?P<province>[0-9A-Za-z]+)/tasks$")
@@ -92,24 +92,26 @@ class TaskTrackingSimulator:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/health":
-            return _json(start_response, "200 OK", {"status": "ok"})
+            return json_response(start_response, "200 OK", {"status": "ok"})
         if not self._authorised(environ):
-            return _json(start_response, "401 Unauthorized", {"error": "invalid_token"})
+            return json_response(start_response, "401 Unauthorized", {"error": "invalid_token"})
         listing = TASKS_PATH.match(path)
         if listing and method == "GET":
             if listing["province"] != self.province:
-                return _json(start_response, "404 Not Found", {"error": "unknown_province"})
-            return _json(start_response, "200 OK", {"tasks": self.tasks})
+                return json_response(start_response, "404 Not Found", {"error": "unknown_province"})
+            return json_response(start_response, "200 OK", {"tasks": self.tasks})
         progress = PROGRESS_PATH.match(path)
         if progress:
             task_id = progress["id"]
             if task_id not in {t["id"] for t in self.tasks}:
-                return _json(start_response, "404 Not Found", {"error": "unknown_task"})
+                return json_response(start_response, "404 Not Found", {"error": "unknown_task"})
             if method == "GET":
-                return _json(start_response, "200 OK", {"reports": self.reports.get(task_id, [])})
+                return json_response(
+                    start_response, "200 OK", {"reports": self.reports.get(task_id, [])}
+                )
             if method == "POST":
                 return self._report(environ, start_response, task_id)
-        return _json(start_response, "404 Not Found", {"error": "not_found"})
+        return json_response(start_response, "404 Not Found", {"error": "not_found"})
 
     def _authorised(self, environ: dict[str, Any]) -> bool:
         header = environ.get("HTTP_AUTHORIZATION", "")
@@ -124,62 +126,28 @@ class TaskTrackingSimulator:
         self, environ: dict[str, Any], start_response: StartResponse, task_id: str
     ) -> list[bytes]:
         if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
-            return _json(start_response, "415 Unsupported Media Type", {"error": "json_only"})
+            return json_response(
+                start_response, "415 Unsupported Media Type", {"error": "json_only"}
+            )
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_BODY:
-            return _json(start_response, "413 Payload Too Large", {"error": "too_large"})
+            return json_response(start_response, "413 Payload Too Large", {"error": "too_large"})
         try:
             body = json.loads(environ["wsgi.input"].read(length) or b"null")
         except ValueError:
-            return _json(start_response, "400 Bad Request", {"errors": {"body": "not JSON"}})
+            return json_response(
+                start_response, "400 Bad Request", {"errors": {"body": "not JSON"}}
+            )
         errors = check_progress(body)
         if errors:
-            return _json(start_response, "400 Bad Request", {"errors": errors})
+            return json_response(start_response, "400 Bad Request", {"errors": errors})
         with self._lock:
             reports = self.reports.setdefault(task_id, [])
             if reports and reports[-1]["status"] == "completed":
-                return _json(start_response, "409 Conflict", {"error": "already_completed"})
+                return json_response(start_response, "409 Conflict", {"error": "already_completed"})
             reports.append(body)
             number = len(reports)
-        return _json(start_response, "202 Accepted", {"accepted": True, "report": number})
+        return json_response(start_response, "202 Accepted", {"accepted": True, "report": number})
 
 
-def _json(start_response: StartResponse, status: str, payload: Any) -> list[bytes]:
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    start_response(
-        status,
-        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))],
-    )
-    return [data]
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class RunningSimulator:
-    """The simulator served on `host`:`port` (0: any free port) in a background thread."""
-
-    def __init__(
-        self, simulator: TaskTrackingSimulator, port: int = 0, host: str = "127.0.0.1"
-    ) -> None:
-        self.simulator = simulator
-        self.server = make_server(
-            host, port, simulator, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.url = f"http://{host}:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RunningSimulator:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+RunningSimulator = ServedSimulator
