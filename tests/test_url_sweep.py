@@ -9,40 +9,43 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open (sign-in, health, the API's description, language switch).
+# URL names with their namespace ("portal:search" is public, "documents:search" is not).
 PUBLIC = {"login", "health", "api-schema", "api-docs", "set_language", "logout", "home"}
 # The officials' door, and "forgotten password" (its pages say nothing of any account).
 PUBLIC |= {"staff-login", "password-reset", "password-reset-sent", "password-reset-confirm"}
 PUBLIC |= {"password-reset-complete"}
 # The one-stop shop: citizens create their account and follow a dossier without signing in.
-PUBLIC |= {"sign-up", "track", "tracking"}
+PUBLIC |= {"citizen:sign-up", "citizen:track", "v1:tracking"}
 # The result behind the tracking page's signed link, and "Kiểm tra văn bản / kết quả".
-PUBLIC |= {"track-result", "check-file"}
-# The procedure catalogue: browse, read a procedure, download its forms, read the API
-# ("home" covers catalogue:home too).
-PUBLIC |= {"procedure", "form-download", "catalogue-sector-list", "catalogue-sector-detail"}
-PUBLIC |= {"catalogue-procedure-list", "catalogue-procedure-detail"}
+PUBLIC |= {"citizen:track-result", "citizen:check-file"}
+# The procedure catalogue: browse, read a procedure, download its forms, read the API.
+PUBLIC |= {"catalogue:home", "catalogue:procedure", "catalogue:form-download"}
+PUBLIC |= {"v1:catalogue-sector-list", "v1:catalogue-sector-detail"}
+PUBLIC |= {"v1:catalogue-procedure-list", "v1:catalogue-procedure-detail"}
 # Payments: the gateway's server-to-server notification and the payer's browser sent back by the
 # gateway (both authenticated by the gateway's signature; unsigned requests change nothing).
-PUBLIC |= {"gateway-ipn", "gateway-return"}
-# The provincial e-portal's sitemap.xml and RSS feeds (its pages are public too, but the sweep
-# names none).
-PUBLIC |= {"sitemap", "news-feed", "documents-feed"}
-# Its Atom feeds, citizens' feedback (the answered list, the form, tracking by code), search and
-# open data are public as well.
-PUBLIC |= {"news-atom", "documents-atom", "feedback-list", "feedback-new", "feedback-track"}
-PUBLIC |= {"search", "open-data"}
+PUBLIC |= {"payments:gateway-ipn", "payments:gateway-return"}
+# The provincial e-portal's sitemap.xml, RSS and Atom feeds, citizens' feedback (the answered
+# list, the form, tracking by code), search and open data (its pages are public too, but the
+# sweep names none).
+PUBLIC |= {"sitemap", "portal:news-feed", "portal:documents-feed"}
+PUBLIC |= {"portal:news-atom", "portal:documents-atom", "portal:feedback-list"}
+PUBLIC |= {"portal:feedback-new", "portal:feedback-track", "portal:search", "portal:open-data"}
 
 
-def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]:
+def _patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> list[tuple[str, str]]:
     found = []
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if route.startswith("quan-tri/"):
                 continue  # the Django admin has its own sign-in, tested in accounts/test_admin
-            found.extend(_patterns(entry, route))
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            found.extend(_patterns(entry, route, inner))
         elif isinstance(entry, URLPattern):
-            found.append((route, entry.name or ""))
+            found.append((route, namespace + (entry.name or "")))
     return found
 
 

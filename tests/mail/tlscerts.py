@@ -14,6 +14,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+# OpenSSL checks validity against the real clock, while the suite runs with its clock moved years
+# ahead (LIENTHONG_TEST_CLOCK): the certificates are valid across both.
+VALID_FROM = datetime(2020, 1, 1, tzinfo=UTC)
+VALID_FOR = timedelta(days=3650)
+
 
 @dataclass(frozen=True)
 class ServerCertificate:
@@ -43,8 +48,8 @@ def make(folder: Path) -> ServerCertificate:
         .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=2))
+        .not_valid_before(VALID_FROM)
+        .not_valid_after(now + VALID_FOR)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -72,8 +77,8 @@ def make(folder: Path) -> ServerCertificate:
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
+        .not_valid_before(VALID_FROM)
+        .not_valid_after(now + VALID_FOR)
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]

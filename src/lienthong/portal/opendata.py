@@ -7,7 +7,6 @@ meaning: the data dictionary) and a function giving its rows. `DATASETS` lists t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from lienthong.catalogue.models import Procedure
-from lienthong.core.spreadsheets import append_row, looks_like_formula
+from lienthong.core.spreadsheets import CsvWriter, append_row
 from lienthong.onestop.constants import Outcome
 from lienthong.onestop.models import Dossier
 from lienthong.reports.indicators import percent
@@ -243,15 +242,10 @@ def as_json(dataset: Dataset) -> bytes:
 
 def as_csv(dataset: Dataset) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow([c.name for c in dataset.columns])
     for row in dataset.rows():
-        writer.writerow(
-            [
-                "'" + v if isinstance(v, str) and looks_like_formula(v) else _json_value(v)
-                for v in row
-            ]
-        )
+        writer.writerow([_json_value(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM: spreadsheet programs read UTF-8
 
 
