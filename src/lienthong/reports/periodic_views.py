@@ -100,6 +100,8 @@ def _render_report(
             "lines": _lines(report, data, errors if isinstance(errors, dict) else None),
             "general_errors": general,
             "can_fill": can_fill(request.user, report),
+            # The draft is the reporting agency's; the aggregating agency gets its own copy.
+            "document_link": getattr(request.user, "agency_id", None) == report.agency_id,
             "can_submit": can_submit(request.user, report),
             "can_review": can_review(request.user, report),
             "can_send_national": can_send_national(request.user, report)
