@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import national, services, sources
+from . import national, pdf, services, sources
 from .aggregation import aggregate
 from .constants import Aggregation, IndicatorType, Periodicity, ReportStatus
+from .exports import tables_xlsx
 from .models import AgencyReport, Indicator, ReportForm, ReportValue
 from .permissions import (
     access_form,
@@ -284,6 +285,16 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request)
     period = access_period(user, pk)
     result = aggregate(period, timezone.localdate())
+    wanted = request.GET.get("format")
+    if wanted in ("pdf", "xlsx"):
+        name = f"tong-hop-{period.form.code}-{period.year}-{period.number}"
+        if wanted == "pdf":
+            response = HttpResponse(pdf.aggregate_pdf(result), content_type="application/pdf")
+        else:
+            sheets = [(t.title, t.header, t.rows) for t in pdf.aggregate_tables(result)]
+            response = HttpResponse(tables_xlsx(sheets), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
+        return response
     return render(
         request,
         "reports/period.html",
