@@ -98,6 +98,8 @@ def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency
     page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
     assert reverse("drafting:detail", args=[draft.pk]) in page
     assert document.number_and_symbol in page
+    api = client.get(f"/api/v1/reports/agency-reports/{report.pk}/")
+    assert api.json()["document"]["number"] == document.number_and_symbol
 
 
 def test_a_refusal_in_drafting_leaves_nothing_half_written(reporting: Reporting) -> None:

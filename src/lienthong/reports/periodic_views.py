@@ -194,13 +194,22 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request)
     report = access_report(user, pk)
     try:
-        services.submit_report(report=report, actor=user)
+        report = services.submit_report(report=report, actor=user)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return _render_report(request, report, errors=errors, status=400)
-    messages.success(request, _("The report is submitted."))
+    if report.document_draft_id:
+        messages.success(
+            request,
+            _(
+                "The report is submitted; its document is in drafting for review, your "
+                "signature and issue to the aggregating agency."
+            ),
+        )
+    else:
+        messages.success(request, _("The report is submitted."))
     return redirect("reports:report", pk=report.pk)
 
 
