@@ -13,8 +13,15 @@ from .models import FormVersion, Indicator, NationalSubmission, ReportForm, Repo
 
 @admin.register(ReportForm)
 class ReportFormAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "periodicity", "aggregator", "is_active")
-    list_filter = ("periodicity", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "periodicity",
+        "aggregator",
+        "submitted_as_document",
+        "is_active",
+    )
+    list_filter = ("periodicity", "submitted_as_document", "is_active")
     search_fields = ("code", "name")
     filter_horizontal = ("reporting_agencies",)
 

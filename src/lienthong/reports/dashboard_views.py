@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +26,7 @@ from lienthong.tasks.stats import task_counts
 from lienthong.workflows.constants import ACTIONABLE_STATES, AssignmentRole
 from lienthong.workflows.models import Assignment
 
-from . import index766, processing
+from . import index766, pdf, processing
 from .exports import tables_xlsx
 from .permissions import access_leader_agencies
 
@@ -136,14 +137,44 @@ TABLE_TITLES = {
 }
 
 
+EXPORTS = ("xlsx", "pdf")
+PDF = "application/pdf"
+
+
+def _export(
+    request: HttpRequest,
+    window: Window,
+    title: str,
+    sheets: list[tuple[str, list[str], list[list[Any]]]],
+    name: str,
+) -> HttpResponse:
+    """The tables as XLSX (`?format=xlsx`) or as PDF for printing (`?format=pdf`)."""
+    if request.GET.get("format") == "pdf":
+        subtitle = _("From %(start)s to %(end)s") % {
+            "start": window.start.strftime("%d/%m/%Y"),
+            "end": window.end.strftime("%d/%m/%Y"),
+        }
+        tables = [pdf.Table(t, h, r) for t, h, r in sheets]
+        response = HttpResponse(pdf.tables_pdf(title, subtitle, tables), content_type=PDF)
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(tables_xlsx(sheets), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     window = _window(request)
     today = timezone.localdate()
     tables = _tables(window, today)
     names = processing.FIGURE_NAMES
-    if request.GET.get("format") == "xlsx":
-        header = [_("Unit or person"), _("Agency"), *[str(names[f]) for f in processing.FIGURES]]
+    if request.GET.get("format") in EXPORTS and not window.errors:
+        header = [
+            str(_("Unit or person")),
+            str(_("Agency")),
+            *[str(names[f]) for f in processing.FIGURES],
+        ]
         sheets = [
             (
                 str(TABLE_TITLES[key]),
@@ -152,9 +183,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             for key, rows in tables.items()
         ]
-        response = HttpResponse(tables_xlsx(sheets), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="bang-dieu-khien.xlsx"'
-        return response
+        return _export(request, window, str(_("Leader's dashboard")), sheets, "bang-dieu-khien")
     sections = [
         {
             "key": key,
@@ -219,13 +248,10 @@ def index_page(request: HttpRequest) -> HttpResponse:
     indexes = index766.compute(
         window.agencies.filter(pk__in=window.agency_ids), window.start, window.end
     )
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") in EXPORTS and not window.errors:
         header, rows = index766.export_rows(indexes)
-        response = HttpResponse(
-            tables_xlsx([(str(_("Decision 766 index")), header, rows)]), content_type=XLSX
-        )
-        response["Content-Disposition"] = 'attachment; filename="chi-so-766.xlsx"'
-        return response
+        title = str(_("Decision 766 index"))
+        return _export(request, window, title, [(title, header, rows)], "chi-so-766")
     groups = [
         {"number": number, "name": name, "points": points}
         for number, (name, points) in index766.GROUPS.items()

@@ -50,6 +50,15 @@ class ReportForm(TimeStampedModel):
         Agency, related_name="report_forms", verbose_name=_("reporting agencies")
     )
     is_active = models.BooleanField(_("in use"), default=True)
+    submitted_as_document = models.BooleanField(
+        _("submitted as a signed document"),
+        default=False,
+        help_text=_(
+            "Each agency's report is also sent as an official document: its PDF goes through "
+            "drafting, is signed by the agency leader, sealed on issue and delivered to the "
+            "aggregating agency's incoming documents."
+        ),
+    )
 
     objects = ReportFormQuerySet.as_manager()
 
@@ -190,6 +199,16 @@ class AgencyReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # The outgoing document (dự thảo, then the issued document) that carries the report, when
+    # its form is submitted as a signed document; the last one when it was submitted again.
+    document_draft = models.ForeignKey(
+        "drafting.Draft",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report document"),
+    )
 
     objects = AgencyReportQuerySet.as_manager()
 

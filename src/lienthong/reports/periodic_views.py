@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import national, services, sources
+from . import national, pdf, services, sources
 from .aggregation import aggregate
 from .constants import Aggregation, IndicatorType, Periodicity, ReportStatus
+from .exports import tables_xlsx
 from .models import AgencyReport, Indicator, ReportForm, ReportValue
 from .permissions import (
     access_form,
@@ -100,6 +101,8 @@ def _render_report(
             "lines": _lines(report, data, errors if isinstance(errors, dict) else None),
             "general_errors": general,
             "can_fill": can_fill(request.user, report),
+            # The draft is the reporting agency's; the aggregating agency gets its own copy.
+            "document_link": getattr(request.user, "agency_id", None) == report.agency_id,
             "can_submit": can_submit(request.user, report),
             "can_review": can_review(request.user, report),
             "can_send_national": can_send_national(request.user, report)
@@ -191,13 +194,22 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request)
     report = access_report(user, pk)
     try:
-        services.submit_report(report=report, actor=user)
+        report = services.submit_report(report=report, actor=user)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return _render_report(request, report, errors=errors, status=400)
-    messages.success(request, _("The report is submitted."))
+    if report.document_draft_id:
+        messages.success(
+            request,
+            _(
+                "The report is submitted; its document is in drafting for review, your "
+                "signature and issue to the aggregating agency."
+            ),
+        )
+    else:
+        messages.success(request, _("The report is submitted."))
     return redirect("reports:report", pk=report.pk)
 
 
@@ -282,6 +294,16 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request)
     period = access_period(user, pk)
     result = aggregate(period, timezone.localdate())
+    wanted = request.GET.get("format")
+    if wanted in ("pdf", "xlsx"):
+        name = f"tong-hop-{period.form.code}-{period.year}-{period.number}"
+        if wanted == "pdf":
+            response = HttpResponse(pdf.aggregate_pdf(result), content_type="application/pdf")
+        else:
+            sheets = [(t.title, t.header, t.rows) for t in pdf.aggregate_tables(result)]
+            response = HttpResponse(tables_xlsx(sheets), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{wanted}"'
+        return response
     return render(
         request,
         "reports/period.html",

@@ -7,6 +7,7 @@ actor."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -17,15 +18,20 @@ from typing import Any
 from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from lienthong.accounts.models import Agency, User
+from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.audit import record_event
 from lienthong.core.spreadsheets import append_row, write_cell
+from lienthong.documents.models import AttachmentVersion, DocumentType
+from lienthong.documents.uploads import storage_name
+from lienthong.drafting import services as drafting
+from lienthong.drafting.models import Draft, DraftVersion
 
 from . import periods, sources
 from .constants import (
@@ -40,6 +46,7 @@ from .constants import (
 )
 from .expressions import CODE_PATTERN, check_formulas, evaluate, parse
 from .models import AgencyReport, FormVersion, Indicator, ReportForm, ReportingPeriod, ReportValue
+from .pdf import report_pdf
 from .permissions import (
     can_define_forms,
     can_fill,
@@ -50,6 +57,8 @@ from .permissions import (
 )
 
 Errors = dict[str, list[str]]
+
+REPORT_DOCUMENT_TYPE = "Báo cáo"
 
 
 @dataclass(frozen=True)
@@ -449,7 +458,9 @@ def _check_transition(report: AgencyReport, target: ReportStatus) -> None:
 @transaction.atomic
 def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
     """The agency leader approves the report and sends it to the aggregating agency. A required
-    indicator left empty is named and the report stays where it was."""
+    indicator left empty is named and the report stays where it was. When the form says its
+    reports are submitted as a signed document, the report's PDF also starts through drafting
+    (`_start_report_document`): refused there, nothing is submitted and nothing is stored."""
     report = _lock(report)
     if actor is not None:
         require(can_submit(actor, report), _("Only the agency's leader submits its report."))
@@ -461,20 +472,100 @@ def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
             errors.setdefault(indicator.code, []).append(_("This indicator is required."))
     if errors:
         raise ValidationError(errors)
-    report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.submitted_by = actor
-    report.return_reason = ""
-    report.save(
-        update_fields=["status", "submitted_at", "submitted_by", "return_reason", "updated_at"]
-    )
-    record_event(
-        action="reports.submit",
-        actor=actor,
-        obj=report,
-        data={"period": report.period_id, "agency": report.agency_id},
-    )
+    as_document = report.period.form.submitted_as_document
+    if as_document and actor is None:
+        raise ValidationError(_("A report submitted as a signed document needs its leader."))
+    pdf = report_pdf(report) if as_document else b""
+    try:
+        with transaction.atomic():
+            if as_document:
+                assert actor is not None
+                report.document_draft = _start_report_document(report, actor=actor, pdf=pdf)
+            report.status = ReportStatus.SUBMITTED
+            report.submitted_at = timezone.now()
+            report.submitted_by = actor
+            report.return_reason = ""
+            report.save(
+                update_fields=[
+                    "status",
+                    "submitted_at",
+                    "submitted_by",
+                    "return_reason",
+                    "document_draft",
+                    "updated_at",
+                ]
+            )
+            record_event(
+                action="reports.submit",
+                actor=actor,
+                obj=report,
+                data={
+                    "period": report.period_id,
+                    "agency": report.agency_id,
+                    "draft": report.document_draft_id if as_document else None,
+                },
+            )
+    except BaseException:
+        if pdf:
+            _forget_pdf(pdf)
+        raise
     return report
+
+
+def _forget_pdf(pdf: bytes) -> None:
+    """The report's PDF stored for a submission that was refused is removed again (unless
+    something else holds the same bytes)."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    if not (
+        DraftVersion.objects.filter(blob__sha256=digest).exists()
+        or AttachmentVersion.objects.filter(blob__sha256=digest).exists()
+    ):
+        default_storage.delete(storage_name(digest))
+
+
+def _drafting_unit(report: AgencyReport, actor: User) -> Unit:
+    """The leader's own unit, or else the agency's first top-level unit (its office)."""
+    if actor.unit is not None and actor.unit.is_active and actor.unit.agency_id == report.agency_id:
+        return actor.unit
+    unit = (
+        Unit.objects.filter(agency_id=report.agency_id, is_active=True, parent__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if unit is None:
+        raise ValidationError(
+            _("The agency has no unit to draft the report's document in: ask its administrator."),
+            code="no_unit",
+        )
+    return unit
+
+
+def _start_report_document(report: AgencyReport, *, actor: User, pdf: bytes) -> Draft:
+    """The report as an outgoing document (báo cáo) of the agency, addressed to the aggregating
+    agency, signed by the leader who approved it: a draft of the drafting flow with the report's
+    PDF, sent for review (trình). Drafting takes it from there — the unit's review, the leader's
+    digital signature, the clerk's number and seal on issue, delivery to the aggregating
+    agency's incoming documents — as for any outgoing document."""
+    form = report.period.form
+    document_type = DocumentType.objects.filter(name=REPORT_DOCUMENT_TYPE).first()
+    if document_type is None:
+        raise ValidationError(_("The document type “Báo cáo” is missing."))
+    subject = f"Báo cáo {form.name} — {report.period.label}"[:500]
+    draft = drafting.create_draft(
+        actor=actor,
+        drafting_unit=_drafting_unit(report, actor),
+        document_type=document_type,
+        subject=subject,
+        signer=actor,
+        recipient_agencies=[form.aggregator],
+        upload=io.BytesIO(pdf),
+        file_name=f"bao-cao-{form.code}-{report.period.year}-{report.period.number}.pdf",
+        note=_("Made from the report's figures"),
+    )
+    drafting.submit_for_review(
+        actor=actor, draft=draft, comment=_("Report approved for submission")
+    )
+    return draft
 
 
 @transaction.atomic

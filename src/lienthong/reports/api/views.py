@@ -153,6 +153,20 @@ class ReportPeriodView(APIView):
         )
 
 
+def _document_json(report: AgencyReport) -> dict[str, Any] | None:
+    """The signed report document, when the form says the report goes as one: the draft's
+    state, then the issued document's number and date."""
+    draft = report.document_draft
+    if draft is None:
+        return None
+    issued = draft.document
+    return {
+        "state": draft.state,
+        "number": issued.number_and_symbol if issued else None,
+        "issued_date": issued.issued_date.isoformat() if issued and issued.issued_date else None,
+    }
+
+
 def _report_json(report: AgencyReport) -> dict[str, Any]:
     values = {v.indicator_id: v for v in report.values.all()}
     return {
@@ -161,6 +175,7 @@ def _report_json(report: AgencyReport) -> dict[str, Any]:
         "agency": report.agency.code,
         "status": report.status,
         "return_reason": report.return_reason,
+        "document": _document_json(report),
         "national_submissions": [
             {"state": s.state, "receipt": s.receipt, "error": s.error}
             for s in report.national_submissions.all()

@@ -1,0 +1,150 @@
+"""A report whose form says it is submitted as a signed document: the leader's submission
+starts the report's PDF through drafting, addressed to the aggregating agency, and the issued
+document reaches the aggregating agency; a refusal anywhere leaves nothing behind."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from lienthong.accounts import services as account_services
+from lienthong.accounts.constants import Role
+from lienthong.documents.constants import Direction
+from lienthong.documents.models import Attachment, Blob
+from lienthong.drafting import services as drafting
+from lienthong.drafting.constants import DraftState
+from lienthong.drafting.models import Draft
+from lienthong.exchange.models import Delivery
+from lienthong.reports import services
+from lienthong.reports.constants import ReportStatus
+from tests.reports.periodic import Reporting
+
+FIGURES = {"DOSSIERS": "40", "ON_TIME": "30", "LATE": "10", "SHARE": "9,62", "ISO": "Có"}
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _district_office(reporting: Reporting, user_factory: Any) -> tuple[Any, Any, Any]:
+    """The first district's office with its chief, and its clerk; the leader works there."""
+    district = reporting.districts[0]
+    office = account_services.create_unit(
+        actor=None, agency=district, name="Văn phòng HĐND và UBND", abbreviation="VP"
+    )
+    chief = user_factory(district, [Role.UNIT_LEADER], unit=office)
+    clerk = user_factory(district, [Role.CLERK], unit=office)
+    return office, chief, clerk
+
+
+def test_without_the_flag_the_report_is_submitted_as_before(reporting: Reporting) -> None:
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    services.submit_report(report=report, actor=reporting.leaders[0])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.document_draft is None
+    assert not Draft.objects.exists()
+
+
+def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency(
+    reporting: Reporting, user_factory: Any, run_tasks: Any, client: Any
+) -> None:
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    district = account_services.set_issuing_policy(
+        actor=None, agency=reporting.districts[0], issues_on_paper=True
+    )
+    _office, chief, clerk = _district_office(reporting, user_factory)
+    leader = reporting.leaders[0]
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+
+    services.submit_report(report=report, actor=leader)
+
+    report.refresh_from_db()
+    draft = report.document_draft
+    assert report.status == ReportStatus.SUBMITTED and draft is not None
+    assert draft.agency == district and draft.signer == leader
+    assert draft.state == DraftState.IN_REVIEW
+    assert list(draft.recipient_agencies.all()) == [reporting.province]
+    version = draft.versions.get()
+    assert version.blob.content_type == "application/pdf"
+    with default_storage.open(version.blob.storage_name, "rb") as stored:
+        text = _pdf_text(stored.read())
+    assert "Báo cáo quý" in text and "Quý II" in text.replace("quý II", "Quý II")
+    assert "Ủy ban nhân dân tỉnh Cà Mau" in text and "9,62" in text and "75" in text
+
+    # The drafting flow as for any outgoing document: review, the leader signs, the clerk issues.
+    drafting.review(actor=chief, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=chief, draft=draft)
+    drafting.sign_off(actor=leader, draft=draft, decision="approve")
+    drafting.issue_draft(actor=clerk, draft=draft)
+    draft.refresh_from_db()
+    document = draft.document
+    assert document is not None and document.direction == Direction.OUTGOING
+    assert list(document.recipient_agencies.all()) == [reporting.province]
+    issued = Attachment.objects.get(document=document).current
+    assert issued.blob.sha256 == version.blob.sha256  # the report's PDF, as signed off
+    run_tasks()
+    assert Delivery.objects.filter(outgoing=document, recipient=reporting.province).exists()
+
+    client.force_login(leader)
+    page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert reverse("drafting:detail", args=[draft.pk]) in page
+    assert document.number_and_symbol in page
+    api = client.get(f"/api/v1/reports/agency-reports/{report.pk}/")
+    assert api.json()["document"]["number"] == document.number_and_symbol
+
+
+def test_a_refusal_in_drafting_leaves_nothing_half_written(reporting: Reporting) -> None:
+    """The district has no unit to draft in: the submission is refused, the report is still
+    being filled in, and no draft, version or stored file is left."""
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    blobs_before = set(Blob.objects.values_list("sha256", flat=True))
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(report=report, actor=reporting.leaders[0])
+    assert refused.value.error_list[0].code == "no_unit"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.document_draft is None
+    assert not Draft.objects.exists()
+    assert set(Blob.objects.values_list("sha256", flat=True)) == blobs_before
+
+
+def test_a_refusal_after_the_file_is_stored_removes_it(
+    reporting: Reporting, user_factory: Any
+) -> None:
+    """The office has no leader to review: drafting refuses after the PDF was stored; the file
+    is removed and the report stays a draft."""
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    district = reporting.districts[0]
+    account_services.create_unit(actor=None, agency=district, name="Văn phòng", abbreviation="VP")
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    blobs_before = _stored_blobs()
+    with pytest.raises(ValidationError) as refused:
+        services.submit_report(report=report, actor=reporting.leaders[0])
+    assert refused.value.error_list[0].code == "no_leader"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.document_draft is None
+    assert not Draft.objects.exists() and not Blob.objects.exists()
+    assert _stored_blobs() == blobs_before
+
+
+def _stored_blobs() -> set[str]:
+    found: set[str] = set()
+    if not default_storage.exists("blobs"):
+        return found
+    for first in default_storage.listdir("blobs")[0]:
+        for second in default_storage.listdir(f"blobs/{first}")[0]:
+            found.update(default_storage.listdir(f"blobs/{first}/{second}")[1])
+    return found
