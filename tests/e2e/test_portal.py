@@ -70,23 +70,14 @@ def test_editor_news_clerk_publication_and_accessibility(live_server, demo, page
     page.goto(f"{base}/quan-tri/cong/pages/add/portal/newspage/{news_index.pk}/")
     page.locator("#id_title").fill("Sở TT&TT tổ chức tập huấn cổng thông tin điện tử")
     page.locator("#id_summary").fill("Tập huấn biên tập viên các trang thông tin thành phần.")
-    # The rich-text body: Draftail keeps its content as contentstate JSON in the field's input,
-    # which is what the form posts; keystrokes into its contenteditable are not reliable in
-    # headless Chromium, so the test puts the paragraph there as the editor would.
-    body = {
-        "blocks": [
-            {
-                "key": "a1b2c",
-                "type": "unstyled",
-                "depth": 0,
-                "text": "Ngày 20/9/2012, Sở TT&TT tập huấn cho biên tập viên các sở, ngành.",
-                "inlineStyleRanges": [],
-                "entityRanges": [],
-            }
-        ],
-        "entityMap": {},
-    }
-    page.locator("#id_body").evaluate("(el, v) => { el.value = v; }", json.dumps(body))
+    # The rich-text body, typed into Draftail's editor once it has mounted.
+    editor = page.locator(".Draftail-Editor .public-DraftEditor-content").first
+    editor.click()
+    page.keyboard.insert_text("Ngày 20/9/2012, Sở TT&TT tập huấn cho biên tập viên các sở, ngành.")
+    expect(editor).to_contain_text("Ngày 20/9/2012")
+    # Draftail writes its content into the form's input a moment later (debounced): publish once
+    # it is there.
+    expect(page.locator("#id_body")).to_have_value(re.compile("Ngày 20/9/2012"))
     page.locator("footer [data-w-dropdown-target='toggle']").last.click()
     page.locator("button[name='action-publish']").click()
     expect(page.locator(".messages")).to_be_visible()
