@@ -12,7 +12,7 @@ from lienthong.drafting import permissions as drafting
 from lienthong.drafting.constants import DraftState
 from lienthong.drafting.models import Draft
 
-from .models import IncomingMail, Mailbox
+from .models import IncomingMail, IntakeRule, Mailbox
 
 
 def _clerk(user: Any) -> bool:
@@ -55,6 +55,14 @@ def can_manage_mailboxes(user: Any) -> bool:
 
 def can_manage_mailbox(user: Any, mailbox: Mailbox) -> bool:
     return can_manage_mailboxes(user) and user.agency_id == mailbox.agency_id
+
+
+def access_rule(user: Any, pk: Any) -> IntakeRule:
+    """The intake rule, or 404 for anyone but its agency's administrator."""
+    rule = IntakeRule.objects.filter(pk=pk).first()
+    if rule is None or not (can_manage_mailboxes(user) and user.agency_id == rule.agency_id):
+        raise Http404(_("Not found."))
+    return rule
 
 
 def can_edit_recipients(user: Any, draft: Draft) -> bool:

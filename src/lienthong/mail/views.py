@@ -33,6 +33,7 @@ from .forms import (
 from .models import EmailRecipient, IncomingMail, IntakeRule, Mailbox, MailStatus
 from .permissions import (
     access_mail,
+    access_rule,
     can_edit_recipients,
     can_handle_mail,
     can_manage_mailbox,
@@ -236,9 +237,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user, agency_id = _rule_admin(request)
-    rule = IntakeRule.objects.filter(pk=pk, agency_id=agency_id).first()
-    if rule is None:
-        raise Http404
+    rule = access_rule(user, pk)
     form = RuleForm(request.POST or None, instance=rule, agency_id=agency_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,10 +252,8 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user, agency_id = _rule_admin(request)
-    rule = IntakeRule.objects.filter(pk=pk, agency_id=agency_id).first()
-    if rule is None:
-        raise Http404
+    user, _agency_id = _rule_admin(request)
+    rule = access_rule(user, pk)
     services.delete_rule(actor=user, rule=rule)
     messages.success(request, _("The rule was deleted."))
     return redirect("mail:rules")
