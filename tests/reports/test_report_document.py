@@ -28,6 +28,12 @@ from tests.reports.periodic import Reporting
 FIGURES = {"DOSSIERS": "40", "ON_TIME": "30", "LATE": "10", "SHARE": "9,62", "ISO": "Có"}
 
 
+@pytest.fixture(autouse=True)
+def own_media_root(settings: Any, tmp_path: Any) -> None:
+    """The stored files are compared before and after: other workers' files must not count."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
