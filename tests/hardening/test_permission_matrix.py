@@ -957,6 +957,11 @@ MATRIX: dict[str, Row] = {
     "portal:open-data": Row(ANYONE),
     "portal:dataset": Row(NOBODY, extra={"slug": "outgoing"}),
     "portal:dataset-file": Row(NOBODY, extra={"slug": "outgoing", "fmt": "outgoing"}),
+    # Taking back a report waiting for its signed document: the department's report is being
+    # filled in (its form is not submitted as a document), so nobody may take it back.
+    "reports:report-take-back": Row(
+        NOBODY, obj="agency_report", body=lambda w: {"reason": "Sửa số liệu"}
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from lienthong.onestop import services
 from lienthong.onestop.constants import Outcome
 from lienthong.onestop.models import Dossier
 from tests.onestop.conftest import clock, filed_online, pdf_file, world  # noqa: F401 (fixtures)
+from tests.reports.dates import moment
 from tests.reports.periodic import reporting  # noqa: F401 (fixture)
 
 
@@ -84,12 +85,12 @@ def three_dossiers(world, clock) -> list[Dossier]:  # noqa: F811
         world,
         clock,
         Timeline(
-            received=(2026, 12, 7, 10, 0),  # Monday; due Monday 14/12 10:00
-            unit=(2026, 12, 7, 11, 0),  # deadline Wednesday 9/12 10:00: early
-            other=(2026, 12, 7, 14, 0),  # deadline Tuesday 8/12 15:00: early
-            approval=(2026, 12, 7, 15, 0),  # deadline Tuesday 8/12 9:00: early
-            result=(2026, 12, 7, 16, 0),
-            returned=(2026, 12, 7, 16, 30),  # early
+            received=moment(0, 10, 0),  # Monday; due Monday (day 7) 10:00
+            unit=moment(0, 11, 0),  # deadline Wednesday (day 2) 10:00: early
+            other=moment(0, 14, 0),  # deadline Tuesday (day 1) 15:00: early
+            approval=moment(0, 15, 0),  # deadline Tuesday (day 1) 9:00: early
+            result=moment(0, 16, 0),
+            returned=moment(0, 16, 30),  # early
             rating=(4, 4),
         ),
     )
@@ -97,13 +98,13 @@ def three_dossiers(world, clock) -> list[Dossier]:  # noqa: F811
         world,
         clock,
         Timeline(
-            received=(2026, 12, 8, 10, 0),  # Tuesday; due Tuesday 15/12 10:00
+            received=moment(1, 10, 0),  # Tuesday; due Tuesday (day 8) 10:00
             supplements=1,
-            unit=(2026, 12, 8, 11, 0),  # early
-            other=(2026, 12, 10, 9, 0),  # deadline Wednesday 9/12 16:00: late
-            approval=(2026, 12, 15, 9, 0),  # deadline Thursday 10/12 14:00: late
-            result=(2026, 12, 15, 9, 30),  # on the appointment day, before 10:00: on time
-            returned=(2026, 12, 15, 9, 45),
+            unit=moment(1, 11, 0),  # early
+            other=moment(3, 9, 0),  # deadline Wednesday (day 2) 16:00: late
+            approval=moment(8, 9, 0),  # deadline Thursday (day 3) 14:00: late
+            result=moment(8, 9, 30),  # on the appointment day, before 10:00: on time
+            returned=moment(8, 9, 45),
             rating=(2, 3),
         ),
     )
@@ -111,12 +112,12 @@ def three_dossiers(world, clock) -> list[Dossier]:  # noqa: F811
         world,
         clock,
         Timeline(
-            received=(2026, 12, 16, 10, 0),  # Wednesday; due Wednesday 23/12 10:00
-            unit=(2026, 12, 16, 11, 0),  # early
-            other=(2026, 12, 16, 14, 0),  # deadline Thursday 17/12 16:00: early
-            approval=(2026, 12, 24, 9, 0),  # deadline Thursday 17/12 9:00: late
-            result=(2026, 12, 24, 10, 0),  # after the appointment: late
-            returned=(2026, 12, 24, 10, 30),
+            received=moment(9, 10, 0),  # Wednesday; due Wednesday (day 16) 10:00
+            unit=moment(9, 11, 0),  # early
+            other=moment(9, 14, 0),  # deadline Thursday (day 10) 16:00: early
+            approval=moment(17, 9, 0),  # deadline Thursday (day 10) 9:00: late
+            result=moment(17, 10, 0),  # after the appointment: late
+            returned=moment(17, 10, 30),
             rating=(1, 1),
         ),
     )

@@ -5,7 +5,6 @@ leader's agency."""
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +18,9 @@ from lienthong.dvcqg.models import StatusPush
 from lienthong.onestop.models import Dossier
 from lienthong.reports import index766
 from tests.onestop.conftest import make_user
+from tests.reports.dates import month
 
-PERIOD = (date(2026, 12, 1), date(2026, 12, 31))
+PERIOD = month()
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_page_and_export_show_the_leaders_agency_only(
 ) -> None:
     client = Client()
     client.force_login(world.leader)
-    query = {"tu": "2026-12-01", "den": "2026-12-31"}
+    query = {"tu": PERIOD[0].isoformat(), "den": PERIOD[1].isoformat()}
     page = client.get("/bao-cao/chi-so-766/", query)
     assert page.status_code == 200
     assert [i.agency_id for i in page.context["indexes"]] == [world.dept.pk]

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from lienthong.exchange.models import Delivery
 from lienthong.reports.aggregation import aggregate
-from lienthong.reports.demo import ICT_FORM, QUARTERLY_FORM, load_demo_reports
+from lienthong.reports.demo import ICT_FORM, QUARTERLY_FORM, REFORM_FORM, load_demo_reports
 from lienthong.reports.models import AgencyReport, ReportingPeriod, ReportValue
 
 
@@ -42,5 +43,20 @@ def test_the_demo_reproduces_the_article_and_the_quarter(demo: None) -> None:
     assert totals["ON_TIME_RATE"] == Decimal("96.14")  # 947 on time of 947 + 38 settled
     assert len(result.gaps) == 5
 
+    # The reform report went as a signed document: TP Cà Mau's issued document was delivered
+    # to the province, so it counts; Trần Văn Thời's is a gap.
+    reform = ReportingPeriod.objects.get(form__code=REFORM_FORM, year=2012, number=1)
+    assert reform.form.submitted_as_document
+    city = AgencyReport.objects.get(period=reform, agency__code="000.00.30.H12")
+    assert city.status == "submitted" and city.document_arrived_at is not None
+    document = city.document_draft.document
+    assert document is not None and document.status == "issued"
+    assert Delivery.objects.get(outgoing=document).incoming.agency.code == "000.00.00.H12"
+    result = aggregate(reform, date(2012, 7, 1))
+    totals = {row.indicator.code: row.value for row in result.rows}
+    assert totals["SIMPLIFIED_SHARE"] == Decimal("12.50")  # 31 of 248
+    assert [r.agency.code for r in result.gaps] == ["000.00.31.H12"]
+
     assert load_demo_reports() == []
-    assert ReportingPeriod.objects.count() == 2
+    assert ReportingPeriod.objects.count() == 3
+    assert Delivery.objects.filter(outgoing=document).count() == 1

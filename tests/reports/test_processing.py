@@ -5,11 +5,12 @@ the lists come from the same rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import Role
@@ -20,9 +21,18 @@ from lienthong.reports import processing
 from lienthong.workflows.constants import AssignmentRole, AssignmentState
 from lienthong.workflows.models import Assignment
 from tests.documents.conftest import register_incoming  # noqa: F401 (fixture)
+from tests.reports.dates import month
 
-WINDOW = (date(2026, 11, 1), date(2026, 11, 20))
-TODAY = date(2026, 11, 20)
+# The window ends today (the suite's clock, LIENTHONG_TEST_CLOCK in CI): its day n is
+# START + n - 1, so "day 30" is ten days ahead and the previous month's document is before it.
+TODAY = timezone.localdate()
+START = TODAY - timedelta(days=19)
+WINDOW = (START, TODAY)
+
+
+def nth(n: int) -> date:
+    """Day n of the window (day 1 is its first day; n may pass its end)."""
+    return START + timedelta(days=n - 1)
 
 
 def _at(day: date) -> datetime:
@@ -87,33 +97,32 @@ def office(two_agencies: Any, clerk: User, user_factory: Any, register_incoming:
         return document
 
     done, open_ = AssignmentState.COMPLETED, AssignmentState.IN_PROGRESS
-    day = date
     documents = {
         "on_time": assign(
             "đúng hạn",
-            day(2026, 11, 3),
-            day(2026, 11, 10),
+            nth(3),
+            nth(10),
             done,
-            day(2026, 11, 9),
-            person=(day(2026, 11, 9), done, day(2026, 11, 9)),
+            nth(9),
+            person=(nth(9), done, nth(9)),
         ),
         "late": assign(
             "trễ hạn",
-            day(2026, 11, 4),
-            day(2026, 11, 6),
+            nth(4),
+            nth(6),
             done,
-            day(2026, 11, 12),
-            person=(day(2026, 11, 6), done, day(2026, 11, 12)),
+            nth(12),
+            person=(nth(6), done, nth(12)),
         ),
         "overdue": assign(
             "quá hạn",
-            day(2026, 11, 5),
-            day(2026, 11, 10),
+            nth(5),
+            nth(10),
             open_,
-            person=(day(2026, 11, 30), open_, None),
+            person=(nth(30), open_, None),
         ),
-        "no_deadline": assign("không hạn", day(2026, 11, 5), None, open_),
-        "before": assign("tháng trước", day(2026, 10, 1), day(2026, 10, 5), open_),
+        "no_deadline": assign("không hạn", nth(5), None, open_),
+        "before": assign("tháng trước", nth(-30), nth(-26), open_),
     }
     return Office(agency, other, unit, specialist, leader, documents)
 
@@ -153,14 +162,13 @@ def test_the_list_behind_a_figure_holds_the_rows_it_counted(office: Office) -> N
 
 
 @pytest.mark.django_db
-def test_dashboard_and_drill_down_for_the_agency_leader(office: Office, time_machine: Any) -> None:
-    time_machine.move_to(_at(TODAY))
+def test_dashboard_and_drill_down_for_the_agency_leader(office: Office) -> None:
     client = Client()
     client.force_login(office.leader)
     query = {"tu": WINDOW[0].isoformat(), "den": WINDOW[1].isoformat()}
     page = client.get("/bao-cao/lanh-dao/", query)
     assert page.status_code == 200
-    # Now: the document assigned in November past its deadline, and the October one.
+    # Now: the document assigned in the window past its deadline, and the month-before one.
     assert page.context["week"]["documents_overdue"] == 2
     unit_row = next(r for r in page.context["sections"][0]["rows"])
     assert unit_row.counts["late"] == 1
@@ -203,7 +211,9 @@ def test_other_people_do_not_see_the_agency_figures(
     client = Client()
     client.force_login(other_leader)
     # Their own dashboard has no row of the other agency; naming it is refused.
-    page = client.get("/bao-cao/lanh-dao/", {"tu": "2026-11-01", "den": "2026-11-20"})
+    page = client.get(
+        "/bao-cao/lanh-dao/", {"tu": WINDOW[0].isoformat(), "den": WINDOW[1].isoformat()}
+    )
     assert page.status_code == 200
     assert all(not section["rows"] for section in page.context["sections"])
     assert client.get(late_url + f"&co_quan={office.agency.pk}").status_code == 404
@@ -219,7 +229,7 @@ def test_other_people_do_not_see_the_agency_figures(
 @pytest.mark.django_db
 def test_dossier_steps_by_unit_and_by_person(three_dossiers: list[Dossier], world: Any) -> None:
     ids = [world.dept.pk, world.other.pk]
-    window = (date(2026, 12, 1), date(2026, 12, 31))
+    window = month()
     by_unit = {r.name: r.counts for r in processing.table("dossiers", "unit", ids, *window, TODAY)}
     assert by_unit[world.bc.name] == {
         "received": 3,

@@ -5,16 +5,20 @@ document reaches the aggregating agency; a refusal anywhere leaves nothing behin
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import Role
+from lienthong.core.models import AuditEvent
 from lienthong.documents.constants import Direction
 from lienthong.documents.models import Attachment, Blob
 from lienthong.drafting import services as drafting
@@ -22,7 +26,10 @@ from lienthong.drafting.constants import DraftState
 from lienthong.drafting.models import Draft
 from lienthong.exchange.models import Delivery
 from lienthong.reports import services
+from lienthong.reports.aggregation import aggregate
 from lienthong.reports.constants import ReportStatus
+from lienthong.reports.models import AgencyReport
+from lienthong.reports.permissions import can_review, can_take_back
 from tests.reports.periodic import Reporting
 
 FIGURES = {"DOSSIERS": "40", "ON_TIME": "30", "LATE": "10", "SHARE": "9,62", "ISO": "Có"}
@@ -75,7 +82,10 @@ def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency
 
     report.refresh_from_db()
     draft = report.document_draft
-    assert report.status == ReportStatus.SUBMITTED and draft is not None
+    # Approved, but not in: the aggregating agency has nothing yet.
+    assert report.status == ReportStatus.AWAITING_DOCUMENT and draft is not None
+    assert report.submitted_by == leader and report.document_arrived_at is None
+    _assert_not_counted(reporting, report)
     assert draft.agency == district and draft.signer == leader
     assert draft.state == DraftState.IN_REVIEW
     assert list(draft.recipient_agencies.all()) == [reporting.province]
@@ -97,15 +107,55 @@ def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency
     assert list(document.recipient_agencies.all()) == [reporting.province]
     issued = Attachment.objects.get(document=document).current
     assert issued.blob.sha256 == version.blob.sha256  # the report's PDF, as signed off
+    # Issued, but its delivery has not run: still not counted.
+    report.refresh_from_db()
+    assert report.status == ReportStatus.AWAITING_DOCUMENT
+    _assert_not_counted(reporting, report)
+
     run_tasks()
-    assert Delivery.objects.filter(outgoing=document, recipient=reporting.province).exists()
+    delivery = Delivery.objects.get(outgoing=document, recipient=reporting.province)
+    assert delivery.incoming is not None and delivery.incoming.agency == reporting.province
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.document_arrived_at is not None
+    result = aggregate(reporting.period, report.period.deadline)
+    assert [r.pk for r in result.counted] == [report.pk]
+    assert _figure(result, "DOSSIERS") == Decimal(40) and _figure(result, "RATE") == Decimal(75)
+    assert AuditEvent.objects.filter(action="reports.document_arrived").count() == 1
+    services.accept_report(report=report, actor=reporting.receiver)  # now it can be accepted
 
     client.force_login(leader)
     page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
     assert reverse("drafting:detail", args=[draft.pk]) in page
     assert document.number_and_symbol in page
-    api = client.get(f"/api/v1/reports/agency-reports/{report.pk}/")
-    assert api.json()["document"]["number"] == document.number_and_symbol
+    api = client.get(f"/api/v1/reports/agency-reports/{report.pk}/").json()
+    assert api["document"]["number"] == document.number_and_symbol
+    assert api["document"]["arrived_at"] and api["counted"] is True
+
+
+def _figure(result: Any, code: str) -> Any:
+    return next(row.value for row in result.rows if row.indicator.code == code)
+
+
+def _assert_not_counted(reporting: Reporting, report: Any) -> None:
+    """The report is a gap everywhere the aggregating agency looks: the aggregate, the period's
+    API, the acceptance (and so the national push), and it is late once the deadline passed."""
+    result = aggregate(reporting.period, report.period.deadline)
+    assert result.counted == [] and report.pk in {r.pk for r in result.gaps}
+    assert _figure(result, "DOSSIERS") is None and _figure(result, "RATE") is None
+    assert not AgencyReport.objects.filter(pk=report.pk).counted().exists()
+    after_deadline = report.period.deadline + timedelta(days=1)
+    assert AgencyReport.objects.filter(pk=report.pk).late(after_deadline).exists()
+    assert AgencyReport.objects.filter(pk=report.pk).missing(after_deadline).exists()
+    assert not can_review(reporting.receiver, report)
+    with pytest.raises(ValidationError):  # not even the platform may accept it yet
+        services.accept_report(report=report, actor=None)
+    api = Client()
+    api.force_login(reporting.receiver)
+    period = api.get(f"/api/v1/reports/periods/{reporting.period.pk}/").json()
+    row = next(r for r in period["reports"] if r["id"] == report.pk)
+    assert row["status"] == "awaiting_document" and row["counted"] is False
+    assert report.agency.code in period["gaps"]
+    assert next(a for a in period["aggregate"] if a["code"] == "DOSSIERS")["value"] is None
 
 
 def test_a_refusal_in_drafting_leaves_nothing_half_written(reporting: Reporting) -> None:
@@ -154,3 +204,27 @@ def _stored_blobs() -> set[str]:
         for second in default_storage.listdir(f"blobs/{first}")[0]:
             found.update(default_storage.listdir(f"blobs/{first}/{second}")[1])
     return found
+
+
+def test_the_leader_takes_back_a_report_whose_document_is_not_issued(
+    reporting: Reporting, user_factory: Any
+) -> None:
+    """A figure to correct: the leader takes the report back before its document is issued;
+    the draft is withdrawn and the report is being filled in again (the reason is required)."""
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    _district_office(reporting, user_factory)
+    leader = reporting.leaders[0]
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    services.submit_report(report=report, actor=leader)
+    report.refresh_from_db()
+    assert not can_take_back(reporting.officers[0], report)  # the officer may not
+    with pytest.raises(ValidationError):
+        services.take_back_report(report=report, actor=leader, reason="  ")
+    services.take_back_report(report=report, actor=leader, reason="Sửa số hồ sơ quá hạn")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert report.document_draft is not None
+    assert report.document_draft.state == DraftState.WITHDRAWN
+    services.save_values(report=report, actor=reporting.officers[0], values={"LATE": "9"})

@@ -77,39 +77,23 @@ def world(province: Agency, agency_factory: Any, user_factory: Any) -> dict[str,
     # Training: one class of 40 hours ended in the window with two of our officials and one
     # outsider approved, one nominee not approved; a cancelled class and one ended after.
     course = Course.objects.create(title="Tin học cơ bản", topic=Topic.BASIC, hours=40)
-    held = TrainingClass.objects.create(
-        course=course,
-        organiser=other,
-        title="Lớp 1",
-        starts_on=date(2012, 4, 2),
-        ends_on=INSIDE,
-        trainer="GV",
-        capacity=30,
-        status=ClassStatus.FINISHED,
-        created_by=outsider,
-    )
-    cancelled = TrainingClass.objects.create(
-        course=course,
-        organiser=other,
-        title="Lớp 2",
-        starts_on=date(2012, 4, 2),
-        ends_on=INSIDE,
-        trainer="GV",
-        capacity=30,
-        status=ClassStatus.CANCELLED,
-        created_by=outsider,
-    )
-    later = TrainingClass.objects.create(
-        course=course,
-        organiser=other,
-        title="Lớp 3",
-        starts_on=date(2012, 6, 16),
-        ends_on=AFTER,
-        trainer="GV",
-        capacity=30,
-        status=ClassStatus.FINISHED,
-        created_by=outsider,
-    )
+
+    def training_class(title: str, starts: date, ends: date, status: str) -> TrainingClass:
+        return TrainingClass.objects.create(
+            course=course,
+            organiser=other,
+            title=title,
+            starts_on=starts,
+            ends_on=ends,
+            trainer="GV",
+            capacity=30,
+            status=status,
+            created_by=outsider,
+        )
+
+    held = training_class("Lớp 1", date(2012, 4, 2), INSIDE, ClassStatus.FINISHED)
+    cancelled = training_class("Lớp 2", date(2012, 4, 2), INSIDE, ClassStatus.CANCELLED)
+    later = training_class("Lớp 3", date(2012, 6, 16), AFTER, ClassStatus.FINISHED)
     for klass, person, agency, status in (
         (held, official, mine, EnrolmentStatus.APPROVED),
         (held, leader, mine, EnrolmentStatus.APPROVED),

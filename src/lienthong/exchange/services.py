@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.core.audit import record_event
+from lienthong.core.events import publish
 from lienthong.documents.constants import Direction, DocumentStatus, ProcessingStatus
 from lienthong.documents.models import Attachment, AttachmentVersion, Document
 from lienthong.documents.permissions import require_clerk
@@ -28,6 +29,7 @@ from lienthong.signatures.services import enqueue_verification
 
 from . import axis_services, tasks
 from .constants import PROGRESS_ORDER, DeliveryStatus, RecallStatus
+from .events import DocumentDelivered
 from .models import Delivery, DeliveryEvent
 
 
@@ -116,6 +118,7 @@ def make_delivery(*, delivery_id: int) -> Document | None:
         obj=copy,
         data={"from": source.agency.code, "outgoing": source.pk, "delivery": delivery.pk},
     )
+    publish(DocumentDelivered(delivery=delivery, outgoing=source, incoming=copy))
 
     index_document.enqueue(copy.pk)
     clerks = User.objects.active().filter(agency=delivery.recipient).with_role(Role.CLERK)

@@ -39,17 +39,29 @@ class Aggregation(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("report status", "Being filled in")
+    # Submitted as a signed document: approved by the leader, the document still on its way
+    # (drafting, signature, issue) to the aggregating agency; it counts once it has arrived.
+    AWAITING_DOCUMENT = (
+        "awaiting_document",
+        pgettext_lazy("report status", "Awaiting its signed document"),
+    )
     SUBMITTED = "submitted", pgettext_lazy("report status", "Submitted")
     ACCEPTED = "accepted", pgettext_lazy("report status", "Accepted")
     RETURNED = "returned", pgettext_lazy("report status", "Returned")
 
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
-# Reports the aggregate counts (a returned report is back with its agency: a gap).
+# Reports the aggregate counts (a returned report is back with its agency, and one whose signed
+# document has not arrived at the aggregating agency is not there yet: both are gaps).
 COUNTED = frozenset({ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+# Not in by the deadline: being filled in, or its signed document not yet arrived.
+NOT_IN = frozenset({ReportStatus.DRAFT, ReportStatus.AWAITING_DOCUMENT})
 TRANSITIONS: dict[str, frozenset[str]] = {
-    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED}),
+    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED, ReportStatus.AWAITING_DOCUMENT}),
+    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED, ReportStatus.AWAITING_DOCUMENT}),
+    # The document arrives at the aggregating agency (exchange's DocumentDelivered), or the
+    # agency's leader takes the report back while its document is not issued.
+    ReportStatus.AWAITING_DOCUMENT: frozenset({ReportStatus.SUBMITTED, ReportStatus.DRAFT}),
     ReportStatus.SUBMITTED: frozenset({ReportStatus.ACCEPTED, ReportStatus.RETURNED}),
     ReportStatus.ACCEPTED: frozenset(),
 }

@@ -6,26 +6,43 @@
   with the article's figures, submitted and accepted, so the article's numbers are read back
   from the platform;
 - a quarterly report on documents and dossiers opened for the eight districts for the second
-  quarter of 2012: three submitted on time, one returned with a reason, four late."""
+  quarter of 2012: three submitted on time, one returned with a reason, four late;
+- a six-monthly administrative-reform report submitted as a signed document: TP Cà Mau's report
+  for the first half of 2012 went through drafting (the office's review, the chairman's
+  approval, the clerk's number and seal) and its document was delivered to the Provincial
+  People's Committee, so it counts; Trần Văn Thời's is still being filled in."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from lienthong.accounts.constants import AgencyKind
-from lienthong.accounts.models import Agency
+from lienthong.accounts import services as account_services
+from lienthong.accounts.constants import AgencyKind, Role
+from lienthong.accounts.models import Agency, User
+from lienthong.drafting import services as drafting
+from lienthong.exchange import services as exchange
+from lienthong.exchange.models import Delivery
+from lienthong.meetings.demo import _demo_timestamps as demo_timestamps
+from lienthong.signatures import demo as signatures_demo
 
 from . import services
 from .constants import Aggregation, IndicatorType, Periodicity, ReportStatus
 from .models import AgencyReport, ReportForm
 from .services import IndicatorSpec
 
+logger = logging.getLogger(__name__)
+
 PROVINCE, STTTT, TP_CA_MAU = "000.00.00.H12", "000.00.11.H12", "000.00.30.H12"
+TRAN_VAN_THOI = "000.00.31.H12"
 ICT_FORM, QUARTERLY_FORM = "ung-dung-cntt", "van-ban-ho-so-quy"
+REFORM_FORM = "cai-cach-hanh-chinh-6-thang"
 ADOPTION = "Chưa áp dụng\nĐang triển khai\nĐã áp dụng"
 USE = "Chưa sử dụng\nMột số cán bộ\nHầu hết cán bộ\nTất cả cán bộ"
 INT, DEC, PCT, TXT, CHO = (
@@ -252,6 +269,26 @@ RETURNED = (
 )
 
 
+REFORM_INDICATORS = [
+    IndicatorSpec("PROCEDURES", "Thủ tục hành chính đang áp dụng", INT, "thủ tục", required=True),
+    IndicatorSpec("SIMPLIFIED", "Thủ tục được đơn giản hóa", INT, "thủ tục", required=True),
+    IndicatorSpec(
+        "SIMPLIFIED_SHARE",
+        "Tỷ lệ thủ tục được đơn giản hóa",
+        PCT,
+        "%",
+        formula="ROUND(SIMPLIFIED / PROCEDURES * 100, 2)",
+        aggregation=Aggregation.FORMULA,
+    ),
+    IndicatorSpec("REMARKS", "Khó khăn, vướng mắc, kiến nghị", TXT, aggregation=Aggregation.NONE),
+]
+REFORM_VALUES = {
+    "PROCEDURES": 248,
+    "SIMPLIFIED": 31,
+    "REMARKS": "Đề nghị tỉnh hỗ trợ kinh phí số hóa hồ sơ tại bộ phận một cửa.",
+}
+
+
 def _aware(year: int, month: int, day: int, hour: int = 9) -> datetime:
     return timezone.make_aware(datetime(year, month, day, hour))
 
@@ -341,4 +378,80 @@ def load_demo_reports() -> list[str]:
         )
         assert period.reports.filter(status=ReportStatus.DRAFT).count() == 4
         loaded.append(quarterly.name)
+
+    reform = _load_reform_report(province)
+    if reform:
+        loaded.append(reform)
     return loaded
+
+
+def _load_reform_report(province: Agency) -> str:
+    """The six-monthly reform report, submitted as a signed document: TP Cà Mau's leader
+    approves it, its document goes through the city's drafting flow (the unit leader reviews,
+    the chairman signs it with the demo PKI, the clerk numbers and seals it on issue; without
+    the demo PKI, as in the tests, the city also issues on paper) and is delivered to the
+    province at once (the delivery job, run here rather than by the worker, then finds it
+    done). The report counts from that delivery. Refused anywhere in drafting, the report is
+    left awaiting its signed document."""
+    city = Agency.objects.filter(code=TP_CA_MAU).first()
+    users = {
+        role: User.objects.active().filter(agency=city).with_role(role).order_by("pk").first()
+        for role in (Role.AGENCY_LEADER, Role.REPORT_OFFICER, Role.CLERK)
+    }
+    if city is None or None in users.values():
+        return ""
+    form, created = _form(
+        REFORM_FORM,
+        name="Báo cáo kết quả thực hiện cải cách hành chính",
+        legal_basis="Nghị định 09/2019/NĐ-CP; Nghị quyết 30c/NQ-CP",
+        periodicity=Periodicity.SIX_MONTHLY,
+        deadline_days=5,
+        aggregator=province,
+        submitted_as_document=True,
+    )
+    if not created:
+        return ""
+    form.reporting_agencies.set(Agency.objects.filter(code__in=[TP_CA_MAU, TRAN_VAN_THOI]))
+    services.save_form_version(form=form, indicators=REFORM_INDICATORS, actor=None, note="Mẫu")
+    period = services.open_period(form=form, actor=None, year=2012, number=1)
+    report = AgencyReport.objects.get(period=period, agency=city)
+    leader = users[Role.AGENCY_LEADER]
+    services.save_values(report=report, actor=users[Role.REPORT_OFFICER], values=REFORM_VALUES)
+    pin = None
+    if settings.LIENTHONG_DEMO:
+        # The demo PKI: the chairman signs the report's PDF and the clerk seals it on issue.
+        signatures_demo.load_demo_pki(agencies=[city])
+        pin = signatures_demo.DEMO_SIGNING_PIN
+    elif not city.issues_on_paper:
+        # No certificates (the tests): the city also issues on paper, as its policy may say.
+        city = account_services.set_issuing_policy(actor=None, agency=city, issues_on_paper=True)
+    try:
+        report = services.submit_report(report=report, actor=leader)
+    except (ValidationError, PermissionDenied) as refused:
+        logger.warning("Demo reform report not submitted: %s", refused)
+        return form.name
+    draft = report.document_draft
+    assert draft is not None
+    reviewer = (
+        User.objects.active()
+        .filter(unit=draft.drafting_unit)
+        .with_role(Role.UNIT_LEADER)
+        .order_by("pk")
+        .first()
+    )
+    try:
+        with transaction.atomic(), demo_timestamps():
+            assert reviewer is not None, "the drafting unit has no leader"
+            drafting.review(actor=reviewer, draft=draft, decision="approve")
+            drafting.send_to_signer(actor=reviewer, draft=draft)
+            drafting.sign_off(actor=leader, draft=draft, decision="approve", signing_secret=pin)
+            drafting.issue_draft(actor=users[Role.CLERK], draft=draft, signing_secret=pin)
+    except (AssertionError, ValidationError, PermissionDenied) as refused:
+        # Left awaiting its signed document (a gap), which the demo can show as well.
+        logger.warning("Demo reform report left awaiting its document: %s", refused)
+        return form.name
+    draft.refresh_from_db()
+    for delivery in Delivery.objects.filter(outgoing=draft.document, recipient=province):
+        exchange.make_delivery(delivery_id=delivery.pk)
+    AgencyReport.objects.filter(pk=report.pk).update(submitted_at=_aware(2012, 6, 15))
+    return form.name

@@ -187,7 +187,7 @@ class AgencyReport(models.Model):
         Agency, on_delete=models.PROTECT, related_name="periodic_reports", verbose_name=_("agency")
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -208,6 +208,11 @@ class AgencyReport(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("report document"),
+    )
+    # When the issued report document was delivered to the aggregating agency: from then on
+    # the report counts (status submitted); a late arrival makes the report late.
+    document_arrived_at = models.DateTimeField(
+        _("signed document arrived at"), null=True, blank=True
     )
 
     objects = AgencyReportQuerySet.as_manager()

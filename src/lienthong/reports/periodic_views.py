@@ -33,6 +33,7 @@ from .permissions import (
     can_review,
     can_send_national,
     can_submit,
+    can_take_back,
     may_use_periodic_reports,
 )
 
@@ -105,6 +106,7 @@ def _render_report(
             "document_link": getattr(request.user, "agency_id", None) == report.agency_id,
             "can_submit": can_submit(request.user, report),
             "can_review": can_review(request.user, report),
+            "can_take_back": can_take_back(request.user, report),
             "can_send_national": can_send_national(request.user, report)
             and not report.national_submissions.exclude(state="refused").exists(),
             "submissions": report.national_submissions.all()
@@ -200,16 +202,35 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return _render_report(request, report, errors=errors, status=400)
-    if report.document_draft_id:
+    if report.status == ReportStatus.AWAITING_DOCUMENT:
         messages.success(
             request,
             _(
-                "The report is submitted; its document is in drafting for review, your "
-                "signature and issue to the aggregating agency."
+                "The report is approved; its document is in drafting for review, your "
+                "signature and issue. It counts once the signed document reaches the "
+                "aggregating agency."
             ),
         )
     else:
         messages.success(request, _("The report is submitted."))
+    return redirect("reports:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_take_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency leader takes back a report waiting for its signed document (not yet issued)."""
+    user = _user_or_404(request)
+    report = access_report(user, pk)
+    try:
+        report = services.take_back_report(
+            report=report, actor=user, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        return _render_report(request, report, errors=exc.messages, status=400)
+    messages.success(request, _("The report is taken back; its document is withdrawn."))
     return redirect("reports:report", pk=report.pk)
 
 

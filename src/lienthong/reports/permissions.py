@@ -157,6 +157,19 @@ def can_submit(user: Any, report: AgencyReport) -> bool:
     )
 
 
+def can_take_back(user: Any, report: AgencyReport) -> bool:
+    """Take back a report waiting for its signed document, before the document is issued: the
+    agency's leader (who approved it)."""
+    draft = report.document_draft
+    return (
+        _member(user)
+        and user.agency_id == report.agency_id
+        and _holds(user, SUBMITTERS)
+        and report.status == ReportStatus.AWAITING_DOCUMENT
+        and (draft is None or draft.document_id is None)
+    )
+
+
 def can_review(user: Any, report: AgencyReport) -> bool:
     """Accept or return: the aggregating agency's reporting officer or leader."""
     return (

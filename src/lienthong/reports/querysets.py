@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 
-from .constants import COUNTED, FILLERS, RECEIVERS, ReportStatus
+from .constants import COUNTED, FILLERS, NOT_IN, RECEIVERS, ReportStatus
 
 if TYPE_CHECKING:
     from .models import AgencyReport, ReportForm  # noqa: F401
@@ -58,14 +58,19 @@ class AgencyReportQuerySet(models.QuerySet["AgencyReport"]):
         return self.exclude(status__in=COUNTED)
 
     def late(self, today: date) -> AgencyReportQuerySet:
-        """Past the deadline and never submitted, or submitted after it. (A report returned to
-        its agency is listed as returned, with the reason, not as late.)"""
+        """Past the deadline and never submitted (or its signed document not yet arrived), or
+        submitted after it, or its signed document arrived after it. (A report returned to its
+        agency is listed as returned, with the reason, not as late.)"""
         return self.filter(
-            Q(period__deadline__lt=today, status=ReportStatus.DRAFT)
+            Q(period__deadline__lt=today, status__in=NOT_IN)
             | Q(submitted_at__date__gt=models.F("period__deadline"))
+            | Q(document_arrived_at__date__gt=models.F("period__deadline"))
         )
 
     def missing(self, today: date) -> AgencyReportQuerySet:
-        return self.filter(
-            period__deadline__lt=today, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
-        )
+        return self.filter(period__deadline__lt=today, status__in=[*NOT_IN, ReportStatus.RETURNED])
+
+    def awaiting_document(self) -> AgencyReportQuerySet:
+        """Approved and submitted as a signed document that has not reached the aggregating
+        agency yet (not counted)."""
+        return self.filter(status=ReportStatus.AWAITING_DOCUMENT)

@@ -20,17 +20,19 @@ from zipfile import BadZipFile
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.audit import record_event
 from lienthong.core.spreadsheets import append_row, write_cell
-from lienthong.documents.models import AttachmentVersion, DocumentType
+from lienthong.documents.models import AttachmentVersion, Document, DocumentType
 from lienthong.documents.uploads import storage_name
 from lienthong.drafting import services as drafting
+from lienthong.drafting.constants import DraftState
 from lienthong.drafting.models import Draft, DraftVersion
 
 from . import periods, sources
@@ -53,6 +55,7 @@ from .permissions import (
     can_open_period,
     can_review,
     can_submit,
+    can_take_back,
     require,
 )
 
@@ -459,12 +462,17 @@ def _check_transition(report: AgencyReport, target: ReportStatus) -> None:
 def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
     """The agency leader approves the report and sends it to the aggregating agency. A required
     indicator left empty is named and the report stays where it was. When the form says its
-    reports are submitted as a signed document, the report's PDF also starts through drafting
-    (`_start_report_document`): refused there, nothing is submitted and nothing is stored."""
+    reports are submitted as a signed document, the report's PDF starts through drafting
+    (`_start_report_document`) and the report waits for its document (AWAITING_DOCUMENT, not
+    counted) until the issued document arrives at the aggregating agency
+    (`record_document_arrival`); refused in drafting, nothing is submitted and nothing is
+    stored."""
     report = _lock(report)
     if actor is not None:
         require(can_submit(actor, report), _("Only the agency's leader submits its report."))
-    _check_transition(report, ReportStatus.SUBMITTED)
+    as_document = report.period.form.submitted_as_document
+    target = ReportStatus.AWAITING_DOCUMENT if as_document else ReportStatus.SUBMITTED
+    _check_transition(report, target)
     filled = {v.indicator_id for v in report.values.all() if v.number is not None or v.text}
     errors: Errors = {}
     for indicator in report.period.version.indicators.all():
@@ -472,7 +480,6 @@ def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
             errors.setdefault(indicator.code, []).append(_("This indicator is required."))
     if errors:
         raise ValidationError(errors)
-    as_document = report.period.form.submitted_as_document
     if as_document and actor is None:
         raise ValidationError(_("A report submitted as a signed document needs its leader."))
     pdf = report_pdf(report) if as_document else b""
@@ -481,10 +488,11 @@ def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
             if as_document:
                 assert actor is not None
                 report.document_draft = _start_report_document(report, actor=actor, pdf=pdf)
-            report.status = ReportStatus.SUBMITTED
+            report.status = target
             report.submitted_at = timezone.now()
             report.submitted_by = actor
             report.return_reason = ""
+            report.document_arrived_at = None
             report.save(
                 update_fields=[
                     "status",
@@ -492,6 +500,7 @@ def submit_report(*, report: AgencyReport, actor: User | None) -> AgencyReport:
                     "submitted_by",
                     "return_reason",
                     "document_draft",
+                    "document_arrived_at",
                     "updated_at",
                 ]
             )
@@ -524,12 +533,15 @@ def _forget_pdf(pdf: bytes) -> None:
 
 
 def _drafting_unit(report: AgencyReport, actor: User) -> Unit:
-    """The leader's own unit, or else the agency's first top-level unit (its office)."""
+    """The leader's own unit, or else the agency's first top-level unit (its office) — the
+    first one with a unit leader to review the draft, when there is one."""
     if actor.unit is not None and actor.unit.is_active and actor.unit.agency_id == report.agency_id:
         return actor.unit
+    reviewers = User.objects.active().filter(unit=OuterRef("pk")).with_role(Role.UNIT_LEADER)
     unit = (
         Unit.objects.filter(agency_id=report.agency_id, is_active=True, parent__isnull=True)
-        .order_by("pk")
+        .annotate(has_reviewer=Exists(reviewers))
+        .order_by("-has_reviewer", "pk")
         .first()
     )
     if unit is None:
@@ -566,6 +578,73 @@ def _start_report_document(report: AgencyReport, *, actor: User, pdf: bytes) -> 
         actor=actor, draft=draft, comment=_("Report approved for submission")
     )
     return draft
+
+
+@transaction.atomic
+def record_document_arrival(*, outgoing: Document, recipient_id: int) -> AgencyReport | None:
+    """An issued document was delivered to an agency (exchange's `DocumentDelivered`): when it
+    is the signed document of a report waiting for it and the agency is the report's
+    aggregating agency, the report is now submitted — it counts in the aggregate and may be
+    accepted or returned. Any other delivery is none of the reports' business."""
+    report = (
+        AgencyReport.objects.select_for_update(of=("self",))
+        .filter(
+            document_draft__document=outgoing,
+            period__form__aggregator_id=recipient_id,
+            status=ReportStatus.AWAITING_DOCUMENT,
+        )
+        .first()
+    )
+    if report is None:
+        return None
+    _check_transition(report, ReportStatus.SUBMITTED)
+    report.status = ReportStatus.SUBMITTED
+    report.document_arrived_at = timezone.now()
+    report.save(update_fields=["status", "document_arrived_at", "updated_at"])
+    record_event(
+        action="reports.document_arrived",
+        obj=report,
+        data={
+            "period": report.period_id,
+            "agency": report.agency_id,
+            "document": outgoing.pk,
+            "number": outgoing.number_and_symbol,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def take_back_report(*, report: AgencyReport, actor: User, reason: str) -> AgencyReport:
+    """The agency leader takes back a report waiting for its signed document, before the
+    document is issued (a figure to correct, the draft stopped in drafting): the draft is
+    withdrawn (if it is not already) and the report is being filled in again."""
+    report = _lock(report)
+    require(can_take_back(actor, report), _("Only the agency's leader takes its report back."))
+    _check_transition(report, ReportStatus.DRAFT)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the report is taken back.")]})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": [_("At most 2000 characters.")]})
+    draft = report.document_draft
+    if draft is not None:
+        draft = Draft.objects.select_for_update(of=("self",)).get(pk=draft.pk)
+        if draft.document_id is not None or draft.state == DraftState.ISSUED:
+            raise ValidationError(
+                _("The report's document is issued: it is on its way to the aggregating agency.")
+            )
+        if draft.state != DraftState.WITHDRAWN:
+            drafting.withdraw(actor=actor, draft=draft, reason=reason)
+    report.status = ReportStatus.DRAFT
+    report.save(update_fields=["status", "updated_at"])
+    record_event(
+        action="reports.take_back",
+        actor=actor,
+        obj=report,
+        data={"agency": report.agency_id, "draft": report.document_draft_id, "reason": reason},
+    )
+    return report
 
 
 @transaction.atomic

@@ -46,15 +46,20 @@ def _outgoing(documents: QuerySet[Document], year: int) -> QuerySet[Document]:
     )
 
 
-def by_month(documents: QuerySet[Document], year: int) -> list[Bar]:
-    """Twelve bars: documents received (by arrival date) and issued (by document date)."""
-    incoming = dict(
+def incoming_by_month(documents: QuerySet[Document], year: int) -> QuerySet[Document, Any]:
+    """(month, count) of the documents received in the year: one grouped query."""
+    return (
         _incoming(documents, year)
         .annotate(month=ExtractMonth("arrival_date"))
         .values_list("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
+
+
+def by_month(documents: QuerySet[Document], year: int) -> list[Bar]:
+    """Twelve bars: documents received (by arrival date) and issued (by document date)."""
+    incoming = dict(incoming_by_month(documents, year))
     outgoing = dict(
         _outgoing(documents, year)
         .annotate(month=ExtractMonth("issued_date"))

@@ -18,6 +18,11 @@ urlpatterns = [
     path("dinh-ky/bao-cao/<int:pk>/gui/", periodic_views.report_submit, name="report-submit"),
     path("dinh-ky/bao-cao/<int:pk>/xu-ly/", periodic_views.report_decide, name="report-decide"),
     path(
+        "dinh-ky/bao-cao/<int:pk>/rut-lai/",
+        periodic_views.report_take_back,
+        name="report-take-back",
+    ),
+    path(
         "dinh-ky/bao-cao/<int:pk>/quoc-gia/", periodic_views.report_national, name="report-national"
     ),
     path("lanh-dao/", dashboard_views.dashboard, name="dashboard"),

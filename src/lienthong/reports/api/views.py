@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from .. import dashboard_views, index766, national, processing, services
 from ..aggregation import aggregate
+from ..constants import COUNTED
 from ..models import AgencyReport, ReportForm, ReportingPeriod
 from ..permissions import access_period, access_report, access_reports
 from ..views import report_for
@@ -135,6 +136,10 @@ class ReportPeriodView(APIView):
                         "agency": r.agency.code,
                         "status": r.status,
                         "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                        "document_arrived_at": r.document_arrived_at.isoformat()
+                        if r.document_arrived_at
+                        else None,
+                        "counted": r.status in COUNTED,
                         "late": r.pk in late,
                         "return_reason": r.return_reason,
                     }
@@ -164,6 +169,10 @@ def _document_json(report: AgencyReport) -> dict[str, Any] | None:
         "state": draft.state,
         "number": issued.number_and_symbol if issued else None,
         "issued_date": issued.issued_date.isoformat() if issued and issued.issued_date else None,
+        # Delivered to the aggregating agency: from then on the report counts.
+        "arrived_at": report.document_arrived_at.isoformat()
+        if report.document_arrived_at
+        else None,
     }
 
 
@@ -174,6 +183,7 @@ def _report_json(report: AgencyReport) -> dict[str, Any]:
         "period": _period_json(report.period),
         "agency": report.agency.code,
         "status": report.status,
+        "counted": report.status in COUNTED,
         "return_reason": report.return_reason,
         "document": _document_json(report),
         "national_submissions": [
