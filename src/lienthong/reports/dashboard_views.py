@@ -191,7 +191,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "title": TABLE_TITLES[key],
             "rows": rows,
             "totals": processing.totals(rows),
-            "chart": processing.chart(rows, names) if key.endswith("_unit") else None,
+            "chart": processing.chart(rows, names) if rows and key.endswith("_unit") else None,
         }
         for key, rows in tables.items()
     ]

@@ -30,6 +30,8 @@ def _shown(value: Any) -> str:
     if hasattr(value, "normalize"):  # Decimal: no trailing zeros, Vietnamese decimal comma
         text = format(value.normalize(), "f")
         return text.replace(".", ",")
+    if isinstance(value, float):  # shares and points of the exports: the decimal comma too
+        return str(value).replace(".", ",")
     return str(value)
 
 

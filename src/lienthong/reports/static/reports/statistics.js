@@ -18,7 +18,11 @@
       options: {
         animation: false,
         responsive: true,
-        scales: { x: { stacked: canvas.dataset.stacked === "true" }, y: { beginAtZero: true, stacked: canvas.dataset.stacked === "true" } },
+        // Counts: whole-number ticks only.
+        scales: {
+          x: { stacked: canvas.dataset.stacked === "true" },
+          y: { beginAtZero: true, stacked: canvas.dataset.stacked === "true", ticks: { precision: 0 } },
+        },
         onClick: function (event, elements) {
           if (!elements.length) {
             return;
