@@ -27,8 +27,9 @@ from tests.reports.dates import month
 from tests.reports.test_processing import WINDOW, Office, _at, clerk, nth, office  # noqa: F401
 
 # The queries each page may make (sessions, the user and roles, the figures, the menu):
-# measured, and held so that a query per row or per group would break the test.
-MAX_QUERIES = {"/bao-cao/lanh-dao/": 30, "/bao-cao/thong-ke/": 16, "/bao-cao/chi-so-766/": 16}
+# measured (19, 9 and 13 on 7/12/2026) with a small margin for the request path, and held so
+# that a query per row or per group would break the test.
+MAX_QUERIES = {"/bao-cao/lanh-dao/": 21, "/bao-cao/thong-ke/": 11, "/bao-cao/chi-so-766/": 15}
 
 
 def _queries(client: Client, url: str, query: dict[str, str]) -> int:
@@ -83,7 +84,6 @@ def test_the_leaders_pages_make_as_many_queries_for_more_rows(
     _more_documents(office, register_incoming, user_factory)
     after = {url: _queries(client, url, query) for url in MAX_QUERIES}
     assert after == before, (before, after)
-    print("QUERIES", before)
     for url, most in MAX_QUERIES.items():
         with django_assert_max_num_queries(most):
             client.get(url, query)
