@@ -267,8 +267,11 @@ def test_revocation_update_and_replacement_from_outside_wait_for_the_clerk(
     # The queue, for the clerk of the receiving agency only.
     client.force_login(other_clerk)
     assert client.get(reverse("exchange:axis-requests")).context["pending"].count() == 0
-    client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
-    assert axis_services.pending_requests(ours.pk).count() == 3  # another agency's clerk
+    refused = client.post(
+        reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"}
+    )
+    assert refused.status_code == 404  # another agency's clerk
+    assert axis_services.pending_requests(ours.pk).count() == 3
     client.force_login(clerk)
     detail = client.get(reverse("documents:detail", args=[first.pk])).content.decode()
     assert 'data-testid="axis-request-pending"' in detail  # the copy's page says so

@@ -208,6 +208,15 @@ class AxisDeliveryEvent(models.Model):
         return f"{self.delivery_id}: {self.status}"
 
 
+class AxisReceiptQuerySet(models.QuerySet["AxisReceipt"]):
+    def pending_requests(self) -> AxisReceiptQuerySet:
+        """Revocations, updates and replacements waiting for our clerk's answer."""
+        return self.filter(answer=RequestAnswer.PENDING)
+
+    def of_agency(self, agency_id: int | None) -> AxisReceiptQuerySet:
+        return self.filter(agency_id=agency_id) if agency_id else self.none()
+
+
 class AxisReceipt(models.Model):
     """A document received over the axis by one of our agencies: exactly one per (DocumentId,
     kind of package, recipient agency); a second arrival is acknowledged and recorded as a
@@ -260,6 +269,8 @@ class AxisReceipt(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = AxisReceiptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document received over the axis")
