@@ -4,11 +4,12 @@ order, only forward); packages from outside become one incoming document each, d
 acknowledged and kept as evidence only; what is unusable is refused with status 02 and a reason;
 an axis that is down is retried later; confidential documents never leave."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from lienthong.documents.constants import DocumentStatus
@@ -78,7 +79,7 @@ def package_to(
         code_number=number,
         code_notation="BTN-VP",
         place="Hà Nội",
-        promulgation_date=date(2026, 11, 30),
+        promulgation_date=timezone.localdate() - timedelta(days=7),  # by the suite's clock
         type_name="Công văn",
         subject=subject,
         signer=edxml.Signer("Trần Văn Thử", "Thứ trưởng", "KT. BỘ TRƯỞNG"),
