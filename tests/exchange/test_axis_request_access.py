@@ -3,6 +3,8 @@ answer): the chokepoint `access_request` / `requests_answerable_by`, used by the
 API alike. Another agency's clerk, an officer who is not a clerk, and an id that is not a
 request get 404, and nothing changes."""
 
+from datetime import date
+
 import pytest
 from django.contrib.messages import constants as levels
 from django.contrib.messages import get_messages
@@ -48,6 +50,12 @@ def requests(two_agencies):
 
 def test_only_the_receiving_agencys_clerk_finds_a_request(requests, clerk, other_clerk, specialist):
     assert list(requests_answerable_by(clerk)) == [requests["ours"]]
+    update = requests["ours"]
+    update.proposed = {"due_date": "2027-01-21"}  # the page shows it as 21/01/2027
+    assert (
+        update.proposed_due_date == date(2027, 1, 21)
+        and requests["theirs"].proposed_due_date is None
+    )
     assert list(requests_answerable_by(other_clerk)) == [requests["theirs"]]
     assert list(requests_answerable_by(specialist)) == []
     assert access_request(clerk, requests["ours"].pk) == requests["ours"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency
@@ -285,6 +288,11 @@ class AxisReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_key} ({self.get_business_type_display()})"
+
+    @property
+    def proposed_due_date(self) -> date | None:
+        """The due date an update asks for (kept as ISO text in `proposed`), as a date."""
+        return parse_date(str(self.proposed.get("due_date") or ""))
 
 
 class AxisPackage(models.Model):
