@@ -4,18 +4,24 @@ the portal checks them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lienthong.documents.models import AttachmentVersion, DocumentType
 from lienthong.dvcqg.client import HttpPortalClient, PortalRefusal
 from lienthong.dvcqg.constants import PushState
 from lienthong.dvcqg.models import StatusPush
+from lienthong.dvcqg.permissions import access_result_link
 from lienthong.onestop import services as onestop
 from lienthong.onestop.models import Dossier
 from tests.onestop.conftest import World, filed_online, pdf_file
@@ -105,6 +111,25 @@ def test_the_electronic_result_is_offered_to_the_portal_by_a_signed_link(
     forged = signing.dumps({"d": dossier.pk, "v": version.pk + 1}, salt="dvcqg.result-file")
     assert Client().get(f"{reverse('dvcqg:result-file')}?t={forged}").status_code == 404
     assert Client().get(f"{reverse('dvcqg:result-file')}?t={token[:-2]}xx").status_code == 404
+    # The rule lives in dvcqg.permissions.access_result_link: the citizen's tracking link (another
+    # salt) opens nothing here, nor does a link to a dossier that is gone, an expired link, or
+    # a result no longer published (the dossier taken back from "returned").
+    tracking = signing.dumps({"d": dossier.pk, "v": version.pk}, salt="onestop.track-result")
+    gone = signing.dumps({"d": dossier.pk + 1000, "v": version.pk}, salt="dvcqg.result-file")
+    for refused in (tracking, gone, "", "not-a-token"):
+        with pytest.raises(Http404):
+            access_result_link(refused)
+    assert access_result_link(token) == (dossier, version)
+    expired = timezone.now() + timedelta(days=settings.LIENTHONG_DVCQG_RESULT_LINK_DAYS, hours=1)
+    with time_machine.travel(expired), pytest.raises(Http404):
+        access_result_link(token)
+    # The same rule (onestop.permissions.signed_result) behind the citizen's tracking link.
+    track = reverse("citizen:track-result")
+    assert Client().get(f"{track}?t={tracking}").status_code == 200
+    assert Client().get(f"{track}?t={token}").url == reverse("citizen:track")
+    Dossier.objects.filter(pk=dossier.pk).update(status="processing")
+    assert Client().get(path).status_code == 404
+    assert Client().get(f"{track}?t={tracking}").url == reverse("citizen:track")
 
 
 def test_the_fee_paid_is_pushed_as_an_update_of_the_record(

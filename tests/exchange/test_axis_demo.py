@@ -20,7 +20,7 @@ def test_the_demo_axis_delivers_the_ministrys_document(province, settings, tmp_p
     settings.LIENTHONG_AXIS_SECRET = "test-only-demo-secret"
     settings.LIENTHONG_AXIS_SIGNING_PKCS12 = str(tmp_path / "axis-system.p12")
     settings.LIENTHONG_AXIS_SIGNING_PASSPHRASE = "test-only"
-    assert load_axis_demo().startswith("ready, one package")
+    assert load_axis_demo().startswith("ready, a package from the demo ministry and its update")
     assert load_axis_demo() == "ready"  # idempotent
     config = json.loads((tmp_path / "axis-simulator.json").read_text())
     simulator = AxisSimulator.from_config(config, tmp_path / "axis-simulator.sqlite3")
@@ -28,10 +28,17 @@ def test_the_demo_axis_delivers_the_ministrys_document(province, settings, tmp_p
         with RunningAxisSimulator(simulator) as running:
             settings.LIENTHONG_AXIS_ENDPOINT = running.url
             axis_services.sync_directory()
-            assert axis_services.poll()["received"] == 1
+            polled = axis_services.poll()
     finally:
         simulator.close()
     copy = Document.objects.get(agency=province, direction="incoming")
-    assert copy.number_and_symbol == "15/BTN-VP" and copy.attachments.count() == 1
-    assert AxisReceipt.objects.get(incoming=copy).signature == "trusted"
+    assert copy.number_and_symbol == "15/BTN-VP" and copy.attachments.count() == 1, polled
+    # The ministry's update of it waits for UBND tỉnh's clerk (exchange:axis-requests).
+    [request] = axis_services.pending_requests(province.pk)
+    assert request.business_type == 2 and request.target == copy
+    assert (
+        "chuyển đổi số" in request.proposed["subject"]
+        and copy.subject != request.proposed["subject"]
+    )
+    assert AxisReceipt.objects.get(incoming=copy, business_type=0).signature == "trusted"
     assert AxisAgency.objects.filter(code__endswith=".G99").count() == 3

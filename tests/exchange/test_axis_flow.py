@@ -4,11 +4,12 @@ order, only forward); packages from outside become one incoming document each, d
 acknowledged and kept as evidence only; what is unusable is refused with status 02 and a reason;
 an axis that is down is retried later; confidential documents never leave."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from lienthong.documents.constants import DocumentStatus
@@ -78,7 +79,7 @@ def package_to(
         code_number=number,
         code_notation="BTN-VP",
         place="Hà Nội",
-        promulgation_date=date(2026, 11, 30),
+        promulgation_date=timezone.localdate() - timedelta(days=7),  # by the suite's clock
         type_name="Công văn",
         subject=subject,
         signer=edxml.Signer("Trần Văn Thử", "Thứ trưởng", "KT. BỘ TRƯỞNG"),
@@ -267,8 +268,11 @@ def test_revocation_update_and_replacement_from_outside_wait_for_the_clerk(
     # The queue, for the clerk of the receiving agency only.
     client.force_login(other_clerk)
     assert client.get(reverse("exchange:axis-requests")).context["pending"].count() == 0
-    client.post(reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"})
-    assert axis_services.pending_requests(ours.pk).count() == 3  # another agency's clerk
+    refused = client.post(
+        reverse("exchange:axis-requests"), {"receipt": pending[0].pk, "agree": "1"}
+    )
+    assert refused.status_code == 404  # another agency's clerk
+    assert axis_services.pending_requests(ours.pk).count() == 3
     client.force_login(clerk)
     detail = client.get(reverse("documents:detail", args=[first.pk])).content.decode()
     assert 'data-testid="axis-request-pending"' in detail  # the copy's page says so

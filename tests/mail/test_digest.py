@@ -4,7 +4,7 @@ it is on and comes back on opt-out, from the settings page or the link in the ma
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -30,8 +30,14 @@ def clerk_with_mail(clerk):
     return clerk
 
 
-def _at(hour: int) -> datetime:
-    return timezone.make_aware(datetime(2026, 12, 7, hour, 5))
+_TODAY: list[date] = []
+
+
+def _at(hour: int, *, days: int = 0) -> datetime:
+    """Today (by the suite's clock, read once so that moving it keeps the day) at hour:05."""
+    if not _TODAY:
+        _TODAY.append(timezone.localdate())
+    return timezone.make_aware(datetime.combine(_TODAY[0] + timedelta(days=days), time(hour, 5)))
 
 
 def test_one_digest_a_day_through_smtp_instead_of_one_mail_per_event(
@@ -73,7 +79,7 @@ def test_one_digest_a_day_through_smtp_instead_of_one_mail_per_event(
     assert enqueue_due_digests() == 0  # queued once
     run_tasks()
     [mail] = smtp_server.messages
-    assert mail.to == ["vanthu@stttt.camau.gov.vn"] and "07/12/2026" in mail.subject
+    assert mail.to == ["vanthu@stttt.camau.gov.vn"] and _at(17).strftime("%d/%m/%Y") in mail.subject
     assert "Xử lý công văn 05/STP-HCTP" in mail.body
     assert "https://lienthong.camau.gov.vn/van-ban/1/" in mail.body
     assert "Sắp hạn" not in mail.body  # not a kind the clerk had by e-mail
@@ -88,7 +94,7 @@ def test_one_digest_a_day_through_smtp_instead_of_one_mail_per_event(
 
     # the next day with nothing new (the mail dealt with): no mail
     IncomingMail.objects.update(status=MailStatus.DISMISSED)
-    time_machine.move_to(_at(17).replace(day=8))
+    time_machine.move_to(_at(17, days=1))
     assert enqueue_due_digests() == 1
     run_tasks()
     assert len(smtp_server.messages) == 1

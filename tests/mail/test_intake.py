@@ -3,12 +3,13 @@ records and refusals, once; processed mail is flagged or moved, never deleted.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from imap_tools import MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError
 
@@ -154,7 +155,7 @@ def test_the_clerk_registers_a_mail_with_its_files(agency, clerk, mailbox_for) -
         mail=mail,
         document_type=DocumentType.objects.get(name="Công văn"),
         issuer_name="Sở Tư pháp",
-        issued_date=date(2026, 11, 20),
+        issued_date=timezone.localdate() - timedelta(days=17),
         subject="V/v triển khai phần mềm hồ sơ công việc liên thông",
         code_number="05",
         code_notation="STP-HCTP",

@@ -60,7 +60,9 @@ def test_the_clerk_sees_the_warning_and_registers_in_one_click(
     assert client.get(reverse("mail:eml", args=[forwarded.pk])).status_code == 404
 
 
-def test_the_administrator_sees_an_unreachable_mailbox(client, agency, user_factory) -> None:
+def test_the_administrator_sees_an_unreachable_mailbox(
+    client, agency, agency_factory, user_factory
+) -> None:
     admin = user_factory(agency, [Role.AGENCY_ADMIN])
     client.force_login(admin)
     response = client.post(
@@ -106,6 +108,14 @@ def test_the_administrator_sees_an_unreachable_mailbox(client, agency, user_fact
         "mat-khau",
         0,
     )
+    # Another agency's administrator finds no such mailbox (mail.permissions.access_mailbox).
+    other = user_factory(agency_factory("Sở Nội vụ", "SNV"), [Role.AGENCY_ADMIN])
+    client.force_login(other)
+    edit = reverse("mail:mailbox-edit", args=[mailbox.pk])
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"address": "x@snv.camau.gov.vn", "host": "h"}).status_code == 404
+    mailbox.refresh_from_db()
+    assert mailbox.host == "imap.camau.gov.vn" and mailbox.agency == agency
 
 
 def test_the_directory_searches_and_exports(client, agency, clerk, user_factory) -> None:

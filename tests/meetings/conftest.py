@@ -3,13 +3,15 @@ chairman, a specialist) and two district committees (each with a clerk and a spe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from lienthong.accounts import services as account_services
 from lienthong.accounts.constants import AgencyKind, Role
@@ -102,9 +104,20 @@ def org(province, user_factory) -> Org:
     )
 
 
+@functools.cache
+def _monday() -> date:
+    """The Monday of next week by the suite's clock (conf/test.py LIENTHONG_TEST_CLOCK, or the
+    real one), read once per run so that a test moving the clock does not move its dates."""
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday()) + timedelta(days=7)
+
+
 def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment of December 2026 in Cà Mau."""
-    return datetime(2026, 12, day, hour, minute, tzinfo=TZ)
+    """A moment in Cà Mau around next week, numbered like a month whose 14th is next week's
+    Monday (the tests were written for December 2026): `at(14, 8)` is next Monday at 8:00,
+    `at(15, 8)` the Tuesday, `at(10, 9)` the Thursday before, `at(21, 8)` the Monday after."""
+    moment = datetime.combine(_monday() + timedelta(days=day - 14), time(hour, minute))
+    return moment.replace(tzinfo=TZ)
 
 
 @pytest.fixture

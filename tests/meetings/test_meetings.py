@@ -5,7 +5,6 @@ documents go through drafting and the exchange to the districts' queues."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -219,9 +218,9 @@ def test_minutes_and_conclusion_after_the_meeting_and_the_task_link(
     assert 'data-testid="create-task"' in page
     assert f"{reverse('tasks:create')}?document={conclusion.document.pk}" in page
 
-    counts = meeting_counts([org.province.pk], date(2026, 12, 1), date(2026, 12, 31))
+    counts = meeting_counts([org.province.pk], at(1, 0).date(), at(31, 0).date())
     assert counts == {"held": 1, "held_online": 0}
-    assert meeting_counts([org.district.pk], date(2026, 12, 1), date(2026, 12, 31))["held"] == 0
+    assert meeting_counts([org.district.pk], at(1, 0).date(), at(31, 0).date())["held"] == 0
 
 
 def test_the_invitation_is_signed_sealed_and_its_signatures_verified_on_arrival(

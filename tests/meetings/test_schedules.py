@@ -3,7 +3,7 @@ publication (marked, notified), read by the portal and as an iCalendar feed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,15 @@ from lienthong.notifications.models import Notification
 
 from .conftest import at
 
-MONDAY = date(2026, 12, 14)
+
+def monday() -> date:
+    """Next Monday (by the suite's clock): the week the schedules are drafted for."""
+    return at(14, 0).date()
+
+
+def local(moment: datetime) -> str:
+    """A moment as a datetime-local input holds it."""
+    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def _entry(org, schedule, **overrides):
@@ -35,10 +43,10 @@ def _entry(org, schedule, **overrides):
 
 
 def test_schedule_is_drafted_approved_by_the_chief_of_office_and_published(org) -> None:
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     first = _entry(org, schedule)
     _entry(org, schedule, starts_at=at(16, 14), ends_at=at(16, 16), content="Tiếp công dân")
-    assert not published_schedule(org.province, MONDAY).exists()  # not yet published
+    assert not published_schedule(org.province, monday()).exists()  # not yet published
 
     with pytest.raises(PermissionDenied):
         services.approve_schedule(actor=org.chief_of_office, schedule=schedule)  # not submitted
@@ -49,14 +57,14 @@ def test_schedule_is_drafted_approved_by_the_chief_of_office_and_published(org) 
 
     schedule.refresh_from_db()
     assert schedule.state == ScheduleState.PUBLISHED and schedule.approved_by == org.chief_of_office
-    entries = list(published_schedule(org.province, MONDAY))
+    entries = list(published_schedule(org.province, monday()))
     assert [e.content for e in entries] == ["Họp giao ban UBND tỉnh", "Tiếp công dân"]
     assert entries[0] == first and entries[0].chair_name == org.chairman.full_name
-    assert not published_schedule(org.district, MONDAY).exists()
+    assert not published_schedule(org.district, monday()).exists()
 
 
 def test_a_change_after_publication_is_marked_and_notified(org) -> None:
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     entry = _entry(org, schedule)
     services.submit_schedule(actor=org.officer, schedule=schedule)
     services.approve_schedule(actor=org.chairman, schedule=schedule)
@@ -69,16 +77,20 @@ def test_a_change_after_publication_is_marked_and_notified(org) -> None:
     assert entry.changed_after_publication and entry.place == "Hội trường tỉnh"
     assert schedule.revision == 1
     (notice,) = told.exclude(pk__in=before)
-    assert notice.url == schedule.get_absolute_url() and "14/12/2026" in notice.title
+    assert (
+        notice.url == schedule.get_absolute_url() and monday().strftime("%d/%m/%Y") in notice.title
+    )
 
     services.cancel_entry(actor=org.officer, entry=entry)
     entry.refresh_from_db()
     assert entry.cancelled and schedule.__class__.objects.get(pk=schedule.pk).revision == 2
-    assert published_schedule(org.province, MONDAY).get().cancelled  # the public sees it called off
+    assert (
+        published_schedule(org.province, monday()).get().cancelled
+    )  # the public sees it called off
 
 
 def test_entries_are_checked(org) -> None:
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     with pytest.raises(ValidationError) as refused:
         _entry(org, schedule, starts_at=at(22, 8), ends_at=at(22, 9))
     assert "starts_at" in refused.value.message_dict
@@ -86,22 +98,22 @@ def test_entries_are_checked(org) -> None:
         _entry(org, schedule, ends_at=at(14, 7), content=" ")
     assert {"ends_at", "content"} <= set(refused.value.message_dict)
     with pytest.raises(ValidationError):
-        services.create_schedule(actor=org.officer, week_start=date(2026, 12, 15))  # a Tuesday
+        services.create_schedule(actor=org.officer, week_start=at(15, 0).date())  # a Tuesday
     with pytest.raises(ValidationError):
-        services.create_schedule(actor=org.officer, week_start=MONDAY)  # exists already
+        services.create_schedule(actor=org.officer, week_start=monday())  # exists already
     with pytest.raises(PermissionDenied):
-        services.create_schedule(actor=org.specialist, week_start=date(2026, 12, 21))
+        services.create_schedule(actor=org.specialist, week_start=at(21, 0).date())
     with pytest.raises(ValidationError):
         services.submit_schedule(
             actor=org.officer,
-            schedule=services.create_schedule(actor=org.officer, week_start=date(2026, 12, 21)),
+            schedule=services.create_schedule(actor=org.officer, week_start=at(21, 0).date()),
         )  # empty
     assert schedule.entries.count() == 0
 
 
 def test_the_agency_feed_is_icalendar_of_published_entries(org, client, time_machine) -> None:
     time_machine.move_to(at(10, 9))
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     entry = _entry(org, schedule)
     feed_url = reverse("meetings:agency-feed", args=[org.province.pk])
     assert not Calendar.from_ical(client.get(feed_url).content).walk("VEVENT")
@@ -117,7 +129,7 @@ def test_the_agency_feed_is_icalendar_of_published_entries(org, client, time_mac
 
 
 def test_the_week_page_shows_the_entries_to_officials(org, client) -> None:
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     _entry(org, schedule)
     client.force_login(org.district_clerk)
     assert client.get(schedule.get_absolute_url()).status_code == 404  # a draft of another agency
@@ -128,8 +140,8 @@ def test_the_week_page_shows_the_entries_to_officials(org, client) -> None:
     response = client.post(
         schedule.get_absolute_url(),
         {
-            "starts_at": "2026-12-15T14:00",
-            "ends_at": "2026-12-15T13:00",
+            "starts_at": local(at(15, 14)),
+            "ends_at": local(at(15, 13)),
             "place": "Hội trường",
             "content": "Làm việc với Sở Y tế",
         },
@@ -138,8 +150,8 @@ def test_the_week_page_shows_the_entries_to_officials(org, client) -> None:
     response = client.post(
         schedule.get_absolute_url(),
         {
-            "starts_at": "2026-12-15T14:00",
-            "ends_at": "2026-12-15T16:00",
+            "starts_at": local(at(15, 14)),
+            "ends_at": local(at(15, 16)),
             "place": "Hội trường",
             "chair": org.vice_chairman.pk,
             "content": "Làm việc với Sở Y tế",
@@ -154,20 +166,20 @@ def test_a_meeting_is_booked_from_its_schedule_entry_and_a_meeting_put_into_the_
 ) -> None:
     from lienthong.meetings.models import Meeting, ScheduleEntry
 
-    schedule = services.create_schedule(actor=org.officer, week_start=MONDAY)
+    schedule = services.create_schedule(actor=org.officer, week_start=monday())
     entry = _entry(org, schedule, starts_at=at(15, 8), ends_at=at(15, 10), content="Họp về CCHC")
     client.force_login(org.officer)
     page = client.get(schedule.get_absolute_url()).content.decode()
     assert f"{reverse('meetings:book')}?entry={entry.pk}" in page
     form = client.get(reverse("meetings:book"), {"entry": entry.pk}).content.decode()
-    assert 'value="Họp về CCHC"' in form and 'value="2026-12-15T08:00"' in form
+    assert 'value="Họp về CCHC"' in form and f'value="{local(at(15, 8))}"' in form
     response = client.post(
         reverse("meetings:book"),
         {
             "entry": entry.pk,
             "title": "Họp về CCHC",
-            "starts_at": "2026-12-15T08:00",
-            "ends_at": "2026-12-15T10:00",
+            "starts_at": local(at(15, 8)),
+            "ends_at": local(at(15, 10)),
             "room": org.room.pk,
             "chair": org.chairman.pk,
             "agencies": [org.district.pk],
@@ -214,7 +226,7 @@ def test_a_meeting_is_booked_from_its_schedule_entry_and_a_meeting_put_into_the_
     # A week without a schedule: it is started, with the meeting in it.
     later = book(title="Họp tổng kết", starts_at=at(22, 8), ends_at=at(22, 9))
     entry = services.put_in_schedule(actor=org.officer, meeting=later)
-    assert entry.schedule.week_start == date(2026, 12, 21) and entry.meeting == later
+    assert entry.schedule.week_start == at(21, 0).date() and entry.meeting == later
     with pytest.raises(PermissionDenied):  # the chair organises but does not keep schedules
         services.put_in_schedule(
             actor=org.chairman, meeting=book(starts_at=at(23, 8), ends_at=at(23, 9))

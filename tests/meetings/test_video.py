@@ -264,3 +264,8 @@ def test_the_bbb_callback_is_registered_from_its_page_and_the_recording_shown(
         client.force_login(org.officer)
         client.post(setup)
     assert VideoHook.objects.count() == 1
+    # No shared secret: the set-up page opens and says why nothing can be registered.
+    settings.LIENTHONG_BBB_SECRET = ""
+    page = client.get(setup).content.decode()
+    assert 'data-testid="engine-error"' in page and "LIENTHONG_BBB_SECRET" in page
+    assert 'data-testid="register-hook"' not in page

@@ -57,6 +57,10 @@ def test_class_walk_through_pages_and_public_verification(
     assert runner.get(url).status_code == 200
     runner.post(url, {"present": [first.pk, second.pk]})
     assert Attendance.objects.filter(present=True).count() == 2
+    refused = nominator.post(
+        reverse("training:result", args=[first.pk]), {"result": "failed", "score": "1"}
+    )
+    assert refused.status_code == 404 and Enrolment.objects.get(pk=first.pk).result == "pending"
     runner.post(reverse("training:result", args=[first.pk]), {"result": "passed", "score": "9"})
     runner.post(reverse("training:result", args=[second.pk]), {"result": "passed", "score": "7.5"})
     runner.post(reverse("training:issue", args=[training_class.pk]))

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from lienthong.accounts.constants import Role
+from lienthong.documents.models import AttachmentVersion
+from lienthong.onestop.models import Dossier
+from lienthong.onestop.permissions import signed_result
 
 from .constants import PushState
 from .models import StatusPush
+from .payload import RESULT_LINK_SALT
 
 _ROLES = (Role.ONESTOP_OFFICER, Role.AGENCY_ADMIN)
 
@@ -37,3 +45,17 @@ def can_pull(user: Any) -> bool:
         and user.agency_id is not None
         and user.has_role(Role.ONESTOP_OFFICER)
     )
+
+
+def access_result_link(token: str) -> tuple[Dossier, AttachmentVersion]:
+    """What the national portal downloads through `DuongDanTepTinKetQua`, without a log-in: the
+    dossier's sealed electronic result, published (the dossier done or returned), while the
+    signed link is untampered and younger than `LIENTHONG_DVCQG_RESULT_LINK_DAYS` and the result
+    is still the one the link was made for (a replaced result's old link is dead). Anything else
+    is 404, so a link tells nothing about dossiers it was not made for."""
+    found = signed_result(
+        token, salt=RESULT_LINK_SALT, max_age=settings.LIENTHONG_DVCQG_RESULT_LINK_DAYS * 86400
+    )
+    if found is None:
+        raise Http404(_("Not found."))
+    return found

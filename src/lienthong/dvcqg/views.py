@@ -3,10 +3,8 @@ a retry, and the pull of the dossiers filed on the portal (docs/dvcqg.md)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -19,16 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts.models import User
 from lienthong.core.http import official_or_404, user_or_404
-from lienthong.onestop.models import Dossier
 from lienthong.onestop.permissions import access_dossier
-from lienthong.onestop.views import electronic_result
 
 from . import client as portal
 from . import services
 from .constants import PushState
 from .models import PullRun, StatusPush
-from .payload import RESULT_LINK_SALT
-from .permissions import can_pull, can_retry, can_view_sync
+from .permissions import access_result_link, can_pull, can_retry, can_view_sync
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -137,18 +132,7 @@ def result_file(request: HttpRequest) -> FileResponse:
     """The electronic result of a dossier for the national portal (`DuongDanTepTinKetQua`):
     a signed link, valid `LIENTHONG_DVCQG_RESULT_LINK_DAYS`, to the sealed result only; a
     tampered, expired or outdated link (the result replaced) answers 404."""
-    try:
-        data = signing.loads(
-            request.GET.get("t", ""),
-            salt=RESULT_LINK_SALT,
-            max_age=settings.LIENTHONG_DVCQG_RESULT_LINK_DAYS * 86400,
-        )
-        dossier = Dossier.objects.get(pk=int(data["d"]))
-    except (signing.BadSignature, Dossier.DoesNotExist, KeyError, TypeError, ValueError) as exc:
-        raise Http404 from exc
-    version = electronic_result(dossier)
-    if version is None or version.pk != data.get("v"):
-        raise Http404
+    dossier, version = access_result_link(request.GET.get("t", ""))
     return FileResponse(
         default_storage.open(version.blob.storage_name, "rb"),
         content_type=version.blob.content_type,

@@ -828,7 +828,8 @@ def _ask_clerks(
 def pending_requests(agency_id: int) -> Any:
     """Revocations, updates and replacements waiting for an answer at one agency."""
     return (
-        AxisReceipt.objects.filter(agency_id=agency_id, answer=RequestAnswer.PENDING)
+        AxisReceipt.objects.of_agency(agency_id)
+        .pending_requests()
         .select_related("target", "incoming")
         .order_by("created_at")
     )

@@ -26,10 +26,11 @@ from . import axis_services
 from .axis import AxisError
 from .models import AxisAgency, AxisDelivery, AxisPackage, AxisReceipt
 from .permissions import (
-    can_answer_request,
+    access_request,
     can_send_axis,
     can_sync_directory,
     can_view_axis,
+    requests_answerable_by,
 )
 
 
@@ -194,10 +195,10 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     clerk = clerk_or_404(request)
     if request.method == "POST":
         key = request.POST.get("receipt", "")
-        receipt = AxisReceipt.objects.filter(pk=int(key)).first() if key.isdigit() else None
-        if receipt is None or not can_answer_request(clerk, receipt):
+        if not key:
             messages.error(request, _("No request is waiting for an answer."))
             return redirect("exchange:axis-requests")
+        receipt = access_request(clerk, key)  # 404: another agency's, or not a request
         try:
             axis_services.answer_request(
                 actor=clerk,
@@ -210,9 +211,6 @@ def requests_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your answer was sent to the sender."))
         return redirect("exchange:axis-requests")
-    assert clerk.agency_id is not None
     return render(
-        request,
-        "exchange/axis_requests.html",
-        {"pending": axis_services.pending_requests(clerk.agency_id)},
+        request, "exchange/axis_requests.html", {"pending": requests_answerable_by(clerk)}
     )

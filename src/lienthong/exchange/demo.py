@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -102,7 +102,9 @@ def _ensure_pkcs12(path: Path, common_name: str, passphrase: str) -> tuple[bytes
     )
 
 
-def _ministry_package(key_pem: bytes, certificates: list[bytes]) -> bytes:
+def _ministry_package(
+    key_pem: bytes, certificates: list[bytes], *, updates: str = "", issued: date | None = None
+) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415  (the demo's PDF only)
 
     pdf = HTML(
@@ -112,7 +114,16 @@ def _ministry_package(key_pem: bytes, certificates: list[bytes]) -> bytes:
         "<p>Văn bản mẫu gửi qua trục liên thông mô phỏng; không có giá trị pháp lý.</p>"
         "</body></html>"
     ).write_pdf()
-    today = timezone.localdate()
+    today = issued or timezone.localdate()
+    business = edxml.Business()
+    subject = "V/v đề nghị báo cáo kết quả triển khai liên thông văn bản điện tử"
+    if updates:  # the same document, updated by its sender: a request our clerk answers
+        business = edxml.Business(
+            edxml.BusinessType.UPDATE,
+            document_id=updates,
+            reason="Điều chỉnh trích yếu và thời hạn báo cáo (dữ liệu mẫu)",
+        )
+        subject += " và chuyển đổi số"
     message = edxml.Message(
         sender=edxml.Organ("000.00.01.G99", MINISTRY[1]["name"], in_charge=MINISTRY[0]["name"]),
         recipients=[edxml.Organ(PROVINCE, "Ủy ban nhân dân tỉnh Cà Mau")],
@@ -121,12 +132,13 @@ def _ministry_package(key_pem: bytes, certificates: list[bytes]) -> bytes:
         place="Hà Nội",
         promulgation_date=today,
         type_name="Công văn",
-        subject="V/v đề nghị báo cáo kết quả triển khai liên thông văn bản điện tử",
+        subject=subject,
         content="Đề nghị UBND tỉnh báo cáo trước ngày 30 của tháng sau.",
         signer=edxml.Signer("Nguyễn Văn Mẫu", "Chánh Văn phòng", "TL. BỘ TRƯỞNG"),
-        due_date=today + timedelta(days=30),
+        due_date=today + timedelta(days=45 if updates else 30),
         to_places=["Như trên", "Lưu: VT, VP"],
         priority=1,
+        business=business,
         typer_notation="NVM",
         promulgation_amount=3,
         page_amount=1,
@@ -179,7 +191,8 @@ def load_axis_demo() -> str:
     config_path.chmod(0o600)
     simulator = AxisSimulator.from_config(config, data_dir / "axis-simulator.sqlite3")
     try:
-        if any(row["from_code"] == "000.00.01.G99" for row in simulator.stored()):
+        sent = [row for row in simulator.stored() if row["from_code"] == MINISTRY[1]["code"]]
+        if len(sent) >= 2:
             return "ready"
         key_pem, certificates = _ensure_pkcs12(
             signatures_demo.pki_dir() / "axis-ministry-demo.p12",
@@ -187,7 +200,15 @@ def load_axis_demo() -> str:
             signatures_demo.DEMO_SIGNING_PIN,
         )
         ministry = System(MINISTRY_SYSTEM, ministry_secret, MINISTRY)
-        simulator.accept(ministry, _ministry_package(key_pem, certificates), "edoc")
+        if not sent:
+            simulator.accept(ministry, _ministry_package(key_pem, certificates), "edoc")
+            sent = [row for row in simulator.stored() if row["from_code"] == MINISTRY[1]["code"]]
+        # Then the ministry updates that document (subject, due date): polled after it, the
+        # update waits for UBND tỉnh's clerk at exchange:axis-requests (agree 15 / refuse 16).
+        original = sent[0]["document_id"]
+        issued = datetime.strptime(original.split(",")[1], "%Y/%m/%d").date()
+        update = _ministry_package(key_pem, certificates, updates=original, issued=issued)
+        simulator.accept(ministry, update, "edoc")
     finally:
         simulator.close()
-    return "ready, one package from the demo ministry waiting"
+    return "ready, a package from the demo ministry and its update waiting"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts.models import Agency
@@ -208,6 +211,15 @@ class AxisDeliveryEvent(models.Model):
         return f"{self.delivery_id}: {self.status}"
 
 
+class AxisReceiptQuerySet(models.QuerySet["AxisReceipt"]):
+    def pending_requests(self) -> AxisReceiptQuerySet:
+        """Revocations, updates and replacements waiting for our clerk's answer."""
+        return self.filter(answer=RequestAnswer.PENDING)
+
+    def of_agency(self, agency_id: int | None) -> AxisReceiptQuerySet:
+        return self.filter(agency_id=agency_id) if agency_id else self.none()
+
+
 class AxisReceipt(models.Model):
     """A document received over the axis by one of our agencies: exactly one per (DocumentId,
     kind of package, recipient agency); a second arrival is acknowledged and recorded as a
@@ -261,6 +273,8 @@ class AxisReceipt(models.Model):
         related_name="+",
     )
 
+    objects = AxisReceiptQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document received over the axis")
         verbose_name_plural = _("documents received over the axis")
@@ -274,6 +288,11 @@ class AxisReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_key} ({self.get_business_type_display()})"
+
+    @property
+    def proposed_due_date(self) -> date | None:
+        """The due date an update asks for (kept as ISO text in `proposed`), as a date."""
+        return parse_date(str(self.proposed.get("due_date") or ""))
 
 
 class AxisPackage(models.Model):

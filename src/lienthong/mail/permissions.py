@@ -12,7 +12,7 @@ from lienthong.drafting import permissions as drafting
 from lienthong.drafting.constants import DraftState
 from lienthong.drafting.models import Draft
 
-from .models import IncomingMail, IntakeRule, Mailbox
+from .models import EmailRecipient, IncomingMail, IntakeRule, Mailbox
 
 
 def _clerk(user: Any) -> bool:
@@ -57,6 +57,14 @@ def can_manage_mailbox(user: Any, mailbox: Mailbox) -> bool:
     return can_manage_mailboxes(user) and user.agency_id == mailbox.agency_id
 
 
+def access_mailbox(user: Any, pk: Any) -> Mailbox:
+    """The mailbox, or 404 for anyone but its agency's administrator."""
+    mailbox = Mailbox.objects.filter(pk=pk).first()
+    if mailbox is None or not can_manage_mailbox(user, mailbox):
+        raise Http404(_("Not found."))
+    return mailbox
+
+
 def access_rule(user: Any, pk: Any) -> IntakeRule:
     """The intake rule, or 404 for anyone but its agency's administrator."""
     rule = IntakeRule.objects.filter(pk=pk).first()
@@ -71,6 +79,16 @@ def can_edit_recipients(user: Any, draft: Draft) -> bool:
     if draft.state == DraftState.ISSUED or draft.state == DraftState.WITHDRAWN:
         return False
     return drafting.can_edit(user, draft) or drafting.can_issue(user, draft)
+
+
+def access_recipient(user: Any, pk: Any) -> EmailRecipient:
+    """An e-mail recipient of a draft, or 404 for anyone who does not see the draft (whether they
+    may still change its recipients is `can_edit_recipients`, checked by the service)."""
+    recipient = EmailRecipient.objects.filter(pk=pk).select_related("draft").first()
+    if recipient is None:
+        raise Http404(_("Not found."))
+    drafting.access_draft(user, recipient.draft_id)
+    return recipient
 
 
 def can_see_directory(user: Any) -> bool:

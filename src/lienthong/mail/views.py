@@ -33,10 +33,11 @@ from .forms import (
 from .models import EmailRecipient, IncomingMail, IntakeRule, Mailbox, MailStatus
 from .permissions import (
     access_mail,
+    access_mailbox,
+    access_recipient,
     access_rule,
     can_edit_recipients,
     can_handle_mail,
-    can_manage_mailbox,
     can_manage_mailboxes,
     can_use_mail,
 )
@@ -186,9 +187,7 @@ def mailboxes(request: HttpRequest) -> HttpResponse:
 
 def mailbox_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
-    mailbox = Mailbox.objects.filter(pk=pk).first()
-    if mailbox is None or not can_manage_mailbox(user, mailbox):
-        raise Http404
+    mailbox = access_mailbox(user, pk)
     form = MailboxForm(request.POST or None, instance=mailbox)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,10 +333,7 @@ def draft_recipients(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_recipient(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
-    recipient = EmailRecipient.objects.filter(pk=pk).select_related("draft").first()
-    if recipient is None:
-        raise Http404
-    access_draft(user, recipient.draft_id)
+    recipient = access_recipient(user, pk)
     try:
         services.remove_recipient(actor=user, recipient=recipient)
     except PermissionDenied:

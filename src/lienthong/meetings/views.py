@@ -4,8 +4,10 @@ render."""
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -65,7 +67,10 @@ from .permissions import (
     is_named_insider,
 )
 from .querysets import AGENCY_REPLY_ROLES
-from .video import VideoError
+from .video import Recording, VideoError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FEED_WEEKS_BACK = 4
 FEED_WEEKS_AHEAD = 12
@@ -477,14 +482,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             else ""
         )
     made = {link.kind for link in drafts}
-    recordings, recordings_error = [], ""
+    recordings: list[Recording] = []
+    recordings_error = ""
     if meeting.video_provider == VideoProvider.BBB and (
         meeting.recording_ready_at or meeting.state == MeetingState.HELD
     ):
-        try:
-            recordings = services.meeting_recordings(meeting=meeting)
-        except VideoError:
-            recordings_error = _("The video engine cannot be reached: recordings not listed.")
+        recordings, recordings_error = _ask_engine(
+            lambda: services.meeting_recordings(meeting=meeting),
+            list[Recording](),
+            failure=_("The video engine cannot be reached: recordings not listed."),
+        )
     return render(
         request,
         "meetings/detail.html",
@@ -718,6 +725,17 @@ def end_video(request: HttpRequest, pk: int) -> HttpResponse:
 bbb_hook_url = services.bbb_hook_url
 
 
+def _ask_engine(call: Callable[[], T], fallback: T, *, failure: str) -> tuple[T, str]:
+    """Ask the video engine for what a page shows: its answer, or — when the engine is not
+    configured or cannot be reached — the fallback and the message the user reads (the page
+    still opens; the engine's own reason goes to the log for the administrator)."""
+    try:
+        return call(), ""
+    except VideoError as exc:
+        logger.warning("video engine: %s", exc)
+        return fallback, failure
+
+
 @login_required
 def video_setup(request: HttpRequest) -> HttpResponse:
     """For the agency's administrator or schedule officer: the callback BigBlueButton posts to
@@ -739,15 +757,21 @@ def video_setup(request: HttpRequest) -> HttpResponse:
         return redirect("meetings:video-setup")
     callback = services.bbb_hook_url()
     client = services.bbb_client()
-    signed = ""
-    with contextlib.suppress(VideoError):
-        signed = client.hook_call(callback_url=callback)
+    signed, engine_error = _ask_engine(
+        lambda: client.hook_call(callback_url=callback),
+        "",
+        failure=_(
+            "BigBlueButton is not configured (LIENTHONG_BBB_URL, LIENTHONG_BBB_SECRET): the "
+            "callback cannot be registered."
+        ),
+    )
     return render(
         request,
         "meetings/video_setup.html",
         {
             "callback": callback,
             "signed_call": signed,
+            "engine_error": engine_error,
             "checksum": signed.rsplit("checksum=", 1)[-1] if signed else "",
             "api_url": client.api_url,
             "algorithm": client.algorithm,

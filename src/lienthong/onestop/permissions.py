@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +23,7 @@ from lienthong.accounts.constants import Role
 from lienthong.accounts.models import User
 from lienthong.catalogue.constants import StepRole
 from lienthong.core import workdays
+from lienthong.documents.models import AttachmentVersion
 
 from .constants import TRANSITIONS, Channel, DossierStatus, StepState, SupplementPhase
 from .models import Apology, Consultation, Dossier, DossierStep, Rating, SupplementRequest
@@ -54,6 +56,39 @@ def access_step(user: User | AnonymousUser, pk: int | str) -> DossierStep:
     if not Dossier.objects.visible_to(user).filter(pk=step.dossier_id).exists():
         raise Http404
     return step
+
+
+def electronic_result(dossier: Dossier) -> AttachmentVersion | None:
+    """The electronic result the applicant gets: the file as sealed by the issuing agency, once
+    the result is ready (status 9) or returned (10); never the unsigned upload."""
+    if dossier.result_file_id is None or dossier.status not in {
+        DossierStatus.DONE,
+        DossierStatus.RETURNED,
+    }:
+        return None
+    return (
+        AttachmentVersion.objects.select_related("blob", "blob__verification")
+        .filter(pk=dossier.result_file_id)
+        .first()
+    )
+
+
+def signed_result(
+    token: str, *, salt: str, max_age: int
+) -> tuple[Dossier, AttachmentVersion] | None:
+    """The dossier and the electronic result a signed link (`{"d": dossier, "v": version}`)
+    offers without a log-in, or None when the link was tampered with or has expired, the
+    dossier is gone, or the result is no longer the one the link offered (replaced, or the
+    dossier no longer done or returned)."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+        dossier = Dossier.objects.filter(pk=int(data["d"])).first()
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    version = electronic_result(dossier) if dossier is not None else None
+    if dossier is None or version is None or version.pk != data.get("v"):
+        return None
+    return dossier, version
 
 
 def is_onestop_officer(user: User | Any, agency_id: int) -> bool:

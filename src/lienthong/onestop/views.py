@@ -41,8 +41,10 @@ from .permissions import (
     can_pay_fee,
     can_rate,
     dossier_rules,
+    electronic_result,
     enforce,
     is_onestop_officer,
+    signed_result,
 )
 from .querysets import is_applicant
 
@@ -760,21 +762,6 @@ def track(request: HttpRequest) -> HttpResponse:
 TRACK_RESULT_SALT = "onestop.track-result"
 
 
-def electronic_result(dossier: Dossier) -> AttachmentVersion | None:
-    """The electronic result the applicant gets: the file as sealed by the issuing agency, once
-    the result is ready (status 9) or returned (10); never the unsigned upload."""
-    if dossier.result_file_id is None or dossier.status not in {
-        DossierStatus.DONE,
-        DossierStatus.RETURNED,
-    }:
-        return None
-    return (
-        AttachmentVersion.objects.select_related("blob", "blob__verification")
-        .filter(pk=dossier.result_file_id)
-        .first()
-    )
-
-
 def _send_result(dossier: Dossier, version: AttachmentVersion) -> FileResponse:
     handle = default_storage.open(version.blob.storage_name, "rb")
     return FileResponse(
@@ -801,19 +788,15 @@ def result_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 def track_result(request: HttpRequest) -> HttpResponseBase:
     """The result offered on the public tracking page, behind a signed link that the page
     gives only after the code and the second factor, valid for a while."""
-    try:
-        data = signing.loads(
-            request.GET.get("t", ""),
-            salt=TRACK_RESULT_SALT,
-            max_age=settings.LIENTHONG_TRACKING_RESULT_LINK_SECONDS,
-        )
-        dossier = Dossier.objects.get(pk=int(data["d"]))
-    except (signing.BadSignature, Dossier.DoesNotExist, KeyError, TypeError, ValueError):
-        dossier = None
-    version = electronic_result(dossier) if dossier is not None else None
-    if dossier is None or version is None or version.pk != data.get("v"):
+    found = signed_result(
+        request.GET.get("t", ""),
+        salt=TRACK_RESULT_SALT,
+        max_age=settings.LIENTHONG_TRACKING_RESULT_LINK_SECONDS,
+    )
+    if found is None:
         messages.error(request, _("This link has expired: look the dossier up again."))
         return redirect("citizen:track")
+    dossier, version = found
     return _send_result(dossier, version)
 
 

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.constants import Role
+from lienthong.accounts.models import User
 
 from .constants import NOMINATOR_ROLES
-from .models import Certificate, Enrolment, TrainingClass
+from .models import Certificate, Enrolment, Session, TrainingClass
 
 
 def _member(user: Any) -> bool:
@@ -39,6 +40,22 @@ def can_run_class(user: Any, training_class: TrainingClass) -> bool:
     return can_organise(user) and user.agency_id == training_class.organiser_id
 
 
+def access_enrolment_to_run(user: Any, pk: Any) -> Enrolment:
+    """A nomination to decide or a result to record: 404 for anyone but the class's organiser."""
+    enrolment = Enrolment.objects.select_related("training_class", "official").filter(pk=pk).first()
+    if enrolment is None or not can_run_class(user, enrolment.training_class):
+        raise Http404(_("Not found."))
+    return enrolment
+
+
+def access_session(user: Any, pk: Any) -> Session:
+    """A session whose attendance is taken: 404 for anyone but the class's organiser."""
+    session = Session.objects.select_related("training_class").filter(pk=pk).first()
+    if session is None or not can_run_class(user, session.training_class):
+        raise Http404(_("Not found."))
+    return session
+
+
 def can_nominate(user: Any) -> bool:
     return _member(user) and any(user.has_role(role) for role in NOMINATOR_ROLES)
 
@@ -59,6 +76,14 @@ def can_see_record(user: Any, official: Any) -> bool:
     if user.pk == official.pk or can_organise(user):
         return True
     return can_nominate(user) and user.agency_id == official.agency_id
+
+
+def access_record(user: Any, pk: Any) -> User:
+    """The official whose training record is shown, or 404 for those `can_see_record` refuses."""
+    official: User | None = User.objects.filter(pk=pk).first()
+    if official is None or not can_see_record(user, official):
+        raise Http404(_("Not found."))
+    return official
 
 
 def access_certificate(user: Any, pk: Any) -> Certificate:

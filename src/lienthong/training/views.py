@@ -9,26 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienthong.accounts.models import User
 from lienthong.core.http import form_errors, official_or_404
 
 from . import services, stats
 from .certificates import render_pdf
 from .constants import EnrolmentStatus, Result, Topic
 from .forms import ClassForm, DecideForm, NominateForm, PlanForm, ResultForm, RevokeForm
-from .models import Attendance, Certificate, Enrolment, Session, TrainingClass, TrainingPlan
+from .models import Attendance, Certificate, Enrolment, TrainingClass, TrainingPlan
 from .permissions import (
     access_certificate,
     access_class,
+    access_enrolment_to_run,
+    access_record,
+    access_session,
     can_nominate,
     can_organise,
     can_run_class,
-    can_see_record,
 )
 
 
@@ -130,20 +131,11 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:class", pk=pk)
 
 
-def _enrolment(user: User, pk: int) -> Enrolment:
-    enrolment: Enrolment = get_object_or_404(
-        Enrolment.objects.select_related("training_class", "official"), pk=pk
-    )
-    if not can_run_class(user, enrolment.training_class):
-        raise Http404
-    return enrolment
-
-
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
-    enrolment = _enrolment(user, pk)
+    enrolment = access_enrolment_to_run(user, pk)
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
@@ -166,7 +158,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
-    enrolment = _enrolment(user, pk)
+    enrolment = access_enrolment_to_run(user, pk)
     form = ResultForm(request.POST)
     if form.is_valid():
         try:
@@ -183,9 +175,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     user = official_or_404(request)
-    session = get_object_or_404(Session.objects.select_related("training_class"), pk=pk)
-    if not can_run_class(user, session.training_class):
-        raise Http404
+    session = access_session(user, pk)
     enrolments = (
         Enrolment.objects.filter(training_class=session.training_class).approved().for_list()
     )
@@ -284,9 +274,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def record(request: HttpRequest, user_pk: int | None = None) -> HttpResponse:
     user = official_or_404(request)
-    official = user if user_pk is None else User.objects.filter(pk=user_pk).first()
-    if official is None or not can_see_record(user, official):
-        raise Http404
+    official = user if user_pk is None else access_record(user, user_pk)
     enrolments = (
         Enrolment.objects.filter(official=official)
         .for_list()

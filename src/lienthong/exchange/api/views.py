@@ -18,8 +18,8 @@ from lienthong.core.http import clerk_or_404, official_or_404, user_or_404
 from lienthong.documents.permissions import access_document
 
 from .. import axis_services, services
-from ..models import AxisDelivery, AxisPackage, AxisReceipt, Delivery
-from ..permissions import can_answer_request, can_view_axis
+from ..models import AxisDelivery, AxisPackage, Delivery
+from ..permissions import access_request, can_view_axis, requests_answerable_by
 from .serializers import (
     AxisDeliverySerializer,
     AxisPackageSerializer,
@@ -180,8 +180,7 @@ def axis_package_original(request: Request, pk: int) -> HttpResponse:
 def axis_requests(request: Request) -> Response:
     """Recalls, updates and replacements received over the axis waiting for the clerk."""
     clerk = clerk_or_404(request)
-    assert clerk.agency_id is not None
-    rows = axis_services.pending_requests(clerk.agency_id)
+    rows = requests_answerable_by(clerk)
     return Response(AxisRequestSerializer(rows, many=True).data)
 
 
@@ -190,9 +189,7 @@ def axis_requests(request: Request) -> Response:
 def axis_request_answer(request: Request, pk: int) -> Response:
     """Agree (15) or refuse with a reason (16)."""
     clerk = clerk_or_404(request)
-    receipt = AxisReceipt.objects.filter(pk=pk).first()
-    if receipt is None or not can_answer_request(clerk, receipt):
-        raise Http404
+    receipt = access_request(clerk, pk)
     data = RecallAnswerSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     with service_errors():
