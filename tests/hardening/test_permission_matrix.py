@@ -957,6 +957,8 @@ MATRIX: dict[str, Row] = {
     "portal:open-data": Row(ANYONE),
     "portal:dataset": Row(NOBODY, extra={"slug": "outgoing"}),
     "portal:dataset-file": Row(NOBODY, extra={"slug": "outgoing", "fmt": "outgoing"}),
+    # A language link: the world has no key that is a language code (tests/portal checks it).
+    "portal:language": Row(NOBODY, extra={"code": "outgoing"}),
 }
 
 
