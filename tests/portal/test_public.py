@@ -318,7 +318,7 @@ def test_portal_pages_in_english(portal: PortalHomePage) -> None:
     pages = [
         ("/cong/phan-anh/gui/", "Send feedback or a recommendation", "Gửi phản ánh, kiến nghị"),
         ("/cong/du-lieu-mo/", "Open data", "Dữ liệu mở"),
-        ("/cong/tim-kiem/?q=cntt", "Pages and news", "Trang và tin tức"),
+        ("/cong/tim-kiem/?q=cntt", "Search the portal", "Tìm kiếm trên cổng"),
         (path(draft), "Comments received", "Ý kiến đã nhận"),
         (schedule, "Next week", "Tuần sau"),
     ]
