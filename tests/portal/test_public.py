@@ -24,7 +24,7 @@ from lienthong.catalogue.models import Procedure
 from lienthong.core.workdays import add_working_days
 from lienthong.meetings.demo import load_demo_meetings
 from lienthong.meetings.models import ScheduleEntry
-from lienthong.portal import services
+from lienthong.portal import permissions, services
 from lienthong.portal.constants import FeedbackStatus
 from lienthong.portal.models import (
     ConsultationComment,
@@ -121,6 +121,12 @@ def test_citizen_files_feedback_official_answers_public_reads_without_personal_d
         services.answer_feedback(
             actor=User.objects.get(username="chuyenvien.stttt"), feedback=feedback, answer=answer
         )
+    # The chokepoint views and services share says the same.
+    mine = permissions.feedback_visible_to(User.objects.get(username="chuyenvien.stttt"))
+    assert list(mine.filter(pk=feedback.pk)) == [feedback]
+    for other in ("chuyenvien.ubndtinh", "vanthu.stttt"):
+        theirs = permissions.feedback_visible_to(User.objects.get(username=other))
+        assert not theirs.filter(pk=feedback.pk).exists()
     # A clerk (no feedback role) has no inbox; an anonymous visitor is sent to sign in.
     clerk = Client()
     clerk.force_login(User.objects.get(username="vanthu.stttt"))
@@ -302,3 +308,38 @@ def test_anonymous_pages_are_cached_and_cleared_on_publish(portal: PortalHomePag
     # A page with a form (its CSRF token) is not cached.
     draft = ConsultationPage.objects.get(slug="du-thao-quy-dinh-phan-anh-kien-nghi")
     assert "X-Portal-Cache" not in client.get(path(draft)).headers
+
+
+def test_portal_pages_in_english(portal: PortalHomePage) -> None:
+    """The language links set the platform's language cookie; the portal's own pages (feedback,
+    open data, search, consultation, schedule) then speak English, and Vietnamese by default."""
+    draft = ConsultationPage.objects.get(slug="du-thao-quy-dinh-phan-anh-kien-nghi")
+    schedule = path(portal.get_children().get(slug="lich-cong-tac"))
+    pages = [
+        ("/cong/phan-anh/gui/", "Send feedback or a recommendation", "Gửi phản ánh, kiến nghị"),
+        ("/cong/du-lieu-mo/", "Open data", "Dữ liệu mở"),
+        ("/cong/tim-kiem/?q=cntt", "Search the portal", "Tìm kiếm trên cổng"),
+        (path(draft), "Comments received", "Ý kiến đã nhận"),
+        (schedule, "Next week", "Tuần sau"),
+    ]
+    english = Client()
+    switched = english.get("/cong/ngon-ngu/en/", {"next": "/cong/phan-anh/gui/"})
+    assert switched.status_code == 302 and switched["Location"] == "/cong/phan-anh/gui/"
+    vietnamese = Client()
+    for url, in_english, in_vietnamese in pages:
+        page = english.get(url).content.decode()
+        assert in_english in page and in_vietnamese not in page, url
+        assert '<html lang="en">' in page and "Skip to content" in page, url
+        page = vietnamese.get(url).content.decode()
+        assert in_vietnamese in page and '<html lang="vi">' in page, url
+    # The anonymous cache keeps one page per language.
+    assert "Skip to content" in english.get("/").content.decode()
+    assert "Skip to content" not in vietnamese.get("/").content.decode()
+    assert english.get("/cong/ngon-ngu/vi/", {"next": "/"}).status_code == 302
+    assert "Skip to content" not in english.get("/").content.decode()
+    # The English section's pages speak English to everyone, in their header too.
+    introduction = vietnamese.get("/cong/en/introduction/").content.decode()
+    assert '<html lang="en">' in introduction and "Feedback and answers" in introduction
+    # Only the platform's languages; never a redirect off the site.
+    assert english.get("/cong/ngon-ngu/fr/").status_code == 404
+    assert english.get("/cong/ngon-ngu/en/", {"next": "https://evil.example/"})["Location"] == "/"

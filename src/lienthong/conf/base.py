@@ -842,6 +842,12 @@ LIENTHONG_PORTAL_FEEDBACK_LIMIT = env_int("LIENTHONG_PORTAL_FEEDBACK_LIMIT", 5)
 LIENTHONG_PORTAL_FEEDBACK_WINDOW_SECONDS = env_int("LIENTHONG_PORTAL_FEEDBACK_WINDOW_SECONDS", 3600)
 # The anonymous page cache's longest life of a page (publishing clears it at once; 0: no cache).
 LIENTHONG_PORTAL_CACHE_SECONDS = env_int("LIENTHONG_PORTAL_CACHE_SECONDS", 300)
+# How often each web process reads the cache's generation (seconds): a page published through
+# another process shows there within this time; 0 reads it at every request (one cache query per
+# hit; the test suite's default, whose rolled-back databases the processes' memory cannot follow).
+LIENTHONG_PORTAL_CACHE_CHECK_SECONDS = env_int(
+    "LIENTHONG_PORTAL_CACHE_CHECK_SECONDS", 0 if SETTINGS_PROFILE == "test" else 1
+)
 LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]
     *LIENTHONG_OPEN_TO_EVERYONE,
     "portal:news-atom",
@@ -855,4 +861,5 @@ LIENTHONG_OPEN_TO_EVERYONE = (  # type: ignore[assignment]
     "portal:open-data",
     "portal:dataset",
     "portal:dataset-file",
+    "portal:language",
 )

@@ -9,6 +9,7 @@ the agency's own hostname (docs/portal.md), so the same page is served on both."
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -31,6 +32,10 @@ from lienthong.meetings.selectors import published_schedule
 from .constants import FeedbackStatus, FeedbackTopic, InformationItem
 
 _TAG = re.compile(r"<[^>]+>")
+
+
+# The slug of a site's English section (its pages render in English).
+ENGLISH_SECTION = "en"
 
 
 class PortalPage(Page):  # type: ignore[misc]  # Wagtail ships no type information
@@ -61,9 +66,21 @@ class PortalPage(Page):  # type: ignore[misc]  # Wagtail ships no type informati
                 return ancestor
         return None
 
+    def content_language(self) -> str | None:
+        """ "en" for the pages of a site's English section (the child of a site's home whose
+        slug is `en`): their header, menus and labels speak English whatever the visitor's
+        language cookie says; None elsewhere (the visitor's language)."""
+        ancestors = list(self.get_ancestors(inclusive=True).specific())
+        for parent, page in itertools.pairwise(ancestors):
+            home = isinstance(parent, AgencyHomePage | PortalHomePage)
+            if home and page.slug == ENGLISH_SECTION:
+                return "en"
+        return None
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         context["site_home"] = self.site_home()
+        context["page_language"] = self.content_language()
         return context
 
 

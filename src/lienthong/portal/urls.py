@@ -1,6 +1,6 @@
 """The portal's own views, under /cong/ before Wagtail's pages (their prefixes are not page
 slugs: `vb/`, `rss/`, `atom/`, `phan-anh/`, `xu-ly-phan-anh/`, `y-kien/`, `tim-kiem/`,
-`du-lieu-mo/` are reserved)."""
+`du-lieu-mo/`, `ngon-ngu/` are reserved)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("du-lieu-mo/", views.open_data, name="open-data"),
     path("du-lieu-mo/<slug:slug>/", views.dataset, name="dataset"),
     path("du-lieu-mo/<slug:slug>.<str:fmt>", views.dataset_file, name="dataset-file"),
+    path("ngon-ngu/<str:code>/", views.language, name="language"),
 ]

@@ -16,8 +16,9 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.catalogue.models import Procedure
 from lienthong.core import ratelimit
@@ -29,7 +30,7 @@ from . import opendata, services
 from . import search as portal_search
 from .forms import AnswerForm, CommentForm, FeedbackForm
 from .models import ConsultationPage, Feedback, PortalHomePage, PublishedDocument
-from .permissions import can_answer_feedback, can_handle_feedback
+from .permissions import access_feedback, can_handle_feedback, feedback_visible_to
 
 
 def _published(pk: int) -> PublishedDocument:
@@ -222,7 +223,7 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
     if not can_handle_feedback(request.user):
         raise Http404(_("Not found."))
     items = (
-        Feedback.objects.of_agency(request.user.agency_id)  # type: ignore[union-attr,arg-type]
+        feedback_visible_to(request.user)
         .select_related("procedure")
         .order_by("-status", "due_on", "pk")
     )
@@ -235,9 +236,7 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = Feedback.objects.filter(pk=pk).select_related("agency", "procedure").first()
-    if feedback is None or not can_answer_feedback(request.user, feedback):
-        raise Http404(_("Not found."))
+    feedback = access_feedback(request.user, pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,4 +327,31 @@ def dataset_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: any web page may read it
+    return response
+
+
+@require_GET
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """The portal's language links (Tiếng Việt / English): the language cookie the platform's
+    own switcher sets, then back to the page. Links, not the platform's POST form: a form's CSRF
+    token would keep every page out of the anonymous cache (and choosing a language changes
+    nothing but the visitor's own cookie)."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("Not found."))
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
     return response

@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     LIENTHONG_CITIZEN_START_PAGES leads them to their dossiers)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    if portal_home_exists():
+    if portal_home_exists(request):
         return serve_portal_home(request)
     since = timezone.now() - timedelta(days=POPULAR_OVER_DAYS)
     popular = (
