@@ -18,6 +18,8 @@ and the cluster are removed at the end, also on Ctrl-C or failure. See benchmark
 from __future__ import annotations
 
 import argparse
+import atexit
+import importlib.util
 import json
 import os
 import platform
@@ -102,6 +104,7 @@ QUERIES = [
     ("rare word", "Hòn Khoai"),
 ]
 LIST_KIND = "list (no query)"
+SETS = ("rare", "common")  # the query sets of --queries (benchmarks/search_queries.json)
 
 
 @dataclass
@@ -370,6 +373,7 @@ class WorkerRun:
         result["database"]["size_mb"] = self.database_size() / 1e6
         result["load_before_reads"] = os.getloadavg()[0]
         self.measure_reads()
+        self.measure_sets()
         result["load_after_reads"] = os.getloadavg()[0]
         return result
 
@@ -746,6 +750,131 @@ class WorkerRun:
             "list": summarize(by_kind[LIST_KIND]),
         }
 
+    def measure_sets(self) -> None:
+        """Rare against common searches (the query sets of --queries): the first page as the
+        clerk, each set run --repeat times in a row; wall time per search, searches per second
+        in this one process and, on PostgreSQL, the database's execution time per search from
+        pg_stat_statements (every statement of the page summed, over all calls). With
+        --baseline-file the search module of an earlier commit runs the same sets on the same
+        database, in alternating rounds."""
+        from lienthong.documents import search as current
+        from lienthong.documents.models import Document
+
+        args = self.args
+        sets = json.loads(Path(args.queries).read_text(encoding="utf-8"))
+        modules = search_modules(current, args.baseline_file)
+        clerk = self.clerks[0]
+        stats = PgStatements() if self.vendor == "postgresql" else None
+        visible = Document.objects.visible_to(clerk)
+
+        def first_page(module: Any, query: str) -> list[Any]:
+            queryset = Document.objects.visible_to(clerk).for_list()
+            rows, _next = module.page_after(module.apply_search(queryset, query), "", PAGE_SIZE)
+            return rows
+
+        found: dict[str, dict[str, Any]] = {}
+        for name in SETS:
+            for query in sets[name]:
+                pages = {label: first_page(m, query) for label, m in modules.items()}
+                ids = {label: [row.pk for row in rows] for label, rows in pages.items()}
+                found[query] = {
+                    "set": name,
+                    "matches": current.apply_search(visible, query).count(),
+                    "same_first_page": len({tuple(v) for v in ids.values()}) == 1,
+                }
+                for module in modules.values():
+                    for _ in range(args.warmup):
+                        first_page(module, query)
+        figures: dict[str, dict[str, dict[str, Any]]] = {
+            label: {name: {"times_ms": [], "db_ms": 0.0, "statements": 0} for name in SETS}
+            for label in modules
+        }
+        rounds = 2 if len(modules) > 1 else 1
+        per_round = max(1, args.repeat // rounds)
+        for _round in range(rounds):
+            for label, module in modules.items():
+                for name in SETS:
+                    entry = figures[label][name]
+                    if stats:
+                        stats.reset()
+                    for query in sets[name] * per_round:
+                        started = time.perf_counter()
+                        first_page(module, query)
+                        entry["times_ms"].append((time.perf_counter() - started) * 1000)
+                    db_ms, calls = stats.totals() if stats else (0.0, 0)
+                    entry["db_ms"] += db_ms
+                    entry["statements"] += calls
+        out = {"queries": found, "pg_stat_statements": bool(stats), "sets": set_rows(figures)}
+        self.result["sets"] = out
+
+
+def search_modules(current: Any, baseline_file: str | None) -> dict[str, Any]:
+    """The search module(s) to compare: this checkout's, and an earlier one's (--baseline)."""
+    if not baseline_file:
+        return {"current": current}
+    spec = importlib.util.spec_from_file_location("baseline_search", baseline_file)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {baseline_file}")
+    baseline = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(baseline)
+    return {"baseline": baseline, "current": current}
+
+
+def set_rows(figures: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Per code and query set: wall times, searches per second and database time per search."""
+    rows: dict[str, Any] = {}
+    for label, by_set in figures.items():
+        for name, entry in by_set.items():
+            times = entry["times_ms"]
+            if not times:
+                continue
+            searches = len(times)
+            measured = entry["statements"] > 0
+            rows[f"{label}|{name}"] = {
+                "code": label,
+                "set": name,
+                "searches": searches,
+                **summarize(times),
+                "per_s": searches / (sum(times) / 1000),
+                "db_ms_per_search": entry["db_ms"] / searches if measured else None,
+                "statements_per_search": entry["statements"] / searches if measured else None,
+            }
+    return rows
+
+
+class PgStatements:
+    """pg_stat_statements of the benchmark's database: reset, then execution time summed."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                cursor.execute("SELECT count(*) FROM pg_stat_statements")
+            self.ok = True
+        except Exception as error:  # not preloaded: no database times
+            say(f"pg_stat_statements unavailable ({error}); no database times")
+            self.ok = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def reset(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_statements_reset()")
+
+    def totals(self) -> tuple[float, int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) "
+                "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database()) AND query NOT LIKE '%%pg_stat_statements%%'"
+            )
+            total, calls = cursor.fetchone()
+        return float(total), int(calls)
+
 
 def worker_main(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
@@ -826,7 +955,8 @@ def start_cluster(cleanup: Cleanup, *, fsync: bool) -> str:
     )  # fmt: skip
     options = (
         f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-        f"-c fsync={'on' if fsync else 'off'} -c max_connections=200"
+        f"-c fsync={'on' if fsync else 'off'} -c max_connections=200 "
+        "-c shared_preload_libraries=pg_stat_statements"
     )
     cleanup.push(
         "stop PostgreSQL",
@@ -897,7 +1027,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             "--n", str(args.n), "--seed", str(args.seed), "--sample", str(args.sample),
             "--tail-sample", str(args.tail_sample), "--batch", str(args.batch),
             "--repeat", str(args.repeat), "--warmup", str(args.warmup),
+            "--queries", args.queries,
             *(["--explain"] if args.explain else []),
+            *(["--baseline-file", args.baseline_file] if args.baseline_file else []),
         ]  # fmt: skip
         process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603
         try:
@@ -1030,9 +1162,41 @@ def report(result: dict[str, Any]) -> str:
         f"  load average (1 min) before/after the reads: {result['load_before_reads']:.1f}"
         f" / {result['load_after_reads']:.1f}"
     )
+    lines.extend(report_sets(result.get("sets")))
     failed = [name for name, ok in result["checks"].items() if not ok]
     lines.append("  checks: " + ("all passed" if not failed else "FAILED: " + "; ".join(failed)))
     return "\n".join(lines)
+
+
+def report_sets(sets: dict[str, Any] | None) -> list[str]:
+    """The rare-vs-common table (see WorkerRun.measure_sets)."""
+    if not sets:
+        return []
+    lines = ["  rare vs common searches (first page as the clerk; the query sets of --queries):"]
+    for query, info in sets["queries"].items():
+        same = "" if info["same_first_page"] else "  FIRST PAGES DIFFER between the codes"
+        lines.append(f"    {info['set']:<7} {query:<24} {info['matches']:>8,} matches{same}")
+    header = (
+        f"    {'code':<9} {'set':<7} {'searches':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'searches/s':>11} {'DB ms/search':>13} {'statements':>11}"
+    )
+    lines.append(header)
+    lines.append("    " + "-" * (len(header) - 4))
+    rates: dict[str, dict[str, float]] = {}
+    for row in sets["sets"].values():
+        rates.setdefault(row["code"], {})[row["set"]] = row["per_s"]
+        lines.append(
+            f"    {row['code']:<9} {row['set']:<7} {row['searches']:>8} {_ms(row, 'p50'):>8} "
+            f"{_ms(row, 'p95'):>8} {_num(row['per_s'], 1):>11} "
+            f"{_num(row['db_ms_per_search'], 2):>13} {_num(row['statements_per_search'], 1):>11}"
+        )
+    for code, by_set in rates.items():
+        if by_set.get("rare") and by_set.get("common"):
+            lines.append(
+                f"    {code}: rare / common searches per second = "
+                f"{by_set['rare'] / by_set['common']:.2f}"
+            )
+    return lines
 
 
 def summary(results: list[dict[str, Any]]) -> str:
@@ -1097,6 +1261,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="start the throwaway cluster with fsync=on (default off, as scripts/test does)",
     )
     parser.add_argument("--explain", action="store_true", help="log the plan of each query")
+    parser.add_argument(
+        "--queries",
+        default=str(ROOT / "benchmarks" / "search_queries.json"),
+        help="the rare and common query sets (default benchmarks/search_queries.json)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also run the rare and common sets with documents/search.py as of this commit",
+    )
+    parser.add_argument("--baseline-file", help=argparse.SUPPRESS)
     parser.add_argument("--worker-mode", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1121,6 +1296,15 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # the parent cleans up and says so
             return 130
     signal.signal(signal.SIGTERM, _interrupt)  # clean up on `kill` as on Ctrl-C
+    if args.baseline:
+        source = subprocess.run(  # noqa: S603
+            ["git", "show", f"{args.baseline}:src/lienthong/documents/search.py"],  # noqa: S607
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        folder = Path(tempfile.mkdtemp(prefix="lienthong-bench-baseline-"))
+        args.baseline_file = str(folder / "search.py")
+        Path(args.baseline_file).write_text(source, encoding="utf-8")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = []
     try:

@@ -1014,6 +1014,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="use the database of DATABASE_URL as it is, grown to the size",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="first serve the code of this commit on the same database (a git worktree), "
+        "then this checkout's, and print both side by side",
+    )
     parser.add_argument("--json", help="write every figure to this file")
     parser.add_argument("--chart", help="write the scale chart (PNG) to this file")
     parser.add_argument("--check", action="store_true",
@@ -1057,11 +1063,23 @@ def main(argv: list[str] | None = None) -> int:
         lienthong(env, "migrate", "--noinput", "-v0")
         lienthong(env, "collectstatic", "--noinput", "-v0")
         results = []
+        baseline_env = _baseline_env(args, env, folder, cleanup)
         for size in sizes:
+            before = None
+            if baseline_env is not None:  # the same database, served by the old code first
+                say(f"the baseline {args.baseline} at {size:,} documents")
+                before = run_size(size, baseline_env, folder, args)
+                before["web_workers"] = args.web_workers
+                before["code"] = args.baseline
+                print(report(before), flush=True)
             result = run_size(size, env, folder, args)
             result["web_workers"] = args.web_workers
+            if before is not None:
+                result["baseline"] = before
             results.append(result)
             print(report(result), flush=True)
+            if before is not None:
+                print(compare_table(before, result, args.baseline), flush=True)
         if len(results) > 1:
             print(scale_table(results), flush=True)
         if args.chart:
@@ -1076,6 +1094,59 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         cleanup.run()
+
+
+def _baseline_env(
+    args: argparse.Namespace, env: dict[str, str], folder: Path, cleanup: Cleanup
+) -> dict[str, str] | None:
+    """--baseline REF: a detached git worktree of REF in the run's folder, and the environment
+    that serves its code (its src/ first on PYTHONPATH; the same database and data folder).
+    Its compiled translations are this checkout's (build artifacts, not in git)."""
+    if not args.baseline:
+        return None
+    tree = folder / "baseline"
+    subprocess.run(  # noqa: S603
+        ["git", "worktree", "add", "--detach", str(tree), args.baseline],  # noqa: S607
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    cleanup.push(
+        f"remove the worktree {tree}",
+        lambda: subprocess.run(  # noqa: S603
+            ["git", "worktree", "remove", "--force", str(tree)],  # noqa: S607
+            cwd=ROOT, check=False, capture_output=True,
+        ),
+    )  # fmt: skip
+    for compiled in (ROOT / "src" / "lienthong" / "locale").glob("*/LC_MESSAGES/*.mo"):
+        target = tree / compiled.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(compiled.read_bytes())
+    paths = [str(tree / "src"), env["PYTHONPATH"]]
+    return {**env, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def compare_table(before: dict[str, Any], after: dict[str, Any], ref: str) -> str:
+    """The baseline's figures beside this code's, measured back to back on one database."""
+    lines = [
+        f"== before ({ref}) / after, {after['documents']:,} documents ==",
+        f"  {'action':<14}{'p50 ms':>16}{'p95 ms':>16}{'ratio':>12}{'queries':>10}",
+    ]
+    for action in [*FLAT_ACTIONS, "register", "assign", "complete", "catalogue", "track"]:
+        old, new = before["actions"][action], after["actions"][action]
+        queries = [r["sql_floor_ms"].get(f"{action}:queries") for r in (before, after)]
+        lines.append(
+            f"  {action:<14}"
+            f"{old.get('p50', 0):>8.0f}/{new.get('p50', 0):<7.0f}"
+            f"{old.get('p95', 0):>8.0f}/{new.get('p95', 0):<7.0f}"
+            f"{old.get('ratio', float('nan')):>6.1f}/{new.get('ratio', float('nan')):<5.1f}"
+            f"{queries[0] or 0:>5}/{queries[1] or 0:<4}"
+        )
+    old_rps, new_rps = before["officer"]["rps"], after["officer"]["rps"]
+    lines.append(
+        f"  officers' requests/s {old_rps:.1f} -> {new_rps:.1f} (x{new_rps / old_rps:.2f}), "
+        f"p95 {before['officer'].get('p95', 0):.0f} -> {after['officer'].get('p95', 0):.0f} ms; "
+        f"floor view p50 {before['floor']['p50']:.0f} -> {after['floor']['p50']:.0f} ms"
+    )
+    return "\n".join(lines)
 
 
 def combine_main(args: argparse.Namespace) -> int:

@@ -161,11 +161,13 @@ def test_exact_accented_matches_rank_first(clerk, register_incoming, run_tasks) 
     assert rows == [mam]
 
 
-@pytest.mark.parametrize("window", [1, 4, 20_000])
+# rare_limit 0: PostgreSQL always walks the window; 200: it reads the ids the index gave
+@pytest.mark.parametrize(("window", "rare_limit"), [(1, 0), (4, 0), (20_000, 200)])
 def test_keyset_pages_cover_everything_once(
-    clerk, register_incoming, run_tasks, window, monkeypatch
+    clerk, register_incoming, run_tasks, window, rare_limit, monkeypatch
 ) -> None:
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
     docs = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(7)]
     run_tasks()
     seen, cursor = [], ""
@@ -180,16 +182,18 @@ def test_keyset_pages_cover_everything_once(
     assert rows == [] and cursor == ""
 
 
-@pytest.mark.parametrize("window", [2, 3, 20_000])
+@pytest.mark.parametrize(("window", "rare_limit"), [(2, 0), (3, 0), (20_000, 200)])
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 8])
 def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
-    clerk, register_incoming, run_tasks, size, window, monkeypatch
+    clerk, register_incoming, run_tasks, size, window, rare_limit, monkeypatch
 ) -> None:
     """Typed with tone marks, the exact matches come first, newest first, then the others: read
     as two keyset streams, page boundaries anywhere (inside either stream or between them). On
     PostgreSQL each stream reads a window of the newest ids, then the index for older ones: a
-    window of 2 or 3 ids makes every page cross it."""
+    window of 2 or 3 ids makes every page cross it. Rare terms (at most RARE_LIMIT matches)
+    are read from the ids the index gave instead: the same pages either way."""
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
     subjects = [
         "Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
         "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu",

@@ -291,7 +291,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "lienthong.accounts.backends.OfficialModelBackend",
     "lienthong.accounts.backends.RolePermissionBackend",
 ]
 PASSWORD_HASHERS = [

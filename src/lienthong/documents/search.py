@@ -63,12 +63,20 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
     )
 
 
-# PostgreSQL: a search first walks the newest ids (the window) testing each row's stored vector,
-# then asks the GIN index only for the older, rarer matches. Frequent words fill a page inside
-# the window, so their cost does not grow with the database; rare words cost what their few
-# matches cost. The window is in ids (all agencies), e.g. ~1,000 documents of one of 20 agencies.
+# PostgreSQL plans a search by how rare its terms are. It first asks the GIN index for at most
+# RARE_LIMIT + 1 matching ids (the probe: no ordering, so it stops at the limit). Rare terms (a
+# few matches, wherever they are) come back whole, and the page is read from those ids by the
+# primary key. Frequent terms walk the newest ids (the window) testing each row's stored vector,
+# then ask the GIN index only for the older matches: they fill a page inside the window, so their
+# cost does not grow with the database. The window is in ids (all agencies), e.g. ~1,000
+# documents of one of 20 agencies.
+RARE_LIMIT = 200
 SEARCH_WINDOW = 20_000
 _TSQUERY = "search_tsquery"  # annotation carrying the query to `page_after`
+_PROBE = (
+    "SELECT document_id FROM documents_searchentry "
+    "WHERE folded_vector @@ to_tsquery('simple', %s) LIMIT %s"
+)
 _ROW_MATCHES = (
     "(SELECT s.folded_vector FROM documents_searchentry s "
     "WHERE s.document_id = documents_document.id) @@ to_tsquery('simple', %s)"
@@ -122,13 +130,14 @@ def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[An
         except ValueError:
             return [], ""
     ranked = "-exact" in queryset.query.order_by
+    matches = _rare_matches(queryset)
     rows: list[Any] = []
     for stream in (1, 0) if ranked else (0,):
         if stream > exact:
             continue  # the cursor is already past this stream
         part = queryset.filter(exact=stream) if ranked else queryset
         below = last_id if last_id and (stream == exact or not ranked) else 0
-        rows += _newest(part.order_by("-id"), below, size + 1 - len(rows))
+        rows += _newest(part.order_by("-id"), below, size + 1 - len(rows), matches)
         if len(rows) > size:
             break
     more = len(rows) > size
@@ -137,14 +146,32 @@ def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[An
     return rows, next_cursor
 
 
-def _newest(queryset: QuerySet[Any], below: int, limit: int) -> list[Any]:
-    """Up to `limit` rows with id < `below` (0: no bound), newest first; a PostgreSQL search
-    reads the window of the newest ids first, then the index for the rest (see SEARCH_WINDOW)."""
+def _rare_matches(queryset: QuerySet[Any]) -> list[int] | None:
+    """Every id the search's terms match, when they are rare (at most RARE_LIMIT, all
+    agencies); None when they are frequent or the search is not a PostgreSQL one."""
+    annotation = queryset.query.annotations.get(_TSQUERY)
+    if not isinstance(annotation, Value):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_PROBE, [annotation.value, RARE_LIMIT + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= RARE_LIMIT else None
+
+
+def _newest(
+    queryset: QuerySet[Any], below: int, limit: int, matches: list[int] | None = None
+) -> list[Any]:
+    """Up to `limit` rows with id < `below` (0: no bound), newest first. A PostgreSQL search
+    reads them from `matches` when its terms are rare (see RARE_LIMIT), otherwise the window of
+    the newest ids first, then the index for the rest (see SEARCH_WINDOW)."""
     if below:
         queryset = queryset.filter(id__lt=below)
     annotation = queryset.query.annotations.get(_TSQUERY)
     if not isinstance(annotation, Value):
         return list(queryset[:limit])
+    if matches is not None:
+        wanted = [pk for pk in matches if not below or pk < below]
+        return list(queryset.filter(id__in=wanted)[:limit]) if wanted else []
     top = below or (queryset.model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
     floor = max(top - SEARCH_WINDOW, 0)
     rows = list(queryset.filter(id__gte=floor)[:limit])

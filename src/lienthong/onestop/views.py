@@ -551,7 +551,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="lienthong.accounts.backends.OfficialModelBackend")
             messages.success(request, _("Your account is ready."))
             return redirect("citizen:my-dossiers")
     return render(request, "onestop/sign_up.html", {"form": form})
