@@ -157,3 +157,68 @@ def _admin(org):
     from lienthong.accounts.models import User
 
     return User.objects.filter(agency=org.stp).with_role(Role.AGENCY_ADMIN).first()
+
+
+# --- The seal goes only over a personal signature that still holds ------------------------------
+
+
+def _personal(org, **kw) -> bytes:
+    return services.sign_personal(
+        actor=org.director, data=pki_module.decision_pdf(), secret=PASS, position="Giám đốc", **kw
+    )
+
+
+def test_the_agency_refuses_to_seal_a_personal_signature_modified_after_signing(pki, org, creds):
+    signed = bytearray(_personal(org))
+    covered_until = int(re.search(rb"/ByteRange \[\s*0 (\d+)", bytes(signed)).group(1))
+    signed[covered_until // 2] = (signed[covered_until // 2] + 1) % 256
+    with pytest.raises(ValidationError) as caught:
+        services.apply_agency_signature(
+            agency=org.stp, actor=org.clerk, data=bytes(signed), secret=PASS, number_and_symbol="1"
+        )
+    assert caught.value.code == "order" and "broken" in caught.value.messages[0]
+
+
+def test_the_agency_refuses_to_seal_over_a_certificate_its_ca_revoked(pki, org, creds):
+    """The personal signature made with a certificate the CA's OCSP responder reports revoked:
+    revocation is still fetched when the agency seals."""
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from lienthong.signatures import engine
+
+    key = pki.arch.key_set.get_private_key(pki_module.KeyLabel("revoked"))
+    signer = signers.SimpleSigner(
+        signing_cert=pki.cert("revoked"),
+        signing_key=key,
+        cert_registry=SimpleCertificateStore.from_certs([pki.cert("interm")]),
+    )
+    placement = engine.Placement(PERSONAL_FIELD, 0, (300, 100, 500, 160), engine.text_style("x"))
+    signed = engine.sign(
+        pki_module.decision_pdf(),
+        signer=signer,
+        placement=placement,
+        reason="",
+        location="",
+        timestamper=None,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.apply_agency_signature(
+            agency=org.stp, actor=org.clerk, data=signed, secret=PASS, number_and_symbol="1"
+        )
+    assert caught.value.code == "revoked"
+
+
+def test_the_agency_refuses_to_seal_after_the_signers_rights_were_revoked(
+    settings, pki, org, creds, user_factory
+):
+    """Untimestamped: nothing proves the signature was made before the revocation here."""
+    settings.LIENTHONG_TSA_URL = ""
+    signed = _personal(org)
+    user_factory(org.stp, [Role.AGENCY_ADMIN])
+    services.revoke_signing_rights(actor=_admin(org), user=org.director, reason="Nghỉ hưu")
+    with pytest.raises(ValidationError) as caught:
+        services.apply_agency_signature(
+            agency=org.stp, actor=org.clerk, data=signed, secret=PASS, number_and_symbol="1"
+        )
+    assert caught.value.code == "revoked"

@@ -589,22 +589,7 @@ def apply_agency_signature(
         style = engine.text_style(f"{number_and_symbol}\n{when}".strip(), size=10)
         placement = engine.Placement(APPENDIX_FIELD, 0, box, style)
     else:
-        report = verify_pdf(data) if PERSONAL_FIELD in existing else None
-        personal = (
-            next((s for s in report.signatures if s.field_name == PERSONAL_FIELD), None)
-            if report
-            else None
-        )
-        if personal is None:
-            raise ValidationError(
-                _("The competent person has not signed this PDF: the agency signs after them."),
-                code="order",
-            )
-        if {"modified", "invalid"} & set(personal.problems):
-            raise ValidationError(
-                _("The personal signature on this PDF is broken: it was modified after signing."),
-                code="order",
-            )
+        _check_personal_signature(data, signed=PERSONAL_FIELD in existing)
         if number_and_symbol:
             day = issued_date or timezone.localdate()
             line = f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}".lstrip(", ")
@@ -643,6 +628,38 @@ def apply_agency_signature(
         data={"number": number_and_symbol, "appendix": appendix},
     )
     return signed
+
+
+def _check_personal_signature(data: bytes, *, signed: bool) -> None:
+    """The seal goes only over an intact personal signature whose certificate is not revoked
+    (by its CA, or its signing rights on this platform): that one signature is verified, with
+    revocation fetched once for its chain and its timestamp's."""
+    personal = None
+    if signed:
+        roots, others = _trust_store()
+        personal = engine.verify_field(data, PERSONAL_FIELD, roots=roots, others=others)
+    if personal is None:
+        raise ValidationError(
+            _("The competent person has not signed this PDF: the agency signs after them."),
+            code="order",
+        )
+    (personal,) = _with_revoked_rights(
+        VerificationReport(status=engine.overall_status([personal]), signatures=[personal])
+    ).signatures
+    if {"modified", "invalid"} & set(personal.problems):
+        raise ValidationError(
+            _("The personal signature on this PDF is broken: it was modified after signing."),
+            code="order",
+        )
+    if "revoked" in personal.problems:
+        raise ValidationError(
+            _(
+                "The signer's certificate has been revoked: the personal signature on this PDF "
+                "is no longer valid, so the agency cannot seal it. Ask the signer to sign again "
+                "with a valid certificate."
+            ),
+            code="revoked",
+        )
 
 
 def _field_page(data: bytes, name: str) -> int:
