@@ -10,7 +10,8 @@ DATABASE_URL), starts `lienthong serve` (nginx before gunicorn sync workers, the
 worker and the scheduler) with the production settings, signs in realistic users of several
 agencies through the sign-in form and drives a closed-loop mixed workload over loopback for
 `--duration` seconds: clerks, leaders and specialists open their queue, open documents, search
-with and without tone marks, register incoming documents, assign and complete; citizens browse
+with and without tone marks, register incoming documents, assign and complete, and leaders open
+the document statistics and their processing dashboard (/bao-cao/); citizens browse
 the catalogue and track dossiers by code. It prints requests per second, p50/p95/p99 per action,
 errors, the server's memory, and each action's ratio to its floor: a bare view of the same
 framework behind the same middleware (benchmarks/urls.py), measured in the same run at the same
@@ -74,7 +75,15 @@ CATALOGUE_SEARCHES = ["", "giay phep", "bưu chính", "đăng ký", "xuat ban", 
 # Each persona's mix of actions (weights).
 MIXES: dict[str, dict[str, int]] = {
     "clerk": {"queue": 25, "document": 30, "search_plain": 10, "search_tone": 10, "register": 25},
-    "leader": {"queue": 30, "document": 30, "search_plain": 5, "search_tone": 5, "assign": 30},
+    "leader": {
+        "queue": 25,
+        "document": 25,
+        "search_plain": 5,
+        "search_tone": 5,
+        "assign": 30,
+        "statistics": 5,
+        "dashboard": 5,
+    },
     "specialist": {
         "queue": 30,
         "document": 35,
@@ -85,7 +94,7 @@ MIXES: dict[str, dict[str, int]] = {
     "citizen": {"catalogue": 60, "track": 40},
 }
 OFFICER_ACTIONS = ["queue", "document", "search_plain", "search_tone", "register", "assign",
-                   "complete"]  # fmt: skip
+                   "complete", "statistics", "dashboard"]  # fmt: skip
 CITIZEN_ACTIONS = ["catalogue", "track"]
 # The actions whose p95 must not grow with the data (issue #7): inbox, document page, search.
 FLAT_ACTIONS = ["queue", "document", "search_plain", "search_tone"]
@@ -316,9 +325,13 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
     floors: dict[str, float] = {}
     rng = random.Random(7)
     for action in [*OFFICER_ACTIONS, *CITIZEN_ACTIONS]:
-        persona = {"register": "clerk", "assign": "leader", "complete": "specialist"}.get(
-            action, "citizen" if action in CITIZEN_ACTIONS else "specialist"
-        )
+        persona = {
+            "register": "clerk",
+            "assign": "leader",
+            "complete": "specialist",
+            "statistics": "leader",
+            "dashboard": "leader",
+        }.get(action, "citizen" if action in CITIZEN_ACTIONS else "specialist")
         if persona != "citizen" and persona not in by_persona:
             continue
         user = by_persona.get(persona, {})
@@ -432,6 +445,10 @@ def _read_request(
         return "GET", "/tim-kiem/?" + _query(rng.choice(SEARCHES_PLAIN)), None
     if action == "search_tone":
         return "GET", "/tim-kiem/?" + _query(rng.choice(SEARCHES_TONE)), None
+    if action == "statistics":  # the agency leader's documents by month and by type, this year
+        return "GET", "/bao-cao/thong-ke/", None
+    if action == "dashboard":  # the leader's processing dashboard, the default window
+        return "GET", "/bao-cao/lanh-dao/", None
     if action == "catalogue":
         return "GET", "/thu-tuc/?" + _query(rng.choice(CATALOGUE_SEARCHES)), None
     if action == "track":
@@ -945,7 +962,16 @@ def report(result: dict[str, Any]) -> str:
 def scale_table(results: list[dict[str, Any]]) -> str:
     header = f"  {'p95 ms':<14}" + "".join(f"{r['documents']:>12,}" for r in results)
     lines = ["== scale curve ==", header]
-    for action in [*FLAT_ACTIONS, "register", "assign", "complete", "catalogue", "track"]:
+    for action in [
+        *FLAT_ACTIONS,
+        "register",
+        "assign",
+        "complete",
+        "statistics",
+        "dashboard",
+        "catalogue",
+        "track",
+    ]:
         row = f"  {action:<14}"
         for r in results:
             p95 = r["actions"][action].get("p95")
@@ -970,7 +996,7 @@ def chart(results: list[dict[str, Any]], path: str) -> None:
 
     sizes = [r["documents"] for r in results]
     figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.2))
-    for action in [*FLAT_ACTIONS, "register", "assign", "complete"]:
+    for action in [*FLAT_ACTIONS, "register", "assign", "complete", "statistics", "dashboard"]:
         values = [r["actions"][action].get("p95") for r in results]
         if all(v is not None for v in values):
             left.plot(sizes, values, marker="o", label=action)
@@ -1130,7 +1156,16 @@ def compare_table(before: dict[str, Any], after: dict[str, Any], ref: str) -> st
         f"== before ({ref}) / after, {after['documents']:,} documents ==",
         f"  {'action':<14}{'p50 ms':>16}{'p95 ms':>16}{'ratio':>12}{'queries':>10}",
     ]
-    for action in [*FLAT_ACTIONS, "register", "assign", "complete", "catalogue", "track"]:
+    for action in [
+        *FLAT_ACTIONS,
+        "register",
+        "assign",
+        "complete",
+        "statistics",
+        "dashboard",
+        "catalogue",
+        "track",
+    ]:
         old, new = before["actions"][action], after["actions"][action]
         queries = [r["sql_floor_ms"].get(f"{action}:queries") for r in (before, after)]
         lines.append(
