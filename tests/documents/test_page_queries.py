@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lienthong.accounts import services as account_services
 from lienthong.documents.models import Document, DocumentType
 from lienthong.workflows import services
 from lienthong.workflows.constants import AssignmentRole
@@ -97,9 +99,23 @@ def test_document_page(clock, people, docs, web) -> None:  # noqa: F811
     client = web(people.clerk)
     shown = docs(1)[0]
 
-    def rows(n: int) -> None:  # the document's processing grows: assignments to units
+    def rows(n: int) -> None:  # the document's processing grows: a lead, then supporting units
         for _ in range(n):
-            give(people, shown, people.admin_unit if _ % 2 else people.legal)
+            if not Assignment.objects.filter(document=shown).exists():
+                give(people, shown)
+                continue
+            unit = account_services.create_unit(
+                actor=None,
+                agency=people.agency,
+                name=f"Phòng phối hợp {uuid4().hex[:6]}",
+                abbreviation=f"PH{uuid4().hex[:4]}",
+            )
+            services.assign(
+                actor=people.leader,
+                document=shown,
+                assignees=[Assignee(role=AssignmentRole.SUPPORT, unit=unit)],
+                working_days=5,
+            )
         docs(n)
 
     queries = same_count(rows, lambda: client.get(reverse("documents:detail", args=[shown.pk])), 13)
