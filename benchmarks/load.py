@@ -98,6 +98,9 @@ OFFICER_ACTIONS = ["queue", "document", "search_plain", "search_tone", "register
 CITIZEN_ACTIONS = ["catalogue", "track"]
 # The actions whose p95 must not grow with the data (issue #7): inbox, document page, search.
 FLAT_ACTIONS = ["queue", "document", "search_plain", "search_tone"]
+# Every action, in the order the tables print them.
+TABLE_ACTIONS = [*FLAT_ACTIONS, "register", "assign", "complete", "statistics", "dashboard",
+                 "catalogue", "track"]  # fmt: skip
 PG_DATA: Path | None = None  # the data folder of the cluster this script started
 
 
@@ -962,16 +965,7 @@ def report(result: dict[str, Any]) -> str:
 def scale_table(results: list[dict[str, Any]]) -> str:
     header = f"  {'p95 ms':<14}" + "".join(f"{r['documents']:>12,}" for r in results)
     lines = ["== scale curve ==", header]
-    for action in [
-        *FLAT_ACTIONS,
-        "register",
-        "assign",
-        "complete",
-        "statistics",
-        "dashboard",
-        "catalogue",
-        "track",
-    ]:
+    for action in TABLE_ACTIONS:
         row = f"  {action:<14}"
         for r in results:
             p95 = r["actions"][action].get("p95")
@@ -996,7 +990,7 @@ def chart(results: list[dict[str, Any]], path: str) -> None:
 
     sizes = [r["documents"] for r in results]
     figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.2))
-    for action in [*FLAT_ACTIONS, "register", "assign", "complete", "statistics", "dashboard"]:
+    for action in TABLE_ACTIONS[: -len(CITIZEN_ACTIONS)]:
         values = [r["actions"][action].get("p95") for r in results]
         if all(v is not None for v in values):
             left.plot(sizes, values, marker="o", label=action)
@@ -1156,16 +1150,7 @@ def compare_table(before: dict[str, Any], after: dict[str, Any], ref: str) -> st
         f"== before ({ref}) / after, {after['documents']:,} documents ==",
         f"  {'action':<14}{'p50 ms':>16}{'p95 ms':>16}{'ratio':>12}{'queries':>10}",
     ]
-    for action in [
-        *FLAT_ACTIONS,
-        "register",
-        "assign",
-        "complete",
-        "statistics",
-        "dashboard",
-        "catalogue",
-        "track",
-    ]:
+    for action in TABLE_ACTIONS:
         old, new = before["actions"][action], after["actions"][action]
         queries = [r["sql_floor_ms"].get(f"{action}:queries") for r in (before, after)]
         lines.append(
