@@ -101,6 +101,7 @@ def test_board_shows_overdue_in_red_and_statistics_count_it_late(
     services.complete_task(actor=cast.director, task=late, report="Xong muộn.")
     stats = web(cast.chairman).get(reverse("tasks:statistics") + "?year=2026").content.decode()
     assert 'data-testid="done_late">1<' in stats
+    assert "Tổng cộng" in stats and "Tổng điểm" not in stats  # a sum of counts, not of points
     # The department's board shows what it is in charge of.
     ours = web(cast.director).get(reverse("tasks:board")).content.decode()
     assert "Còn hạn" in ours
