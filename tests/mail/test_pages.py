@@ -30,6 +30,8 @@ def test_the_clerk_sees_the_warning_and_registers_in_one_click(
     client.force_login(clerk)
     inbox = client.get(reverse("mail:inbox")).content.decode()
     assert corpus.SUBJECT in inbox and 'data-testid="pending-mail"' in inbox
+    # The administration pages (404 for a clerk) are not offered in her menu.
+    assert reverse("mail:mailboxes") not in inbox and reverse("mail:rules") not in inbox
     warned = client.get(forwarded.get_absolute_url()).content.decode()
     assert 'data-testid="auth-warning"' in warned and "softfail" in warned
     page = client.get(letter.get_absolute_url())
@@ -65,6 +67,8 @@ def test_the_administrator_sees_an_unreachable_mailbox(
 ) -> None:
     admin = user_factory(agency, [Role.AGENCY_ADMIN])
     client.force_login(admin)
+    menu = client.get(reverse("mail:mailboxes")).content.decode()
+    assert f'href="{reverse("mail:rules")}"' in menu
     response = client.post(
         reverse("mail:mailboxes"),
         {
