@@ -24,6 +24,7 @@ from lienthong.accounts.constants import AgencyKind, Role
 from lienthong.accounts.models import Agency, Unit, User
 from lienthong.core.db_guards import install_audit_guards, remove_audit_guards
 from lienthong.demo.province import DEMO_PASSWORD, load_demo_province
+from tests import database_template
 from tests.hardening.conftest import FIGURES, ORDER
 
 PASSWORD = "correct-horse-battery-staple"
@@ -177,15 +178,42 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every pytest-xdist worker of this run shares."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb() -> bool:
+    """Open the test database as it is: `django_db_modify_db_settings` has just made it a copy of
+    a database migrated once per run (tests/database_template.py). `drop_worker_database`
+    removes it at the end (pytest-django's --reuse-db has no effect)."""
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from django.conf import settings
+
+    settings_dict = settings.DATABASES["default"]
+    if database_template.is_sqlite(settings_dict):
+        database_template.copy_sqlite(request.getfixturevalue("migrated_sqlite"), settings_dict)
+    else:
+        database_template.clone_postgresql(shared_tmp(tmp_path_factory), settings_dict)
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database file with every migration applied by `lienthong migrate`, for the tests
     that start the platform as a process (`serve`, backups): they copy it rather than migrate
     again (about a minute of CPU each with Wagtail's migrations). Made once per test run: the
     first pytest-xdist worker that needs it makes it while the others wait on a file lock."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the folder the workers share
+    root = shared_tmp(tmp_path_factory)
     made = root / "migrated-sqlite" / "lienthong.sqlite3"
     with open(root / "migrated-sqlite.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -309,10 +337,12 @@ def run_tasks(db: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_connections_before_teardown(django_db_setup: Any, django_db_blocker: Any) -> Any:
+def _close_connections_before_teardown(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
     """PostgreSQL refuses to drop the test database while a session is still connected: the
     live server's request threads may still hold keep-alive connections when the browser
-    closes. End those sessions, then close ours."""
+    closes. End those sessions, close ours, then remove this worker's database."""
     yield
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
@@ -322,6 +352,9 @@ def _close_connections_before_teardown(django_db_setup: Any, django_db_blocker: 
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
         connections.close_all()
+        database_template.drop_worker_database(
+            shared_tmp(tmp_path_factory), connection.settings_dict
+        )
 
 
 @pytest.fixture
