@@ -962,6 +962,9 @@ MATRIX: dict[str, Row] = {
     "reports:report-take-back": Row(
         NOBODY, obj="agency_report", body=lambda w: {"reason": "Sửa số liệu"}
     ),
+    "v1:agency-report-take-back": Row(
+        NOBODY, obj="agency_report", body=lambda w: {"reason": "Sửa số liệu"}
+    ),
     # A language link: the world has no key that is a language code (tests/portal checks it).
     "portal:language": Row(NOBODY, extra={"code": "outgoing"}),
 }

@@ -21,9 +21,11 @@ from lienthong.accounts.constants import Role
 from lienthong.core.models import AuditEvent
 from lienthong.documents.constants import Direction
 from lienthong.documents.models import Attachment, Blob
+from lienthong.documents.services import register_received
 from lienthong.drafting import services as drafting
 from lienthong.drafting.constants import DraftState
 from lienthong.drafting.models import Draft
+from lienthong.exchange import services as exchange
 from lienthong.exchange.models import Delivery
 from lienthong.reports import services
 from lienthong.reports.aggregation import aggregate
@@ -228,3 +230,123 @@ def test_the_leader_takes_back_a_report_whose_document_is_not_issued(
     assert report.document_draft is not None
     assert report.document_draft.state == DraftState.WITHDRAWN
     services.save_values(report=report, actor=reporting.officers[0], values={"LATE": "9"})
+
+
+def _arrived(reporting: Reporting, user_factory: Any, run_tasks: Any) -> tuple[Any, Any, Any]:
+    """The first district's report submitted as a signed document, issued and arrived at the
+    province: (report, the district's clerk, the province's clerk)."""
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    account_services.set_issuing_policy(
+        actor=None, agency=reporting.districts[0], issues_on_paper=True
+    )
+    _office, chief, clerk = _district_office(reporting, user_factory)
+    leader = reporting.leaders[0]
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    services.submit_report(report=report, actor=leader)
+    report.refresh_from_db()
+    draft = report.document_draft
+    drafting.review(actor=chief, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=chief, draft=draft)
+    drafting.sign_off(actor=leader, draft=draft, decision="approve")
+    drafting.issue_draft(actor=clerk, draft=draft)
+    run_tasks()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    return report, clerk, user_factory(reporting.province, [Role.CLERK])
+
+
+def _counted(reporting: Reporting, report: Any) -> bool:
+    result = aggregate(reporting.period, report.period.deadline)
+    return report.pk in {r.pk for r in result.counted}
+
+
+def test_a_recalled_report_document_takes_the_report_out_of_the_aggregate(
+    reporting: Reporting, user_factory: Any, run_tasks: Any
+) -> None:
+    """Recalled before the province's clerk registered it: the copy is withdrawn at once and the
+    report (accepted already) is returned to its agency with the recall's reason."""
+    report, district_clerk, _province_clerk = _arrived(reporting, user_factory, run_tasks)
+    services.accept_report(report=report, actor=reporting.receiver)
+    assert _counted(reporting, report)
+    document = report.document_draft.document
+
+    exchange.recall(actor=district_clerk, outgoing=document, reason="Sai số liệu quá hạn")
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert "Sai số liệu quá hạn" in report.return_reason
+    assert document.number_and_symbol in report.return_reason
+    assert not _counted(reporting, report)
+    assert AuditEvent.objects.filter(action="reports.document_recalled").count() == 1
+    # Back with its agency: corrected and submitted again, as a new document.
+    services.save_values(report=report, actor=reporting.officers[0], values={"LATE": "9"})
+    services.submit_report(report=report, actor=reporting.leaders[0])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.AWAITING_DOCUMENT
+    assert report.document_draft.document_id is None  # a new draft, not the recalled document
+
+
+def test_a_registered_report_document_counts_until_the_recall_is_agreed(
+    reporting: Reporting, user_factory: Any, run_tasks: Any
+) -> None:
+    report, district_clerk, province_clerk = _arrived(reporting, user_factory, run_tasks)
+    document = report.document_draft.document
+    copy = Delivery.objects.get(outgoing=document, recipient=reporting.province).incoming
+    register_received(actor=province_clerk, document=copy)
+
+    exchange.recall(actor=district_clerk, outgoing=document, reason="Sai số liệu")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and _counted(reporting, report)
+
+    exchange.answer_recall(actor=province_clerk, document=copy, agree=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and "Sai số liệu" in report.return_reason
+    assert not _counted(reporting, report)
+
+
+def test_a_refused_recall_leaves_the_report_counted(
+    reporting: Reporting, user_factory: Any, run_tasks: Any
+) -> None:
+    report, district_clerk, province_clerk = _arrived(reporting, user_factory, run_tasks)
+    document = report.document_draft.document
+    copy = Delivery.objects.get(outgoing=document, recipient=reporting.province).incoming
+    register_received(actor=province_clerk, document=copy)
+    exchange.recall(actor=district_clerk, outgoing=document, reason="Sai số liệu")
+    exchange.answer_recall(
+        actor=province_clerk, document=copy, agree=False, reason="Đã tổng hợp vào báo cáo tỉnh"
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and _counted(reporting, report)
+    assert not AuditEvent.objects.filter(action="reports.document_recalled").exists()
+
+
+def test_the_leader_takes_a_report_back_through_the_api(
+    reporting: Reporting, user_factory: Any
+) -> None:
+    reporting.form.submitted_as_document = True
+    reporting.form.save(update_fields=["submitted_as_document"])
+    _district_office(reporting, user_factory)
+    leader = reporting.leaders[0]
+    report = reporting.report(0)
+    services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
+    services.submit_report(report=report, actor=leader)
+    url = f"/api/v1/reports/agency-reports/{report.pk}/take-back/"
+    officer = Client()
+    officer.force_login(reporting.officers[0])
+    assert officer.post(url, {"reason": "Sửa"}, content_type="application/json").status_code == 404
+    api = Client()
+    api.force_login(leader)
+    refused = api.post(url, {"reason": " "}, content_type="application/json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.AWAITING_DOCUMENT
+    answer = api.post(url, {"reason": "Sửa số hồ sơ"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "draft"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert report.document_draft.state == DraftState.WITHDRAWN
+    # Being filled in again, there is nothing for the leader to take back (can_take_back).
+    again = api.post(url, {"reason": "Sửa số hồ sơ"}, content_type="application/json")
+    assert again.status_code == 404

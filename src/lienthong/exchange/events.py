@@ -20,3 +20,14 @@ class DocumentDelivered(Event):
     delivery: Delivery
     outgoing: Document
     incoming: Document
+
+
+@dataclass(frozen=True)
+class DocumentRecalled(Event):
+    """A recalled document is withdrawn from a recipient agency (status 15): at once when its
+    copy was not made or not registered yet, or when the recipient's clerk agrees to the
+    recall. `reports` takes a report submitted as that document out of the aggregate."""
+
+    delivery: Delivery
+    outgoing: Document
+    reason: str

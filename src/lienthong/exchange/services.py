@@ -29,7 +29,7 @@ from lienthong.signatures.services import enqueue_verification
 
 from . import axis_services, tasks
 from .constants import PROGRESS_ORDER, DeliveryStatus, RecallStatus
-from .events import DocumentDelivered
+from .events import DocumentDelivered, DocumentRecalled
 from .models import Delivery, DeliveryEvent
 
 
@@ -253,6 +253,7 @@ def recall(*, actor: User, outgoing: Document, reason: str) -> Document:
             if copy is not None:
                 Document.objects.filter(pk=copy.pk).update(status=DocumentStatus.RECALLED)
             _event(delivery, RecallStatus.AGREED, None, _("Withdrawn before registration."))
+            publish(DocumentRecalled(delivery=delivery, outgoing=outgoing, reason=reason.strip()))
         else:
             delivery.recall_status = RecallStatus.REQUESTED
             clerks = User.objects.active().filter(agency=delivery.recipient).with_role(Role.CLERK)
@@ -289,6 +290,12 @@ def answer_recall(*, actor: User, document: Document, agree: bool, reason: str =
     delivery.recall_status = RecallStatus.AGREED if agree else RecallStatus.REFUSED
     delivery.save(update_fields=["recall_status", "updated_at"])
     _event(delivery, delivery.recall_status, actor, reason)
+    if agree:
+        publish(
+            DocumentRecalled(
+                delivery=delivery, outgoing=delivery.outgoing, reason=delivery.reason or reason
+            )
+        )
     record_event(
         action="delivery.recall_answered",
         actor=actor,

@@ -10,10 +10,17 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.core import periodic  # noqa: PLC0415 - AppConfig.ready()
         from lienthong.core.events import subscribe  # noqa: PLC0415 - AppConfig.ready()
-        from lienthong.exchange.events import DocumentDelivered  # noqa: PLC0415
+        from lienthong.exchange.events import (  # noqa: PLC0415
+            DocumentDelivered,
+            DocumentRecalled,
+        )
 
         from .reminders import report_reminders  # noqa: PLC0415 - AppConfig.ready()
-        from .subscribers import document_delivered  # noqa: PLC0415 - AppConfig.ready()
+        from .subscribers import (  # noqa: PLC0415 - AppConfig.ready()
+            document_delivered,
+            document_recalled,
+        )
 
         periodic.register("reports.report_reminders", report_reminders)
         subscribe(DocumentDelivered, document_delivered)
+        subscribe(DocumentRecalled, document_recalled)

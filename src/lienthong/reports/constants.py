@@ -65,6 +65,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ReportStatus.SUBMITTED: frozenset({ReportStatus.ACCEPTED, ReportStatus.RETURNED}),
     ReportStatus.ACCEPTED: frozenset(),
 }
+# Outside these steps, one path back: the agency recalls its report's signed document and the
+# aggregating agency's copy is withdrawn (exchange's DocumentRecalled): the report is RETURNED
+# from wherever its document got to — on its way, arrived, or even accepted.
+RECALLABLE = frozenset(
+    {ReportStatus.AWAITING_DOCUMENT, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}
+)
 # Who fills in a report (the agency's reporting officer; its leader may too) and who submits it.
 FILLERS = frozenset({Role.REPORT_OFFICER, Role.AGENCY_LEADER})
 SUBMITTERS = frozenset({Role.AGENCY_LEADER})

@@ -40,6 +40,7 @@ from .constants import (
     EDITABLE,
     MAX_UPLOAD_BYTES,
     NUMERIC_TYPES,
+    RECALLABLE,
     TRANSITIONS,
     Aggregation,
     IndicatorType,
@@ -609,6 +610,47 @@ def record_document_arrival(*, outgoing: Document, recipient_id: int) -> AgencyR
             "agency": report.agency_id,
             "document": outgoing.pk,
             "number": outgoing.number_and_symbol,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def record_document_recall(
+    *, outgoing: Document, recipient_id: int, reason: str
+) -> AgencyReport | None:
+    """The reporting agency recalled its report's signed document and the aggregating agency's
+    copy is withdrawn (exchange's `DocumentRecalled`): the report leaves the aggregate and is
+    back with its agency, returned with the recall's reason, to be corrected and submitted
+    again (a new document). Accepted reports too: what the agency withdrew no longer counts."""
+    report = (
+        AgencyReport.objects.select_for_update(of=("self",))
+        .filter(
+            document_draft__document=outgoing,
+            period__form__aggregator_id=recipient_id,
+            status__in=RECALLABLE,
+        )
+        .first()
+    )
+    if report is None:
+        return None
+    previous = report.status
+    report.status = ReportStatus.RETURNED
+    report.return_reason = (
+        _("The report's document %(number)s was recalled by its agency: %(reason)s")
+        % {"number": outgoing.number_and_symbol, "reason": reason}
+    )[:2000]
+    report.decided_at, report.decided_by = timezone.now(), None
+    report.save(update_fields=["status", "return_reason", "decided_at", "decided_by", "updated_at"])
+    record_event(
+        action="reports.document_recalled",
+        obj=report,
+        data={
+            "agency": report.agency_id,
+            "document": outgoing.pk,
+            "number": outgoing.number_and_symbol,
+            "was": str(previous),
+            "reason": reason,
         },
     )
     return report

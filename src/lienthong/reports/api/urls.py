@@ -5,6 +5,7 @@ from .views import (
     AgencyReportNationalView,
     AgencyReportReturnView,
     AgencyReportSubmitView,
+    AgencyReportTakeBackView,
     AgencyReportValuesView,
     AgencyReportView,
     Index766View,
@@ -38,6 +39,11 @@ urlpatterns = [
         "reports/agency-reports/<int:pk>/return/",
         AgencyReportReturnView.as_view(),
         name="agency-report-return",
+    ),
+    path(
+        "reports/agency-reports/<int:pk>/take-back/",
+        AgencyReportTakeBackView.as_view(),
+        name="agency-report-take-back",
     ),
     path(
         "reports/agency-reports/<int:pk>/national/",

@@ -247,6 +247,11 @@ class AgencyReportValuesView(APIView):
         return Response(_report_json(report))
 
 
+def _reason(request: Request) -> str:
+    reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+    return reason if isinstance(reason, str) else ""
+
+
 def _decision(request: Request, pk: int, action: str) -> Response:
     report = access_report(request.user, pk)
     user: Any = request.user
@@ -256,8 +261,9 @@ def _decision(request: Request, pk: int, action: str) -> Response:
         elif action == "accept":
             services.accept_report(report=report, actor=user)
         elif action == "return":
-            reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
-            services.return_report(report=report, actor=user, reason=str(reason))
+            services.return_report(report=report, actor=user, reason=_reason(request))
+        elif action == "take-back":
+            services.take_back_report(report=report, actor=user, reason=_reason(request))
         else:
             national.send_to_national(report=report, actor=user)
     except PermissionDenied:
@@ -305,6 +311,20 @@ class AgencyReportReturnView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         return _decision(request, pk, "return")
+
+
+class AgencyReportTakeBackView(APIView):
+    @extend_schema(
+        summary="The agency leader takes back a report waiting for its signed document",
+        description=(
+            "Before the report's document is issued: its draft is withdrawn and the report is "
+            'being filled in again. Body: {"reason": "..."} (required).'
+        ),
+        request=OpenApiTypes.OBJECT,
+        responses=_DECISION_ERRORS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _decision(request, pk, "take-back")
 
 
 class AgencyReportNationalView(APIView):
