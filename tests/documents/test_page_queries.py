@@ -91,7 +91,7 @@ def test_queue_page(clock, people, docs, web, who) -> None:  # noqa: F811
             give(people, document)
 
     client = web(getattr(people, who))
-    queries = same_count(rows, lambda: client.get(reverse("workflows:queue")), 22)
+    queries = same_count(rows, lambda: client.get(reverse("workflows:queue")), 17)
     assert not roles_read_alone(queries)
 
 

@@ -19,7 +19,7 @@ from lienthong.documents.models import Document
 from lienthong.onestop import queues as onestop_queues
 from lienthong.portal.front import portal_home_exists, serve_portal_home
 from lienthong.workflows.constants import Queue
-from lienthong.workflows.queues import AWAITING, queue_counts, queue_tabs
+from lienthong.workflows.queues import AWAITING, queue_counts, queue_setting
 
 POPULAR_PROCEDURES = 6
 POPULAR_OVER_DAYS = 365
@@ -54,8 +54,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     today = timezone.localdate()
     queue = reverse("workflows:queue")
-    tabs, labels, _registered = queue_tabs(user)
-    counts, _base = queue_counts(user)
+    setting = queue_setting(user)
+    tabs, labels = setting.tabs, setting.labels
+    counts, _base = queue_counts(user, setting=setting)
     queues: list[tuple[str, str, int | str]] = []
     for tab in tabs:
         if tab == Queue.DONE:

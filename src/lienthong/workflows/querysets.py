@@ -76,26 +76,30 @@ def due_soon_cutoff(today: date, within: int = DUE_SOON_WORKING_DAYS) -> date:
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
-    def visible_to(self, user: User | AnonymousUser) -> AssignmentQuerySet:
+    def visible_to(
+        self, user: User | AnonymousUser, led: list[int] | None = None
+    ) -> AssignmentQuerySet:
         """Assignments of documents the user may see, and those the user handles (a handler
-        of a confidential document sees the assignments given to them)."""
+        of a confidential document sees the assignments given to them). `led`: the user's
+        `led_unit_ids`, when the caller has them already."""
         if not _active_official(user):
             return self.none()
         return self.filter(document__agency_id=user.agency_id).filter(
             visible_condition(user, "document__")
             | Q(assignee_user_id=user.pk)
-            | Q(assignee_unit_id__in=led_unit_ids(user))
+            | Q(assignee_unit_id__in=led_unit_ids(user) if led is None else led)
         )
 
     # --- Whose work ---------------------------------------------------------------------------
 
-    def handled_by(self, user: Any) -> AssignmentQuerySet:
+    def handled_by(self, user: Any, led: list[int] | None = None) -> AssignmentQuerySet:
         """What the user has to do: given to them, or to a unit they lead."""
         if not _active_official(user):
             return self.none()
-        return self.filter(Q(assignee_user_id=user.pk) | Q(assignee_unit_id__in=led_unit_ids(user)))
+        units = led_unit_ids(user) if led is None else led
+        return self.filter(Q(assignee_user_id=user.pk) | Q(assignee_unit_id__in=units))
 
-    def work_of(self, user: Any) -> AssignmentQuerySet:
+    def work_of(self, user: Any, led: list[int] | None = None) -> AssignmentQuerySet:
         """The user's own work in their agency: the same rows as
         `visible_to(user).handled_by(user)` (what is given to a user or to a unit they lead is
         visible to them: `visible_to`'s second branch), without the per-document visibility
@@ -103,7 +107,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         agency's whole archive and made the queue's counts ten times slower."""
         if not _active_official(user):
             return self.none()
-        return self.filter(document__agency_id=user.agency_id).handled_by(user)
+        return self.filter(document__agency_id=user.agency_id).handled_by(user, led)
 
     def of_units(self, unit_ids: Iterable[int]) -> AssignmentQuerySet:
         """Everything given to the units or to their people (the unit leader's view)."""

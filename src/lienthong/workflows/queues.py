@@ -3,6 +3,8 @@ opens on. The dashboard's cards read the same counts, so a card and its tab alwa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -29,14 +31,30 @@ def gives_instructions(user: User) -> bool:
     return user.has_role(Role.AGENCY_LEADER) or bool(leader_delegators(user, user.agency))
 
 
-def queue_tabs(user: User) -> tuple[list[str], dict[str, str], list[Any]]:
-    """The tabs of the user's queue in their order, their labels, and the tabs other apps
-    registered (`core.queues`): the leader's documents awaiting instructions first, then what
-    the apps registered (drafts to sign, received documents to register, results to issue…),
-    then the assignment queues."""
+@dataclass(frozen=True)
+class QueueSetting:
+    """What a queue page or the dashboard needs about the user and the day, each read once per
+    request: the tabs in their order with their labels and the tabs other apps registered
+    (`core.queues`), the units the user leads (`led_unit_ids`), whether they give
+    instructions, and the “due soon” cutoff."""
+
+    tabs: list[str]
+    labels: dict[str, str]
+    registered: list[Any]
+    led: list[int]
+    instructs: bool
+    today: date
+    cutoff: date
+
+
+def queue_setting(user: User) -> QueueSetting:
+    """The leader's documents awaiting instructions first, then what the apps registered
+    (drafts to sign, received documents to register, results to issue…), then the assignment
+    queues."""
     registered = queues.tabs_for(user)
+    instructs = gives_instructions(user)
     tabs: list[str] = []
-    if gives_instructions(user) or user.has_role(Role.CLERK):
+    if instructs or user.has_role(Role.CLERK):
         tabs.append(AWAITING)
     tabs += [tab.key for tab in registered]
     tabs += list(Queue.values)
@@ -45,28 +63,37 @@ def queue_tabs(user: User) -> tuple[list[str], dict[str, str], list[Any]]:
         AWAITING: _("Awaiting instructions"),
         **{tab.key: str(tab.label) for tab in registered},
     }
-    return tabs, labels, registered
+    today = timezone.localdate()
+    return QueueSetting(
+        tabs=tabs,
+        labels=labels,
+        registered=registered,
+        led=led_unit_ids(user),
+        instructs=instructs,
+        today=today,
+        cutoff=due_soon_cutoff(today),
+    )
 
 
-def queue_counts(user: User, scope: str = Scope.MINE) -> tuple[dict[str, int], Any]:
+def queue_counts(
+    user: User, scope: str = Scope.MINE, setting: QueueSetting | None = None
+) -> tuple[dict[str, int], Any]:
     """The size of every tab of the user's queue (as the queue page shows them), and the
     assignments of the scope."""
-    today = timezone.localdate()
-    cutoff = due_soon_cutoff(today)
-    led = led_unit_ids(user)
+    setting = setting or queue_setting(user)
+    led = setting.led
     if scope == Scope.UNIT:
-        base = Assignment.objects.visible_to(user).of_units(led)
+        base = Assignment.objects.visible_to(user, led).of_units(led)
     elif scope == Scope.GIVEN:
-        base = Assignment.objects.visible_to(user).given_by(user)
+        base = Assignment.objects.visible_to(user, led).given_by(user)
     else:
-        base = Assignment.objects.work_of(user)
-    counts: dict[str, int] = base.queue_counts(today, cutoff)
-    tabs, _labels, registered = queue_tabs(user)
-    if AWAITING in tabs:
+        base = Assignment.objects.work_of(user, led)
+    counts: dict[str, int] = base.queue_counts(setting.today, setting.cutoff)
+    if AWAITING in setting.tabs:
         counts[AWAITING] = count_up_to(
             awaiting_instruction(Document.objects.visible_to(user), user)
         )
-    for tab in registered:
+    for tab in setting.registered:
         counts[tab.key] = count_up_to(tab.rows(user))
     return counts, base
 

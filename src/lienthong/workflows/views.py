@@ -36,8 +36,8 @@ from .permissions import (
     can_reassign,
     leader_delegators,
 )
-from .querysets import awaiting_instruction, due_soon_cutoff, led_unit_ids, page_after
-from .queues import AWAITING, default_tab, gives_instructions, queue_counts, queue_tabs
+from .querysets import awaiting_instruction, page_after
+from .queues import AWAITING, default_tab, queue_counts, queue_setting
 from .slip import build_slip, render_slip_pdf
 
 PAGE_SIZE = 25
@@ -49,24 +49,22 @@ PAGE_SIZE = 25
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = user_or_404(request)
-    led = led_unit_ids(user)
-    leader = gives_instructions(user)
+    setting = queue_setting(user)
+    tabs, labels, registered = setting.tabs, setting.labels, setting.registered
     scopes = [Scope.MINE]
-    if led:
+    if setting.led:
         scopes.append(Scope.UNIT)
-    if leader or led:
+    if setting.instructs or setting.led:
         scopes.append(Scope.GIVEN)
     scope = request.GET.get("scope", Scope.MINE)
     if scope not in scopes:
         scope = Scope.MINE
-    tabs, labels, registered = queue_tabs(user)
-    counts, base = queue_counts(user, scope)
+    counts, base = queue_counts(user, scope, setting)
     tab = request.GET.get("tab", "")
     if tab not in tabs:
         tab = default_tab(tabs, counts)
 
-    today = timezone.localdate()
-    cutoff = due_soon_cutoff(today)
+    today, cutoff = setting.today, setting.cutoff
     after = request.GET.get("after", "")
     rows: list[Any] = []
     documents: list[Document] = []
