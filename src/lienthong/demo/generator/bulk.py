@@ -10,6 +10,7 @@ written."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -59,6 +60,47 @@ class BulkWriter:
             ]
         return self.columns[key]
 
+    def update(self, objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+        """Write these fields of rows already in the database, one statement per row sent in
+        a pipeline (`bulk_update`'s CASE … WHEN expressions cost more than the rows here)."""
+        if not objects:
+            return
+        meta = type(objects[0])._meta
+        db = connections[DEFAULT_DB_ALIAS]
+        quote = db.ops.quote_name
+        columns = [f for f in meta.concrete_fields if f.name in fields]
+        assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
+        pk = meta.pk
+        assert pk is not None
+        rows = [
+            [f.get_db_prep_save(getattr(obj, f.attname), db) for f in columns] + [obj.pk]
+            for obj in objects
+        ]
+        with db.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+                f"WHERE {quote(str(pk.column))} = %s",
+                rows,
+            )
+
+    def _plain_types(self, f: models.Field[Any, Any]) -> frozenset[type]:
+        """The exact value types `get_db_prep_save` of this field returns unchanged (so the call,
+        the most expensive part of building a row, can be skipped for them)."""
+        simple = (type(None),)
+        if not type(f).__module__.startswith("django.db.models."):
+            return frozenset()  # a field class of our own may prepare values its own way
+        if isinstance(f, models.ForeignKey | models.AutoField | models.IntegerField):
+            return frozenset((*simple, int))
+        if isinstance(f, models.BooleanField):
+            return frozenset((*simple, bool))
+        if isinstance(f, models.CharField | models.TextField):
+            return frozenset((*simple, str))
+        if self.postgresql and isinstance(f, models.DateTimeField):
+            return frozenset((*simple, datetime))  # aware: passed as is (SQLite: as text)
+        if self.postgresql and isinstance(f, models.DateField):
+            return frozenset((*simple, date))
+        return frozenset()
+
     def insert(self, objects: Sequence[models.Model], *, with_pk: bool = True) -> None:
         """Write the objects (their pks set by `assign_ids` when `with_pk`)."""
         if not objects:
@@ -70,16 +112,17 @@ class BulkWriter:
         prepared = []
         for f in fields:
             automatic = isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
-            prepared.append((f.attname, f.get_db_prep_save, automatic))
+            prepared.append((f.attname, f.get_db_prep_save, automatic, self._plain_types(f)))
         rows = []
         for obj in objects:
             row = []
-            for attname, prep, automatic in prepared:
-                value = getattr(obj, attname)
+            values = obj.__dict__
+            for attname, prep, automatic, plain in prepared:
+                value = values[attname]
                 if value is None and automatic:
                     value = now
                     setattr(obj, attname, value)
-                row.append(prep(value, db))
+                row.append(value if type(value) in plain else prep(value, db))
             rows.append(row)
         quote = db.ops.quote_name
         table = quote(model._meta.db_table)
