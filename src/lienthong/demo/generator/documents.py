@@ -66,7 +66,7 @@ from lienthong.records.models import CaseFile, CaseFileItem, RetentionPeriod
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
 
-from .bulk import BulkWriter
+from .bulk import BulkWriter, build
 from .dossiers import DossierFiller, Life
 from .people import Staff, person
 from .vocabulary import (
@@ -311,7 +311,8 @@ class DocumentFiller:
             issued = at.date() - timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 7)))
             _, signer = person(rng)
             issuer_agency = self.platform.get(issuer.name)
-            document = Document(
+            document = build(
+                Document,
                 agency=agency,
                 direction=Direction.INCOMING,
                 status=DocumentStatus.REGISTERED,
@@ -341,7 +342,8 @@ class DocumentFiller:
             key: tuple[Any, ...] = (agency, year, "incoming")
         else:
             unit = rng.choice(staff.working_units)
-            document = Document(
+            document = build(
+                Document,
                 agency=agency,
                 direction=Direction.OUTGOING,
                 status=DocumentStatus.ISSUED,
@@ -414,7 +416,8 @@ class DocumentFiller:
             writer.insert(documents)
             writer.insert(
                 [
-                    NumberAllocation(
+                    build(
+                        NumberAllocation,
                         register=d.register,
                         number=d.arrival_number or d.register_number or 0,
                         status=NumberStatus.USED,
@@ -432,7 +435,8 @@ class DocumentFiller:
             for p in planned:
                 text = index_text(p.document, p.document.document_type.name, p.attachment_texts)
                 entries.append(
-                    SearchEntry(
+                    build(
+                        SearchEntry,
                         document=p.document,
                         folded=fast_fold(text),
                         plain=plain(text),
@@ -482,7 +486,8 @@ class DocumentFiller:
             d = p.document
             name = f"{d.code_number}-{d.code_notation}".replace("/", "-")
             for number, text in enumerate(p.attachment_texts):
-                attachment = Attachment(
+                attachment = build(
+                    Attachment,
                     document=d,
                     title=ATTACHMENT_TITLES[0] if number == 0 else ATTACHMENT_TITLES[1],
                     created_at=p.at,
@@ -490,7 +495,8 @@ class DocumentFiller:
                 )
                 attachments.append(attachment)
                 versions.append(
-                    AttachmentVersion(
+                    build(
+                        AttachmentVersion,
                         attachment=attachment,
                         version=1,
                         blob=self.blobs[(p.index + number) % len(self.blobs)],
@@ -522,7 +528,8 @@ class DocumentFiller:
             creator = (staff.specialists.get(unit.pk) or [staff.clerk])[0]
             rng = random.Random(f"{self.seed}:file:{key}")  # noqa: S311  (data, not secrets)
             opened = datetime(year, 1, 2, 8, 0, tzinfo=TZ)
-            case_file = CaseFile(
+            case_file = build(
+                CaseFile,
                 agency=staff.agency,
                 year=year,
                 notation=notation,
@@ -563,7 +570,8 @@ class DocumentFiller:
             if case_file.closed_at is not None:
                 added_at = min(added_at, case_file.closed_at - timedelta(hours=1))
             items.append(
-                CaseFileItem(
+                build(
+                    CaseFileItem,
                     case_file=case_file,
                     document=d,
                     ordinal=case_file.last_ordinal,
@@ -595,7 +603,8 @@ class DocumentFiller:
         for p in planned:
             staff = p.staff
             entries.append(
-                ProcessingEntry(
+                build(
+                    ProcessingEntry,
                     document=p.document,
                     kind=EntryKind.PRESENTED,
                     actor=staff.clerk,
@@ -631,17 +640,21 @@ class DocumentFiller:
 
         common = {"document": p.document, "assigned_by": staff.leader, "assigned_at": assigned_at}
         task = {"instruction": instruction, "deadline": deadline}
-        lead = Assignment(role=AssignmentRole.LEAD, assignee_unit=lead_unit, **common, **task)
+        lead = build(
+            Assignment, role=AssignmentRole.LEAD, assignee_unit=lead_unit, **common, **task
+        )
         others = []
         other_units = [u for u in staff.working_units if u != lead_unit]
         if other_units and rng.random() < 0.25:
             unit = rng.choice(other_units)
             others.append(
-                Assignment(role=AssignmentRole.SUPPORT, assignee_unit=unit, **common, **task)
+                build(Assignment, role=AssignmentRole.SUPPORT, assignee_unit=unit, **common, **task)
             )
         if rng.random() < 0.1:
             others.append(
-                Assignment(role=AssignmentRole.INFORMATION, assignee_user=staff.clerk, **common)
+                build(
+                    Assignment, role=AssignmentRole.INFORMATION, assignee_user=staff.clerk, **common
+                )
             )
         unit_leader = staff.unit_leaders[lead_unit.pk]
         return _Tree(
@@ -661,7 +674,8 @@ class DocumentFiller:
         if rng.random() < 0.75:
             tree.handler = rng.choice(p.staff.specialists[tree.lead_unit.pk])
             handed_at = tree.assigned_at + timedelta(minutes=rng.randint(10, 600))
-            tree.child = Assignment(
+            tree.child = build(
+                Assignment,
                 document=p.document,
                 parent=tree.lead,
                 role=AssignmentRole.LEAD,
@@ -731,7 +745,8 @@ class DocumentFiller:
         for p in planned:
             for kind, a, actor, at, text, extra, recipient in p.history:
                 entries.append(
-                    ProcessingEntry(
+                    build(
+                        ProcessingEntry,
                         document=p.document,
                         assignment_id=a.pk,
                         kind=kind,
@@ -836,7 +851,8 @@ def _entry_data(kind: EntryKind, extra: Any) -> dict[str, Any]:
 
 def _assigned_entry(a: Assignment, kind: EntryKind) -> ProcessingEntry:
     assignee = a.assignee_unit or a.assignee_user
-    return ProcessingEntry(
+    return build(
+        ProcessingEntry,
         document=a.document,
         assignment=a,
         kind=kind,

@@ -49,7 +49,7 @@ from lienthong.onestop.models import (
 )
 from lienthong.onestop.services import outcome_of, schedule
 
-from .bulk import BulkWriter
+from .bulk import BulkWriter, build
 from .people import Staff, person
 from .vocabulary import BUSINESS_NAMES, DISTRICTS, GIVEN_NAMES, PHONE_PREFIXES, STREETS
 
@@ -183,7 +183,8 @@ class DossierFiller:
         if final == DossierStatus.SUBMITTED and not online:
             final = DossierStatus.RECEIVED  # the counter receives what it takes in at once
         creator = citizen or staff.onestop_officer
-        dossier = Dossier(
+        dossier = build(
+            Dossier,
             procedure=procedure,
             agency_id=procedure.agency_id,
             channel=Channel.ONLINE if online else Channel.COUNTER,
@@ -348,7 +349,8 @@ class _Run:
         if change is not None:
             change(at)
         self.life.history.append(
-            HandOver(
+            build(
+                HandOver,
                 dossier=self.dossier,
                 action=action,
                 at=at,
@@ -373,7 +375,8 @@ class _Run:
         papers = self.filler.papers.get(dossier.procedure.pk, [])
         for number, paper in enumerate(papers, start=1):
             self.life.papers.append(
-                DossierComponent(
+                build(
+                    DossierComponent,
                     dossier=dossier,
                     procedure_component=paper,
                     name=paper.name[:500],
@@ -414,7 +417,8 @@ class _Run:
                 dossier.closed_at, dossier.closed_by = at, officer
             else:
                 self.life.supplements.append(
-                    SupplementRequest(
+                    build(
+                        SupplementRequest,
                         dossier=dossier,
                         phase=SupplementPhase.RECEPTION,
                         items="Bản sao giấy tờ tùy thân; tờ khai theo mẫu",
@@ -437,7 +441,8 @@ class _Run:
         dossier, officer = self.dossier, self.officer
         procedure = dossier.procedure
         self.steps = [
-            DossierStep(
+            build(
+                DossierStep,
                 dossier=dossier,
                 order=s.order,
                 name=s.name,

@@ -84,6 +84,8 @@ def generate(
     postgresql = connection.vendor == "postgresql"
     if processes > 1 and not postgresql:
         raise ValueError("several processes need PostgreSQL (SQLite has one writer)")
+    if processes > 1 and connection.in_atomic_block:
+        raise ValueError("several processes cannot see the rows of a transaction in progress")
     _check_no_unfinished_run()
     indexes.restore(progress)  # what an interrupted run left dropped
     ensure_document_types(DocumentType)

@@ -63,7 +63,8 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=None,
-            help="worker processes (PostgreSQL; default: one per CPU; SQLite: 1); "
+            help="worker processes (PostgreSQL; default: one per CPU; SQLite, or inside a "
+            "transaction: 1); "
             "the data is the same whatever their number",
         )
         parser.add_argument(
@@ -91,7 +92,8 @@ class Command(BaseCommand):
             raise CommandError("--documents is required")
         processes = options["processes"]
         if processes is None:
-            processes = (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+            alone = connection.vendor != "postgresql" or connection.in_atomic_block
+            processes = 1 if alone else (os.cpu_count() or 1)
         if processes < 1:
             raise CommandError("--processes must be positive")
         if options["documents"] < 0 or options["agencies"] < 1 or options["batch"] < 1:
@@ -168,12 +170,16 @@ class _LogLines:
         self.label, self.total, self.out = label, total, out
         self.started = time.monotonic()
         self.last: float | None = None
+        self.printed_last = False
 
     def advance(self, done: int) -> None:
         now = time.monotonic()
         finished = done >= self.total
-        if self.last is not None and now - self.last < LOG_EVERY and not finished:
+        if self.printed_last or (
+            self.last is not None and now - self.last < LOG_EVERY and not finished
+        ):
             return
+        self.printed_last = finished
         self.last = now
         elapsed = now - self.started
         rate = done / elapsed if elapsed > 0 else 0.0
