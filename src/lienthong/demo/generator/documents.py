@@ -562,9 +562,13 @@ class DocumentFiller:
             if d.confidentiality or rng.random() >= FILED_SHARE:
                 continue
             unit = d.drafting_unit or rng.choice(p.staff.working_units)
-            case_file = self._case_file(p.staff, p.at.year, unit, rng.randint(1, FILES_PER_UNIT))
-            if case_file.last_ordinal >= MAX_DOC_ORDINAL:
-                continue
+            number = rng.randint(1, FILES_PER_UNIT)
+            case_file = self._case_file(p.staff, p.at.year, unit, number)
+            while case_file.last_ordinal >= MAX_DOC_ORDINAL:
+                # A full file (999 documents): the unit opened another, so the share of filed
+                # documents stays the same however many documents a year has.
+                number += FILES_PER_UNIT
+                case_file = self._case_file(p.staff, p.at.year, unit, number)
             case_file.last_ordinal += 1
             added_at = min(p.at + timedelta(days=1), self.end - timedelta(minutes=1))
             if case_file.closed_at is not None:

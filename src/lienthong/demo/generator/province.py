@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
 import sys
 import time
 import traceback
@@ -159,6 +160,8 @@ def _work(
     errors: Any,
 ) -> None:
     """One worker process: the rows of its share of the agencies, batch by batch."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops its workers with it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops them
     try:
         filler.share(part, parts)
         with workdays.preloaded_overrides():

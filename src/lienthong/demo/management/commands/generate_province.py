@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -101,6 +102,9 @@ class Command(BaseCommand):
         if not 1 <= options["years"] <= 20:
             raise CommandError("--years must be between 1 and 20")
         until = options["until"] or timezone.localdate()
+        # `kill` (SIGTERM) stops a run as Ctrl-C does: the workers are stopped and the deferred
+        # indexes built again before the process ends.
+        signal.signal(signal.SIGTERM, _interrupt)
         with _progress(enabled=not options["no_progress"]) as progress:
             try:
                 result = generate(
@@ -128,6 +132,10 @@ class Command(BaseCommand):
         )
         for name, count in result.extras.items():
             out.write(f"  {name}: {count:,}")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 # Without a terminal (a log file), a line every this many seconds instead of the bar.
@@ -175,8 +183,10 @@ class _LogLines:
     def advance(self, done: int) -> None:
         now = time.monotonic()
         finished = done >= self.total
-        if self.printed_last or (
-            self.last is not None and now - self.last < LOG_EVERY and not finished
+        if (
+            (done == 0 and not finished)
+            or self.printed_last
+            or (self.last is not None and now - self.last < LOG_EVERY and not finished)
         ):
             return
         self.printed_last = finished
