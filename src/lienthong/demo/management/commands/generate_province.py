@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -102,10 +103,7 @@ class Command(BaseCommand):
         if not 1 <= options["years"] <= 20:
             raise CommandError("--years must be between 1 and 20")
         until = options["until"] or timezone.localdate()
-        # `kill` (SIGTERM) stops a run as Ctrl-C does: the workers are stopped and the deferred
-        # indexes built again before the process ends.
-        signal.signal(signal.SIGTERM, _interrupt)
-        with _progress(enabled=not options["no_progress"]) as progress:
+        with _terminate_as_interrupt(), _progress(enabled=not options["no_progress"]) as progress:
             try:
                 result = generate(
                     documents=options["documents"],
@@ -134,8 +132,22 @@ class Command(BaseCommand):
             out.write(f"  {name}: {count:,}")
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """`kill` (SIGTERM) stops a run as Ctrl-C does: the workers are stopped and the deferred
+    indexes built again before the process ends (only in the main thread, where signals go)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # Without a terminal (a log file), a line every this many seconds instead of the bar.
