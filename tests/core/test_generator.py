@@ -22,7 +22,7 @@ from django.utils import timezone
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import verify_chain
 from lienthong.demo.generator import indexes, province
-from lienthong.demo.generator.documents import STALE_DAYS, DocumentFiller, span
+from lienthong.demo.generator.documents import FILES_PER_UNIT, STALE_DAYS, DocumentFiller, span
 from lienthong.demo.generator.people import ensure_staff, hash_password
 from lienthong.documents.constants import Direction, NumberStatus
 from lienthong.documents.models import (
@@ -45,7 +45,7 @@ from lienthong.onestop.models import (
     SupplementRequest,
 )
 from lienthong.onestop.services import missing_components
-from lienthong.records.constants import CaseFileStatus
+from lienthong.records.constants import MAX_DOC_ORDINAL, CaseFileStatus
 from lienthong.records.models import CaseFile, CaseFileItem
 from lienthong.records.totals import summarize
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
@@ -538,3 +538,19 @@ def test_progress_in_a_log_has_the_count_the_rate_and_the_time_left(
     assert progress[-1].startswith("documents: 120/120 (100.0 %), ")
     assert re.search(r", [\d,]+/s, \d+:\d\d:\d\d elapsed, \d+:\d\d:\d\d left$", progress[0])
     assert progress[-1].endswith(" 0:00:00 left")
+
+
+def test_a_full_work_file_makes_the_unit_open_another(tmp_path: Path) -> None:
+    generate(tmp_path, 200)
+    full = set(CaseFile.objects.values_list("pk", flat=True))
+    assert full
+    CaseFile.objects.update(last_ordinal=MAX_DOC_ORDINAL)  # every file drawn so far is full
+
+    generate(tmp_path, 500)
+    new_documents = Document.objects.order_by("pk")[200:]
+    items = CaseFileItem.objects.filter(document__in=new_documents)
+    assert not items.filter(case_file__in=full).exists()
+    numbers = {int(n.split(".")[0]) for n in items.values_list("case_file__notation", flat=True)}
+    assert max(numbers) > FILES_PER_UNIT  # 04.…, 05.…: opened when 01…03 were full
+    # The share filed stays about 30 % of the non-confidential documents.
+    assert 60 < items.count() < 120
