@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,13 +17,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Max, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import verify_chain
-from lienthong.demo.generator.documents import STALE_DAYS, DocumentFiller, span
+from lienthong.demo.generator import indexes, province
+from lienthong.demo.generator.documents import FILES_PER_UNIT, STALE_DAYS, DocumentFiller, span
 from lienthong.demo.generator.people import ensure_staff, hash_password
 from lienthong.documents.constants import Direction, NumberStatus
 from lienthong.documents.models import (
+    Attachment,
     AttachmentVersion,
     Document,
     NumberAllocation,
@@ -32,10 +36,17 @@ from lienthong.documents.models import (
 from lienthong.documents.tasks import index_document
 from lienthong.onestop import codes, tracking
 from lienthong.onestop.constants import TRANSITIONS, DossierStatus, HandOverAction, StepState
-from lienthong.onestop.models import DailyCounter, Dossier
+from lienthong.onestop.models import (
+    DailyCounter,
+    Dossier,
+    DossierComponent,
+    DossierStep,
+    HandOver,
+    SupplementRequest,
+)
 from lienthong.onestop.services import missing_components
-from lienthong.records.constants import CaseFileStatus
-from lienthong.records.models import CaseFile
+from lienthong.records.constants import MAX_DOC_ORDINAL, CaseFileStatus
+from lienthong.records.models import CaseFile, CaseFileItem
 from lienthong.records.totals import summarize
 from lienthong.workflows.constants import AssignmentRole, AssignmentState, EntryKind
 from lienthong.workflows.models import Assignment, ProcessingEntry
@@ -319,17 +330,227 @@ def test_appending_adds_only_the_difference_deterministically_and_keeps_numbers_
     start, end = span(years=4, until=UNTIL)
     filler = DocumentFiller(staff=staff, seed=7, start=start, end=end)
     planned = sorted(
-        (p.document.subject, p.document.agency_id, p.at) for p in map(filler.plan, range(500))
+        (p.document.subject, p.document.agency_id, p.at)
+        for p in map(filler.plan, range(500))
+        if p is not None
     )
     stored = sorted(
         (d.subject, d.agency_id, d.arrival_date or _issued_at(d)) for d in Document.objects.all()
     )
     assert stored == planned
     other = DocumentFiller(staff=staff, seed=8, start=start, end=end)
-    assert [other.plan(i).document.subject for i in range(20)] != [
-        filler.plan(i).document.subject for i in range(20)
-    ]
+    assert [_subject(other, i) for i in range(20)] != [_subject(filler, i) for i in range(20)]
+
+
+def _subject(filler: DocumentFiller, index: int) -> str:
+    planned = filler.plan(index)
+    assert planned is not None
+    return planned.document.subject
 
 
 def _issued_at(document: Document) -> Any:
     return NumberAllocation.objects.get(document=document).allocated_at
+
+
+def _indexes_of_big_tables() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() AND tablename = ANY(%s)",
+            [list(indexes.BIG_TABLES)],
+        )
+        return dict(cursor.fetchall())
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the fast path is PostgreSQL's"
+)
+
+
+@postgresql_only
+def test_deferred_indexes_come_back_exactly_after_a_run_and_after_an_interrupted_one(
+    tmp_path: Path,
+) -> None:
+    before = _indexes_of_big_tables()
+    assert "documents_searchentry_vector" in before
+
+    # A run told to defer them: dropped while it writes, the same definitions at the end.
+    seen: list[set[str]] = []
+
+    def watch(label: str, total: int) -> Any:
+        return lambda done: seen.append(set(_indexes_of_big_tables()))
+
+    result = province.generate(
+        documents=150,
+        agencies=4,
+        seed=7,
+        password=PASSWORD,
+        until=UNTIL,
+        batch=50,
+        defer_indexes=True,
+        progress=watch,
+    )
+    assert result.added == 150
+    assert seen
+    during = seen[0]
+    assert "documents_searchentry_vector" not in during
+    assert "documents_searchentry_pkey" in during  # primary keys and unique indexes stay
+    assert "assignment_one_lead_per_document" in during
+    assert _indexes_of_big_tables() == before
+    assert indexes.pending() == []
+
+    # Interrupted (Ctrl-C after the first batch): the indexes are built again on the way out.
+    def interrupt(label: str, total: int) -> Any:
+        def advance(done: int) -> None:
+            if label == "documents" and done:
+                raise KeyboardInterrupt
+
+        return advance
+
+    with pytest.raises(KeyboardInterrupt):
+        province.generate(
+            documents=400,
+            agencies=4,
+            seed=7,
+            password=PASSWORD,
+            until=UNTIL,
+            batch=50,
+            defer_indexes=True,
+            progress=interrupt,
+        )
+    assert Document.objects.count() == 200  # the batch written before the interruption
+    assert _indexes_of_big_tables() == before
+
+    # Killed without a chance to clean up: the recorded definitions rebuild them by hand.
+    dropped = indexes.defer()
+    assert set(dropped) == set(before) - set(_indexes_of_big_tables())
+    assert {name for name, _, _ in indexes.pending()} == set(dropped)
+    out = tmp_path / "out.txt"
+    with out.open("w") as stream:
+        call_command("generate_province", restore_indexes=True, no_progress=True, stdout=stream)
+    assert f"{len(dropped)} indexes built again" in out.read_text()
+    assert _indexes_of_big_tables() == before
+    assert indexes.pending() == []
+
+
+def _canonical_rows() -> dict[str, list[tuple[Any, ...]]]:
+    """Every generated table's rows, sorted, with each reference to a generated row replaced
+    by that row's own canonical content: ids (handed out in whatever order the processes ran)
+    do not count, everything they point at does. Timestamps of the run itself (after the
+    generated period) count as "the run"."""
+    models = [
+        Register,
+        Document,
+        NumberAllocation,
+        SearchEntry,
+        Attachment,
+        AttachmentVersion,
+        Assignment,
+        ProcessingEntry,
+        CaseFile,
+        CaseFileItem,
+        DailyCounter,
+        Dossier,
+        DossierStep,
+        HandOver,
+        DossierComponent,
+        SupplementRequest,
+    ]
+    generated = set(models)
+    end = datetime.combine(UNTIL, datetime.min.time()).replace(
+        tzinfo=timezone.get_current_timezone()
+    )
+    rows: dict[type[Any], dict[Any, dict[str, Any]]] = {
+        m: {
+            r["pk"]: r
+            for r in m.objects.values("pk", *[f.attname for f in m._meta.concrete_fields])
+        }
+        for m in models
+    }
+    cache: dict[tuple[type[Any], Any], Any] = {}
+
+    def key(model: type[Any], pk: Any) -> Any:
+        if pk is None:
+            return None
+        if (model, pk) not in cache:
+            row = rows[model][pk]
+            values = []
+            for f in model._meta.concrete_fields:
+                if f.primary_key and not f.is_relation:
+                    continue
+                value = row[f.attname]
+                if f.is_relation and f.related_model in generated:
+                    value = key(f.related_model, value)
+                elif model is ProcessingEntry and f.name == "data" and value.get("with"):
+                    # the assignment finished or returned with this one, by id
+                    value = {**value, "with": key(Assignment, value["with"])}
+                elif isinstance(value, datetime) and value >= end:
+                    value = "the run"
+                values.append((f.name, value))
+            cache[(model, pk)] = tuple(values)
+        return cache[(model, pk)]
+
+    return {m.__name__: sorted(map(repr, (key(m, pk) for pk in rows[m]))) for m in models}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_rows_whatever_the_number_of_processes(tmp_path: Path) -> None:
+    snapshots = []
+    for processes in (2, 1):
+        generate(tmp_path, 400, batch=100, processes=processes)
+        snapshots.append(_canonical_rows())
+        assert_numbers_gap_free()
+        with connection.cursor() as cursor:  # the generated rows go, the officials stay
+            cursor.execute(
+                "TRUNCATE "
+                + ", ".join(m._meta.db_table for m in (Register, CaseFile, DailyCounter))
+                + ", documents_document, onestop_dossier CASCADE"
+            )
+    two, one = snapshots
+    assert set(two) == set(one)
+    for table in one:
+        assert len(two[table]) == len(one[table]), table
+        assert two[table] == one[table], table
+    assert len(one["Document"]) == 400
+    assert len(one["Dossier"]) == 40
+    assert len(one["Assignment"]) > 200
+
+
+def test_progress_in_a_log_has_the_count_the_rate_and_the_time_left(
+    tmp_path: Path, capsys: Any
+) -> None:
+    call_command(
+        "generate_province",
+        documents=120,
+        agencies=4,
+        seed=7,
+        password=PASSWORD,
+        until=UNTIL,
+        batch=40,
+        processes=1,
+        stdout=(tmp_path / "out.txt").open("w"),
+    )
+    lines = capsys.readouterr().err.splitlines()
+    progress = [line for line in lines if line.startswith("documents: ")]
+    # The first batch, then (a run shorter than LOG_EVERY) the last.
+    assert progress[0].startswith("documents: 40/120 (33.3 %), ")
+    assert progress[-1].startswith("documents: 120/120 (100.0 %), ")
+    assert re.search(r", [\d,]+/s, \d+:\d\d:\d\d elapsed, \d+:\d\d:\d\d left$", progress[0])
+    assert progress[-1].endswith(" 0:00:00 left")
+
+
+def test_a_full_work_file_makes_the_unit_open_another(tmp_path: Path) -> None:
+    generate(tmp_path, 200)
+    full = set(CaseFile.objects.values_list("pk", flat=True))
+    assert full
+    CaseFile.objects.update(last_ordinal=MAX_DOC_ORDINAL)  # every file drawn so far is full
+
+    generate(tmp_path, 500)
+    new_documents = Document.objects.order_by("pk")[200:]
+    items = CaseFileItem.objects.filter(document__in=new_documents)
+    assert not items.filter(case_file__in=full).exists()
+    numbers = {int(n.split(".")[0]) for n in items.values_list("case_file__notation", flat=True)}
+    assert max(numbers) > FILES_PER_UNIT  # 04.…, 05.…: opened when 01…03 were full
+    # The share filed stays about 30 % of the non-confidential documents.
+    assert 60 < items.count() < 120

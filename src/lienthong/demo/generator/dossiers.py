@@ -49,7 +49,7 @@ from lienthong.onestop.models import (
 )
 from lienthong.onestop.services import outcome_of, schedule
 
-from .bulk import BulkWriter
+from .bulk import BulkWriter, build
 from .people import Staff, person
 from .vocabulary import BUSINESS_NAMES, DISTRICTS, GIVEN_NAMES, PHONE_PREFIXES, STREETS
 
@@ -121,8 +121,12 @@ class DossierFiller:
             self.papers.setdefault(paper.procedure_id, []).append(paper)
         # The one-stop rules by effective date: a dossier follows those in force when received.
         self.rules = list(OneStopRules.objects.order_by("effective_from"))
+        # The day counters of the generated agencies, read once (not a query per dossier).
         self.counters: dict[tuple[int, Any], int] = {}
-        self.known_counters: set[tuple[int, Any]] = set()
+        self.known_counters: dict[tuple[int, Any], DailyCounter] = {}
+        for row in DailyCounter.objects.filter(agency_id__in=list(self.by_agency)):
+            self.counters[(row.agency_id, row.day)] = row.last_number
+            self.known_counters[(row.agency_id, row.day)] = row
         self.dirty: set[tuple[int, Any]] = set()
 
     def _rules_code(self, moment: datetime) -> str:
@@ -142,12 +146,7 @@ class DossierFiller:
     def _next_code(self, agency: Any, moment: datetime) -> str:
         day = timezone.localtime(moment).date()
         key = (agency.pk, day)
-        if key not in self.counters:
-            row = DailyCounter.objects.filter(agency=agency, day=day).first()
-            self.counters[key] = row.last_number if row else 0
-            if row:
-                self.known_counters.add(key)
-        self.counters[key] += 1
+        self.counters[key] = self.counters.get(key, 0) + 1
         self.dirty.add(key)
         return format_code(agency.code, day, self.counters[key])
 
@@ -167,6 +166,11 @@ class DossierFiller:
 
     # --- one dossier ------------------------------------------------------------------------
 
+    def agency_of(self, rng: random.Random) -> int:
+        """The agency of the dossier `play(rng, …)` would play (the stream's first draw; the
+        stream is used up: play with a fresh one)."""
+        return self.procedures[rng.randrange(len(self.procedures))].agency_id
+
     def play(self, rng: random.Random, moment: datetime) -> Life:
         """Plays one dossier submitted at `moment`, up to its final status or the end."""
         procedure = self.procedures[rng.randrange(len(self.procedures))]
@@ -179,7 +183,8 @@ class DossierFiller:
         if final == DossierStatus.SUBMITTED and not online:
             final = DossierStatus.RECEIVED  # the counter receives what it takes in at once
         creator = citizen or staff.onestop_officer
-        dossier = Dossier(
+        dossier = build(
+            Dossier,
             procedure=procedure,
             agency_id=procedure.agency_id,
             channel=Channel.ONLINE if online else Channel.COUNTER,
@@ -241,13 +246,19 @@ class DossierFiller:
         writer.insert(supplements, with_pk=False)
 
     def save_counters(self) -> None:
-        for agency_id, day in sorted(self.dirty):
-            last = self.counters[(agency_id, day)]
-            if (agency_id, day) in self.known_counters:
-                DailyCounter.objects.filter(agency_id=agency_id, day=day).update(last_number=last)
+        changed, new = [], []
+        for key in sorted(self.dirty):
+            row = self.known_counters.get(key)
+            if row is None:
+                agency_id, day = key
+                row = DailyCounter(agency_id=agency_id, day=day)
+                self.known_counters[key] = row
+                new.append(row)
             else:
-                DailyCounter.objects.create(agency_id=agency_id, day=day, last_number=last)
-                self.known_counters.add((agency_id, day))
+                changed.append(row)
+            row.last_number = self.counters[key]
+        DailyCounter.objects.bulk_create(new)
+        self.writer.update(changed, ["last_number"])
         self.dirty.clear()
 
 
@@ -338,7 +349,8 @@ class _Run:
         if change is not None:
             change(at)
         self.life.history.append(
-            HandOver(
+            build(
+                HandOver,
                 dossier=self.dossier,
                 action=action,
                 at=at,
@@ -363,7 +375,8 @@ class _Run:
         papers = self.filler.papers.get(dossier.procedure.pk, [])
         for number, paper in enumerate(papers, start=1):
             self.life.papers.append(
-                DossierComponent(
+                build(
+                    DossierComponent,
                     dossier=dossier,
                     procedure_component=paper,
                     name=paper.name[:500],
@@ -404,7 +417,8 @@ class _Run:
                 dossier.closed_at, dossier.closed_by = at, officer
             else:
                 self.life.supplements.append(
-                    SupplementRequest(
+                    build(
+                        SupplementRequest,
                         dossier=dossier,
                         phase=SupplementPhase.RECEPTION,
                         items="Bản sao giấy tờ tùy thân; tờ khai theo mẫu",
@@ -427,7 +441,8 @@ class _Run:
         dossier, officer = self.dossier, self.officer
         procedure = dossier.procedure
         self.steps = [
-            DossierStep(
+            build(
+                DossierStep,
                 dossier=dossier,
                 order=s.order,
                 name=s.name,

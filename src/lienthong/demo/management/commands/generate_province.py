@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 from rich.console import Console
 from rich.progress import (
@@ -20,6 +25,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from lienthong.demo.generator import indexes
 from lienthong.demo.generator.people import DEFAULT_PASSWORD
 from lienthong.demo.generator.province import generate, write_manifest
 
@@ -32,9 +38,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--documents", type=int, required=True, help="documents the database should hold"
-        )
+        parser.add_argument("--documents", type=int, help="documents the database should hold")
         parser.add_argument("--agencies", type=int, default=20, help="agencies with officials")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument(
@@ -57,15 +61,49 @@ class Command(BaseCommand):
             metavar="PATH",
             help="write users, password and codes as JSON ('-': stdout)",
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="worker processes (PostgreSQL; default: one per CPU; SQLite, or inside a "
+            "transaction: 1); "
+            "the data is the same whatever their number",
+        )
+        parser.add_argument(
+            "--indexes",
+            choices=("auto", "defer", "keep"),
+            default="auto",
+            help="PostgreSQL: drop the big tables' secondary indexes during the load and "
+            "build them at the end ('auto': when the run at least doubles the documents "
+            "and adds 50,000 or more)",
+        )
+        parser.add_argument(
+            "--restore-indexes",
+            action="store_true",
+            help="only build again the indexes an interrupted run left dropped",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["restore_indexes"]:
+            with _progress(enabled=not options["no_progress"]) as progress:
+                built = indexes.restore(progress)
+            self.stdout.write(f"{len(built)} indexes built again: {', '.join(built) or '-'}")
+            return
+        if options["documents"] is None:
+            raise CommandError("--documents is required")
+        processes = options["processes"]
+        if processes is None:
+            alone = connection.vendor != "postgresql" or connection.in_atomic_block
+            processes = 1 if alone else (os.cpu_count() or 1)
+        if processes < 1:
+            raise CommandError("--processes must be positive")
         if options["documents"] < 0 or options["agencies"] < 1 or options["batch"] < 1:
             raise CommandError("--documents must not be negative, --agencies and --batch positive")
         if not 1 <= options["years"] <= 20:
             raise CommandError("--years must be between 1 and 20")
         until = options["until"] or timezone.localdate()
-        with _progress(enabled=not options["no_progress"]) as progress:
+        with _terminate_as_interrupt(), _progress(enabled=not options["no_progress"]) as progress:
             try:
                 result = generate(
                     documents=options["documents"],
@@ -75,6 +113,8 @@ class Command(BaseCommand):
                     years=options["years"],
                     until=until,
                     batch=options["batch"],
+                    processes=processes,
+                    defer_indexes={"auto": None, "defer": True, "keep": False}[options["indexes"]],
                     progress=progress,
                 )
             except ValueError as exc:
@@ -93,9 +133,36 @@ class Command(BaseCommand):
 
 
 @contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """`kill` (SIGTERM) stops a run as Ctrl-C does: the workers are stopped and the deferred
+    indexes built again before the process ends (only in the main thread, where signals go)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# Without a terminal (a log file), a line every this many seconds instead of the bar.
+LOG_EVERY = 30.0
+
+
+@contextmanager
 def _progress(*, enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
+    """A bar with the time elapsed and left on a terminal; progress lines in a log."""
     if not enabled:
         yield None
+        return
+    console = Console(file=sys.stderr)
+    if not console.is_terminal:
+        yield lambda label, total: _LogLines(label, total, sys.stderr).advance
         return
 
     bar = Progress(
@@ -104,7 +171,7 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, int], Callable[[int],
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(file=sys.stderr),
+        console=console,
     )
 
     def factory(label: str, total: int) -> Callable[[int], None]:
@@ -113,3 +180,40 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, int], Callable[[int],
 
     with bar:
         yield factory
+
+
+class _LogLines:
+    """`documents: 1,200,000/10,000,000 (12.0 %), 2,912/s, 0:06:52 elapsed, 0:50:22 left`:
+    the first step, then one line every LOG_EVERY seconds, and the last."""
+
+    def __init__(self, label: str, total: int, out: TextIO) -> None:
+        self.label, self.total, self.out = label, total, out
+        self.started = time.monotonic()
+        self.last: float | None = None
+        self.printed_last = False
+
+    def advance(self, done: int) -> None:
+        now = time.monotonic()
+        finished = done >= self.total
+        if (
+            (done == 0 and not finished)
+            or self.printed_last
+            or (self.last is not None and now - self.last < LOG_EVERY and not finished)
+        ):
+            return
+        self.printed_last = finished
+        self.last = now
+        elapsed = now - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - done) / rate if rate > 0 else None
+        share = 100 * done / self.total if self.total else 100.0
+        self.out.write(
+            f"{self.label}: {done:,}/{self.total:,} ({share:.1f} %), {rate:,.0f}/s, "
+            f"{_clock(elapsed)} elapsed, {_clock(left) if left is not None else '?'} left\n"
+        )
+        self.out.flush()
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
