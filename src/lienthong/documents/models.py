@@ -180,6 +180,15 @@ class Document(TimeStampedModel):
                 fields=["agency", "direction", "code_number", "code_notation"],
                 name="doc_number_dir_idx",
             ),
+            # The leaders' statistics and dashboard count by arrival or issue date within the
+            # agencies in scope (a week, a month, a year): a range of the index, not the
+            # agencies' whole archive (docs/reports.md, "Statistics at scale").
+            models.Index(
+                fields=["agency", "direction", "arrival_date"], name="doc_agency_arrival_idx"
+            ),
+            models.Index(
+                fields=["agency", "direction", "issued_date"], name="doc_agency_issued_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

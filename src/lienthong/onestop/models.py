@@ -192,6 +192,8 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["agency", "status"], name="dossier_agency_status_idx"),
             models.Index(fields=["applicant", "-id"], name="dossier_applicant_idx"),
+            # The leaders' dashboard: dossiers received in the window, by agency.
+            models.Index(fields=["agency", "received_at"], name="dossier_agency_received_idx"),
             models.Index(
                 fields=["warn_at"],
                 condition=Q(warned_at__isnull=True),
@@ -377,6 +379,8 @@ class DossierStep(models.Model):
         verbose_name = _("process step")
         verbose_name_plural = _("process steps")
         ordering = ["dossier", "order"]
+        # The leaders' dashboard: steps started in the window, by the agency handling them.
+        indexes = [models.Index(fields=["agency", "started_at"], name="step_agency_started_idx")]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order_unique")
         ]

@@ -104,6 +104,18 @@ class Assignment(models.Model):
             models.Index(fields=["assignee_user", "state", "deadline"], name="assignment_user_idx"),
             models.Index(fields=["assignee_unit", "state", "deadline"], name="assignment_unit_idx"),
             models.Index(fields=["document", "parent"], name="assignment_document_idx"),
+            # The leaders' dashboard: what was assigned in the window, and the lead work now
+            # overdue (a few rows among millions: a partial index of the open lead work).
+            models.Index(fields=["assigned_at"], name="assignment_assigned_at_idx"),
+            models.Index(
+                fields=["deadline"],
+                condition=Q(
+                    state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS],
+                    parent__isnull=True,
+                    role=AssignmentRole.LEAD,
+                ),
+                name="assignment_open_lead_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
