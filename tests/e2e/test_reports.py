@@ -89,6 +89,20 @@ def test_a_district_reports_the_province_returns_and_a_leader_drills_into_statis
     expect(
         page.get_by_role("link", name=re.compile("ứng dụng công nghệ thông tin"))
     ).to_be_visible()
+    # The line of the year so far: this month's point lists the documents since 1 January.
+    page.go_back()
+    line = page.locator("#chart-cumulative")
+    expect(line).to_have_attribute("data-ready", "true")
+    dot = page.evaluate(
+        "([index]) => { const p = document.getElementById('chart-cumulative').chart"
+        ".getDatasetMeta(0).data[index]; return {x: p.x, y: p.y}; }",
+        [month],
+    )
+    line.click(position={"x": dot["x"], "y": dot["y"]})
+    expect(page).to_have_url(re.compile(rf"/van-ban-den/\?date_from={date.today().year}-01-01"))
+    expect(
+        page.get_by_role("link", name=re.compile("ứng dụng công nghệ thông tin"))
+    ).to_be_visible()
     # The only error the console saw is the 400 answering the wrong figure.
     errors = page.console_errors  # type: ignore[attr-defined]
     assert [e for e in errors if "status of 400" not in e] == [] and len(errors) == 1

@@ -46,6 +46,18 @@ def test_a_leader_sees_the_agency_documents_by_month_and_drills_down(
     listed = client.get(url)
     assert listed.status_code == 200 and first.subject in listed.content.decode()
     assert "<script>" not in text  # no inline script: the data sits in json_script elements
+    # The line of the year so far: flat before this month, two from this month on; a point's
+    # link lists the year from 1 January to the end of its month.
+    line = json.loads(
+        re.search(
+            r'<script id="cumulative-data" type="application/json">(.*?)</script>', text, re.S
+        ).group(1)
+    )
+    assert line["datasets"][0]["data"] == [0] * (month - 1) + [2] * (13 - month)
+    assert 'data-type="line"' in text
+    since_january = line["datasets"][0]["urls"][month - 1]
+    assert f"date_from={year}-01-01" in since_january
+    assert first.subject in client.get(since_january).content.decode()
     # Another agency's leader counts none of them; an officer does not see the page.
     other = Client()
     other.force_login(other_leader)

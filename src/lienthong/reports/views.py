@@ -102,5 +102,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "agency_id": agency_id,
             "month_chart": statistics.chart_data(months, incoming, outgoing),
             "type_chart": statistics.chart_data(types, incoming, outgoing),
+            "cumulative_chart": statistics.chart_data(
+                statistics.cumulative(months, year), incoming, outgoing
+            ),
         },
     )

@@ -1,5 +1,6 @@
 // Draws the statistics page's charts from the data in <script type="application/json"> elements
-// (no inline script, CSP-safe). A click on a bar opens the list of documents behind it.
+// (no inline script, CSP-safe): bars, stacked bars (data-stacked) or lines (data-type="line").
+// A click on a bar or a point opens the list of documents behind it.
 (function () {
   "use strict";
   var colours = ["#1f6fb2", "#d9822b", "#3c9d4f", "#8e5ea2"];
@@ -9,11 +10,17 @@
       return;
     }
     var data = JSON.parse(source.textContent);
+    var line = canvas.dataset.type === "line";
     data.datasets.forEach(function (dataset, index) {
       dataset.backgroundColor = colours[index % colours.length];
+      if (line) {
+        dataset.borderColor = colours[index % colours.length];
+        dataset.pointRadius = 4;
+        dataset.pointHoverRadius = 6;
+      }
     });
     var chart = new Chart(canvas, {
-      type: "bar",
+      type: line ? "line" : "bar",
       data: { labels: data.labels, datasets: data.datasets },
       options: {
         animation: false,
