@@ -109,11 +109,11 @@ class Assignment(models.Model):
             models.Index(fields=["assigned_at"], name="assignment_assigned_at_idx"),
             models.Index(
                 fields=["deadline"],
-                condition=Q(
-                    state__in=[AssignmentState.OPEN, AssignmentState.IN_PROGRESS],
-                    parent__isnull=True,
-                    role=AssignmentRole.LEAD,
-                ),
+                # Written as OR, not IN: PostgreSQL prints an IN over varchar so that the text
+                # it reads back differs (the generator rebuilds deferred indexes from that
+                # text); it still matches the queries' `state IN (…)`.
+                condition=(Q(state=AssignmentState.OPEN) | Q(state=AssignmentState.IN_PROGRESS))
+                & Q(parent__isnull=True, role=AssignmentRole.LEAD),
                 name="assignment_open_lead_due_idx",
             ),
         ]
