@@ -99,10 +99,7 @@ def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency
     assert "Ủy ban nhân dân tỉnh Cà Mau" in text and "9,62" in text and "75" in text
 
     # The drafting flow as for any outgoing document: review, the leader signs, the clerk issues.
-    drafting.review(actor=chief, draft=draft, decision="approve")
-    drafting.send_to_signer(actor=chief, draft=draft)
-    drafting.sign_off(actor=leader, draft=draft, decision="approve")
-    drafting.issue_draft(actor=clerk, draft=draft)
+    _sign_and_issue(draft, chief=chief, leader=leader, clerk=clerk)
     draft.refresh_from_db()
     document = draft.document
     assert document is not None and document.direction == Direction.OUTGOING
@@ -132,6 +129,14 @@ def test_with_the_flag_the_signed_report_document_reaches_the_aggregating_agency
     api = client.get(f"/api/v1/reports/agency-reports/{report.pk}/").json()
     assert api["document"]["number"] == document.number_and_symbol
     assert api["document"]["arrived_at"] and api["counted"] is True
+
+
+def _sign_and_issue(draft: Any, *, chief: Any, leader: Any, clerk: Any) -> None:
+    """The office's chief reviews and sends it on, the leader signs it off, the clerk issues."""
+    drafting.review(actor=chief, draft=draft, decision="approve")
+    drafting.send_to_signer(actor=chief, draft=draft)
+    drafting.sign_off(actor=leader, draft=draft, decision="approve")
+    drafting.issue_draft(actor=clerk, draft=draft)
 
 
 def _figure(result: Any, code: str) -> Any:
@@ -247,10 +252,7 @@ def _arrived(reporting: Reporting, user_factory: Any, run_tasks: Any) -> tuple[A
     services.submit_report(report=report, actor=leader)
     report.refresh_from_db()
     draft = report.document_draft
-    drafting.review(actor=chief, draft=draft, decision="approve")
-    drafting.send_to_signer(actor=chief, draft=draft)
-    drafting.sign_off(actor=leader, draft=draft, decision="approve")
-    drafting.issue_draft(actor=clerk, draft=draft)
+    _sign_and_issue(draft, chief=chief, leader=leader, clerk=clerk)
     run_tasks()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -333,9 +335,15 @@ def test_the_leader_takes_a_report_back_through_the_api(
     services.save_values(report=report, actor=reporting.officers[0], values=FIGURES)
     services.submit_report(report=report, actor=leader)
     url = f"/api/v1/reports/agency-reports/{report.pk}/take-back/"
-    officer = Client()
-    officer.force_login(reporting.officers[0])
-    assert officer.post(url, {"reason": "Sửa"}, content_type="application/json").status_code == 404
+    # Neither the agency's reporting officer nor another district's leader may take it back.
+    for outsider in (reporting.officers[0], reporting.leaders[1]):
+        other = Client()
+        other.force_login(outsider)
+        answer = other.post(url, {"reason": "Sửa"}, content_type="application/json")
+        assert answer.status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.AWAITING_DOCUMENT
+    assert report.document_draft.state == DraftState.IN_REVIEW
     api = Client()
     api.force_login(leader)
     refused = api.post(url, {"reason": " "}, content_type="application/json")

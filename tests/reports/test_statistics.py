@@ -46,14 +46,17 @@ def test_a_leader_sees_the_agency_documents_by_month_and_drills_down(
     listed = client.get(url)
     assert listed.status_code == 200 and first.subject in listed.content.decode()
     assert "<script>" not in text  # no inline script: the data sits in json_script elements
-    # The line of the year so far: flat before this month, two from this month on; a point's
-    # link lists the year from 1 January to the end of its month.
+    # The line of the year so far: flat before this month, two at this month, where it stops
+    # (no point for a month still to come); a point's link lists the year from 1 January to
+    # the end of its month. Last year's line has its twelve months.
     line = json.loads(
         re.search(
             r'<script id="cumulative-data" type="application/json">(.*?)</script>', text, re.S
         ).group(1)
     )
-    assert line["datasets"][0]["data"] == [0] * (month - 1) + [2] * (13 - month)
+    assert line["datasets"][0]["data"] == [0] * (month - 1) + [2]
+    last_year = client.get(f"/bao-cao/thong-ke/?nam={year - 1}").content.decode()
+    assert re.search(r'id="cumulative-data"[^>]*>\{"labels": \[("\d\d/\d{4}", ){11}"12/', last_year)
     assert 'data-type="line"' in text
     since_january = line["datasets"][0]["urls"][month - 1]
     assert f"date_from={year}-01-01" in since_january

@@ -74,3 +74,10 @@ class AgencyReportQuerySet(models.QuerySet["AgencyReport"]):
         """Approved and submitted as a signed document that has not reached the aggregating
         agency yet (not counted)."""
         return self.filter(status=ReportStatus.AWAITING_DOCUMENT)
+
+    def sent_as(self, document: Any, aggregator_id: int) -> AgencyReportQuerySet:
+        """The report whose signed document is `document`, addressed to the aggregating agency
+        `aggregator_id` (what exchange's delivery and recall events are about)."""
+        return self.filter(
+            document_draft__document=document, period__form__aggregator_id=aggregator_id
+        )

@@ -589,11 +589,8 @@ def record_document_arrival(*, outgoing: Document, recipient_id: int) -> AgencyR
     accepted or returned. Any other delivery is none of the reports' business."""
     report = (
         AgencyReport.objects.select_for_update(of=("self",))
-        .filter(
-            document_draft__document=outgoing,
-            period__form__aggregator_id=recipient_id,
-            status=ReportStatus.AWAITING_DOCUMENT,
-        )
+        .sent_as(outgoing, recipient_id)
+        .awaiting_document()
         .first()
     )
     if report is None:
@@ -625,11 +622,8 @@ def record_document_recall(
     again (a new document). Accepted reports too: what the agency withdrew no longer counts."""
     report = (
         AgencyReport.objects.select_for_update(of=("self",))
-        .filter(
-            document_draft__document=outgoing,
-            period__form__aggregator_id=recipient_id,
-            status__in=RECALLABLE,
-        )
+        .sent_as(outgoing, recipient_id)
+        .filter(status__in=RECALLABLE)
         .first()
     )
     if report is None:

@@ -133,13 +133,16 @@ def chart_data(bars: list[Bar], incoming_label: str, outgoing_label: str) -> dic
     }
 
 
-def cumulative(bars: list[Bar], year: int) -> list[Bar]:
+def cumulative(bars: list[Bar], year: int, today: date) -> list[Bar]:
     """The months' bars added up from January (lũy kế từ đầu năm): each point is the documents of
-    the year up to the end of its month, its link the list from 1 January to that day. From the
-    same grouped rows, no further query."""
+    the year up to the end of its month, its link the list from 1 January to that day. The line
+    stops at this month (a month still to come has no figure yet). From the same grouped rows,
+    no further query."""
     points, incoming, outgoing = [], 0, 0
     first = date(year, 1, 1)
     for month, bar in enumerate(bars, start=1):
+        if date(year, month, 1) > today:
+            break
         incoming += bar.incoming
         outgoing += bar.outgoing
         end = date(year, month, calendar.monthrange(year, month)[1])

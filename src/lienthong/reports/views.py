@@ -103,7 +103,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "month_chart": statistics.chart_data(months, incoming, outgoing),
             "type_chart": statistics.chart_data(types, incoming, outgoing),
             "cumulative_chart": statistics.chart_data(
-                statistics.cumulative(months, year), incoming, outgoing
+                statistics.cumulative(months, year, timezone.localdate()), incoming, outgoing
             ),
         },
     )
