@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -353,13 +353,29 @@ def _issued_at(document: Document) -> Any:
 
 
 def _indexes_of_big_tables() -> dict[str, str]:
+    """The big tables' indexes, foreign keys and storage options, each by name with its
+    definition as PostgreSQL prints it."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes "
             "WHERE schemaname = current_schema() AND tablename = ANY(%s)",
             [list(indexes.BIG_TABLES)],
         )
-        return dict(cursor.fetchall())
+        found = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+            "JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE c.relname = ANY(%s) AND k.contype IN ('f', 'c', 'u', 'p')",
+            [list(indexes.BIG_TABLES)],
+        )
+        found.update((f"constraint {name}", definition) for name, definition in cursor.fetchall())
+        cursor.execute(
+            "SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
+            "WHERE relname = ANY(%s) AND relkind = 'r'",
+            [list(indexes.BIG_TABLES)],
+        )
+        found.update((f"options {name}", options) for name, options in cursor.fetchall())
+        return found
 
 
 postgresql_only = pytest.mark.skipif(
@@ -375,10 +391,10 @@ def test_deferred_indexes_come_back_exactly_after_a_run_and_after_an_interrupted
     assert "documents_searchentry_vector" in before
 
     # A run told to defer them: dropped while it writes, the same definitions at the end.
-    seen: list[set[str]] = []
+    seen: list[dict[str, str]] = []
 
     def watch(label: str, total: int) -> Any:
-        return lambda done: seen.append(set(_indexes_of_big_tables()))
+        return lambda done: seen.append(_indexes_of_big_tables())
 
     result = province.generate(
         documents=150,
@@ -396,6 +412,13 @@ def test_deferred_indexes_come_back_exactly_after_a_run_and_after_an_interrupted
     assert "documents_searchentry_vector" not in during
     assert "documents_searchentry_pkey" in during  # primary keys and unique indexes stay
     assert "assignment_one_lead_per_document" in during
+    foreign_keys = {name for name in set(before) - set(during) if name.startswith("constraint ")}
+    assert len(foreign_keys) > 20
+    assert all(before[name].startswith("FOREIGN KEY ") for name in foreign_keys)
+    assert "constraint documents_searchentry_pkey" in during  # the other constraints stay
+    for table in indexes.BIG_TABLES:  # autovacuum off while the rows are written
+        assert before[f"options {table}"] == ""
+        assert during[f"options {table}"] == "autovacuum_enabled=off"
     assert _indexes_of_big_tables() == before
     assert indexes.pending() == []
 
@@ -423,12 +446,45 @@ def test_deferred_indexes_come_back_exactly_after_a_run_and_after_an_interrupted
 
     # Killed without a chance to clean up: the recorded definitions rebuild them by hand.
     dropped = indexes.defer()
-    assert set(dropped) == set(before) - set(_indexes_of_big_tables())
+    gone = {
+        name.removeprefix("constraint ") for name in set(before) - set(_indexes_of_big_tables())
+    }
+    assert set(dropped) == gone | {f"{table} autovacuum" for table in indexes.BIG_TABLES}
     assert {name for name, _, _ in indexes.pending()} == set(dropped)
     out = tmp_path / "out.txt"
     with out.open("w") as stream:
         call_command("generate_province", restore_indexes=True, no_progress=True, stdout=stream)
-    assert f"{len(dropped)} indexes built again" in out.read_text()
+    assert f"{len(dropped)} indexes, foreign keys and autovacuum settings put back" in (
+        out.read_text()
+    )
+    assert _indexes_of_big_tables() == before
+    assert indexes.pending() == []
+
+
+@postgresql_only
+def test_a_row_written_while_the_foreign_keys_were_set_aside_is_still_checked() -> None:
+    before = _indexes_of_big_tables()
+    indexes.defer()
+    with connection.cursor() as cursor:  # nothing checks the reference while the load runs
+        cursor.execute(
+            "INSERT INTO documents_searchentry (document_id, folded, plain, indexed_at) "
+            "VALUES (-1, 'x', 'x', now())"
+        )
+    with pytest.raises(IntegrityError):
+        indexes.restore()
+    left = {name for name, _, _ in indexes.pending()}
+    assert "documents_searchentr_document_id_0d3138a1_fk_documents" in left
+    foreign_keys = {
+        name.removeprefix("constraint ")
+        for name, sql in before.items()
+        if sql.startswith("FOREIGN KEY ")
+    }
+    autovacuum = {f"{table} autovacuum" for table in indexes.BIG_TABLES}
+    assert left <= foreign_keys | autovacuum  # the indexes came back first
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM documents_searchentry WHERE document_id = -1")
+    indexes.restore()
     assert _indexes_of_big_tables() == before
     assert indexes.pending() == []
 

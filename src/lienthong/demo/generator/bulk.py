@@ -130,23 +130,24 @@ class BulkWriter:
                 rows,
             )
 
-    def _plain_types(self, f: models.Field[Any, Any]) -> frozenset[type]:
+    def _plain_types(self, f: models.Field[Any, Any]) -> set[type]:
         """The exact value types `get_db_prep_save` of this field returns unchanged (so the call,
-        the most expensive part of building a row, can be skipped for them)."""
+        the most expensive part of building a row, can be skipped for them). A text field's
+        set grows with the `TextChoices` classes it meets (`insert`)."""
         simple = (type(None),)
         if not type(f).__module__.startswith("django.db.models."):
-            return frozenset()  # a field class of our own may prepare values its own way
+            return set()  # a field class of our own may prepare values its own way
         if isinstance(f, models.ForeignKey | models.AutoField | models.IntegerField):
-            return frozenset((*simple, int))
+            return {*simple, int}
         if isinstance(f, models.BooleanField):
-            return frozenset((*simple, bool))
+            return {*simple, bool}
         if isinstance(f, models.CharField | models.TextField):
-            return frozenset((*simple, str))
+            return {*simple, str}
         if self.postgresql and isinstance(f, models.DateTimeField):
-            return frozenset((*simple, datetime))  # aware: passed as is (SQLite: as text)
+            return {*simple, datetime}  # aware: passed as is (SQLite: as text)
         if self.postgresql and isinstance(f, models.DateField):
-            return frozenset((*simple, date))
-        return frozenset()
+            return {*simple, date}
+        return set()
 
     def insert(self, objects: Sequence[models.Model], *, with_pk: bool = True) -> None:
         """Write the objects (their pks set by `assign_ids` when `with_pk`)."""
@@ -159,17 +160,26 @@ class BulkWriter:
         prepared = []
         for f in fields:
             automatic = isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
-            prepared.append((f.attname, f.get_db_prep_save, automatic, self._plain_types(f)))
+            plain = self._plain_types(f)
+            textual = str in plain
+            prepared.append((f.attname, f.get_db_prep_save, automatic, plain, textual))
         rows = []
         for obj in objects:
             row = []
             values = obj.__dict__
-            for attname, prep, automatic, plain in prepared:
+            for attname, prep, automatic, plain, textual in prepared:
                 value = values[attname]
                 if value is None and automatic:
                     value = now
                     setattr(obj, attname, value)
-                row.append(value if type(value) in plain else prep(value, db))
+                if type(value) not in plain:
+                    if textual and isinstance(value, str):
+                        # A `TextChoices` member: Django's text fields pass any str through
+                        # (lazy translations are not str), so its class is plain from now on.
+                        plain.add(type(value))
+                    else:
+                        value = prep(value, db)
+                row.append(value)
             rows.append(row)
         quote = db.ops.quote_name
         table = quote(model._meta.db_table)

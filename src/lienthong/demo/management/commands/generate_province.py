@@ -73,14 +73,15 @@ class Command(BaseCommand):
             "--indexes",
             choices=("auto", "defer", "keep"),
             default="auto",
-            help="PostgreSQL: drop the big tables' secondary indexes during the load and "
-            "build them at the end ('auto': when the run at least doubles the documents "
-            "and adds 50,000 or more)",
+            help="PostgreSQL: set aside the big tables' secondary indexes, foreign keys and "
+            "autovacuum during the load and put them back at the end ('auto': when the run "
+            "at least doubles the documents and adds 50,000 or more)",
         )
         parser.add_argument(
             "--restore-indexes",
             action="store_true",
-            help="only build again the indexes an interrupted run left dropped",
+            help="only put back the indexes, foreign keys and autovacuum an interrupted run "
+            "left set aside",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -88,7 +89,10 @@ class Command(BaseCommand):
         if options["restore_indexes"]:
             with _progress(enabled=not options["no_progress"]) as progress:
                 built = indexes.restore(progress)
-            self.stdout.write(f"{len(built)} indexes built again: {', '.join(built) or '-'}")
+            self.stdout.write(
+                f"{len(built)} indexes, foreign keys and autovacuum settings put back: "
+                f"{', '.join(built) or '-'}"
+            )
             return
         if options["documents"] is None:
             raise CommandError("--documents is required")
