@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.documents import (  # noqa: E402
     PG_BIN,
     Cleanup,
+    PgStatements,
     create_database,
     free_port,
     machine,
@@ -62,7 +63,8 @@ PASSWORD = "lienthong-bench-2026"
 PG_OPTIONS = (
     "-c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=16MB "
     "-c maintenance_work_mem=512MB -c max_wal_size=8GB -c checkpoint_timeout=15min "
-    "-c random_page_cost=1.1 -c max_connections=200"
+    "-c random_page_cost=1.1 -c max_connections=200 "
+    "-c shared_preload_libraries=pg_stat_statements"
 )
 
 # Searches the officers type: the same words with and without tone marks.
@@ -327,6 +329,9 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
 
     floors: dict[str, float] = {}
     rng = random.Random(7)
+    # PostgreSQL's own account of the replay: execution time summed over the page's statements
+    # (pg_stat_statements, when the server preloads it), beside the wall time seen here.
+    database = PgStatements() if connection.vendor == "postgresql" else None
     for action in [*OFFICER_ACTIONS, *CITIZEN_ACTIONS]:
         persona = {
             "register": "clerk",
@@ -361,7 +366,11 @@ def sql_floors(plan: dict[str, Any], *, repeat: int) -> dict[str, float]:
             for q in captured.captured_queries
             if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
         ]
+        if database:
+            database.reset()
         floors[action] = _replay_ms(statements, repeat)
+        if database:
+            floors[f"{action}:db_ms"] = database.totals()[0] / repeat
         if os.environ.get("LIENTHONG_LOAD_EXPLAIN"):  # which statement costs what
             _explain(action, statements)
         floors[f"{action}:queries"] = len(statements)
@@ -901,6 +910,7 @@ def run_size(
     result["documents"] = size
     result["generate_s"] = generated
     result["sql_floor_ms"] = plan["sql_floor_ms"]
+    result["database_mb"] = _database_mb(env["DATABASE_URL"])
     for action, figures in result["actions"].items():
         sql = plan["sql_floor_ms"].get(action)
         floor = result["floor"].get("p50")
@@ -908,6 +918,17 @@ def run_size(
             figures["floor_ms"] = floor + sql
             figures["ratio"] = figures["p50"] / (floor + sql)
     return result
+
+
+def _database_mb(url: str) -> float | None:
+    """The size of the benchmark's database on disk (tables, indexes, TOAST), in MB."""
+    if not url.startswith("postgres"):
+        return None
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return row[0] / 1e6 if row else None
 
 
 async def _drive_with_memory(
@@ -931,7 +952,7 @@ def report(result: dict[str, Any]) -> str:
         f"  floor (bare view, same middleware): p50 {result['floor']['p50']:.1f} ms, "
         f"p95 {result['floor']['p95']:.1f} ms, {result['floor']['rps']:.0f} requests/s",
         f"  {'action':<14}{'ok':>7}{'err':>5}{'skip':>6}{'p50':>8}{'p95':>8}{'p99':>8}"
-        f"{'SQL ms':>8}{'queries':>8}{'ratio':>7}",
+        f"{'SQL ms':>8}{'DB ms':>7}{'queries':>8}{'ratio':>7}",
     ]
     for action, f in result["actions"].items():
         if not f["ok"] and not f["errors"]:
@@ -939,10 +960,12 @@ def report(result: dict[str, Any]) -> str:
             continue
         sql = result["sql_floor_ms"].get(action)
         queries = result["sql_floor_ms"].get(f"{action}:queries")
+        db = result["sql_floor_ms"].get(f"{action}:db_ms")
         lines.append(
             f"  {action:<14}{f['ok']:>7}{f['errors']:>5}{f['skipped']:>6}"
             f"{f.get('p50', 0):>8.1f}{f.get('p95', 0):>8.1f}{f.get('p99', 0):>8.1f}"
             f"{sql if sql is not None else float('nan'):>8.1f}"
+            f"{db if db is not None else float('nan'):>7.1f}"
             f"{queries if queries is not None else 0:>8}"
             f"{f.get('ratio', float('nan')):>7.1f}"
         )
@@ -953,7 +976,8 @@ def report(result: dict[str, Any]) -> str:
         f"p95 {officer.get('p95', 0):.1f} ms, p99 {officer.get('p99', 0):.1f} ms",
         f"  citizens: {result['citizen_rps']:.1f} requests/s; all: {result['total_rps']:.1f}/s; "
         f"errors: {result['errors']}",
-        f"  server peak memory: {memory}",
+        f"  server peak memory: {memory}"
+        + (f"; database {result['database_mb']:,.0f} MB" if result.get("database_mb") else ""),
         f"  generator: {result['generate_s']:.0f} s to reach this size; load average before/after "
         f"{result['load_average'][0]:.1f}/{result['load_average'][1]:.1f}",
     ]
@@ -979,6 +1003,17 @@ def scale_table(results: list[dict[str, Any]]) -> str:
     lines.append(
         f"  {'officer rps':<14}" + "".join(f"{r['officer']['rps']:>12.1f}" for r in results)
     )
+    # Each page's p50 over its floor (bare view + its SQL) at each size; the last column is the
+    # largest size's ratio over the smallest's (the scale target: within 1.3).
+    lines.append(f"  {'ratio':<14}" + "".join(f"{r['documents']:>12,}" for r in results))
+    for action in TABLE_ACTIONS:
+        ratios = [r["actions"][action].get("ratio") for r in results]
+        row = f"  {action:<14}" + "".join(
+            f"{v:>12.2f}" if v is not None else f"{'—':>12}" for v in ratios
+        )
+        if len(results) > 1 and ratios[0] and ratios[-1]:
+            row += f"   x{ratios[-1] / ratios[0]:.2f}"
+        lines.append(row)
     return "\n".join(lines)
 
 

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from lienthong.documents import search as search_module
 from lienthong.documents import services
@@ -161,13 +163,19 @@ def test_exact_accented_matches_rank_first(clerk, register_incoming, run_tasks) 
     assert rows == [mam]
 
 
-# rare_limit 0: PostgreSQL always walks the window; 200: it reads the ids the index gave
-@pytest.mark.parametrize(("window", "rare_limit"), [(1, 0), (4, 0), (20_000, 200)])
+# rare_limit 0: PostgreSQL always walks the windows (1: one, then the index; 4: each twice as
+# wide as the one before); 200: it reads the ids the index gave
+@pytest.mark.parametrize(
+    ("window", "windows", "rare_limit"), [(1, 1, 0), (4, 1, 0), (1, 4, 0), (20_000, 4, 200)]
+)
 def test_keyset_pages_cover_everything_once(
-    clerk, register_incoming, run_tasks, window, rare_limit, monkeypatch
+    clerk, register_incoming, run_tasks, window, windows, rare_limit, monkeypatch
 ) -> None:
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
+    if windows > 1:  # as if the statistics called the words frequent: walk the windows
+        monkeypatch.setattr(search_module, "estimated_matches", lambda tsquery: 1e6)
     docs = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(7)]
     run_tasks()
     seen, cursor = [], ""
@@ -182,18 +190,24 @@ def test_keyset_pages_cover_everything_once(
     assert rows == [] and cursor == ""
 
 
-@pytest.mark.parametrize(("window", "rare_limit"), [(2, 0), (3, 0), (20_000, 200)])
+@pytest.mark.parametrize(
+    ("window", "windows", "rare_limit"), [(2, 1, 0), (3, 1, 0), (1, 3, 0), (20_000, 4, 200)]
+)
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 8])
 def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
-    clerk, register_incoming, run_tasks, size, window, rare_limit, monkeypatch
+    clerk, register_incoming, run_tasks, size, window, windows, rare_limit, monkeypatch
 ) -> None:
     """Typed with tone marks, the exact matches come first, newest first, then the others: read
     as two keyset streams, page boundaries anywhere (inside either stream or between them). On
     PostgreSQL each stream reads a window of the newest ids, then the index for older ones: a
-    window of 2 or 3 ids makes every page cross it. Rare terms (at most RARE_LIMIT matches)
-    are read from the ids the index gave instead: the same pages either way."""
+    window of 2 or 3 ids makes every page cross it, and windows of 1, 2 and 4 ids walked before
+    the index make pages cross from one window to the next. Rare terms (at most RARE_LIMIT
+    matches) are read from the ids the index gave instead: the same pages either way."""
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
+    if windows > 1:  # as if the statistics called the words frequent: walk the windows
+        monkeypatch.setattr(search_module, "estimated_matches", lambda tsquery: 1e6)
     subjects = [
         "Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
         "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu",
@@ -211,6 +225,37 @@ def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
         if not cursor:
             break
     assert seen == expected and len(exact) == 4 and len(others) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe is PostgreSQL's")
+def test_the_probe_is_skipped_for_words_the_statistics_call_frequent(
+    clerk, register_incoming, run_tasks, monkeypatch
+) -> None:
+    """A search whose rarest word PostgreSQL's statistics count above PROBE_LIMIT goes straight
+    to the window (the probe would read every match first); a word the statistics do not list,
+    or a table never analysed, keeps the probe. The results are the same either way."""
+    monkeypatch.setattr(search_module, "PROBE_LIMIT", 5)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 2)  # frequent: walked window by window
+    frequent = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(12)]
+    rare = register_incoming(subject="Kế hoạch khảo sát đảo Hòn Khoai")
+    run_tasks()
+    assert search_module.estimated_matches("ke & hoach") is None  # never analysed
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE documents_searchentry")
+    assert search_module.estimated_matches("ke & hoach") == pytest.approx(13, abs=1)
+    assert search_module.estimated_matches("hon & khoai") == pytest.approx(1, abs=1)
+    assert search_module.estimated_matches("ke & hoach & xyzzy") is None  # a word not listed
+
+    def probes(query: str) -> tuple[list[Document], int]:
+        with CaptureQueriesContext(connection) as captured:
+            rows, _ = search(clerk, query)
+        sql = [q["sql"] for q in captured.captured_queries]
+        return rows, sum("LIMIT 201" in q and "folded_vector @@" in q for q in sql)
+
+    assert probes("ke hoach") == (sorted([*frequent, rare], key=lambda d: -d.pk), 0)
+    assert probes("Kế hoạch") == (sorted([*frequent, rare], key=lambda d: -d.pk), 0)
+    assert probes("hon khoai") == ([rare], 1)
 
 
 def test_search_respects_access(clerk, other_clerk, register_incoming, run_tasks) -> None:

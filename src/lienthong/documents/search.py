@@ -66,17 +66,49 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
 # PostgreSQL plans a search by how rare its terms are. It first asks the GIN index for at most
 # RARE_LIMIT + 1 matching ids (the probe: no ordering, so it stops at the limit). Rare terms (a
 # few matches, wherever they are) come back whole, and the page is read from those ids by the
-# primary key. Frequent terms walk the newest ids (the window) testing each row's stored vector,
-# then ask the GIN index only for the older matches: they fill a page inside the window, so their
-# cost does not grow with the database. The window is in ids (all agencies), e.g. ~1,000
-# documents of one of 20 agencies.
+# primary key. Other terms walk the newest ids (the window) testing each row's stored vector,
+# then ask the GIN index for the older matches, a question that reads every match of the terms
+# in every agency. Frequent terms fill a page inside the window, so their cost does not grow with
+# the database; when PostgreSQL's statistics call them frequent (below) and a page is not full
+# yet, the walk goes on through a second window twice as wide, and so on up to SEARCH_WINDOWS
+# windows (300,000 ids), before it asks the index: a frequent word whose exact, tone-marked form
+# is less frequent (the ranked stream of `page_after`) asked it after the first window, and read
+# 38,000 rows for "cải cách hành chính" at a million documents. Terms between rare and frequent
+# (not in the statistics, more than RARE_LIMIT matches) are sparse: walking would read many rows
+# for few matches, so they ask the index after the first window. The window is in ids (all
+# agencies), e.g. ~1,000 documents of one of 20 agencies.
+# The probe itself reads every match of its terms before its LIMIT applies (a GIN index gives
+# its matches all at once): 80 ms for a phrase of common words at a million documents. So it is
+# skipped when PostgreSQL's statistics of the vectors (`pg_stats.most_common_elems`, which
+# ANALYZE keeps: each word's share of the entries) say the rarest term has more than
+# PROBE_LIMIT matches; unknown words (rarer than every listed one) and a table never analysed
+# keep the probe.
 RARE_LIMIT = 200
+PROBE_LIMIT = 2_000
 SEARCH_WINDOW = 20_000
+SEARCH_WINDOWS = 4
 _TSQUERY = "search_tsquery"  # annotation carrying the query to `page_after`
 _PROBE = (
     "SELECT document_id FROM documents_searchentry "
     "WHERE folded_vector @@ to_tsquery('simple', %s) LIMIT %s"
 )
+_ESTIMATE = """
+WITH listed AS MATERIALIZED (
+  SELECT e.elem, e.freq
+  FROM pg_stats s,
+       unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(elem, freq)
+  WHERE s.schemaname = current_schema() AND s.tablename = 'documents_searchentry'
+    AND s.attname = 'folded_vector'
+)
+SELECT min(f.freq) * (SELECT reltuples FROM pg_class
+                      WHERE oid = 'documents_searchentry'::regclass),
+       count(*) FILTER (WHERE f.freq IS NULL)
+FROM unnest(%s::text[], %s::boolean[]) AS t(term, prefix)
+CROSS JOIN LATERAL (
+  SELECT sum(listed.freq) AS freq FROM listed
+  WHERE listed.elem = t.term OR (t.prefix AND starts_with(listed.elem, t.term))
+) f
+"""
 _ROW_MATCHES = (
     "(SELECT s.folded_vector FROM documents_searchentry s "
     "WHERE s.document_id = documents_document.id) @@ to_tsquery('simple', %s)"
@@ -130,14 +162,14 @@ def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[An
         except ValueError:
             return [], ""
     ranked = "-exact" in queryset.query.order_by
-    matches = _rare_matches(queryset)
+    matches, windows = _plan(queryset)
     rows: list[Any] = []
     for stream in (1, 0) if ranked else (0,):
         if stream > exact:
             continue  # the cursor is already past this stream
         part = queryset.filter(exact=stream) if ranked else queryset
         below = last_id if last_id and (stream == exact or not ranked) else 0
-        rows += _newest(part.order_by("-id"), below, size + 1 - len(rows), matches)
+        rows += _newest(part.order_by("-id"), below, size + 1 - len(rows), matches, windows)
         if len(rows) > size:
             break
     more = len(rows) > size
@@ -146,20 +178,43 @@ def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[An
     return rows, next_cursor
 
 
-def _rare_matches(queryset: QuerySet[Any]) -> list[int] | None:
-    """Every id the search's terms match, when they are rare (at most RARE_LIMIT, all
-    agencies); None when they are frequent or the search is not a PostgreSQL one."""
+def _plan(queryset: QuerySet[Any]) -> tuple[list[int] | None, int]:
+    """How a PostgreSQL search reads its rows: every id its terms match when they are rare (at
+    most RARE_LIMIT, all agencies), else None; and how many windows to walk before asking the
+    index (SEARCH_WINDOWS for terms the statistics call frequent, else one)."""
     annotation = queryset.query.annotations.get(_TSQUERY)
     if not isinstance(annotation, Value):
-        return None
+        return None, 1
+    estimate = estimated_matches(annotation.value)
+    if estimate is not None and estimate > PROBE_LIMIT:
+        return None, SEARCH_WINDOWS
     with connection.cursor() as cursor:
         cursor.execute(_PROBE, [annotation.value, RARE_LIMIT + 1])
         ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) <= RARE_LIMIT else None
+    return (ids if len(ids) <= RARE_LIMIT else None), 1
+
+
+def estimated_matches(tsquery: str) -> float | None:
+    """How many search entries the rarest term of `match_sql`'s tsquery matches by PostgreSQL's
+    statistics (a prefix term: every listed word it begins, summed), so at most how many the
+    whole query matches; None when a term is not listed (rarer than all listed words) or the
+    table was never analysed."""
+    terms = tsquery.split(" & ")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ESTIMATE,
+            [[t.removesuffix(":*") for t in terms], [t.endswith(":*") for t in terms]],
+        )
+        estimate, unknown = cursor.fetchone()
+    return None if unknown or estimate is None else float(estimate)
 
 
 def _newest(
-    queryset: QuerySet[Any], below: int, limit: int, matches: list[int] | None = None
+    queryset: QuerySet[Any],
+    below: int,
+    limit: int,
+    matches: list[int] | None = None,
+    windows: int = 1,
 ) -> list[Any]:
     """Up to `limit` rows with id < `below` (0: no bound), newest first. A PostgreSQL search
     reads them from `matches` when its terms are rare (see RARE_LIMIT), otherwise the window of
@@ -173,9 +228,15 @@ def _newest(
         wanted = [pk for pk in matches if not below or pk < below]
         return list(queryset.filter(id__in=wanted)[:limit]) if wanted else []
     top = below or (queryset.model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-    floor = max(top - SEARCH_WINDOW, 0)
-    rows = list(queryset.filter(id__gte=floor)[:limit])
-    if len(rows) < limit and floor > 0:
+    rows: list[Any] = []
+    floor, window = top, SEARCH_WINDOW
+    for _ in range(windows):
+        upper, floor = floor, max(floor - window, 0)
+        rows += list(queryset.filter(id__gte=floor, id__lt=upper)[: limit - len(rows)])
+        if len(rows) >= limit or floor == 0:
+            return rows
+        window *= 2
+    if floor > 0:
         older = RawSQL(
             "SELECT document_id FROM documents_searchentry "
             "WHERE folded_vector @@ to_tsquery('simple', %s) AND document_id < %s",
