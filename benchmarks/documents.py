@@ -324,6 +324,8 @@ class WorkerRun:
 
         args, result = self.args, self.result
         self.vendor = connection.vendor
+        if args.existing_database:
+            return self.run_on_existing()
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
         result["migrate_s"] = time.perf_counter() - started
@@ -373,6 +375,26 @@ class WorkerRun:
         result["database"]["size_mb"] = self.database_size() / 1e6
         result["load_before_reads"] = os.getloadavg()[0]
         self.measure_reads()
+        self.measure_sets()
+        result["load_after_reads"] = os.getloadavg()[0]
+        return result
+
+    def run_on_existing(self) -> dict[str, Any]:
+        """--existing-database: only the rare and common sets, as --clerk, on the database as
+        it is (a generated province of any size: nothing is written)."""
+        from lienthong.accounts.models import User
+        from lienthong.documents.models import Document
+
+        result = self.result
+        result["existing"] = True
+        result["database"] = self.database_info()
+        result["database"]["size_mb"] = self.database_size() / 1e6
+        result["n"] = Document.objects.count()
+        self.clerks = [User.objects.get(username=self.args.clerk)]
+        result["clerk"] = self.args.clerk
+        result["checks"] = {}
+        result["load_before_reads"] = os.getloadavg()[0]
+        self.log(f"{result['n']:,} documents; the sets as {self.args.clerk}")
         self.measure_sets()
         result["load_after_reads"] = os.getloadavg()[0]
         return result
@@ -1005,6 +1027,11 @@ def prepare_backend(backend: str, args: argparse.Namespace, cleanup: Cleanup) ->
         say(f"sqlite: database file in {folder}")
         return env
     given = os.environ.get("DATABASE_URL", "")
+    if args.existing_database:
+        if urlsplit(given).scheme not in {"postgres", "postgresql", "pgsql"}:
+            raise SystemExit("--existing-database needs DATABASE_URL (PostgreSQL)")
+        say("postgresql: the database of DATABASE_URL as it is (nothing written)")
+        return env
     if given:
         if urlsplit(given).scheme not in {"postgres", "postgresql", "pgsql"}:
             raise SystemExit(f"DATABASE_URL must be a PostgreSQL URL for this benchmark: {given}")
@@ -1030,6 +1057,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             "--queries", args.queries,
             *(["--explain"] if args.explain else []),
             *(["--baseline-file", args.baseline_file] if args.baseline_file else []),
+            *(["--existing-database", "--clerk", args.clerk] if args.existing_database else []),
         ]  # fmt: skip
         process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603
         try:
@@ -1099,6 +1127,17 @@ def _ms(stats: dict[str, float], key: str) -> str:
 
 def report(result: dict[str, Any]) -> str:
     database = result["database"]
+    if result.get("existing"):
+        return "\n".join(
+            [
+                f"== {database['version']} (fsync={database.get('fsync')}) — an existing "
+                f"database of {result['n']:,} documents, {database['size_mb']:,.0f} MB; "
+                f"searches as {result['clerk']} ==",
+                *report_sets(result.get("sets")),
+                f"  load average (1 min) before/after: {result['load_before_reads']:.1f}"
+                f" / {result['load_after_reads']:.1f}",
+            ]
+        )
     lines = []
     title = f"{database['version']}"
     if database.get("fsync"):
@@ -1271,6 +1310,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="REF",
         help="also run the rare and common sets with documents/search.py as of this commit",
     )
+    parser.add_argument(
+        "--existing-database",
+        action="store_true",
+        help="only the rare and common sets, on the PostgreSQL database of DATABASE_URL as it "
+        "is (e.g. lienthong generate_province's), nothing written; with --backend postgresql",
+    )
+    parser.add_argument(
+        "--clerk",
+        default="g03.vanthu",
+        help="with --existing-database: who searches (default g03.vanthu, a department's clerk)",
+    )
     parser.add_argument("--baseline-file", help=argparse.SUPPRESS)
     parser.add_argument("--worker-mode", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
@@ -1306,6 +1356,8 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.baseline_file).write_text(source, encoding="utf-8")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if args.existing_database:
+        backends = ["postgresql"]
     results = []
     try:
         for backend in backends:

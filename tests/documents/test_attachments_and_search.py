@@ -175,7 +175,9 @@ def test_keyset_pages_cover_everything_once(
     monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
     if windows > 1:  # as if the statistics called the words frequent: walk the windows
-        monkeypatch.setattr(search_module, "estimated_matches", lambda tsquery: 1e6)
+        monkeypatch.setattr(
+            search_module, "term_estimates", lambda tsquery: [1e6] * len(tsquery.split(" & "))
+        )
     docs = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(7)]
     run_tasks()
     seen, cursor = [], ""
@@ -207,7 +209,9 @@ def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
     monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
     if windows > 1:  # as if the statistics called the words frequent: walk the windows
-        monkeypatch.setattr(search_module, "estimated_matches", lambda tsquery: 1e6)
+        monkeypatch.setattr(
+            search_module, "term_estimates", lambda tsquery: [1e6] * len(tsquery.split(" & "))
+        )
     subjects = [
         "Kế hoạch thu hoạch lúa", "Kế hoạch kiểm tra", "Kẻ hoạch sai chính tả",
         "Kế hoạch năm 2027", "Kè hoa chợ", "Kế hoạch phòng dịch", "Ke hoach không dấu",
@@ -238,6 +242,7 @@ def test_the_probe_is_skipped_for_words_the_statistics_call_frequent(
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", 2)  # frequent: walked window by window
     frequent = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(12)]
     rare = register_incoming(subject="Kế hoạch khảo sát đảo Hòn Khoai")
+    register_incoming(subject="Trồng khoai lang")  # "khoai" without "ke"
     run_tasks()
     assert search_module.estimated_matches("ke & hoach") is None  # never analysed
 
@@ -245,6 +250,10 @@ def test_the_probe_is_skipped_for_words_the_statistics_call_frequent(
         cursor.execute("ANALYZE documents_searchentry")
     assert search_module.estimated_matches("ke & hoach") == pytest.approx(13, abs=1)
     assert search_module.estimated_matches("hon & khoai") == pytest.approx(1, abs=1)
+    assert search_module.term_estimates("khoai & ke:*") == [
+        pytest.approx(2, abs=1),
+        pytest.approx(13, abs=1),
+    ]
     assert search_module.estimated_matches("ke & hoach & xyzzy") is None  # a word not listed
 
     def probes(query: str) -> tuple[list[Document], int]:
@@ -256,6 +265,17 @@ def test_the_probe_is_skipped_for_words_the_statistics_call_frequent(
     assert probes("ke hoach") == (sorted([*frequent, rare], key=lambda d: -d.pk), 0)
     assert probes("Kế hoạch") == (sorted([*frequent, rare], key=lambda d: -d.pk), 0)
     assert probes("hon khoai") == ([rare], 1)
+
+    # A frequent last word (a prefix: "ke" begins "ke", "kem"…) is left out of what the index is
+    # asked for ("khoai", two rows), and the whole query is checked on the rows it gives.
+    with CaptureQueriesContext(connection) as captured:
+        rows, _ = search(clerk, "khoai ke")
+    assert rows == [rare]
+    probe = [q["sql"] for q in captured.captured_queries if "LIMIT 201" in q["sql"]]
+    assert len(probe) == 1
+    assert "@@ to_tsquery('simple', 'khoai')" in probe[0]
+    assert "ts_match_vq(folded_vector, to_tsquery('simple', 'khoai & ke:*'))" in probe[0]
+    assert search(clerk, "khoai kem")[0] == []  # the whole query still decides
 
 
 def test_search_respects_access(clerk, other_clerk, register_incoming, run_tasks) -> None:
