@@ -163,18 +163,18 @@ def test_exact_accented_matches_rank_first(clerk, register_incoming, run_tasks) 
     assert rows == [mam]
 
 
-# rare_limit 0: PostgreSQL always walks the windows (1: one, then the index; 4: each twice as
-# wide as the one before); 200: it reads the ids the index gave
+# rare_limit 0: PostgreSQL walks the window, then asks the index; 200: it reads the ids the
+# index gave; frequent: it reads newest first without the index
 @pytest.mark.parametrize(
-    ("window", "windows", "rare_limit"), [(1, 1, 0), (4, 1, 0), (1, 4, 0), (20_000, 4, 200)]
+    ("window", "frequent", "rare_limit"),
+    [(1, False, 0), (4, False, 0), (1, True, 0), (20_000, False, 200)],
 )
 def test_keyset_pages_cover_everything_once(
-    clerk, register_incoming, run_tasks, window, windows, rare_limit, monkeypatch
+    clerk, register_incoming, run_tasks, window, frequent, rare_limit, monkeypatch
 ) -> None:
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
-    monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
-    if windows > 1:  # as if the statistics called the words frequent: walk the windows
+    if frequent:  # as if the statistics called the words frequent
         monkeypatch.setattr(
             search_module, "term_estimates", lambda tsquery: [1e6] * len(tsquery.split(" & "))
         )
@@ -193,22 +193,22 @@ def test_keyset_pages_cover_everything_once(
 
 
 @pytest.mark.parametrize(
-    ("window", "windows", "rare_limit"), [(2, 1, 0), (3, 1, 0), (1, 3, 0), (20_000, 4, 200)]
+    ("window", "frequent", "rare_limit"),
+    [(2, False, 0), (3, False, 0), (1, True, 0), (20_000, False, 200)],
 )
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 8])
 def test_ranked_pages_read_exact_matches_first_then_the_rest_once(
-    clerk, register_incoming, run_tasks, size, window, windows, rare_limit, monkeypatch
+    clerk, register_incoming, run_tasks, size, window, frequent, rare_limit, monkeypatch
 ) -> None:
     """Typed with tone marks, the exact matches come first, newest first, then the others: read
     as two keyset streams, page boundaries anywhere (inside either stream or between them). On
     PostgreSQL each stream reads a window of the newest ids, then the index for older ones: a
-    window of 2 or 3 ids makes every page cross it, and windows of 1, 2 and 4 ids walked before
-    the index make pages cross from one window to the next. Rare terms (at most RARE_LIMIT
-    matches) are read from the ids the index gave instead: the same pages either way."""
+    window of 2 or 3 ids makes every page cross it. Frequent terms are read newest first
+    without the index, rare terms (at most RARE_LIMIT matches) from the ids the index gave: the
+    same pages either way."""
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", window)
-    monkeypatch.setattr(search_module, "SEARCH_WINDOWS", windows)
     monkeypatch.setattr(search_module, "RARE_LIMIT", rare_limit)
-    if windows > 1:  # as if the statistics called the words frequent: walk the windows
+    if frequent:  # as if the statistics called the words frequent
         monkeypatch.setattr(
             search_module, "term_estimates", lambda tsquery: [1e6] * len(tsquery.split(" & "))
         )
@@ -239,7 +239,6 @@ def test_the_probe_is_skipped_for_words_the_statistics_call_frequent(
     to the window (the probe would read every match first); a word the statistics do not list,
     or a table never analysed, keeps the probe. The results are the same either way."""
     monkeypatch.setattr(search_module, "PROBE_LIMIT", 5)
-    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 2)  # frequent: walked window by window
     frequent = [register_incoming(subject=f"Kế hoạch kiểm tra số {i}") for i in range(12)]
     rare = register_incoming(subject="Kế hoạch khảo sát đảo Hòn Khoai")
     register_incoming(subject="Trồng khoai lang")  # "khoai" without "ke"

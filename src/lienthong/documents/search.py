@@ -64,26 +64,19 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
     )
 
 
-# PostgreSQL plans a search by how rare its terms are. It first asks the GIN index for at most
-# RARE_LIMIT + 1 matching ids (the probe: no ordering, so it stops at the limit). Rare terms (a
-# few matches, wherever they are) come back whole, and the page is read from those ids by the
-# primary key. Other terms walk the newest ids (the window) testing each row's stored vector,
-# then ask the GIN index for the older matches, a question that reads every match of the terms
-# in every agency. Frequent terms fill a page inside the window, so their cost does not grow with
-# the database; when PostgreSQL's statistics call them frequent (below) and a page is not full
-# yet, the walk goes on through a second window twice as wide, and so on up to SEARCH_WINDOWS
-# windows (300,000 ids), before it asks the index: a frequent word whose exact, tone-marked form
-# is less frequent (the ranked stream of `page_after`) asked it after the first window, and read
-# 38,000 rows for "cải cách hành chính" at a million documents. Terms between rare and frequent
-# (not in the statistics, more than RARE_LIMIT matches) are sparse: walking would read many rows
-# for few matches, so they ask the index after the first window. The window is in ids (all
-# agencies), e.g. ~1,000 documents of one of 20 agencies.
-# The probe itself reads every match of its terms before its LIMIT applies (a GIN index gives
-# its matches all at once): 80 ms for a phrase of common words at a million documents. So it is
-# skipped when PostgreSQL's statistics of the vectors (`pg_stats.most_common_elems`, which
-# ANALYZE keeps: each word's share of the entries) say the rarest term has more than
-# PROBE_LIMIT matches; unknown words (rarer than every listed one) and a table never analysed
-# keep the probe.
+# PostgreSQL plans a search by how rare its terms are, from its own statistics of the vectors
+# (`pg_stats.most_common_elems`, which ANALYZE keeps: each word's share of the entries):
+# - Frequent terms (the rarest has more than PROBE_LIMIT matches by the statistics) fill a page
+#   within the newest rows the user may see: the page is read newest first from the agency's
+#   (agency, id) index, each row's stored vector tested, and stops at the page. No question to
+#   the GIN index, which would read every match in every agency first (38,000 rows for "cải
+#   cách hành chính" at a million documents, 385,000 at ten million: 4 s).
+# - Otherwise the GIN index is first asked for at most RARE_LIMIT + 1 matching ids (the probe).
+#   Rare terms (a few matches, wherever they are) come back whole, and the page is read from
+#   those ids by the primary key. Terms in between walk a window of the newest ids testing each
+#   row, then ask the GIN index for the older matches (few, since the terms are not frequent).
+#   The window is in ids (all agencies), e.g. ~1,000 documents of one of 20 agencies.
+# Unknown words (rarer than every listed one) and a table never analysed take the probe.
 # The last word is a prefix (the user may not have finished typing it), and a frequent prefix
 # ("hop:*": hợp, hợp đồng, hộp…) makes the GIN index gather every entry of every word it
 # begins before it can intersect them: 50 ms for "Cảng tổng hợp" at a million documents. When
@@ -92,7 +85,6 @@ def match_sql(query: str) -> tuple[str, list[str]] | None:
 RARE_LIMIT = 200
 PROBE_LIMIT = 2_000
 SEARCH_WINDOW = 20_000
-SEARCH_WINDOWS = 4
 _TSQUERY = "search_tsquery"  # annotation carrying the query to `page_after`
 # The index is asked for the first tsquery; every row it gives is checked against the second,
 # the whole query (the same one when nothing is left out).
@@ -190,11 +182,11 @@ def page_after(queryset: QuerySet[Any], cursor: str, size: int) -> tuple[list[An
 @dataclass(frozen=True)
 class _Plan:
     """How a PostgreSQL search reads its rows (see RARE_LIMIT): `matches`, every id its terms
-    match when they are rare (else None); `windows` to walk before asking the index;
+    match when they are rare (else None); `frequent`, read newest first without the index;
     `indexed`, the part of the tsquery the index is asked for."""
 
     matches: list[int] | None = None
-    windows: int = 1
+    frequent: bool = False
     indexed: str = ""
 
 
@@ -209,7 +201,7 @@ def _plan(queryset: QuerySet[Any]) -> _Plan:
         terms, estimates = terms[:-1], estimates[:-1]  # a frequent prefix: left to the check
     indexed = " & ".join(terms)
     if None not in estimates and min(e for e in estimates if e is not None) > PROBE_LIMIT:
-        return _Plan(windows=SEARCH_WINDOWS, indexed=indexed)
+        return _Plan(frequent=True, indexed=indexed)
     with connection.cursor() as cursor:
         cursor.execute(_PROBE, [indexed, tsquery, RARE_LIMIT + 1])
         ids = [row[0] for row in cursor.fetchall()]
@@ -240,8 +232,9 @@ def _newest(
     queryset: QuerySet[Any], below: int, limit: int, plan: _Plan | None = None
 ) -> list[Any]:
     """Up to `limit` rows with id < `below` (0: no bound), newest first. A PostgreSQL search
-    reads them from the plan's `matches` when its terms are rare (see RARE_LIMIT), otherwise the
-    windows of the newest ids first, then the index for the rest (see SEARCH_WINDOW)."""
+    reads them newest first when its terms are frequent, from the plan's `matches` when they are
+    rare, otherwise the window of the newest ids first, then the index for the rest (see
+    RARE_LIMIT)."""
     if below:
         queryset = queryset.filter(id__lt=below)
     annotation = queryset.query.annotations.get(_TSQUERY)
@@ -251,16 +244,12 @@ def _newest(
     if plan.matches is not None:
         wanted = [pk for pk in plan.matches if not below or pk < below]
         return list(queryset.filter(id__in=wanted)[:limit]) if wanted else []
+    if plan.frequent:
+        return list(queryset[:limit])
     top = below or (queryset.model.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-    rows: list[Any] = []
-    floor, window = top, SEARCH_WINDOW
-    for _ in range(plan.windows):
-        upper, floor = floor, max(floor - window, 0)
-        rows += list(queryset.filter(id__gte=floor, id__lt=upper)[: limit - len(rows)])
-        if len(rows) >= limit or floor == 0:
-            return rows
-        window *= 2
-    if floor > 0:
+    floor = max(top - SEARCH_WINDOW, 0)
+    rows = list(queryset.filter(id__gte=floor)[:limit])
+    if len(rows) < limit and floor > 0:
         older = RawSQL(  # noqa: S611  (parameterised)
             _INDEXED + " AND document_id < %s", [plan.indexed, annotation.value, floor]
         )
