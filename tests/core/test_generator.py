@@ -22,7 +22,13 @@ from django.utils import timezone
 from lienthong.accounts.models import Agency, User
 from lienthong.core.audit import verify_chain
 from lienthong.demo.generator import indexes, province
-from lienthong.demo.generator.documents import FILES_PER_UNIT, STALE_DAYS, DocumentFiller, span
+from lienthong.demo.generator.documents import (
+    DOSSIER_COST,
+    FILES_PER_UNIT,
+    STALE_DAYS,
+    DocumentFiller,
+    span,
+)
 from lienthong.demo.generator.people import ensure_staff, hash_password
 from lienthong.documents.constants import Direction, NumberStatus
 from lienthong.documents.models import (
@@ -571,6 +577,40 @@ def test_the_same_rows_whatever_the_number_of_processes(tmp_path: Path) -> None:
     assert len(one["Document"]) == 400
     assert len(one["Dossier"]) == 40
     assert len(one["Assignment"]) > 200
+
+
+def test_the_processes_share_the_work_dossiers_included(tmp_path: Path) -> None:
+    """The agencies are dealt to the processes by their documents and their dossiers (written
+    by the process of the procedure's agency): the parts' work differs by less than one
+    agency's. Dealt by documents alone, the part of the department owning the catalogue had
+    all the dossiers on top of its share."""
+    generate(tmp_path, 50)  # the officials and the catalogue
+    staff = ensure_staff(agencies=20, seed=7, password_hash=hash_password(PASSWORD))
+    start, end = span(years=4, until=UNTIL)
+    filler = DocumentFiller(staff=staff, seed=7, start=start, end=end)
+    assert filler.dossiers is not None
+    total = sum(s.weight for s in staff)
+    work = {s.agency.pk: float(s.weight) for s in staff}
+    procedures = filler.dossiers.procedures
+    for procedure in procedures:
+        work[procedure.agency_id] += total / 10 / len(procedures) * DOSSIER_COST
+    parts = []
+    for part in range(2):
+        filler.share(part, 2)
+        assert filler.owned is not None
+        parts.append(filler.owned)
+    assert parts[0] | parts[1] == set(work) and not parts[0] & parts[1]
+    loads = [sum(work[agency] for agency in part) for part in parts]
+    # Dealt by documents alone (heaviest first, to the lighter part), as before 12/2026:
+    by_documents: list[set[int]] = [set(), set()]
+    weights = [0, 0]
+    for s in sorted(staff, key=lambda s: (-s.weight, s.agency.pk)):
+        lighter = weights.index(min(weights))
+        by_documents[lighter].add(s.agency.pk)
+        weights[lighter] += s.weight
+    before = [sum(work[agency] for agency in part) for part in by_documents]
+    assert abs(loads[0] - loads[1]) < abs(before[0] - before[1])
+    assert abs(loads[0] - loads[1]) <= max(work.values())
 
 
 def test_progress_in_a_log_has_the_count_the_rate_and_the_time_left(

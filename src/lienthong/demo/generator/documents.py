@@ -99,6 +99,10 @@ FILED_SHARE = 0.3
 FILES_PER_UNIT = 3
 # One one-stop dossier for this many documents (its day is the document's).
 DOCUMENTS_PER_DOSSIER = 10
+# What writing a dossier (its steps, hand-overs and papers) costs, in documents: the share of a
+# worker's profile spent on dossiers (about a fifth, for one dossier per ten documents) over the
+# documents' share. `share` counts it when it deals the agencies out to the processes.
+DOSSIER_COST = 2.5
 DEADLINE_DAYS = (5, 7, 10, 10, 15, 30)
 STALE_DAYS = 60  # late work older than this is finished (completed or returned)
 
@@ -262,15 +266,24 @@ class DocumentFiller:
 
     def share(self, part: int, parts: int) -> None:
         """Write only the rows of some agencies: part `part` (0…) of `parts` (worker processes).
-        The agencies are dealt out by their share of the documents; everything numbered in
+        The agencies are dealt out by their work: their share of the documents, and of the
+        dossiers (written by the process of the procedure's agency, each costing DOSSIER_COST
+        documents; until 12/2026 the deal ignored them, and the department owning the catalogue
+        left its process working alone for the last minutes of a run). Everything numbered in
         sequence (registers, work files, dossier codes of the day) belongs to one agency, so
         each part writes exactly the rows one process writing everything would have written."""
+        work = {s.agency.pk: float(s.weight) for s in self.staff}
+        if self.dossiers is not None:
+            procedures = self.dossiers.procedures
+            per_procedure = sum(work.values()) / DOCUMENTS_PER_DOSSIER / len(procedures)
+            for procedure in procedures:
+                work[procedure.agency_id] += per_procedure * DOSSIER_COST
         bins: list[list[int]] = [[] for _ in range(parts)]
-        loads = [0] * parts
-        for s in sorted(self.staff, key=lambda s: (-s.weight, s.agency.pk)):
+        loads = [0.0] * parts
+        for agency, load in sorted(work.items(), key=lambda item: (-item[1], item[0])):
             lightest = loads.index(min(loads))
-            bins[lightest].append(s.agency.pk)
-            loads[lightest] += s.weight
+            bins[lightest].append(agency)
+            loads[lightest] += load
         self.owned = frozenset(bins[part])
 
     def _start(self, index: int) -> tuple[random.Random, Staff, str, datetime]:
