@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 STATE_TABLE = "demo_generator_deferred_index"
 # The tables the generator fills by the million.
@@ -146,8 +147,8 @@ def defer() -> list[str]:
     return recorded
 
 
-def _record(cursor: object, name: str, table: str, definition: str) -> None:
-    cursor.execute(  # type: ignore[attr-defined]
+def _record(cursor: CursorWrapper, name: str, table: str, definition: str) -> None:
+    cursor.execute(
         f"INSERT INTO {STATE_TABLE} (name, tablename, definition) VALUES (%s, %s, %s)",  # noqa: S608
         [name, table, definition],
     )
