@@ -165,6 +165,9 @@ def test_the_counter_works_on_a_phone(live_server, world, browser: Browser) -> N
     page.goto(f"{base}/mot-cua/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("counter-queue").get_by_role("link", name=dossier.code).click()
+    # Measure the dossier page, not the queue it is leaving or a document still loading.
+    page.wait_for_url(f"**/mot-cua/ho-so/{dossier.pk}/")
+    expect(page.get_by_test_id("receive")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_test_id("receive").click()
     expect(page.get_by_test_id("status").first).to_contain_text("Được tiếp nhận")
