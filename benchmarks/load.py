@@ -177,7 +177,7 @@ def build_plan(manifest: dict[str, Any], args: argparse.Namespace) -> dict[str, 
             elif persona == "leader":
                 # Documents nobody was given yet: a unit that already has one (say for support
                 # after a returned lead) may not be made its lead again, rightly.
-                awaiting = awaiting_instruction(Document.objects.visible_to(user), user).exclude(
+                awaiting = awaiting_instruction(Document.objects.visible_to(user)).exclude(
                     Exists(Assignment.objects.filter(document=OuterRef("pk")))
                 )
                 assignable = list(
@@ -670,7 +670,11 @@ def personas(plan: dict[str, Any], count: int) -> list[dict[str, Any]]:
 
 
 async def drive(
-    base: str, plan: dict[str, Any], args: argparse.Namespace, memory: MemorySampler
+    base: str,
+    plan: dict[str, Any],
+    args: argparse.Namespace,
+    memory: MemorySampler,
+    database_url: str,
 ) -> dict[str, Any]:
     users = [
         VirtualUser(base, u, plan, seed=args.seed + i)
@@ -687,11 +691,14 @@ async def drive(
         floor_rps = len(floor) / args.floor_seconds
         stats = Stats()
         memory.reset()
+        statements = LoadStatements(database_url)
         start = time.perf_counter()
         await asyncio.gather(
             *(u.run(start + args.warmup + args.duration, start + args.warmup, stats) for u in users)
         )
         peak = memory.peak
+        where = {**memory.cpu_account(), "wall_s": time.perf_counter() - start}
+        where["database"] = statements.account()
     finally:
         await asyncio.gather(*(u.close() for u in users))
     actions = {
@@ -717,21 +724,144 @@ async def drive(
         "errors": sum(stats.errors.values()),
         "error_samples": stats.samples,
         "server_memory_mb": peak,
+        "where": where,
     }
+
+
+class LoadStatements:
+    """PostgreSQL's own account of the measured load (pg_stat_statements, when the server
+    preloads it): reset when the load starts, read when it ends. Every statement of every
+    process counts — the web workers', the task worker's and the scheduler's — so the total
+    shows whether the database is the busy part, and the blocks read whether it waits for the
+    disk (a block not in shared buffers may still come from the system's page cache)."""
+
+    TOP = 6
+
+    def __init__(self, url: str) -> None:
+        self.url = url if url.startswith("postgres") else ""
+        if not self.url:
+            return
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                conn.execute("SELECT pg_stat_statements_reset()")
+        except psycopg.Error as error:
+            say(f"pg_stat_statements unavailable under load ({error}); no database account")
+            self.url = ""
+
+    def account(self) -> dict[str, Any] | None:
+        if not self.url:
+            return None
+        import psycopg
+
+        rows_of = (
+            "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
+        )
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            total = conn.execute(
+                "SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0), "
+                "coalesce(sum(shared_blks_read), 0), coalesce(sum(shared_blks_hit), 0), "
+                f"coalesce(sum(temp_blks_written), 0) {rows_of}"
+            ).fetchone()
+            top = conn.execute(
+                "SELECT total_exec_time, calls, shared_blks_read, left(regexp_replace(query, "
+                f"'\\s+', ' ', 'g'), 110) {rows_of} ORDER BY total_exec_time DESC LIMIT {self.TOP}"
+            ).fetchall()
+        assert total is not None
+        return {
+            "exec_ms": float(total[0]),
+            "calls": int(total[1]),
+            "blocks_read": int(total[2]),
+            "blocks_hit": int(total[3]),
+            "temp_blocks_written": int(total[4]),
+            "top": [
+                {"ms": float(ms), "calls": int(calls), "blocks_read": int(read), "query": query}
+                for ms, calls, read, query in top
+            ],
+        }
 
 
 # --- The server and its memory ------------------------------------------------------------------
 
 
 class MemorySampler:
-    """Peak resident memory (MB) of process trees (label → root pid), from /proc twice a second."""
+    """Peak resident memory (MB) of process trees (label → root pid), from /proc twice a second;
+    and, between `reset` and `cpu_account`, the CPU seconds each tree used and how the whole
+    machine spent its time (user, system, waiting for the disk, idle)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
 
     def __init__(self, roots: dict[str, int]) -> None:
         self.roots = roots
         self.peak: dict[str, float] = {}
+        self.cpu_start: dict[int, float] = {}
+        self.machine_start: list[int] = []
 
     def reset(self) -> None:
         self.peak = {}
+        self.cpu_start = self._cpu_by_pid()
+        self.machine_start = self._machine()
+
+    @staticmethod
+    def _machine() -> list[int]:
+        # user, nice, system, idle, iowait, irq, softirq, steal: clock ticks since boot
+        return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+    def _cpu_by_pid(self) -> dict[int, float]:
+        seconds: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                # the fields after the command's closing parenthesis: utime and stime are 12, 13
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.TICK
+        return seconds
+
+    def _tree_of(self) -> dict[int, str]:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            parents[int(entry.name)] = int(fields[1])
+        labels = {pid: label for label, pid in self.roots.items()}
+        labels[os.getpid()] = "load driver"
+        tree: dict[int, str] = {}
+        for pid in parents:
+            ancestor = pid
+            while ancestor > 1 and ancestor not in labels:
+                ancestor = parents.get(ancestor, 0)
+            if ancestor in labels:
+                tree[pid] = labels[ancestor]
+        return tree
+
+    def cpu_account(self) -> dict[str, Any]:
+        """CPU seconds per tree since `reset` (processes that ended meanwhile are not counted:
+        gunicorn's workers and the database's connections live through the run), and the
+        machine's time shares in %."""
+        now = self._cpu_by_pid()
+        tree = self._tree_of()
+        seconds: dict[str, float] = defaultdict(float)
+        for pid, label in tree.items():
+            seconds[label] += now.get(pid, 0.0) - self.cpu_start.get(pid, 0.0)
+        machine = [b - a for a, b in zip(self.machine_start, self._machine(), strict=True)]
+        total = sum(machine) or 1
+        user, nice, system, idle, iowait = machine[:5]
+        shares = {
+            "user": 100 * (user + nice) / total,
+            "system": 100 * (system + sum(machine[5:])) / total,
+            "iowait": 100 * iowait / total,
+            "idle": 100 * idle / total,
+        }
+        return {"cpu_s": dict(seconds), "machine_pct": shares}
 
     def sample(self) -> dict[str, float]:
         parents: dict[int, int] = {}
@@ -903,7 +1033,9 @@ def run_size(
     server = start_server(env, port, args.web_workers, folder / "server.log")
     load_before = os.getloadavg()[0]
     try:
-        result = asyncio.run(_drive_with_memory(f"http://127.0.0.1:{port}", plan, args, server))
+        result = asyncio.run(
+            _drive_with_memory(f"http://127.0.0.1:{port}", plan, args, server, env["DATABASE_URL"])
+        )
     finally:
         stop_server(server)
     result["load_average"] = [load_before, os.getloadavg()[0]]
@@ -932,7 +1064,11 @@ def _database_mb(url: str) -> float | None:
 
 
 async def _drive_with_memory(
-    base: str, plan: dict[str, Any], args: argparse.Namespace, server: subprocess.Popen[bytes]
+    base: str,
+    plan: dict[str, Any],
+    args: argparse.Namespace,
+    server: subprocess.Popen[bytes],
+    database_url: str,
 ) -> dict[str, Any]:
     roots = {"web, worker, scheduler": server.pid}
     if PG_DATA is not None:  # our own cluster (not a server given by DATABASE_URL)
@@ -940,7 +1076,7 @@ async def _drive_with_memory(
     memory = MemorySampler(roots)
     sampler = asyncio.create_task(memory.run())
     try:
-        return await drive(base, plan, args, memory)
+        return await drive(base, plan, args, memory, database_url)
     finally:
         sampler.cancel()
 
@@ -981,9 +1117,45 @@ def report(result: dict[str, Any]) -> str:
         f"  generator: {result['generate_s']:.0f} s to reach this size; load average before/after "
         f"{result['load_average'][0]:.1f}/{result['load_average'][1]:.1f}",
     ]
+    lines += where_report(result.get("where"))
     for key, body in result["error_samples"].items():
         lines.append(f"  error sample {key}: {body[:160]!r}")
     return "\n".join(lines)
+
+
+def where_report(where: dict[str, Any] | None) -> list[str]:
+    """Where the measured load's time went: the machine's shares, each process tree's CPU, and
+    the database's statements."""
+    if not where:
+        return []
+    shares = where["machine_pct"]
+    wall = where["wall_s"]
+    cpus = ", ".join(
+        f"{label} {seconds:.0f} s ({seconds / wall:.2f} cores)"
+        for label, seconds in sorted(where["cpu_s"].items(), key=lambda item: -item[1])
+    )
+    lines = [
+        f"  machine: user {shares['user']:.0f} %, system {shares['system']:.0f} %, "
+        f"waiting for the disk {shares['iowait']:.0f} %, idle {shares['idle']:.0f} %",
+        f"  CPU over {wall:.0f} s: {cpus}",
+    ]
+    database = where.get("database")
+    if database:
+        blocks = database["blocks_read"] + database["blocks_hit"]
+        lines.append(
+            f"  database: {database['exec_ms'] / 1000:.1f} s in {database['calls']:,} statements "
+            f"({database['exec_ms'] / wall / 1000:.2f} busy connections on average); "
+            f"{database['blocks_read'] * 8 / 1024:,.0f} MB read outside shared buffers "
+            f"({100 * database['blocks_read'] / (blocks or 1):.1f} % of blocks), "
+            f"{database['temp_blocks_written'] * 8 / 1024:,.0f} MB of temporary files"
+        )
+        for row in database["top"]:
+            lines.append(
+                f"    {row['ms'] / 1000:7.1f} s {row['calls']:>7,} calls "
+                f"{row['ms'] / max(row['calls'], 1):8.2f} ms {row['blocks_read']:>8,} read  "
+                f"{row['query']}"
+            )
+    return lines
 
 
 def scale_table(results: list[dict[str, Any]]) -> str:

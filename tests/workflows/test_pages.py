@@ -9,9 +9,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from lienthong.documents import services as document_services
+from lienthong.documents.models import Document
 from lienthong.workflows import services
 from lienthong.workflows.constants import AssignmentRole, AssignmentState
 from lienthong.workflows.models import Assignment, ProcessingEntry
+from lienthong.workflows.querysets import awaiting_page
 from lienthong.workflows.services import Assignee
 from tests.documents.conftest import doc_type
 
@@ -115,6 +117,36 @@ def test_leader_awaiting_tray_lists_unassigned_documents(clock, people, incoming
     )
     page = web(people.leader).get(reverse("workflows:queue"), {"tab": "awaiting"}).content.decode()
     assert "Chưa có ý kiến chỉ đạo" in page and "Đã giao xử lý" not in page
+
+
+def test_the_awaiting_tray_pages_newest_first_and_flags_what_was_presented(
+    clock, people, incoming
+) -> None:
+    """The tray is read a page at a time (ids first, then the page's rows with their flag): each
+    page continues after the last one, the last page has no cursor, and only the document the
+    clerk presented to this leader carries the flag."""
+    documents = [incoming(subject=f"Chờ chỉ đạo số {n}") for n in range(5)]
+    services.present_to_leader(actor=people.clerk, document=documents[1], leader=people.leader)
+    visible = Document.objects.visible_to(people.leader)
+    pages, after = [], None
+    while True:
+        rows, cursor = awaiting_page(visible, people.leader, after=after, size=2)
+        pages.append([(row.pk, row.presented_to_me) for row in rows])
+        if not cursor:
+            break
+        after = int(cursor)
+    ids = [d.pk for d in documents]
+    assert pages == [
+        [(ids[4], False), (ids[3], False)],
+        [(ids[2], False), (ids[1], True)],
+        [(ids[0], False)],
+    ]
+    # Another official of the agency sees the same tray without the leader's flag.
+    rows, _ = awaiting_page(
+        Document.objects.visible_to(people.clerk), people.clerk, after=None, size=10
+    )
+    assert [row.pk for row in rows] == ids[::-1]
+    assert not any(row.presented_to_me for row in rows)
 
 
 def test_form_errors_are_shown_and_nothing_is_stored(

@@ -52,7 +52,7 @@ def incoming_by_month(documents: QuerySet[Document], year: int) -> QuerySet[Docu
         _incoming(documents, year)
         .annotate(month=ExtractMonth("arrival_date"))
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("month", "n")
     )
 
@@ -64,7 +64,7 @@ def by_month(documents: QuerySet[Document], year: int) -> list[Bar]:
         _outgoing(documents, year)
         .annotate(month=ExtractMonth("issued_date"))
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("month", "n")
     )
     bars = []
@@ -90,13 +90,13 @@ def by_type(documents: QuerySet[Document], year: int) -> list[Bar]:
         row["document_type"]: row
         for row in _incoming(documents, year)
         .values("document_type", "document_type__name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     }
     outgoing = {
         row["document_type"]: row
         for row in _outgoing(documents, year)
         .values("document_type", "document_type__name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     }
     bars = []
     for type_id in sorted(set(incoming) | set(outgoing), key=lambda t: t or 0):

@@ -251,23 +251,44 @@ class ProcessingEntryQuerySet(models.QuerySet["ProcessingEntry"]):
         )
 
 
-def awaiting_instruction(documents: models.QuerySet[Document], user: Any) -> Any:
-    """Incoming documents with no standing lead assignment: the agency leader's tray. Each is
-    annotated `presented_to_me` (the clerk presented it to this user). Filters for the
-    database; pass `Document.objects.visible_to(user)`."""
+def awaiting_instruction(documents: models.QuerySet[Document]) -> Any:
+    """Incoming documents with no standing lead assignment: the agency leader's tray, newest
+    first. Filters for the database; pass `Document.objects.visible_to(user)`."""
     # The models are defined in models.py, which imports this module.
     assignments = apps.get_model("workflows", "Assignment").objects
-    entries = apps.get_model("workflows", "ProcessingEntry").objects
     standing_lead = assignments.filter(
         document=OuterRef("pk"), parent__isnull=True, role=AssignmentRole.LEAD
     ).exclude(state=AssignmentState.RETURNED)
-    presented = entries.filter(
-        document=OuterRef("pk"), kind=EntryKind.PRESENTED, recipient_id=user.pk
-    )
     return (
         documents.filter(direction=Direction.INCOMING, status=DocumentStatus.REGISTERED)
         .filter(~Exists(standing_lead))
+        .order_by("-id")
+    )
+
+
+def awaiting_page(
+    documents: models.QuerySet[Document], user: Any, *, after: int | None, size: int
+) -> tuple[list[Document], str]:
+    """One page of the leader's tray (`awaiting_instruction`) after the id `after`, and the
+    cursor of the next page ("" at the end). Each row is annotated `presented_to_me` (the
+    clerk presented it to this user).
+
+    The page's ids are found first, and only those rows are read with the flag: asked of the
+    whole tray, PostgreSQL plans the flag for every row it might return and hashes every entry
+    ever presented to the leader before the LIMIT applies (480,000 of them, 0.6 s, at ten
+    million documents)."""
+    awaiting = awaiting_instruction(documents)
+    if after is not None:
+        awaiting = awaiting.filter(id__lt=after)
+    ids = list(awaiting.values_list("pk", flat=True)[: size + 1])
+    entries = apps.get_model("workflows", "ProcessingEntry").objects
+    presented = entries.filter(
+        document=OuterRef("pk"), kind=EntryKind.PRESENTED, recipient_id=user.pk
+    )
+    rows: list[Document] = list(
+        documents.filter(pk__in=ids[:size])
         .annotate(presented_to_me=Exists(presented))
         .select_related("document_type")
         .order_by("-id")
     )
+    return rows, (str(ids[size - 1]) if len(ids) > size else "")

@@ -90,9 +90,7 @@ def queue_counts(
         base = Assignment.objects.work_of(user, led)
     counts: dict[str, int] = base.queue_counts(setting.today, setting.cutoff)
     if AWAITING in setting.tabs:
-        counts[AWAITING] = count_up_to(
-            awaiting_instruction(Document.objects.visible_to(user), user)
-        )
+        counts[AWAITING] = count_up_to(awaiting_instruction(Document.objects.visible_to(user)))
     for tab in setting.registered:
         counts[tab.key] = count_up_to(tab.rows(user))
     return counts, base

@@ -36,7 +36,7 @@ from .permissions import (
     can_reassign,
     leader_delegators,
 )
-from .querysets import awaiting_instruction, page_after
+from .querysets import awaiting_page, page_after
 from .queues import AWAITING, default_tab, queue_counts, queue_setting
 from .slip import build_slip, render_slip_pdf
 
@@ -72,13 +72,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     next_cursor = ""
     by_key = {t.key: t for t in registered}
     if tab == AWAITING:
-        awaiting = awaiting_instruction(Document.objects.visible_to(user), user)
-        if after.isdigit():
-            awaiting = awaiting.filter(id__lt=int(after))
-        documents = list(awaiting[: PAGE_SIZE + 1])
-        if len(documents) > PAGE_SIZE:
-            documents = documents[:PAGE_SIZE]
-            next_cursor = str(documents[-1].pk)
+        documents, next_cursor = awaiting_page(
+            Document.objects.visible_to(user),
+            user,
+            after=int(after) if after.isdigit() else None,
+            size=PAGE_SIZE,
+        )
     elif tab in by_key:
         found = by_key[tab].rows(user)
         if after.isdigit():
