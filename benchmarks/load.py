@@ -854,12 +854,14 @@ class MemorySampler:
             seconds[label] += now.get(pid, 0.0) - self.cpu_start.get(pid, 0.0)
         machine = [b - a for a, b in zip(self.machine_start, self._machine(), strict=True)]
         total = sum(machine) or 1
-        user, nice, system, idle, iowait = machine[:5]
+        user, nice, system, idle, iowait, irq, softirq, steal = machine
         shares = {
             "user": 100 * (user + nice) / total,
-            "system": 100 * (system + sum(machine[5:])) / total,
+            "system": 100 * (system + irq + softirq) / total,
             "iowait": 100 * iowait / total,
             "idle": 100 * idle / total,
+            # a virtual machine's cores taken by its host's other guests
+            "steal": 100 * steal / total,
         }
         return {"cpu_s": dict(seconds), "machine_pct": shares}
 
@@ -1172,7 +1174,8 @@ def where_report(where: dict[str, Any] | None) -> list[str]:
     )
     lines = [
         f"  machine: user {shares['user']:.0f} %, system {shares['system']:.0f} %, "
-        f"waiting for the disk {shares['iowait']:.0f} %, idle {shares['idle']:.0f} %",
+        f"waiting for the disk {shares['iowait']:.0f} %, idle {shares['idle']:.0f} %, "
+        f"taken by the host {shares.get('steal', 0):.0f} %",
         f"  CPU over {wall:.0f} s: {cpus}",
     ]
     database = where.get("database")
