@@ -786,12 +786,27 @@ class LoadStatements:
 # --- The server and its memory ------------------------------------------------------------------
 
 
+def _processes() -> dict[int, list[str]]:
+    """Each live process's /proc/PID/stat fields after its command's closing parenthesis: the
+    parent is field 1, the CPU ticks in user and kernel mode 11 and 12, the resident pages 21."""
+    found: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            found[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # ended meanwhile
+            continue
+    return found
+
+
 class MemorySampler:
     """Peak resident memory (MB) of process trees (label → root pid), from /proc twice a second;
     and, between `reset` and `cpu_account`, the CPU seconds each tree used and how the whole
-    machine spent its time (user, system, waiting for the disk, idle)."""
+    machine spent its time (user, system, waiting for the disk, idle, taken by the host)."""
 
     TICK = os.sysconf("SC_CLK_TCK")
+    PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
     def __init__(self, roots: dict[str, int]) -> None:
         self.roots = roots
@@ -801,7 +816,7 @@ class MemorySampler:
 
     def reset(self) -> None:
         self.peak = {}
-        self.cpu_start = self._cpu_by_pid()
+        self.cpu_start = {pid: self._cpu(fields) for pid, fields in _processes().items()}
         self.machine_start = self._machine()
 
     @staticmethod
@@ -809,36 +824,18 @@ class MemorySampler:
         # user, nice, system, idle, iowait, irq, softirq, steal: clock ticks since boot
         return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
 
-    def _cpu_by_pid(self) -> dict[int, float]:
-        seconds: dict[int, float] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                # the fields after the command's closing parenthesis: utime and stime are 12, 13
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.TICK
-        return seconds
+    def _cpu(self, fields: list[str]) -> float:
+        return (int(fields[11]) + int(fields[12])) / self.TICK
 
-    def _tree_of(self) -> dict[int, str]:
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            parents[int(entry.name)] = int(fields[1])
+    def _labelled(self, processes: dict[int, list[str]]) -> dict[int, str]:
+        """Each process under one of the roots (or this driver), with the root's label."""
         labels = {pid: label for label, pid in self.roots.items()}
         labels[os.getpid()] = "load driver"
         tree: dict[int, str] = {}
-        for pid in parents:
+        for pid in processes:
             ancestor = pid
             while ancestor > 1 and ancestor not in labels:
-                ancestor = parents.get(ancestor, 0)
+                ancestor = int(processes[ancestor][1]) if ancestor in processes else 0
             if ancestor in labels:
                 tree[pid] = labels[ancestor]
         return tree
@@ -847,11 +844,10 @@ class MemorySampler:
         """CPU seconds per tree since `reset` (processes that ended meanwhile are not counted:
         gunicorn's workers and the database's connections live through the run), and the
         machine's time shares in %."""
-        now = self._cpu_by_pid()
-        tree = self._tree_of()
+        processes = _processes()
         seconds: dict[str, float] = defaultdict(float)
-        for pid, label in tree.items():
-            seconds[label] += now.get(pid, 0.0) - self.cpu_start.get(pid, 0.0)
+        for pid, label in self._labelled(processes).items():
+            seconds[label] += self._cpu(processes[pid]) - self.cpu_start.get(pid, 0.0)
         machine = [b - a for a, b in zip(self.machine_start, self._machine(), strict=True)]
         total = sum(machine) or 1
         user, nice, system, idle, iowait, irq, softirq, steal = machine
@@ -866,27 +862,12 @@ class MemorySampler:
         return {"cpu_s": dict(seconds), "machine_pct": shares}
 
     def sample(self) -> dict[str, float]:
-        parents: dict[int, int] = {}
-        rss: dict[int, float] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            pid = int(entry.name)
-            parents[pid] = int(fields.get("PPid", "0").strip())
-            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
-        labels = {pid: label for label, pid in self.roots.items()}
+        """Resident memory (MB) of each tree now, the driver left out."""
+        processes = _processes()
         totals: dict[str, float] = defaultdict(float)
-        for pid, value in rss.items():
-            ancestor = pid
-            while ancestor > 1 and ancestor not in labels:
-                ancestor = parents.get(ancestor, 0)
-            if ancestor in labels:
-                totals[labels[ancestor]] += value
+        for pid, label in self._labelled(processes).items():
+            if label != "load driver":
+                totals[label] += int(processes[pid][21]) * self.PAGE_MB
         return dict(totals)
 
     async def run(self) -> None:

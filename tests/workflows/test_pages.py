@@ -147,6 +147,10 @@ def test_the_awaiting_tray_pages_newest_first_and_flags_what_was_presented(
     )
     assert [row.pk for row in rows] == ids[::-1]
     assert not any(row.presented_to_me for row in rows)
+    # Another agency's leader has none of them, on the page or through a cursor.
+    outsider = Document.objects.visible_to(people.outsider)
+    assert awaiting_page(outsider, people.outsider, after=None, size=10) == ([], "")
+    assert awaiting_page(outsider, people.outsider, after=ids[-1] + 1, size=10) == ([], "")
 
 
 def test_form_errors_are_shown_and_nothing_is_stored(

@@ -203,9 +203,12 @@ def _plan(queryset: QuerySet[Any]) -> _Plan:
     terms = tsquery.split(" & ")
     estimates = term_estimates(tsquery)
     if len(terms) > 1 and (estimates[-1] or 0) > PROBE_LIMIT:
-        terms, estimates = terms[:-1], estimates[:-1]  # a frequent prefix: left to the check
+        # A frequent last word (usually a prefix, "hop:*"), whole or not, is not asked of the
+        # index; `ts_match_vq` checks the whole query on the rows the index gives.
+        terms, estimates = terms[:-1], estimates[:-1]
     indexed = " & ".join(terms)
-    if None not in estimates and min(e for e in estimates if e is not None) > PROBE_LIMIT:
+    rarest_term = rarest(estimates)
+    if rarest_term is not None and rarest_term > PROBE_LIMIT:
         return _Plan(frequent=True, indexed=indexed)
     with connection.cursor() as cursor:
         cursor.execute(_PROBE, [indexed, tsquery, RARE_LIMIT + 1])
@@ -226,11 +229,12 @@ def term_estimates(tsquery: str) -> list[float | None]:
         return [None if row[0] is None else float(row[0]) for row in cursor.fetchall()]
 
 
-def estimated_matches(tsquery: str) -> float | None:
-    """At most how many entries the whole tsquery matches by the statistics (its rarest
-    term's); None when a term is not listed."""
-    estimates = term_estimates(tsquery)
-    return None if None in estimates else min(e for e in estimates if e is not None)
+def rarest(estimates: list[float | None]) -> float | None:
+    """At most how many entries a whole tsquery matches, from its `term_estimates`: its rarest
+    term's; None when a term is not listed (it may match next to nothing)."""
+    if None in estimates:
+        return None
+    return min(e for e in estimates if e is not None)
 
 
 def _newest(
