@@ -12,17 +12,22 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import ssl
 import subprocess
 import tempfile
+import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from html import unescape
 from typing import TypeVar
 
+import aiohttp
+import certifi
 from asn1crypto import x509
 from django.conf import settings
 from fontTools import subset, ttLib
@@ -43,7 +48,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, append_signature_field
-from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -980,6 +985,40 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
         return work()
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(work).result()
+
+
+class TimestampClient(HTTPTimeStamper):
+    """pyHanko's RFC 3161 client, except that the TLS context of its short-lived HTTP session
+    (one per request: a session belongs to one event loop) is made once per process, not at
+    every request (14 ms of reading the CA bundle each time)."""
+
+    @asynccontextmanager
+    async def _acquire_session(self) -> AsyncIterator[aiohttp.ClientSession]:
+        connector = aiohttp.TCPConnector(ssl=_tls_context())
+        async with aiohttp.ClientSession(connector=connector) as session:
+            yield session
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+# A timestamp client is kept this long per process and TSA: pyHanko sizes a signature with a
+# sample timestamp it keeps in the client, so a kept client asks the TSA once per signature
+# instead of twice. Renewed now and then, so that a TSA's new certificate chain is sized again.
+TIMESTAMP_CLIENT_REUSE_SECONDS = 3600
+_timestamp_clients: dict[tuple[str, int], tuple[float, TimestampClient]] = {}
+
+
+def timestamp_client(url: str, timeout: int) -> TimestampClient:
+    """The process's client for the TSA at `url` (made anew after an hour)."""
+    now = time.monotonic()
+    kept = _timestamp_clients.get((url, timeout))
+    if kept is None or now - kept[0] > TIMESTAMP_CLIENT_REUSE_SECONDS:
+        kept = (now, TimestampClient(url, timeout=timeout))
+        _timestamp_clients[(url, timeout)] = kept
+    return kept[1]
 
 
 def writer_with_fields(data: bytes, placement: Placement) -> IncrementalPdfFileWriter:

@@ -102,6 +102,23 @@ def chain_of(credential: SigningCredential) -> list[x509.Certificate]:
 
 # --- Opening a signer -----------------------------------------------------------------------------
 
+# What a dry run answers instead of a signature: pyHanko's PKCS#11 signer reserves the same.
+DRY_RUN_SIGNATURE_BYTES = 512
+
+
+class StoredKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner, except for the dry run by which pyHanko sizes the signature
+    before making it: that one does not sign (as pyHanko's PKCS#11 signer), since every signing
+    loads and checks the private key again (27 ms for an RSA key)."""
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        if dry_run:
+            size = self.signing_cert.public_key.byte_size if self.signing_cert else 0
+            return bytes(max(DRY_RUN_SIGNATURE_BYTES, size))
+        return await super().async_sign_raw(data, digest_algorithm)
+
 
 @contextmanager
 def open_signer(credential: SigningCredential, secret: str) -> Iterator[signers.Signer]:
@@ -111,14 +128,18 @@ def open_signer(credential: SigningCredential, secret: str) -> Iterator[signers.
     if source == KeySource.PKCS12:
         pkcs12 = unseal(bytes(credential.sealed_pkcs12))
         try:
-            signer = signers.SimpleSigner.load_pkcs12_data(
+            loaded = signers.SimpleSigner.load_pkcs12_data(
                 pkcs12,
                 other_certs=chain,
                 passphrase=secret.encode() or None,
             )
         except ValueError as exc:
             raise KeyProblem("wrong passphrase", "wrong_passphrase") from exc
-        yield signer
+        yield StoredKeySigner(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
     elif source == KeySource.PKCS11:
         # Lazy: a hardware token's libraries load only where one signs with it.
         import pkcs11  # noqa: PLC0415

@@ -34,7 +34,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
-from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, User
@@ -394,9 +393,9 @@ def has_agency_credential(agency: Agency) -> bool:
 # --- Signing --------------------------------------------------------------------------------------
 
 
-def _timestamper() -> HTTPTimeStamper | None:
+def _timestamper() -> engine.TimestampClient | None:
     url = settings.LIENTHONG_TSA_URL
-    return HTTPTimeStamper(url, timeout=settings.LIENTHONG_TSA_TIMEOUT_SECONDS) if url else None
+    return engine.timestamp_client(url, settings.LIENTHONG_TSA_TIMEOUT_SECONDS) if url else None
 
 
 def _usable(queryset: Any, missing: str) -> SigningCredential:
