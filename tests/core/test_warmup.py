@@ -13,6 +13,7 @@ from django.template import engines
 from django.urls import clear_url_caches, get_resolver
 from django.utils.translation import trans_real
 
+from lienthong.core import workdays
 from lienthong.core.warmup import warm_up
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,11 @@ def test_warm_up_fills_what_django_fills_lazily() -> None:
     clear_url_caches()
     trans_real._translations.clear()
     assert "base.html" not in cached.get_template_cache
+    workdays._statutory.cache_clear()
 
     warm_up()
 
+    assert workdays._statutory.cache_info().currsize == 2  # this year's calendar and the next
     compiled = cached.get_template_cache
     assert {"base.html", "accounts/login.html"} <= set(compiled)
     assert sum(1 for name in compiled if not isinstance(compiled[name], type)) >= 50

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.utils import timezone
 
+from lienthong.core.compiled import CompiledLookup
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -112,11 +114,20 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.annotate(joined_roles=roles_of())
 
     def get_with_roles(self, pk: Any) -> User | None:
-        """The user, their roles and their agency (which most pages read) in one query."""
-        user = self.with_roles().select_related("agency").filter(pk=pk).first()
+        """The user, their roles and their agency (which most pages read) in one query, whose
+        SQL is compiled once per process (`core.compiled`: it runs on every request)."""
+        user = _user_with_roles.get(pk, using=self.db)
         if user is not None:
             user._role_cache = role_cache(user.joined_roles)  # type: ignore[attr-defined]
         return user
+
+
+def _build_user_with_roles(pk: int) -> UserQuerySet:
+    users: UserQuerySet = apps.get_model("accounts", "User").objects.all()
+    return users.with_roles().select_related("agency").filter(pk=pk)
+
+
+_user_with_roles: CompiledLookup[User] = CompiledLookup(_build_user_with_roles)
 
 
 class DelegationQuerySet(models.QuerySet["Delegation"]):

@@ -30,6 +30,12 @@ def _statutory(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return days_off, make_up
 
 
+def load_statutory_calendar(year: int) -> None:
+    """Read `year`'s statutory calendar now (the web workers' warm-up): the package imports
+    every country's module at its first use."""
+    _statutory(year)
+
+
 def _statutory_working_day(day: date) -> bool:
     days_off, make_up = _statutory(day.year)
     if day in make_up:
