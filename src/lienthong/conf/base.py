@@ -190,7 +190,11 @@ INSTALLED_APPS = [
     "lienthong.api",
     "lienthong.site",
     "lienthong.demo",
+    # Django's form templates, after the platform's own: lienthong.core overrides the select
+    # (its options written in place; FORM_RENDERER below reads templates as the pages do).
+    "django.forms",
 ]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "lienthong.core.middleware.TrustedFrontMiddleware",
