@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.accounts import services as account_services
@@ -281,3 +283,51 @@ def test_own_work_is_what_visibility_and_handling_give_together(clock, people, i
     assert Assignment.objects.handled_by(people.specialist).count() == 2  # still named on them
     assert not Assignment.objects.work_of(people.specialist).exists()
     assert not Assignment.objects.visible_to(people.specialist).handled_by(people.specialist)
+
+
+def _tab_keys(response) -> list[str]:
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    return [key for key, _label, _count in response.context["tabs"]]
+
+
+def _scope_keys(response) -> list[str]:
+    return [key for key, _label in response.context["scopes"]]
+
+
+def test_a_deputy_sees_the_leaders_tray_on_their_pages_within_the_period(
+    clock, people, delegation, web
+) -> None:
+    """The signed-in user is read with whether any delegation to them exists
+    (accounts.querysets.may_act_for_others); its period is still checked on the app's clock."""
+    client = web(people.deputy)
+    assert "awaiting" in _tab_keys(client.get(reverse("workflows:queue")))
+    clock.set(datetime(2026, 2, 16, 9, 0, tzinfo=VN))  # after the period (signed in again)
+    assert "awaiting" not in _tab_keys(web(people.deputy).get(reverse("workflows:queue")))
+    clock.set(datetime(2026, 2, 12, 9, 0, tzinfo=VN))
+    client = web(people.deputy)
+    account_services.revoke_delegation(actor=people.leader, delegation=delegation)
+    assert "awaiting" not in _tab_keys(client.get(reverse("workflows:queue")))
+
+
+def test_a_deputy_unit_leader_sees_the_units_work_on_their_pages(clock, people, web) -> None:
+    client = web(people.specialist2)
+    assert "unit" not in _scope_keys(client.get(reverse("workflows:queue")))
+    account_services.create_delegation(
+        actor=people.legal_head,
+        delegator=people.legal_head,
+        delegate=people.specialist2,
+        starts_at=datetime(2026, 2, 12, 7, 0, tzinfo=VN),
+        ends_at=datetime(2026, 2, 12, 17, 0, tzinfo=VN),
+        scope="Phân công xử lý văn bản đến của phòng",
+    )
+    assert "unit" in _scope_keys(client.get(reverse("workflows:queue")))
+
+
+def test_pages_of_an_official_nobody_delegated_to_read_no_delegation(people, web) -> None:
+    client = web(people.specialist)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("workflows:queue")).status_code == 200
+    # The user's own query asks EXISTS (any delegation to them); nothing else reads delegations.
+    sqls = [q["sql"] for q in captured.captured_queries]
+    assert any('"accounts_delegation"' in sql and "EXISTS" in sql for sql in sqls)
+    assert [sql for sql in sqls if '"accounts_delegation"' in sql and "EXISTS" not in sql] == []

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from lienthong.core.compiled import CompiledLookup
@@ -124,7 +124,29 @@ class UserQuerySet(models.QuerySet["User"]):
 
 def _build_user_with_roles(pk: int) -> UserQuerySet:
     users: UserQuerySet = apps.get_model("accounts", "User").objects.all()
-    return users.with_roles().select_related("agency").filter(pk=pk)
+    # Whether any delegation to the user could be in force: whatever its period (the period is
+    # checked against the application's clock where it matters, see `may_act_for_others`).
+    delegations = apps.get_model("accounts", "Delegation").objects.filter(
+        delegate_id=OuterRef("pk"),
+        revoked_at__isnull=True,
+        delegator__is_active=True,
+        delegator__agency_id=OuterRef("agency_id"),
+    )
+    return (
+        users.with_roles()
+        .annotate(delegated=Exists(delegations.values("pk")))
+        .select_related("agency")
+        .filter(pk=pk)
+    )
+
+
+def may_act_for_others(user: Any) -> bool:
+    """Whether some official of `user`'s agency may have authorised them (ủy quyền) to act for
+    them. False only for the signed-in user of a request, read by `get_with_roles` with no
+    unrevoked delegation to them from an active official of their agency, whatever its period:
+    the pages' look-ups of the delegations in force then ask nothing. True for a user read any
+    other way, so that those look-ups run (and check the period) as before."""
+    return bool(getattr(user, "delegated", True))
 
 
 _user_with_roles: CompiledLookup[User] = CompiledLookup(_build_user_with_roles)

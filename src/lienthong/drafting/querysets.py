@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation, User
+from lienthong.accounts.querysets import may_act_for_others
 from lienthong.documents.constants import Confidentiality
 
 from .constants import SUBSTITUTABLE_AUTHORITIES, DraftState, StepKind, StepStatus
@@ -36,6 +37,8 @@ def _is_official(user: User | AnonymousUser) -> TypeGuard[User]:
 
 def _delegators(user: Any) -> list[int]:
     """The officials who have authorised `user` to act for them right now."""
+    if not may_act_for_others(user):
+        return []
     return list(
         Delegation.objects.active_at()
         .filter(delegate=user, delegator__is_active=True, delegator__agency_id=user.agency_id)

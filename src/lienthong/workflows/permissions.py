@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Agency, Delegation, Unit, User
+from lienthong.accounts.querysets import may_act_for_others
 from lienthong.documents.constants import Direction
 from lienthong.documents.models import Document
 from lienthong.documents.permissions import can_register
@@ -201,5 +202,7 @@ def can_reassign(user: User, assignment: Assignment) -> bool:
 def leader_delegators(user: Any, agency: Agency, when: datetime | None = None) -> list[User]:
     """The agency leaders `user` may act for now under a delegation."""
     if not _official(user) or user.agency_id != agency.pk:
+        return []
+    if when is None and not may_act_for_others(user):
         return []
     return list(_delegators(user, agency.pk, Role.AGENCY_LEADER, when))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lienthong.accounts.constants import Role
 from lienthong.accounts.models import Delegation
+from lienthong.accounts.querysets import may_act_for_others
 from lienthong.core.pagination import count_up_to
 from lienthong.core.workdays import add_working_days
 from lienthong.documents.constants import Direction, DocumentStatus
@@ -55,6 +56,8 @@ def led_unit_ids(user: Any, when: Any = None) -> list[int]:
     units: list[int] = []
     if user.unit_id and user.has_role(Role.UNIT_LEADER):
         units.append(user.unit_id)
+    if when is None and not may_act_for_others(user):
+        return units
     delegated = (
         Delegation.objects.active_at(when)
         .filter(
