@@ -112,7 +112,8 @@ def test_deputy_of_two_leaders_must_say_for_whom(clock, people, incoming, delega
     assert lead.on_behalf_of == second
 
 
-def test_a_deputy_unit_leader_hands_on_under_delegation(clock, people, incoming) -> None:
+def delegate_the_unit(people) -> None:
+    """The head of the legal unit authorises specialist2 for Thursday 12/02/2026."""
     account_services.create_delegation(
         actor=people.legal_head,
         delegator=people.legal_head,
@@ -121,6 +122,10 @@ def test_a_deputy_unit_leader_hands_on_under_delegation(clock, people, incoming)
         ends_at=datetime(2026, 2, 12, 17, 0, tzinfo=VN),
         scope="Phân công xử lý văn bản đến của phòng",
     )
+
+
+def test_a_deputy_unit_leader_hands_on_under_delegation(clock, people, incoming) -> None:
+    delegate_the_unit(people)
     (lead,) = services.assign(
         actor=people.leader, document=incoming(), assignees=[Assignee(role=LEAD, unit=people.legal)]
     )
@@ -312,14 +317,7 @@ def test_a_deputy_sees_the_leaders_tray_on_their_pages_within_the_period(
 def test_a_deputy_unit_leader_sees_the_units_work_on_their_pages(clock, people, web) -> None:
     client = web(people.specialist2)
     assert "unit" not in _scope_keys(client.get(reverse("workflows:queue")))
-    account_services.create_delegation(
-        actor=people.legal_head,
-        delegator=people.legal_head,
-        delegate=people.specialist2,
-        starts_at=datetime(2026, 2, 12, 7, 0, tzinfo=VN),
-        ends_at=datetime(2026, 2, 12, 17, 0, tzinfo=VN),
-        scope="Phân công xử lý văn bản đến của phòng",
-    )
+    delegate_the_unit(people)
     assert "unit" in _scope_keys(client.get(reverse("workflows:queue")))
 
 

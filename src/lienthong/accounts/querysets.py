@@ -137,6 +137,7 @@ def _build_user_with_roles(pk: int) -> UserQuerySet:
         .annotate(delegated=Exists(delegations.values("pk")))
         .select_related("agency")
         .filter(pk=pk)
+        .order_by()  # one row: the model's ordering by username would only cost a sort
     )
 
 

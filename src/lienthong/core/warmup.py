@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from pathlib import Path
 
 from django.apps import apps
@@ -18,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lienthong.core import workdays
 
@@ -55,7 +54,8 @@ def warm_up() -> float:
 
     # The working-day calendar: `holidays` imports every country's module at its first use
     # (1.5 s of a worker's CPU at its first deadline).
-    for year in (date.today().year, date.today().year + 1):
+    this_year = timezone.localdate().year  # the year in Vietnam
+    for year in (this_year, this_year + 1):
         workdays.load_statutory_calendar(year)
     try:
         get_user_model().objects.only("pk").first()
